@@ -1,0 +1,34 @@
+#include "stages/document.h"
+
+#include "stages/json_writer.h"
+
+namespace sluice {
+
+namespace {
+void SetAnnotation(std::vector<JsonField>& annotations, std::string_view key, std::string json) {
+  for (auto& f : annotations) {
+    if (f.key == key) {
+      f.json = std::move(json);
+      return;
+    }
+  }
+  annotations.push_back(JsonField{std::string(key), std::move(json)});
+}
+}  // namespace
+
+void Document::Annotate(std::string_view key, std::string_view string_value) {
+  SetAnnotation(annotations, key, JsonString(string_value));
+}
+
+void Document::AnnotateNumber(std::string_view key, double value) {
+  SetAnnotation(annotations, key, JsonNumber(value));
+}
+
+double Document::Signal(std::string_view name, double fallback) const {
+  for (const auto& [n, v] : signals) {
+    if (n == name) return v;
+  }
+  return fallback;
+}
+
+}  // namespace sluice

@@ -1,0 +1,86 @@
+#include "stages/json_writer.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace sluice {
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  out.push_back('"');
+  size_t run_start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run_start, i - run_start);
+    run_start = i + 1;
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      default:
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+  }
+  out.append(s.data() + run_start, s.size() - run_start);
+  out.push_back('"');
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out;
+  AppendJsonString(out, s);
+  return out;
+}
+
+void AppendJsonNumber(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out.append("null");
+    return;
+  }
+  if (value == 0) value = 0;  // folds -0 into 0
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, res.ptr);
+}
+
+std::string JsonNumber(double value) {
+  std::string out;
+  AppendJsonNumber(out, value);
+  return out;
+}
+
+void AppendJsonInt(std::string& out, int64_t value) {
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, res.ptr);
+}
+
+void JsonBuilder::Separate() {
+  if (need_comma_) out_.push_back(',');
+  need_comma_ = true;
+}
+JsonBuilder& JsonBuilder::BeginObject() { Separate(); out_.push_back('{'); need_comma_ = false; return *this; }
+JsonBuilder& JsonBuilder::EndObject() { out_.push_back('}'); need_comma_ = true; return *this; }
+JsonBuilder& JsonBuilder::BeginArray() { Separate(); out_.push_back('['); need_comma_ = false; return *this; }
+JsonBuilder& JsonBuilder::EndArray() { out_.push_back(']'); need_comma_ = true; return *this; }
+JsonBuilder& JsonBuilder::Key(std::string_view key) {
+  Separate();
+  AppendJsonString(out_, key);
+  out_.push_back(':');
+  need_comma_ = false;
+  return *this;
+}
+JsonBuilder& JsonBuilder::String(std::string_view value) { Separate(); AppendJsonString(out_, value); return *this; }
+JsonBuilder& JsonBuilder::Number(double value) { Separate(); AppendJsonNumber(out_, value); return *this; }
+JsonBuilder& JsonBuilder::Int(int64_t value) { Separate(); AppendJsonInt(out_, value); return *this; }
+JsonBuilder& JsonBuilder::Bool(bool value) { Separate(); out_.append(value ? "true" : "false"); return *this; }
+JsonBuilder& JsonBuilder::Null() { Separate(); out_.append("null"); return *this; }
+JsonBuilder& JsonBuilder::Raw(std::string_view json) { Separate(); out_.append(json); return *this; }
+
+}  // namespace sluice
