@@ -1,0 +1,96 @@
+// Reading inputs: file discovery, decompression, splitting into raw records and
+// parsing records into Documents. Formats: JSONL (.jsonl/.json/.ndjson, also
+// .gz/.zst compressed), plain text (.txt, also compressed), "-" for stdin.
+// Every raw record becomes a Document or a MalformedRecord: nothing is skipped.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stages/document.h"
+#include "stages/status.h"
+
+namespace sluice {
+
+enum class TextMode { kFile, kLine, kParagraph };
+
+struct ReaderOptions {
+  std::string text_key = "text";
+  std::string id_key = "id";
+  // How a plain-text input splits into documents: whole file, each line, or
+  // blocks separated by blank lines.
+  TextMode text_mode = TextMode::kFile;
+  // A record (JSONL line, or text document) longer than this is malformed
+  // ("record_too_large") and is never held in memory whole.
+  uint64_t max_record_bytes = 64ull << 20;
+};
+
+// A record that could not become a Document: where it was and why.
+struct MalformedRecord {
+  uint32_t input_index = 0;
+  std::string path;
+  uint64_t line = 0;
+  std::string error;  // stable snake_case: "invalid_json", "not_an_object", "missing_text", ...
+  std::string message;
+  std::string raw;    // the raw record, cut to at most 4 KiB
+};
+
+enum class InputFormat { kJsonl, kText };
+enum class Compression { kNone, kGzip, kZstd };
+
+struct InputFile {
+  std::string path;  // "-" for stdin
+  InputFormat format = InputFormat::kJsonl;
+  Compression compression = Compression::kNone;
+  int64_t size_bytes = -1;  // on-disk size, -1 when unknown (stdin)
+};
+
+// Expands files, directories (recursively, files with known extensions only) and
+// glob patterns into a sorted, de-duplicated list. A named file that does not
+// exist, or a glob that matches nothing, is an I/O error naming it.
+StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& inputs);
+// Detects format and compression from the name ("x.jsonl.zst" -> jsonl, zstd).
+InputFile DescribeInput(const std::string& path);
+
+// One undecoded record as the splitter found it.
+struct RawRecord {
+  uint64_t line = 0;    // 1-based line of the record's first line
+  std::string bytes;    // without the trailing newline
+  bool too_large = false;  // bytes holds only a prefix
+  uint64_t full_size = 0;
+};
+
+// Streams the raw records of one input in order. Not thread-safe; one per input.
+class RecordSource {
+ public:
+  static StatusOr<std::unique_ptr<RecordSource>> Open(const InputFile& input, const ReaderOptions& options);
+  virtual ~RecordSource() = default;
+  // Fills *record and returns true, or returns false at the end of input. A read
+  // error (truncated .gz/.zst, I/O failure) ends the input: error() then says why.
+  virtual bool Next(RawRecord* record) = 0;
+  const std::string& error() const { return error_; }
+  // Compressed (on-disk) bytes consumed so far, for progress.
+  virtual uint64_t bytes_consumed() const = 0;
+
+ protected:
+  std::string error_;
+};
+
+// Parses one raw record into *doc, or fills *malformed and returns false.
+// Thread-safe (uses a thread-local parser). Invalid UTF-8 is replaced by U+FFFD
+// and counted in *utf8_repairs.
+bool ParseRecord(const InputFile& input, uint32_t input_index, const ReaderOptions& options,
+                 RawRecord& raw, Document* doc, MalformedRecord* malformed, int64_t* utf8_repairs);
+
+// Convenience for tools (tokenizer training, encode): reads one input
+// sequentially. Malformed records go to on_malformed (may be empty to ignore
+// them, but callers should count them). Returns the source's read error, if any.
+Status ReadRecords(const InputFile& input, uint32_t input_index, const ReaderOptions& options,
+                   const std::function<void(Document&)>& on_doc,
+                   const std::function<void(const MalformedRecord&)>& on_malformed);
+
+}  // namespace sluice
