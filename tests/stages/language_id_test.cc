@@ -178,3 +178,64 @@ TEST_CASE("language_id: invalid options name the option", "[language_id]") {
   REQUIRE_FALSE(c.ok());
   CHECK(c.status().message().find("min_score") != std::string::npos);
 }
+
+#include <fasttext/fasttext.h>
+
+#include <filesystem>
+
+TEST_CASE("language_id: a fastText lid model through option model", "[language_id]") {
+  namespace fs = std::filesystem;
+  // Train a tiny supervised model in lid.176 label style (__label__xx) on real
+  // sentences, save it, and use it through the stage.
+  fs::path dir = fs::temp_directory_path() / ("sluice_lid_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream train(dir / "train.txt");
+    const char* en[] = {"the debian project is an association of individuals",
+                        "this program is free software you can redistribute it",
+                        "please read the manual page for more information",
+                        "the quick brown fox jumps over the lazy dog"};
+    const char* de[] = {"das debian projekt ist eine vereinigung von einzelpersonen",
+                        "dieses programm ist freie software sie können es weitergeben",
+                        "bitte lesen sie die handbuchseite für weitere informationen",
+                        "der schnelle braune fuchs springt über den faulen hund"};
+    for (int rep = 0; rep < 20; ++rep) {
+      for (const char* s : en) train << "__label__en " << s << "\n";
+      for (const char* s : de) train << "__label__de " << s << "\n";
+    }
+  }
+  fasttext::Args args;
+  args.input = (dir / "train.txt").string();
+  args.output = (dir / "lid").string();
+  args.model = fasttext::model_name::sup;
+  args.loss = fasttext::loss_name::softmax;
+  args.minCount = 1;
+  args.minn = 2;
+  args.maxn = 4;
+  args.dim = 16;
+  args.epoch = 25;
+  args.lr = 0.5;
+  args.thread = 1;
+  args.verbose = 0;
+  args.bucket = 10000;
+  fasttext::FastText ft;
+  ft.train(args);
+  ft.saveModel((dir / "lid.bin").string());
+
+  auto stage = BuildStage("language_id", "{model: " + (dir / "lid.bin").string() + ", keep: [de], min_score: 0.6}");
+  REQUIRE(stage.ok());
+  Stats s;
+  StageContext ctx(&s);
+  Document de_doc;
+  de_doc.text = "das ist freie software.\nbitte lesen sie die handbuchseite.";
+  CHECK((*stage)->Process(de_doc, ctx).keep());
+  CHECK(Annotation(de_doc, "language") == "\"de\"");
+  CHECK(de_doc.Signal("language_id.score") > 0.6);
+  Document en_doc;
+  en_doc.text = "this is free software, please read the manual";
+  auto v = (*stage)->Process(en_doc, ctx);
+  CHECK_FALSE(v.keep());
+  CHECK(v.reason() == "language_id.not_kept");
+  CHECK(Annotation(en_doc, "language") == "\"en\"");
+  fs::remove_all(dir);
+}
