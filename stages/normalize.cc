@@ -481,6 +481,12 @@ void TextNormalizer::Normalize(std::string_view in, std::string* out, NormalizeC
     else if (b == '<') lt = true;
   }
 
+  // ASCII fast path (most web text): only the whitespace layout can apply.
+  if (!non_ascii && !(controls && cfg.remove_controls) && !(amp && cfg.decode_entities) &&
+      !(lt && cfg.strip_tags)) {
+    Layout(in, out, cfg, c);
+    return;
+  }
   std::string cur(in);
   std::string next;
   if (controls && cfg.remove_controls) {
