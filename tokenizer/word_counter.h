@@ -31,6 +31,8 @@ class WordCounter {
   // Adds every count of `other` into this one.
   void MergeFrom(const WordCounter& other);
 
+  // Moves the counts held in the hot cache into the table (distinct() is exact after it).
+  void Flush();
   size_t distinct() const { return size_; }
   uint64_t total() const { return total_; }
   uint64_t pieces_cut() const { return pieces_cut_; }
@@ -42,14 +44,21 @@ class WordCounter {
   std::vector<WordCount> Sorted() const;
 
  private:
+  // 32 bytes. Words of at most 16 bytes live in the slot itself (zero-padded),
+  // so the common lookup touches one cache line; longer ones live in arena_.
   struct Slot {
-    uint64_t hash = 0;
-    uint64_t offset = 0;  // into arena_
-    uint32_t length = 0;
-    bool used = false;
+    uint64_t tag = 0;  // hash with the length in the low byte; 0 = empty
     uint64_t count = 0;
+    uint64_t a = 0;    // short word bytes 0..7, or arena offset
+    uint64_t b = 0;    // short word bytes 8..15, or the length
   };
-  void AddHashed(std::string_view word, uint64_t hash, uint64_t count);
+  static constexpr size_t kInline = 16;
+  // A small direct-mapped cache of frequent short words with pending counts,
+  // so most lookups stay in L2 instead of missing in the big table.
+  static constexpr size_t kHot = 1 << 13;
+  std::vector<Slot> hot_;
+  std::string_view KeyOf(const Slot& s) const;
+  void AddHashed(std::string_view word, uint64_t tag, uint64_t a, uint64_t b, uint64_t count);
   void Grow();
   void AddPiece(std::string_view piece);
 
