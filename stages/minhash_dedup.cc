@@ -88,10 +88,7 @@ class MinHashDedup : public Stage {
       doc.AnnotateNumber("duplicate_similarity", match.similarity);
       doc.AddSignal(kMinHashSimilaritySignal, match.similarity);
       doc.AddSignal(kMinHashClusterSizeSignal, index_.cluster_size(slot));
-      char sim[32];
-      std::snprintf(sim, sizeof(sim), "%.2f", match.similarity);
-      return Verdict::Drop(kMinHashNearDuplicate,
-                           "near-duplicate of " + std::string(survivor) + " (J\xE2\x89\x88" + sim + ")");
+      return Verdict::Drop(kMinHashNearDuplicate, NearDuplicateDetail(survivor, match.similarity));
     }
     index_.Insert(band_keys_.data(), compact_.data(), set, MinHashOrderKey(doc.input_index, doc.line), doc.id);
     return Verdict::Keep();
@@ -270,6 +267,12 @@ std::string MinHashMeta(const MinHashParams& p) {
   meta += ":n=" + std::to_string(p.shingle == ShingleMode::kWord ? p.word_ngram : p.char_ngram);
   meta += ":bands=" + std::to_string(p.bands) + ":rows=" + std::to_string(p.rows) + ":seed=" + std::to_string(p.seed);
   return meta;
+}
+
+std::string NearDuplicateDetail(std::string_view survivor_id, double similarity) {
+  char sim[32];
+  std::snprintf(sim, sizeof(sim), "%.2f", similarity);
+  return "near-duplicate of " + std::string(survivor_id) + " (J\xE2\x89\x88" + sim + ")";
 }
 
 std::string EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vector<uint16_t>& compact,

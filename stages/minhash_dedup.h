@@ -54,6 +54,10 @@ inline uint64_t MinHashOrderKey(uint32_t input_index, uint64_t line) {
   return (static_cast<uint64_t>(input_index) << 40) | (line & ((uint64_t{1} << 40) - 1));
 }
 
+// Verdict detail of a near-duplicate, "near-duplicate of <id> (J≈0.87)" (shared
+// by the stage and the multi-phase filter so both modes match byte for byte).
+std::string NearDuplicateDetail(std::string_view survivor_id, double similarity);
+
 // Serializes band keys + compact signature (+ shingle set) as text safe in a
 // JSON string, and back. Exposed for tests.
 std::string EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vector<uint16_t>& compact,
