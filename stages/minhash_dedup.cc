@@ -21,11 +21,17 @@ void AppendHex(std::string* out, const void* data, size_t n) {
   }
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+// Hex digit values; -1 for anything else.
+struct HexTable {
+  int8_t v[256];
+  HexTable() {
+    for (int i = 0; i < 256; ++i) v[i] = -1;
+    for (int i = 0; i < 10; ++i) v['0' + i] = static_cast<int8_t>(i);
+    for (int i = 0; i < 6; ++i) v['a' + i] = static_cast<int8_t>(10 + i);
+  }
+};
+const HexTable kHexTable;
+inline int HexValue(char c) { return kHexTable.v[static_cast<unsigned char>(c)]; }
 
 bool ReadHex(std::string_view* text, void* data, size_t n) {
   if (text->size() < 2 * n) return false;

@@ -21,13 +21,14 @@ uint64_t SplitMix64(uint64_t* state) {
   return z ^ (z >> 31);
 }
 
-// (a * x + b) mod 2^61-1 for a, b, x < 2^61.
+// (a * x + b) mod 2^61-1 for a, b, x < 2^61. With 2^61 = 1 (mod p):
+// a*x = hi*2^61 + lo61 = hi + lo61, and hi + lo61 + b < 3 * 2^61.
 inline uint64_t MulAddMod61(uint64_t a, uint64_t x, uint64_t b) {
-  unsigned __int128 prod = static_cast<unsigned __int128>(a) * x + b;
-  uint64_t lo = static_cast<uint64_t>(prod) & kMinHashPrime;
+  unsigned __int128 prod = static_cast<unsigned __int128>(a) * x;
+  uint64_t lo = static_cast<uint64_t>(prod);
   uint64_t hi = static_cast<uint64_t>(prod >> 61);
-  uint64_t r = lo + hi;  // < 2^62 + 2
-  r = (r & kMinHashPrime) + (r >> 61);
+  uint64_t r = (lo & kMinHashPrime) + hi + b;
+  r = (r & kMinHashPrime) + (r >> 61);  // <= p + 2
   return r >= kMinHashPrime ? r - kMinHashPrime : r;
 }
 
@@ -189,16 +190,40 @@ void MinHasher::ComputeFromShingles(const std::vector<uint64_t>& shingles, MinHa
   sig->mins.clear();
   if (shingles.empty()) return;
   const int k = params_.num_perm();
-  sig->mins.assign(k, std::numeric_limits<uint64_t>::max());
-  uint64_t* mins = sig->mins.data();
-  const uint64_t* a = a_.data();
-  const uint64_t* b = b_.data();
-  for (uint64_t h : shingles) {
-    uint64_t x = h & kMinHashPrime;
-    for (int i = 0; i < k; ++i) {
-      uint64_t v = MulAddMod61(a[i], x, b[i]);
-      mins[i] = v < mins[i] ? v : mins[i];
+  sig->mins.resize(k);
+  // Permutation-outer, shingle-inner, four permutations per pass: the minima
+  // stay in registers and the iterations are independent (good ILP).
+  thread_local std::vector<uint64_t> xs;
+  xs.resize(shingles.size());
+  for (size_t j = 0; j < shingles.size(); ++j) xs[j] = shingles[j] & kMinHashPrime;
+  const uint64_t* x = xs.data();
+  const size_t n = xs.size();
+  int i = 0;
+  for (; i + 4 <= k; i += 4) {
+    const uint64_t a0 = a_[i], a1 = a_[i + 1], a2 = a_[i + 2], a3 = a_[i + 3];
+    const uint64_t b0 = b_[i], b1 = b_[i + 1], b2 = b_[i + 2], b3 = b_[i + 3];
+    uint64_t m0 = ~0ull, m1 = ~0ull, m2 = ~0ull, m3 = ~0ull;
+    for (size_t j = 0; j < n; ++j) {
+      const uint64_t v = x[j];
+      uint64_t v0 = MulAddMod61(a0, v, b0), v1 = MulAddMod61(a1, v, b1);
+      uint64_t v2 = MulAddMod61(a2, v, b2), v3 = MulAddMod61(a3, v, b3);
+      m0 = v0 < m0 ? v0 : m0;
+      m1 = v1 < m1 ? v1 : m1;
+      m2 = v2 < m2 ? v2 : m2;
+      m3 = v3 < m3 ? v3 : m3;
     }
+    sig->mins[i] = m0;
+    sig->mins[i + 1] = m1;
+    sig->mins[i + 2] = m2;
+    sig->mins[i + 3] = m3;
+  }
+  for (; i < k; ++i) {
+    uint64_t m = ~0ull;
+    for (size_t j = 0; j < n; ++j) {
+      uint64_t v = MulAddMod61(a_[i], x[j], b_[i]);
+      m = v < m ? v : m;
+    }
+    sig->mins[i] = m;
   }
 }
 
