@@ -75,6 +75,8 @@ class RecordSource {
   const std::string& error() const { return error_; }
   // Compressed (on-disk) bytes consumed so far, for progress.
   virtual uint64_t bytes_consumed() const = 0;
+  // Blank lines (or empty files) passed over: not records, but counted.
+  virtual uint64_t blank_lines() const = 0;
 
  protected:
   std::string error_;

@@ -1,0 +1,204 @@
+// `sluice run [RECIPE] [-i INPUT]... -o OUTDIR [--threads N] [--shard I/N] [--write-signals]`
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "pipelines/command.h"
+#include "pipelines/report_hook.h"
+#include "pipelines/run_command.h"
+#include "stages/record_writer.h"
+
+namespace sluice {
+
+namespace fs = std::filesystem;
+
+Status ParseShard(const std::string& spec, int* index, int* count) {
+  size_t slash = spec.find('/');
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    size_t used = 0;
+    *index = std::stoi(spec.substr(0, slash), &used);
+    if (used != slash) throw std::invalid_argument("index");
+    std::string n = spec.substr(slash + 1);
+    *count = std::stoi(n, &used);
+    if (used != n.size()) throw std::invalid_argument("count");
+  } catch (const std::exception&) {
+    return Status::Config("--shard '" + spec + "': expected I/N, e.g. 0/4");
+  }
+  if (*count < 1 || *index < 0 || *index >= *count)
+    return Status::Config("--shard '" + spec + "': need 0 <= I < N");
+  return Status::Ok();
+}
+
+namespace {
+bool LooksLikeRecipe(const std::string& path) {
+  auto ends = [&](const char* s) {
+    std::string suf = s;
+    return path.size() >= suf.size() && path.compare(path.size() - suf.size(), suf.size(), suf) == 0;
+  };
+  return ends(".yaml") || ends(".yml");
+}
+}  // namespace
+
+Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::string* resolved_yaml) {
+  std::vector<std::string> inputs;
+  std::string recipe_path;
+  for (const auto& p : args.positional) {
+    if (recipe_path.empty() && inputs.empty() && LooksLikeRecipe(p)) {
+      recipe_path = p;
+    } else {
+      inputs.push_back(p);
+    }
+  }
+  for (const auto& p : args.inputs) inputs.push_back(p);
+  if (recipe_path.empty()) {
+    *recipe = DefaultRecipe();
+  } else {
+    auto r = LoadRecipeFile(recipe_path);
+    if (!r.ok()) return r.status();
+    *recipe = std::move(r).value();
+  }
+  // Command line overrides the recipe's input:/output: sections.
+  if (inputs.empty()) {
+    for (const auto& p : recipe->input_paths) {
+      inputs.push_back(fs::path(p).is_absolute() ? p : (fs::path(recipe->dir) / p).string());
+    }
+  }
+  if (inputs.empty()) return Status::Config("no input: give INPUT paths (or -i), or input.paths in the recipe");
+  std::string out = args.output_dir.empty() ? recipe->output_dir : args.output_dir;
+  if (out.empty()) return Status::Config("no output directory: give -o OUTDIR (or output.dir in the recipe)");
+  if (!args.text_key.empty()) recipe->reader.text_key = args.text_key;
+  if (!args.id_key.empty()) recipe->reader.id_key = args.id_key;
+  if (!args.text_mode.empty()) {
+    if (args.text_mode == "file") recipe->reader.text_mode = TextMode::kFile;
+    else if (args.text_mode == "line") recipe->reader.text_mode = TextMode::kLine;
+    else if (args.text_mode == "paragraph") recipe->reader.text_mode = TextMode::kParagraph;
+    else return Status::Config("--text-mode '" + args.text_mode + "' is not one of: file, line, paragraph");
+  }
+  if (args.max_record_bytes > 0) recipe->reader.max_record_bytes = static_cast<uint64_t>(args.max_record_bytes);
+  if (!args.format.empty()) {
+    auto f = ParseOutputFormat(args.format);
+    if (!f.ok()) return f.status();
+    recipe->output.format = *f;
+  }
+  if (args.write_signals) recipe->output.write_signals = true;
+
+  int threads = args.threads > 0 ? args.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto stages = BuildStages(*recipe, out, threads);
+  if (!stages.ok()) return stages.status();
+  auto resolved = ResolvedRecipeYaml(*recipe);
+  if (!resolved.ok()) return resolved.status();
+  *resolved_yaml = *resolved;
+
+  auto expanded = ExpandInputs(inputs);
+  if (!expanded.ok()) return expanded.status();
+
+  int shard = 0, shards = 1;
+  std::string shard_spec = args.shard;
+  if (shard_spec.empty()) {
+    const char* id = getenv("SLURM_ARRAY_TASK_ID");
+    const char* count = getenv("SLURM_ARRAY_TASK_COUNT");
+    if (id && count) shard_spec = std::string(id) + "/" + count;
+  }
+  if (!shard_spec.empty()) SLUICE_RETURN_IF_ERROR(ParseShard(shard_spec, &shard, &shards));
+
+  config->inputs = std::move(expanded).value();
+  config->selected.clear();
+  for (uint32_t k = 0; k < config->inputs.size(); ++k) {
+    if (static_cast<int>(k % shards) == shard) config->selected.push_back(k);
+  }
+  config->reader = recipe->reader;
+  config->output = recipe->output;
+  config->output_dir = out;
+  config->stages = std::move(stages).value();
+  config->threads = threads;
+  config->recipe_fingerprint = *resolved_yaml;
+  config->resume = !args.no_resume;
+  config->progress = !args.quiet;
+  if (shards > 1 || !args.shard.empty() || !shard_spec.empty()) {
+    config->shard_label = std::to_string(shard) + "/" + std::to_string(shards);
+    config->stats_path = out + "/stats/shard-" + std::to_string(shard) + "-of-" + std::to_string(shards) + ".json";
+  }
+  return Status::Ok();
+}
+
+int RunMain(const RunArgs& args) {
+  Recipe recipe;
+  RunConfig config;
+  std::string resolved;
+  Status st = PrepareRun(args, &recipe, &config, &resolved);
+  if (!st.ok()) return ExitCodeFor(st);
+  if (args.overwrite) {
+    std::error_code ec;
+    for (const char* sub : {"kept", "rejected", "malformed", ".sluice", "stats", "tokenizer"}) {
+      fs::remove_all(fs::path(config.output_dir) / sub, ec);
+    }
+    fs::remove(fs::path(config.output_dir) / "stats.json", ec);
+    fs::remove(fs::path(config.output_dir) / "report.html", ec);
+  }
+  std::error_code ec;
+  fs::create_directories(config.output_dir, ec);
+  if (ec) return ExitCodeFor(Status::Io("cannot create '" + config.output_dir + "': " + ec.message()));
+  st = WriteFileAtomically(config.output_dir + "/recipe.resolved.yaml", resolved);
+  if (!st.ok()) return ExitCodeFor(st);
+  RunResult result;
+  st = RunPipeline(config, &result);
+  if (!st.ok()) return ExitCodeFor(st);
+  if (!args.no_report && config.shard_label.empty()) {
+    st = WriteRunReport(result.stats_json, config.output_dir + "/report.html");
+    if (!st.ok()) return ExitCodeFor(st);
+  }
+  std::cout << FormatAccounting(result);
+  std::cout << "outputs: " << config.output_dir << "/{kept,rejected,malformed}/, "
+            << (config.stats_path.empty() ? config.output_dir + "/stats.json" : config.stats_path)
+            << (args.no_report || !config.shard_label.empty() ? "" : ", " + config.output_dir + "/report.html")
+            << "\n";
+  for (const auto& in : result.inputs) {
+    if (!in.read_error.empty()) {
+      return ExitCodeFor(Status::Io("some inputs ended early with read errors (see warnings above); their "
+                                    "records before the error were processed"));
+    }
+  }
+  return 0;
+}
+
+namespace {
+
+Command MakeRunCommand() {
+  Command c;
+  c.name = "run";
+  c.help = "Run a curation pipeline: read INPUTs, run the recipe's stages, write OUTDIR/{kept,rejected,malformed}/";
+  c.setup = [](CLI::App* app) {
+    auto args = std::make_shared<RunArgs>();
+    app->add_option("recipe_and_inputs", args->positional,
+                    "[RECIPE.yaml] INPUT... (files, directories, globs, - for stdin); without a recipe the "
+                    "built-in default recipe runs");
+    app->add_option("-i,--input", args->inputs, "Input file, directory or glob (repeatable)");
+    app->add_option("-o,--output", args->output_dir, "Output directory");
+    app->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+    app->add_option("--shard", args->shard,
+                    "Process shard I of N (0 <= I < N) of the sorted inputs; default from "
+                    "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set");
+    app->add_flag("--write-signals", args->write_signals, "Write every stage's signals into records under 'sluice'");
+    app->add_option("--format", args->format, "Output format: jsonl, jsonl.gz, jsonl.zst (default jsonl.zst)");
+    app->add_option("--text-key", args->text_key, "JSON key of the text (default text)");
+    app->add_option("--id-key", args->id_key, "JSON key of the id (default id)");
+    app->add_option("--text-mode", args->text_mode, "Plain-text inputs: file, line or paragraph per document");
+    app->add_option("--max-record-bytes", args->max_record_bytes, "Largest record accepted (default 64 MiB)");
+    app->add_flag("--overwrite", args->overwrite, "Remove earlier sluice outputs in OUTDIR first");
+    app->add_flag("--no-resume", args->no_resume, "Reprocess inputs an earlier run finished");
+    app->add_flag("-q,--quiet", args->quiet, "No progress line");
+    app->add_flag("--no-report", args->no_report, "Do not write report.html");
+    return [args]() { return RunMain(*args); };
+  };
+  return c;
+}
+
+}  // namespace
+
+SLUICE_REGISTER_COMMAND(Run, MakeRunCommand);
+
+}  // namespace sluice

@@ -1,0 +1,53 @@
+// Recipes: the YAML file that says which stages run, in which order, with which
+// options, plus optional input:/output: sections that the command line
+// overrides. Parsing validates everything (unknown keys and bad values are
+// errors naming the key and stage) before any data is read.
+//
+//   input:  {text_key: text, id_key: id, text_mode: file, max_record_bytes: 67108864, paths: [...]}
+//   output: {format: jsonl.zst, max_file_bytes: 268435456, write_signals: false, write_rejected: true}
+//   stages:
+//     - {type: normalize, form: nfc}
+//     - {type: gopher_quality, name: gopher_en, min_words: 50}
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stages/pipeline_runner.h"
+#include "stages/record_reader.h"
+#include "stages/record_writer.h"
+#include "stages/status.h"
+
+namespace sluice {
+
+struct RecipeStage {
+  std::string type;
+  std::string name;          // unique in the recipe; defaults to type (then type_2, type_3, ...)
+  std::string options_yaml;  // the stage's options as a YAML flow mapping (without type/name)
+};
+
+struct Recipe {
+  std::string source;  // file path, or "<built-in default>"
+  std::string dir = ".";  // relative paths in stage options resolve against this
+  ReaderOptions reader;
+  OutputOptions output;
+  std::vector<std::string> input_paths;
+  std::string output_dir;
+  std::vector<RecipeStage> stages;
+};
+
+// The YAML of the built-in default recipe (pipelines/recipes/default.yaml, embedded).
+const char* DefaultRecipeYaml();
+
+StatusOr<Recipe> ParseRecipe(const std::string& yaml_text, const std::string& source);
+StatusOr<Recipe> LoadRecipeFile(const std::string& path);
+Recipe DefaultRecipe();
+
+// Builds every stage (validating options). env.output_dir / threads are passed on.
+StatusOr<std::vector<StageInstance>> BuildStages(const Recipe& recipe, const std::string& output_dir, int threads);
+
+// The recipe with every default filled in, as YAML (written as recipe.resolved.yaml).
+StatusOr<std::string> ResolvedRecipeYaml(const Recipe& recipe);
+
+}  // namespace sluice

@@ -1,0 +1,42 @@
+// The pieces of `sluice run` that other commands reuse (the Slurm and sharded
+// executors run the same thing per shard): recipe + command-line overrides ->
+// a RunConfig, then the run and its summary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pipelines/recipe.h"
+#include "stages/pipeline_runner.h"
+#include "stages/status.h"
+
+namespace sluice {
+
+struct RunArgs {
+  std::vector<std::string> positional;  // [RECIPE.yaml] INPUT...
+  std::vector<std::string> inputs;      // -i
+  std::string output_dir;               // -o
+  int threads = 0;                      // 0 = all cores
+  std::string shard;                    // "I/N" (0 <= I < N); "" = SLURM_ARRAY_TASK_* or all
+  bool write_signals = false;
+  std::string format;                   // overrides output.format
+  std::string text_key, id_key, text_mode;
+  int64_t max_record_bytes = 0;
+  bool overwrite = false;
+  bool no_resume = false;
+  bool quiet = false;
+  bool no_report = false;
+};
+
+// Parses "I/N" into shard index and count.
+Status ParseShard(const std::string& spec, int* index, int* count);
+
+// Loads the recipe (or the default), applies overrides, expands inputs, builds
+// stages and fills *config. *recipe receives the resolved recipe.
+Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::string* resolved_yaml);
+
+// The whole `sluice run`: prepare, run, write recipe.resolved.yaml, stats and
+// report, print the accounting. Returns the process exit code.
+int RunMain(const RunArgs& args);
+
+}  // namespace sluice

@@ -1,0 +1,152 @@
+#include "stages/byte_stream.h"
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace sluice {
+
+namespace {
+
+class FileReader {
+ public:
+  explicit FileReader(FILE* f, bool owned) : f_(f), owned_(owned) {}
+  ~FileReader() {
+    if (owned_ && f_ != nullptr) fclose(f_);
+  }
+  size_t Read(char* buf, size_t n, std::string* error) {
+    size_t got = fread(buf, 1, n, f_);
+    if (got < n && ferror(f_)) *error = std::string("read error: ") + strerror(errno);
+    return got;
+  }
+
+ private:
+  FILE* f_;
+  bool owned_;
+};
+
+class PlainStream : public ByteStream {
+ public:
+  explicit PlainStream(std::unique_ptr<FileReader> file) : file_(std::move(file)) {}
+  size_t Read(char* buf, size_t n) override {
+    size_t got = file_->Read(buf, n, &error_);
+    raw_bytes_ += got;
+    return got;
+  }
+
+ private:
+  std::unique_ptr<FileReader> file_;
+};
+
+// gzip (and concatenated gzip members, as produced by `cat a.gz b.gz`).
+class GzipStream : public ByteStream {
+ public:
+  explicit GzipStream(std::unique_ptr<FileReader> file) : file_(std::move(file)), in_(1 << 16) {
+    memset(&zs_, 0, sizeof zs_);
+    inflateInit2(&zs_, 15 + 32);
+  }
+  ~GzipStream() override { inflateEnd(&zs_); }
+
+  size_t Read(char* buf, size_t n) override {
+    if (done_) return 0;
+    zs_.next_out = reinterpret_cast<Bytef*>(buf);
+    zs_.avail_out = static_cast<uInt>(n);
+    while (zs_.avail_out == n) {
+      if (zs_.avail_in == 0) {
+        size_t got = file_->Read(in_.data(), in_.size(), &error_);
+        raw_bytes_ += got;
+        if (got == 0) {
+          if (error_.empty() && in_member_) error_ = "truncated gzip stream (unexpected end of file)";
+          done_ = true;
+          break;
+        }
+        zs_.next_in = reinterpret_cast<Bytef*>(in_.data());
+        zs_.avail_in = static_cast<uInt>(got);
+      }
+      in_member_ = true;
+      int rc = inflate(&zs_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        in_member_ = false;
+        inflateReset(&zs_);  // another member may follow
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        error_ = std::string("corrupt gzip data: ") + (zs_.msg ? zs_.msg : "inflate failed");
+        done_ = true;
+        break;
+      }
+    }
+    return n - zs_.avail_out;
+  }
+
+ private:
+  std::unique_ptr<FileReader> file_;
+  std::vector<char> in_;
+  z_stream zs_;
+  bool done_ = false;
+  bool in_member_ = false;
+};
+
+class ZstdStream : public ByteStream {
+ public:
+  explicit ZstdStream(std::unique_ptr<FileReader> file)
+      : file_(std::move(file)), in_(ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {}
+  ~ZstdStream() override { ZSTD_freeDCtx(dctx_); }
+
+  size_t Read(char* buf, size_t n) override {
+    if (done_) return 0;
+    ZSTD_outBuffer out{buf, n, 0};
+    while (out.pos == 0) {
+      if (input_.pos == input_.size) {
+        size_t got = file_->Read(in_.data(), in_.size(), &error_);
+        raw_bytes_ += got;
+        if (got == 0) {
+          if (error_.empty() && last_ret_ != 0) error_ = "truncated zstd stream (unexpected end of file)";
+          done_ = true;
+          break;
+        }
+        input_ = ZSTD_inBuffer{in_.data(), got, 0};
+      }
+      size_t ret = ZSTD_decompressStream(dctx_, &out, &input_);
+      if (ZSTD_isError(ret)) {
+        error_ = std::string("corrupt zstd data: ") + ZSTD_getErrorName(ret);
+        done_ = true;
+        break;
+      }
+      last_ret_ = ret;
+    }
+    return out.pos;
+  }
+
+ private:
+  std::unique_ptr<FileReader> file_;
+  std::vector<char> in_;
+  ZSTD_DCtx* dctx_;
+  ZSTD_inBuffer input_{nullptr, 0, 0};
+  size_t last_ret_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<ByteStream>> ByteStream::Open(const std::string& path, Compression compression) {
+  std::unique_ptr<FileReader> file;
+  if (path == "-") {
+    file = std::make_unique<FileReader>(stdin, false);
+  } else {
+    FILE* f = fopen(path.c_str(), "rb");
+    if (f == nullptr) return Status::Io("cannot open input '" + path + "': " + strerror(errno));
+    file = std::make_unique<FileReader>(f, true);
+  }
+  std::unique_ptr<ByteStream> stream;
+  switch (compression) {
+    case Compression::kNone: stream = std::make_unique<PlainStream>(std::move(file)); break;
+    case Compression::kGzip: stream = std::make_unique<GzipStream>(std::move(file)); break;
+    case Compression::kZstd: stream = std::make_unique<ZstdStream>(std::move(file)); break;
+  }
+  return stream;
+}
+
+}  // namespace sluice

@@ -1,0 +1,82 @@
+// The engine: one tbb::parallel_pipeline per run. A serial in-order reader cuts
+// inputs into batches; parallel filters parse records and run stages'
+// Process(); serial in-order filters run stages' ProcessSerial() (dedup) and
+// the writers. At most 2 x threads batches are in flight, so memory is bounded
+// by batch size, not corpus size. Output and stats (but for "timing") are
+// byte-identical for any thread count.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stages/record_reader.h"
+#include "stages/record_writer.h"
+#include "stages/stage.h"
+#include "stages/stats.h"
+
+namespace sluice {
+
+struct StageInstance {
+  std::string name;  // unique in the run ("normalize", or the recipe's name:)
+  std::string type;
+  std::unique_ptr<Stage> stage;
+};
+
+struct OutputOptions {
+  OutputFormat format = OutputFormat::kJsonlZst;
+  uint64_t max_file_bytes = 256ull << 20;  // uncompressed bytes per kept/rejected part file
+  bool write_signals = false;
+  bool write_rejected = true;
+  int samples_per_reason = 3;  // rejected examples kept for the report
+};
+
+struct RunConfig {
+  std::vector<InputFile> inputs;      // the whole sorted input list
+  std::vector<uint32_t> selected;     // indexes into `inputs` this run processes
+  ReaderOptions reader;
+  OutputOptions output;
+  std::string output_dir;
+  std::vector<StageInstance> stages;
+  int threads = 1;
+  uint64_t batch_bytes = 2ull << 20;
+  // Text that identifies the recipe; a rerun into the same OUTDIR must match it.
+  std::string recipe_fingerprint;
+  // Resume: skip inputs whose completion marker matches (outputs already final).
+  bool resume = true;
+  // Progress on stderr: a live line on a TTY, a plain line every few seconds otherwise.
+  bool progress = true;
+  std::string stats_path;             // default: <output_dir>/stats.json
+  std::string shard_label;            // "2/8" when sharded, written to stats
+};
+
+// Per-input accounting: every record ends as kept, dropped or malformed.
+struct InputAccount {
+  std::string path;
+  int64_t records = 0;
+  int64_t kept = 0;
+  int64_t dropped = 0;
+  int64_t malformed = 0;
+  int64_t bytes_in = 0;     // text bytes of parsed records
+  int64_t bytes_kept = 0;
+  bool skipped = false;     // finished by an earlier run (resume)
+  std::string read_error;   // truncated / corrupt input, if any
+};
+
+struct RunResult {
+  std::vector<InputAccount> inputs;
+  InputAccount total;
+  std::string stats_json;
+  double wall_seconds = 0;
+};
+
+// Runs the pipeline. Data problems never fail the run (they are counted);
+// I/O problems on outputs and stage Finish() errors do.
+Status RunPipeline(RunConfig& config, RunResult* result);
+
+// "in = kept + dropped + malformed" lines for every input and the total.
+std::string FormatAccounting(const RunResult& result);
+
+}  // namespace sluice

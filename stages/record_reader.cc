@@ -1,0 +1,419 @@
+#include "stages/record_reader.h"
+
+#include <glob.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include "stages/byte_stream.h"
+#include "stages/utf8.h"
+
+namespace sluice {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kRawKeepBytes = 4096;   // prefix of a malformed record kept for the report
+constexpr size_t kReadChunk = 1 << 20;
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool HasKnownExtension(const std::string& path) {
+  InputFile f = DescribeInput(path);
+  std::string_view p = path;
+  for (std::string_view c : {".gz", ".zst", ".zstd"}) {
+    if (EndsWith(p, c)) {
+      p.remove_suffix(c.size());
+      break;
+    }
+  }
+  for (std::string_view e : {".jsonl", ".json", ".ndjson", ".txt", ".text", ".md"}) {
+    if (EndsWith(p, e)) return true;
+  }
+  return false;
+}
+
+bool IsBlank(std::string_view s) {
+  for (char c : s) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+  }
+  return true;
+}
+
+std::string BaseName(const std::string& path) {
+  if (path == "-") return "stdin";
+  return fs::path(path).filename().string();
+}
+
+// Splits a byte stream into newline-terminated pieces without ever holding more
+// than max_bytes (+ one read chunk) of a single piece.
+class LineSplitter {
+ public:
+  LineSplitter(std::unique_ptr<ByteStream> stream, uint64_t max_bytes)
+      : stream_(std::move(stream)), max_bytes_(max_bytes), buf_(kReadChunk) {}
+
+  // Reads the next line (without "\n" and a trailing "\r"). Returns false at the end.
+  bool NextLine(RawRecord* r) {
+    r->bytes.clear();
+    r->too_large = false;
+    r->full_size = 0;
+    bool any = false;
+    while (true) {
+      if (pos_ == end_) {
+        if (eof_) break;
+        end_ = stream_->Read(buf_.data(), buf_.size());
+        pos_ = 0;
+        if (end_ == 0) {
+          eof_ = true;
+          break;
+        }
+      }
+      any = true;
+      const char* start = buf_.data() + pos_;
+      const char* nl = static_cast<const char*>(memchr(start, '\n', end_ - pos_));
+      size_t len = nl ? static_cast<size_t>(nl - start) : end_ - pos_;
+      Append(r, start, len);
+      pos_ += len;
+      if (nl) {
+        ++pos_;
+        break;
+      }
+    }
+    if (!any) return false;
+    ++line_;
+    r->line = line_;
+    if (!r->too_large && !r->bytes.empty() && r->bytes.back() == '\r') r->bytes.pop_back();
+    return true;
+  }
+
+  void Append(RawRecord* r, const char* data, size_t len) {
+    r->full_size += len;
+    if (r->too_large) {
+      if (r->bytes.size() < kRawKeepBytes) r->bytes.append(data, std::min(len, kRawKeepBytes - r->bytes.size()));
+      return;
+    }
+    if (r->full_size > max_bytes_) {
+      r->too_large = true;
+      if (r->bytes.size() > kRawKeepBytes) r->bytes.resize(kRawKeepBytes);
+      if (r->bytes.size() < kRawKeepBytes) r->bytes.append(data, std::min(len, kRawKeepBytes - r->bytes.size()));
+      return;
+    }
+    r->bytes.append(data, len);
+  }
+
+  uint64_t line() const { return line_; }
+  const std::string& error() const { return stream_->error(); }
+  uint64_t raw_bytes() const { return stream_->raw_bytes(); }
+
+ private:
+  std::unique_ptr<ByteStream> stream_;
+  uint64_t max_bytes_;
+  std::vector<char> buf_;
+  size_t pos_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
+  uint64_t line_ = 0;
+};
+
+// JSONL and line-mode text: one record per non-blank line.
+class LineRecordSource : public RecordSource {
+ public:
+  LineRecordSource(std::unique_ptr<ByteStream> stream, uint64_t max_bytes) : lines_(std::move(stream), max_bytes) {}
+  bool Next(RawRecord* r) override {
+    while (lines_.NextLine(r)) {
+      if (!r->too_large && IsBlank(r->bytes)) {
+        ++blank_lines_;
+        continue;
+      }
+      return true;
+    }
+    error_ = lines_.error();
+    return false;
+  }
+  uint64_t bytes_consumed() const override { return lines_.raw_bytes(); }
+  uint64_t blank_lines() const override { return blank_lines_; }
+
+ private:
+  LineSplitter lines_;
+  uint64_t blank_lines_ = 0;
+};
+
+// Paragraph-mode text: blocks of lines separated by blank lines.
+class ParagraphRecordSource : public RecordSource {
+ public:
+  ParagraphRecordSource(std::unique_ptr<ByteStream> stream, uint64_t max_bytes)
+      : lines_(std::move(stream), max_bytes), max_bytes_(max_bytes) {}
+  bool Next(RawRecord* r) override {
+    r->bytes.clear();
+    r->too_large = false;
+    r->full_size = 0;
+    r->line = 0;
+    RawRecord line;
+    while (lines_.NextLine(&line)) {
+      if (!line.too_large && IsBlank(line.bytes)) {
+        if (r->line != 0) return true;
+        ++blank_lines_;
+        continue;
+      }
+      if (r->line == 0) r->line = line.line;
+      uint64_t add = line.full_size + (r->full_size ? 1 : 0);
+      if (r->too_large || line.too_large || r->full_size + add > max_bytes_) {
+        if (!r->too_large && r->bytes.size() > kRawKeepBytes) r->bytes.resize(kRawKeepBytes);
+        r->too_large = true;
+      } else {
+        if (r->full_size) r->bytes.push_back('\n');
+        r->bytes += line.bytes;
+      }
+      r->full_size += add;
+    }
+    error_ = lines_.error();
+    return r->line != 0;
+  }
+  uint64_t bytes_consumed() const override { return lines_.raw_bytes(); }
+  uint64_t blank_lines() const override { return blank_lines_; }
+
+ private:
+  LineSplitter lines_;
+  uint64_t max_bytes_;
+  uint64_t blank_lines_ = 0;
+};
+
+// File-mode text: the whole input is one record.
+class FileRecordSource : public RecordSource {
+ public:
+  FileRecordSource(std::unique_ptr<ByteStream> stream, uint64_t max_bytes)
+      : stream_(std::move(stream)), max_bytes_(max_bytes) {}
+  bool Next(RawRecord* r) override {
+    if (done_) return false;
+    done_ = true;
+    r->bytes.clear();
+    r->too_large = false;
+    r->full_size = 0;
+    r->line = 1;
+    std::vector<char> buf(kReadChunk);
+    while (size_t got = stream_->Read(buf.data(), buf.size())) {
+      r->full_size += got;
+      if (r->too_large) continue;
+      if (r->full_size > max_bytes_) {
+        r->too_large = true;
+        size_t keep = std::min(kRawKeepBytes, r->bytes.size());
+        r->bytes.resize(keep);
+        continue;
+      }
+      r->bytes.append(buf.data(), got);
+    }
+    error_ = stream_->error();
+    if (r->full_size == 0 || (!r->too_large && IsBlank(r->bytes))) {
+      blank_ = r->full_size > 0 ? 1 : 0;
+      return false;  // an empty file holds no record
+    }
+    return true;
+  }
+  uint64_t bytes_consumed() const override { return stream_->raw_bytes(); }
+  uint64_t blank_lines() const override { return blank_; }
+
+ private:
+  std::unique_ptr<ByteStream> stream_;
+  uint64_t max_bytes_;
+  bool done_ = false;
+  uint64_t blank_ = 0;
+};
+
+void FillMalformed(const InputFile& input, uint32_t input_index, const RawRecord& raw, std::string error,
+                   std::string message, MalformedRecord* m) {
+  m->input_index = input_index;
+  m->path = input.path;
+  m->line = raw.line;
+  m->error = std::move(error);
+  m->message = std::move(message);
+  m->raw = raw.bytes.substr(0, kRawKeepBytes);
+  RepairUtf8(&m->raw);  // the raw excerpt is written into JSON
+}
+
+}  // namespace
+
+InputFile DescribeInput(const std::string& path) {
+  InputFile f;
+  f.path = path;
+  std::string_view p = path;
+  if (EndsWith(p, ".gz")) {
+    f.compression = Compression::kGzip;
+    p.remove_suffix(3);
+  } else if (EndsWith(p, ".zst")) {
+    f.compression = Compression::kZstd;
+    p.remove_suffix(4);
+  } else if (EndsWith(p, ".zstd")) {
+    f.compression = Compression::kZstd;
+    p.remove_suffix(5);
+  }
+  f.format = (EndsWith(p, ".txt") || EndsWith(p, ".text") || EndsWith(p, ".md")) ? InputFormat::kText
+                                                                                  : InputFormat::kJsonl;
+  if (path != "-") {
+    std::error_code ec;
+    auto size = fs::file_size(path, ec);
+    f.size_bytes = ec ? -1 : static_cast<int64_t>(size);
+  }
+  return f;
+}
+
+StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& inputs) {
+  std::set<std::string> paths;
+  bool use_stdin = false;
+  for (const auto& in : inputs) {
+    if (in == "-") {
+      use_stdin = true;
+      continue;
+    }
+    std::error_code ec;
+    if (fs::is_directory(in, ec)) {
+      for (auto it = fs::recursive_directory_iterator(in, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (!name.empty() && name[0] == '.') {
+          if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file() && HasKnownExtension(it->path().string())) paths.insert(it->path().string());
+      }
+      if (ec) return Status::Io("cannot list directory '" + in + "': " + ec.message());
+      continue;
+    }
+    if (in.find_first_of("*?[") != std::string::npos && !fs::exists(in, ec)) {
+      glob_t g;
+      int rc = glob(in.c_str(), 0, nullptr, &g);
+      if (rc == GLOB_NOMATCH) {
+        globfree(&g);
+        return Status::Io("input pattern '" + in + "' matches no file");
+      }
+      if (rc != 0) {
+        globfree(&g);
+        return Status::Io("cannot expand input pattern '" + in + "'");
+      }
+      for (size_t i = 0; i < g.gl_pathc; ++i) {
+        if (fs::is_regular_file(g.gl_pathv[i], ec)) paths.insert(g.gl_pathv[i]);
+      }
+      globfree(&g);
+      continue;
+    }
+    if (!fs::exists(in, ec)) return Status::Io("input '" + in + "' does not exist");
+    paths.insert(in);
+  }
+  std::vector<InputFile> out;
+  for (const auto& p : paths) out.push_back(DescribeInput(p));
+  if (use_stdin) out.push_back(DescribeInput("-"));
+  return out;
+}
+
+StatusOr<std::unique_ptr<RecordSource>> RecordSource::Open(const InputFile& input, const ReaderOptions& options) {
+  auto stream = ByteStream::Open(input.path, input.compression);
+  if (!stream.ok()) return stream.status();
+  std::unique_ptr<RecordSource> source;
+  if (input.format == InputFormat::kJsonl || options.text_mode == TextMode::kLine) {
+    source = std::make_unique<LineRecordSource>(std::move(stream).value(), options.max_record_bytes);
+  } else if (options.text_mode == TextMode::kParagraph) {
+    source = std::make_unique<ParagraphRecordSource>(std::move(stream).value(), options.max_record_bytes);
+  } else {
+    source = std::make_unique<FileRecordSource>(std::move(stream).value(), options.max_record_bytes);
+  }
+  return source;
+}
+
+bool ParseRecord(const InputFile& input, uint32_t input_index, const ReaderOptions& options, RawRecord& raw,
+                 Document* doc, MalformedRecord* malformed, int64_t* utf8_repairs) {
+  *doc = Document();
+  doc->input_index = input_index;
+  doc->line = raw.line;
+  if (raw.too_large) {
+    FillMalformed(input, input_index, raw, "record_too_large",
+                  "record of " + std::to_string(raw.full_size) + " bytes exceeds max_record_bytes (" +
+                      std::to_string(options.max_record_bytes) + "); raise input.max_record_bytes to accept it",
+                  malformed);
+    return false;
+  }
+  if (input.format == InputFormat::kText) {
+    *utf8_repairs += RepairUtf8(&raw.bytes);
+    doc->text = std::move(raw.bytes);
+    doc->id = options.text_mode == TextMode::kFile ? BaseName(input.path)
+                                                  : BaseName(input.path) + ":" + std::to_string(raw.line);
+    return true;
+  }
+
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  auto error = parser.parse(raw.bytes.data(), raw.bytes.size(), true).get(root);
+  if (error == simdjson::UTF8_ERROR) {
+    *utf8_repairs += RepairUtf8(&raw.bytes);
+    error = parser.parse(raw.bytes.data(), raw.bytes.size(), true).get(root);
+  }
+  if (error) {
+    FillMalformed(input, input_index, raw, "invalid_json", std::string("not valid JSON: ") + simdjson::error_message(error),
+                  malformed);
+    return false;
+  }
+  simdjson::dom::object object;
+  if (root.get_object().get(object)) {
+    FillMalformed(input, input_index, raw, "not_an_object", "the line is JSON but not an object", malformed);
+    return false;
+  }
+  bool have_text = false;
+  for (auto field : object) {
+    std::string_view key = field.key;
+    if (key == options.text_key) {
+      std::string_view text;
+      if (field.value.get_string().get(text)) {
+        FillMalformed(input, input_index, raw, "text_not_string",
+                      "field '" + options.text_key + "' is not a string", malformed);
+        return false;
+      }
+      if (have_text) continue;  // duplicate key: the first one wins, as in most parsers
+      have_text = true;
+      doc->text.assign(text);
+      doc->fields.push_back(JsonField{std::string(key), std::string()});  // placeholder: text goes here
+      continue;
+    }
+    if (key == options.id_key && !doc->id_from_input) {
+      std::string_view id;
+      if (!field.value.get_string().get(id)) {
+        doc->id.assign(id);
+      } else {
+        doc->id = simdjson::minify(field.value);
+      }
+      doc->id_from_input = true;
+    }
+    doc->fields.push_back(JsonField{std::string(key), simdjson::minify(field.value)});
+  }
+  if (!have_text) {
+    FillMalformed(input, input_index, raw, "missing_text", "no '" + options.text_key + "' field", malformed);
+    return false;
+  }
+  if (!doc->id_from_input) doc->id = BaseName(input.path) + ":" + std::to_string(raw.line);
+  return true;
+}
+
+Status ReadRecords(const InputFile& input, uint32_t input_index, const ReaderOptions& options,
+                   const std::function<void(Document&)>& on_doc,
+                   const std::function<void(const MalformedRecord&)>& on_malformed) {
+  auto source = RecordSource::Open(input, options);
+  if (!source.ok()) return source.status();
+  RawRecord raw;
+  Document doc;
+  MalformedRecord malformed;
+  int64_t repairs = 0;
+  while ((*source)->Next(&raw)) {
+    if (ParseRecord(input, input_index, options, raw, &doc, &malformed, &repairs)) {
+      on_doc(doc);
+    } else if (on_malformed) {
+      on_malformed(malformed);
+    }
+  }
+  if (!(*source)->error().empty()) return Status::Io(input.path + ": " + (*source)->error());
+  return Status::Ok();
+}
+
+}  // namespace sluice

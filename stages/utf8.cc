@@ -1,0 +1,70 @@
+#include "stages/utf8.h"
+
+#include <simdjson.h>
+
+namespace sluice {
+
+bool IsValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+
+namespace {
+// Length of the valid UTF-8 sequence at s[i], or 0 if invalid. *maximal gets the
+// length of the maximal prefix of a valid sequence that is present (>= 1).
+int ValidSequenceLength(std::string_view s, size_t i, int* maximal) {
+  auto byte = [&](size_t k) -> unsigned { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0x100; };
+  unsigned c = byte(i);
+  *maximal = 1;
+  if (c < 0x80) return 1;
+  int len;
+  unsigned lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  for (int k = 1; k < len; ++k) {
+    unsigned b = byte(i + k);
+    unsigned l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+    if (b < l || b > h) return 0;
+    *maximal = k + 1;
+  }
+  return len;
+}
+}  // namespace
+
+int64_t RepairUtf8(std::string* s) {
+  if (IsValidUtf8(*s)) return 0;
+  std::string out;
+  out.reserve(s->size() + 16);
+  int64_t repairs = 0;
+  size_t i = 0;
+  while (i < s->size()) {
+    int maximal;
+    int len = ValidSequenceLength(*s, i, &maximal);
+    if (len > 0) {
+      out.append(*s, i, len);
+      i += len;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++repairs;
+      i += maximal;
+    }
+  }
+  s->swap(out);
+  return repairs;
+}
+
+size_t CountCodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace sluice
