@@ -240,6 +240,8 @@ class LineCleaner : public Stage {
   Family Classify(std::string_view line, size_t cps, bool* header_only) const {
     const bool terminal = text::EndsWithTerminalPunctuation(line);
     const re2::StringPiece sp(line.data(), line.size());
+    // SEO first: a keyword list often contains a weak boilerplate phrase too (注册就送).
+    if (seo_ && IsSeo(line, sp, cps, terminal)) return Family::kSeo;
     if (boilerplate_ && cps <= 400) {
       if (RE2::PartialMatch(sp, strong_)) return Family::kBoilerplate;
       thread_local std::vector<int> hits;
@@ -257,7 +259,6 @@ class LineCleaner : public Stage {
       }
       if (RE2::PartialMatch(sp, comment_ui_)) return Family::kComment;
     }
-    if (seo_ && IsSeo(line, sp, cps, terminal)) return Family::kSeo;
     if (navigation_ && cps <= 150 && !terminal && IsNavigation(line, sp)) return Family::kNavigation;
     return Family::kNone;
   }
