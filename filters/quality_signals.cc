@@ -88,7 +88,7 @@ namespace {
 constexpr char kMarkupPattern[] =
     R"((</?[a-zA-Z][a-zA-Z0-9-]{0,20}(?:\s[^<>\n]{0,300})?/?>|&(?:[a-zA-Z]{2,8}|#\d{2,6}|#[xX][0-9a-fA-F]{2,6});))";
 constexpr char kCodeLinePattern[] =
-    R"(^\s*(?:var|let|const|function|import|export|@media|@import|@font-face)\b|^\s*[}{]|[;{}]\s*$|=>|)"
+    R"(^\s*(?:var|let|const|function|import|export|@media|@import|@font-face)\b|^\s*[}{]|[{}]\s*$|(?:^|[^&\w#])\w*\)?;\s*$|=>|)"
     R"(\bfunction\s*\(|\bdocument\.|\bwindow\.|\$\(|^\s*[.#]?[a-zA-Z][\w-]*\s*\{|^\s*[a-z-]+\s*:\s*[^;]{1,80};)";
 
 class QualitySignals : public Stage {
@@ -205,7 +205,13 @@ class QualitySignals : public Stage {
       uint32_t end_cp = DecodeUtf8(last, &p);
       const bool mid = u_isalpha(static_cast<UChar32>(end_cp)) || end_cp == ',' || end_cp == 0xFF0C ||
                        end_cp == 0x3001 || text::EndsWithEllipsis(last);
-      truncated = (text::CodePoints(last) >= 40 && mid) || lower.ends_with("read more") ||
+      // Prose length: 40 code points, a Han/kana character counting double.
+      size_t weighted = 0;
+      for (size_t q = 0; q < last.size();) {
+        uint32_t c = DecodeUtf8(last, &q);
+        weighted += IsCjkCodePoint(c) ? 2 : 1;
+      }
+      truncated = (weighted >= 40 && mid) || lower.ends_with("read more") ||
                   lower.ends_with("continue reading") || last.ends_with("阅读全文") || last.ends_with("[…]") ||
                   last.ends_with("[...]");
     }
@@ -225,12 +231,12 @@ class QualitySignals : public Stage {
     std::vector<std::string_view> failed;
     if (replacement_ratio > max_replacement_) failed.push_back(kReplacementChars);
     if (mojibake > max_mojibake_) failed.push_back(kMojibake);
+    if (markup_ratio > max_markup_) failed.push_back(kMarkup);
+    if (code_ratio > max_code_lines_ && lines >= 3) failed.push_back(kCodeLines);
     if (symbol_ratio > max_symbols_ && distribution) failed.push_back(kSymbols);
     if (entropy < min_entropy_ && distribution) failed.push_back(kLowEntropy);
     if (longest_non_letter > max_non_letter_run_) failed.push_back(kNonLetterRun);
     if (longest_char_run > max_char_run_) failed.push_back(kCharRun);
-    if (markup_ratio > max_markup_) failed.push_back(kMarkup);
-    if (code_ratio > max_code_lines_ && lines >= 3) failed.push_back(kCodeLines);
     if (unique_ratio < min_unique_ngrams_ && distribution) failed.push_back(kRepetition);
     if (truncated && drop_truncated_) failed.push_back(kTruncated);
     if (truncated) ctx.stats().Add("quality_signals.truncated_docs");
