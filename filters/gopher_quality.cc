@@ -62,7 +62,14 @@ class GopherQuality : public Stage {
     for (const auto& w : words) {
       total_len += w.code_points;
       if (w.kind != WordKind::kNumber && text::HasAlpha(w.text)) ++alpha;
-      if (text::IsStopWord(lang, w.code_points <= 8 ? text::AsciiLower(w.text) : std::string())) ++stop;
+      if (w.text.size() <= 16) {
+        char buf[16];
+        for (size_t i = 0; i < w.text.size(); ++i) {
+          char c = w.text[i];
+          buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        }
+        stop += text::IsStopWord(lang, std::string_view(buf, w.text.size()));
+      }
     }
     const double mean_len = words.empty() ? 0.0 : total_len / n_words;
     const double hash_ratio = static_cast<double>(CountSubstr(doc.text, "#")) / n_tokens;

@@ -59,7 +59,8 @@ const Names& GetNames() {
 // datatrove's find_duplicates: elements seen before, and their characters.
 template <typename Range>
 std::pair<size_t, size_t> FindDuplicates(const Range& items) {
-  std::unordered_set<uint64_t> seen;
+  thread_local std::unordered_set<uint64_t> seen;
+  seen.clear();
   size_t dup = 0, dup_chars = 0;
   for (std::string_view s : items) {
     if (!seen.insert(XXH3_64bits(s.data(), s.size())).second) {
@@ -107,7 +108,8 @@ class GopherRepetition : public Stage {
     // Most frequent n-gram (n = 2..4): its count times its length.
     for (int n = kTopMin; n <= kTopMax; ++n) {
       if (words.size() < static_cast<size_t>(n)) continue;
-      std::unordered_map<uint64_t, uint32_t> counts;
+      thread_local std::unordered_map<uint64_t, uint32_t> counts;
+      counts.clear();
       counts.reserve(words.size());
       uint32_t best = 0;
       size_t best_at = 0;
@@ -122,7 +124,8 @@ class GopherRepetition : public Stage {
     }
     // Characters in n-grams (n = 5..10) seen before; skip n words after a hit.
     for (int n = kDupMin; n <= kDupMax; ++n) {
-      std::unordered_set<uint64_t> seen;
+      thread_local std::unordered_set<uint64_t> seen;
+      seen.clear();
       seen.reserve(words.size());
       size_t repeated = 0;
       for (size_t i = 0; i + n <= words.size();) {

@@ -96,19 +96,56 @@ std::vector<std::string_view> SplitParagraphs(std::string_view text) {
   return paras;
 }
 
+namespace {
+
+// The calling thread's last segmentation, reused when the next stage asks for
+// the same text (gopher_repetition, gopher_quality and fineweb run on the same
+// document one after another): ICU segmentation is the costly step.
+struct SegmentCache {
+  std::string text;
+  std::vector<WordSpan> spans;  // with non-word spans
+};
+
+const std::vector<WordSpan>& CachedSegments(std::string_view text) {
+  thread_local SegmentCache cache;
+  if (cache.text.size() != text.size() || cache.text != text) {
+    cache.text.assign(text);
+    WordSegmenter::ThreadLocal().Segment(cache.text, &cache.spans, /*include_non_words=*/true);
+  }
+  return cache.spans;
+}
+
+bool IsAllSpace(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return Trim(s).empty();
+  }
+  return true;
+}
+
+}  // namespace
+
 void SegmentWords(std::string_view text, std::vector<Word>* words, size_t* symbol_tokens) {
-  thread_local std::vector<WordSpan> spans;
   words->clear();
-  WordSegmenter::ThreadLocal().Segment(text, &spans, symbol_tokens != nullptr);
+  const std::vector<WordSpan>& spans = CachedSegments(text);
+  // Symbol tokens: white-space-delimited chunks with no word in them ("--", "|",
+  // "#"), as a whitespace tokenizer would see them; "，" glued to Chinese words is not one.
   size_t symbols = 0;
+  bool chunk_has_word = false, chunk_has_symbol = false;
   for (const WordSpan& s : spans) {
     std::string_view w = s.in(text);
     if (s.kind == WordKind::kNone) {
-      if (!Trim(w).empty()) ++symbols;
+      if (IsAllSpace(w)) {
+        symbols += chunk_has_symbol && !chunk_has_word;
+        chunk_has_word = chunk_has_symbol = false;
+      } else {
+        chunk_has_symbol = true;
+      }
       continue;
     }
+    chunk_has_word = true;
     words->push_back(Word{w, static_cast<uint32_t>(CodePoints(w)), s.kind});
   }
+  symbols += chunk_has_symbol && !chunk_has_word;
   if (symbol_tokens != nullptr) *symbol_tokens = symbols;
 }
 
