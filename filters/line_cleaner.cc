@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 #include <re2/set.h>
+#include <unicode/uchar.h>
 #include <xxhash.h>
 
 #include <memory>
@@ -22,8 +23,9 @@ constexpr char kStrongBoilerplate[] =
     R"(^\s*(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}|copyright)|^\s*copyright\b.{0,80}\d{4}|)"
     R"(版权所有|版權所有|ICP备|ICP證|ICP证|公网安备|公網安備|未经(?:授权|许可).{0,12}(?:转载|复制|使用)|本站(?:使用|采用)\s*cookie)";
 
-// Weak phrases: a line with two different ones, or a short unpunctuated line
-// with one, is boilerplate ("Share on Facebook", "登录 | 注册").
+// Weak phrases: a line with several different ones, or a short unpunctuated
+// line made of one and separators only, is boilerplate ("Share on Facebook",
+// "登录 | 注册", "Sign in »").
 constexpr const char* kWeakPhrases[] = {
     R"(\bsign (?:in|up|out)\b)", R"(\blog ?(?:in|out)\b)", R"(\bregister\b)", R"(\bsubscribe\b)",
     R"(\bnewsletter\b)", R"(\bprivacy policy\b)", R"(\bterms (?:of (?:use|service)|and conditions)\b)",
@@ -51,11 +53,11 @@ constexpr char kCommentUi[] =
     R"((?i)^\s*(?:\d+\s+(?:comments?|replies|responses)|(?:leave|post|add|write) a (?:comment|reply)|)"
     R"(log in to (?:reply|comment)|load more comments|view (?:all )?\d* ?(?:comments|replies)|comments? \(\d+\)|)"
     R"(发表评论|發表評論|我要评论|网友评论|網友評論|全部评论|热门评论|最新评论|查看全部\d*条评论|共\d+条评论|评论\s*[(（]?\d*[)）]?|\d+条评论)[:：\s]*$|)"
+    R"((?:请先|請先)?(?:登录|登錄)(?:后|後)(?:才能|再)?(?:发表|參與|参与|發表)?(?:评论|評論)|)"
     R"(^\s*(?:网友|網友|游客|遊客|匿名用户|楼主|樓主)[^\s：:，。]{0,20}[:：]|^\s*\d+\s*(?:楼|樓)\s*[:：\s]|)"
     R"((?i)^\s*(?:[^\s,.!?:]{1,24}\s+){0,1}[^\s,.!?:]{1,24}\s+says:)";
 
 constexpr char kBracketWord[] = R"((【[^】]{1,40}】))";
-constexpr char kAsciiBracketWord[] = R"((\[[^\]\n]{1,40}\]))";
 
 // Gambling and spam keywords (SEO spam on Chinese and English pages).
 constexpr const char* kSpamKeywords[] = {
@@ -67,7 +69,7 @@ constexpr const char* kSpamKeywords[] = {
     R"(\bviagra\b)", R"(\bcialis\b)", R"(\bpayday loans?\b)", R"(\bporn\b)", R"(\bxxx\b)", R"(\bescorts?\b)",
     R"(\breplica watches\b)"};
 
-constexpr char kKeywordSeparators[] = ",，、|/_;；";
+constexpr char kKeywordSeparators[] = ",，、|;；";
 
 constexpr char kNavLine[] =
     R"((?i)^\s*(?:[«‹<]\s*)?(?:previous|prev|next|older|newer)(?:\s+(?:post|page|article|entry|posts|entries|story))?(?:\s*[»›>])?\s*$|)"
@@ -127,6 +129,19 @@ size_t CountNonEmpty(std::vector<std::string_view>& segs, size_t max_len, bool* 
   return n;
 }
 
+bool HasLetter(std::string_view s) {
+  for (size_t pos = 0; pos < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[pos]);
+    if (c < 0x80) {
+      ++pos;
+      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
+      continue;
+    }
+    if (u_isalpha(static_cast<UChar32>(DecodeUtf8(s, &pos)))) return true;
+  }
+  return false;
+}
+
 enum class Family { kNone, kBoilerplate, kComment, kSeo, kNavigation, kRepeated };
 
 class LineCleaner : public Stage {
@@ -141,11 +156,11 @@ class LineCleaner : public Stage {
         short_line_length_(static_cast<size_t>(o.GetInt("short_line_length"))),
         min_repeated_length_(static_cast<size_t>(o.GetInt("min_repeated_line_length"))),
         max_removed_ratio_(o.GetDouble("max_removed_ratio")),
+        weak_any_(WeakAlternation(), SetOptions()),
         strong_(kStrongBoilerplate),
         comment_time_(std::string(kCommentName) + "(" + kCommentTime + ")" + kCommentAfter),
         comment_ui_(kCommentUi),
         bracket_(kBracketWord),
-        ascii_bracket_(kAsciiBracketWord),
         nav_(kNavLine),
         citation_(kCitation),
         weak_(SetOptions(), RE2::UNANCHORED),
@@ -158,8 +173,14 @@ class LineCleaner : public Stage {
     return o;
   }
 
+  static std::string WeakAlternation() {
+    std::string all;
+    for (const char* p : kWeakPhrases) all += (all.empty() ? "(?:" : "|(?:") + std::string(p) + ")";
+    return all;
+  }
+
   Status Init() {
-    for (const RE2* re : {&strong_, &comment_time_, &comment_ui_, &bracket_, &ascii_bracket_, &nav_, &citation_}) {
+    for (const RE2* re : {&weak_any_, &strong_, &comment_time_, &comment_ui_, &bracket_, &nav_, &citation_}) {
       if (!re->ok()) return Status::Internal("line_cleaner pattern does not compile: " + re->error());
     }
     for (const char* p : kWeakPhrases) {
@@ -246,8 +267,17 @@ class LineCleaner : public Stage {
       if (RE2::PartialMatch(sp, strong_)) return Family::kBoilerplate;
       thread_local std::vector<int> hits;
       hits.clear();
-      if (weak_.Match(sp, &hits) && (hits.size() >= 2 || (cps <= short_line_length_ && !terminal)))
-        return Family::kBoilerplate;
+      if (weak_.Match(sp, &hits)) {
+        // Several phrases: a share bar or a legal footer, unless it is a long
+        // sentence that happens to mention two of them ("用户登录...注册会话。").
+        if (hits.size() >= 3 || (hits.size() == 2 && (!terminal || cps <= 100))) return Family::kBoilerplate;
+        // One phrase: boilerplate only when it is all the line says ("Sign in »", "登录").
+        if (cps <= short_line_length_ && !terminal) {
+          std::string rest(line);
+          RE2::GlobalReplace(&rest, weak_any_, "");
+          if (!HasLetter(rest)) return Family::kBoilerplate;
+        }
+      }
     }
     if (comments_) {
       re2::StringPiece time;
@@ -265,15 +295,15 @@ class LineCleaner : public Stage {
 
   bool IsSeo(std::string_view line, const re2::StringPiece& sp, size_t cps, bool terminal) const {
     // Runs of bracketed keywords: 【…】【…】 or [..] [..] [..] covering much of the line.
-    for (const RE2* re : {&bracket_, &ascii_bracket_}) {
+    {
+      const RE2* re = &bracket_;
       re2::StringPiece input = sp, piece;
       size_t n = 0, covered = 0;
       while (RE2::FindAndConsume(&input, *re, &piece)) {
         ++n;
         covered += text::CodePoints(std::string_view(piece.data(), piece.size()));
       }
-      const size_t min_n = re == &bracket_ ? 2 : 3;
-      if (n >= min_n && (covered * 10 >= cps * 4 || !terminal)) return true;
+      if (n >= 2 && (covered * 10 >= cps * 4 || !terminal)) return true;
     }
     thread_local std::vector<int> hits;
     hits.clear();
@@ -296,9 +326,13 @@ class LineCleaner : public Stage {
   bool IsNavigation(std::string_view line, const re2::StringPiece& sp) const {
     if (RE2::PartialMatch(sp, nav_)) return true;
     // Breadcrumbs: "Home > News > World", "首页 > 新闻".
-    std::vector<std::string_view> segs = SplitAny(line, ">»›→＞");
+    std::vector<std::string_view> segs = SplitAny(line, ">»›＞");
     bool all_short = false;
     size_t n = CountNonEmpty(segs, 30, &all_short);
+    for (std::string_view seg : segs) {
+      // "command > foo 2>&1" is shell, not a breadcrumb.
+      if (!HasLetter(seg) || seg.find_first_of("()=$&;{}<\"'`") != std::string_view::npos) all_short = false;
+    }
     if (n >= 2 && all_short) {
       if (n >= 3) return true;
       std::string first = text::AsciiLower(segs[0]);
@@ -351,7 +385,7 @@ class LineCleaner : public Stage {
   bool boilerplate_, comments_, seo_, navigation_, citations_, repeated_;
   size_t short_line_length_, min_repeated_length_;
   double max_removed_ratio_;
-  RE2 strong_, comment_time_, comment_ui_, bracket_, ascii_bracket_, nav_, citation_;
+  RE2 weak_any_, strong_, comment_time_, comment_ui_, bracket_, nav_, citation_;
   RE2::Set weak_, spam_;
 };
 

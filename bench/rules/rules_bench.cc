@@ -63,11 +63,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::vector<std::string> files;
-  int repeat = 1, show_dropped = 0;
+  int repeat = 1, show_dropped = 0, show_removed = 0;
+  std::string diff_stage;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--repeat" && i + 1 < argc) {
       repeat = std::atoi(argv[++i]);
+    } else if (a == "--show-removed-lines" && i + 2 < argc) {
+      diff_stage = argv[++i];
+      show_removed = std::atoi(argv[++i]);
     } else if (a == "--show-dropped" && i + 1 < argc) {
       show_dropped = std::atoi(argv[++i]);
     } else {
@@ -116,9 +120,22 @@ int main(int argc, char** argv) {
       for (size_t s = 0; s < stages.size() && keep; ++s) {
         doc.all_reasons.clear();
         stage_bytes[s] += static_cast<double>(doc.text.size());
+        std::string before;
+        if (show_removed > 0 && r == 0 && stages[s].type == diff_stage) before = doc.text;
         const double s0 = ThreadSeconds();
         sluice::Verdict v = stages[s].stage->Process(doc, ctx);
         stage_secs[s] += ThreadSeconds() - s0;
+        if (!before.empty()) {
+          // Lines of the input that are not in the output (removed or rewritten).
+          std::istringstream in_lines(before);
+          std::string l;
+          while (show_removed > 0 && std::getline(in_lines, l)) {
+            if (!l.empty() && doc.text.find(l) == std::string::npos) {
+              std::cerr << "[" << stages[s].type << " removed] " << l.substr(0, 200) << "\n";
+              --show_removed;
+            }
+          }
+        }
         if (!v.keep()) {
           keep = false;
           if (r == 0) {
