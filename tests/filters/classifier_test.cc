@@ -2,9 +2,11 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 
 #include "filters/fasttext_model.h"
 #include "gettext_corpus.h"
@@ -18,13 +20,23 @@ using sluice::Stats;
 namespace {
 
 // A German-vs-Chinese model trained once on real translations (coreutils).
+std::string& ModelDir() {
+  static std::string dir =
+      (std::filesystem::temp_directory_path() / ("sluice_classifier_test_" + std::to_string(::getpid()))).string();
+  return dir;
+}
+
 struct LangModel {
-  std::string dir = "classifier_test_model";
+  std::string dir = ModelDir();
   std::vector<std::string> de, zh;
   LangModel() {
     de = sluice::testing::ReadMoTranslations(sluice::testing::MoPath("de", "coreutils"));
     zh = sluice::testing::ReadMoTranslations(sluice::testing::MoPath("zh_CN", "coreutils"));
     std::filesystem::create_directories(dir);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(ModelDir(), ec);
+    });
     std::ofstream out(dir + "/train.txt");
     for (size_t i = 0; i < 300 && i < de.size() && i < zh.size(); ++i) {
       out << "__label__de " << sluice::PrepareFastTextText(de[i], sluice::SegmentMode::kAuto) << "\n";
