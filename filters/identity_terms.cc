@@ -144,7 +144,9 @@ IdentityTermMatcher::IdentityTermMatcher(std::vector<IdentityGroup> groups) : gr
 }
 
 std::vector<int> IdentityTermMatcher::GroupsIn(std::string_view text) const {
-  return GroupsInFolded(PhraseMatcher::FoldCase(text));
+  thread_local std::string folded;
+  PhraseMatcher::FoldCaseInto(text, &folded);
+  return GroupsInFolded(folded);
 }
 
 std::vector<int> IdentityTermMatcher::GroupsInFolded(std::string_view folded) const {

@@ -59,7 +59,7 @@ class LexiconFilter : public Stage {
     thread_local std::string folded;
     thread_local std::vector<PhraseMatcher::Match> matches;
     thread_local std::vector<WordSpan> words;
-    folded = PhraseMatcher::FoldCase(doc.text);
+    PhraseMatcher::FoldCaseInto(doc.text, &folded);
     matches.clear();
     matcher_.FindAll(folded, &matches);
     int64_t flagged = 0;
@@ -211,8 +211,9 @@ SLUICE_REGISTER_STAGE(LexiconFilter, [] {
           Opt("lists", OptionType::kStringList, "[]", "extra flagged words or phrases"),
           Opt("words_file", OptionType::kString, "",
            "file of extra flagged words, one per line, '#' comments (relative to the recipe dir)"),
-          Opt("allowlist", OptionType::kStringList, "[性, sm, グロ, 女の子]",
-           "entries never flagged (default: C4's zh/ja allowlist)"),
+          Opt("allowlist", OptionType::kStringList, "[性, sm, グロ, 女の子, '13.', 13点]",
+           "entries never flagged (default: C4's zh/ja allowlist, plus the zh entries '13.' and 13点, "
+           "which match section numbers and times)"),
           Opt("threshold", OptionType::kDouble, "0.0045",
            "drop (or flag) when flagged words / words is above this (Data-Juicer's default)", 0.0, 1.0),
           Opt("protect", OptionType::kBool, "true",

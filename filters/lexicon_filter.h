@@ -13,7 +13,8 @@
 // Matching: one Aho–Corasick automaton over case-folded text (linear time).
 // Entries written in scripts without spaces (Chinese, Japanese, Thai) match as
 // substrings, all others on word boundaries; C4's allowlist (zh 性, ja sm, グロ,
-// 女の子) is the default `allowlist`. Words are counted with the ICU word
+// 女の子) is the default `allowlist`, plus the zh entries "13." and "13点"
+// (slang, but they flag section numbers "1.13." and times "13点" in manuals). Words are counted with the ICU word
 // segmenter (Chinese is segmented), so the ratio means the same in every language.
 // The stage is immutable after its factory; Process is thread-safe.
 #pragma once

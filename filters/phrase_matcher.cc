@@ -48,27 +48,48 @@ uint32_t CodePointAt(std::string_view s, size_t pos) {
 
 bool IsWordCodePoint(uint32_t cp) {
   if (cp < 0x80) {
-    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
   }
   const int32_t mask = U_GET_GC_MASK(static_cast<UChar32>(cp));
-  return (mask & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
+  return (mask & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK | U_GC_PC_MASK)) != 0;
 }
 
 std::string PhraseMatcher::FoldCase(std::string_view utf8) {
   std::string out;
-  out.reserve(utf8.size());
+  FoldCaseInto(utf8, &out);
+  return out;
+}
+
+void PhraseMatcher::FoldCaseInto(std::string_view utf8, std::string* out) {
+  // ASCII fast path writes in place; the first non-ASCII byte switches to
+  // code point decoding (lower-casing may change the UTF-8 length).
+  out->resize(utf8.size());
+  char* dst = out->data();
   size_t pos = 0;
+  for (; pos < utf8.size(); ++pos) {
+    const auto byte = static_cast<uint8_t>(utf8[pos]);
+    if (byte >= 0x80) break;
+    dst[pos] = static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte);
+  }
+  if (pos == utf8.size()) return;
+  out->resize(pos);
   while (pos < utf8.size()) {
     const auto byte = static_cast<uint8_t>(utf8[pos]);
     if (byte < 0x80) {
-      out.push_back(static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte));
+      out->push_back(static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte));
       ++pos;
       continue;
     }
+    // U+3000..U+9FFF (lead bytes E3-E9: CJK, kana) and U+B000..U+D7FF (EB-ED:
+    // Hangul) have no case mappings: copy them.
+    if (((byte >= 0xE3 && byte <= 0xE9) || (byte >= 0xEB && byte <= 0xED)) && pos + 3 <= utf8.size()) {
+      out->append(utf8.data() + pos, 3);
+      pos += 3;
+      continue;
+    }
     const uint32_t cp = DecodeUtf8(utf8, &pos);
-    AppendUtf8(out, static_cast<uint32_t>(u_tolower(static_cast<UChar32>(cp))));
+    AppendUtf8(*out, static_cast<uint32_t>(u_tolower(static_cast<UChar32>(cp))));
   }
-  return out;
 }
 
 void PhraseMatcher::Add(std::string_view phrase, uint32_t id, Boundary boundary) {
@@ -144,6 +165,8 @@ void PhraseMatcher::Build() {
       }
     }
   }
+  report_.resize(n);
+  for (size_t s = 0; s < n; ++s) report_[s] = !out_[s].empty() ? static_cast<int32_t>(s) : dict_link_[s];
 }
 
 void PhraseMatcher::FindAll(std::string_view folded, std::vector<Match>* out, Overlap overlap) const {
@@ -156,7 +179,9 @@ void PhraseMatcher::FindAll(std::string_view folded, std::vector<Match>* out, Ov
   int32_t state = 0;
   for (size_t i = 0; i < folded.size(); ++i) {
     state = delta[static_cast<size_t>(state) * k + cls[static_cast<uint8_t>(folded[i])]];
-    for (int32_t s = out_[state].empty() ? dict_link_[state] : state; s >= 0; s = dict_link_[s]) {
+    const int32_t report = report_[static_cast<size_t>(state)];
+    if (report < 0) continue;
+    for (int32_t s = report; s >= 0; s = dict_link_[s]) {
       for (uint32_t pi : out_[s]) {
         const Phrase& p = phrases_[pi];
         const size_t end = i + 1;

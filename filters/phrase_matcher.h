@@ -16,7 +16,7 @@ namespace sluice {
 class PhraseMatcher {
  public:
   enum class Boundary : uint8_t {
-    kWord,  // the phrase must not be preceded or followed by a letter, digit or mark
+    kWord,  // the phrase must not be preceded or followed by a word character (IsWordCodePoint)
     kNone,  // substring match
   };
   struct Match {
@@ -47,6 +47,8 @@ class PhraseMatcher {
   // Lower-cases valid UTF-8 code point by code point (ICU simple case mapping),
   // so matching is case-insensitive for Latin, Cyrillic, Greek, ...
   static std::string FoldCase(std::string_view utf8);
+  // Same into a reused buffer.
+  static void FoldCaseInto(std::string_view utf8, std::string* out);
 
  private:
   struct Phrase {
@@ -61,10 +63,13 @@ class PhraseMatcher {
   std::vector<int32_t> delta_;              // state * num_classes_ + class -> state
   std::vector<std::vector<uint32_t>> out_;  // state -> phrases ending exactly here
   std::vector<int32_t> dict_link_;          // state -> nearest proper suffix state with output, or -1
+  std::vector<int32_t> report_;             // state -> itself if it has output, else dict_link_
   bool built_ = false;
 };
 
-// True when the code point is a letter, digit or combining mark (part of a word).
+// True when the code point is a letter, digit, combining mark or connector
+// punctuation such as '_' (part of a word, as in ICU word breaking: "xx_YY" is
+// one word).
 bool IsWordCodePoint(uint32_t cp);
 
 }  // namespace sluice

@@ -148,3 +148,11 @@ TEST_CASE("embedded LDNOOBW lists equal the shipped text files", "[lexicon_filte
     CHECK(ss.str() == list.words);
   }
 }
+
+TEST_CASE("lexicon filter: default allowlist covers numerals of the zh list", "[lexicon_filter]") {
+  auto stage = Build("{threshold: 0.0}");
+  CHECK(Run(*stage, "请参阅 1.1.13. 节，会议在下午13点开始。").keep);
+  CHECK(Run(*stage, "See section 2.13. for details").keep);
+  auto strict = Build("{threshold: 0.0, allowlist: []}");
+  CHECK_FALSE(Run(*strict, "See section 2.13. for details").keep);
+}

@@ -34,6 +34,8 @@ TEST_CASE("phrase matcher respects word boundaries for Latin phrases", "[phrase_
   CHECK(Found(m, "a big blackboard").empty());
   // Non-ASCII letters are word characters too.
   CHECK(Found(m, "éass assé").empty());
+  // Identifiers: '_' joins words ("LANG=xx_YY" is not the word "xx").
+  CHECK(Found(m, "ass_hole my_ass").empty());
 }
 
 TEST_CASE("phrase matcher matches CJK phrases as substrings, leftmost-longest", "[phrase_matcher]") {
