@@ -12,6 +12,7 @@
 #include "filters/ldnoobw_lists.h"
 #include "filters/phrase_matcher.h"
 #include "stages/stage.h"
+#include "stages/utf8.h"
 #include "stages/word_segmenter.h"
 
 namespace sluice {
@@ -155,9 +156,11 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
   IdentityTermMatcher identity(groups);
   std::set<std::string> flagged;
   std::vector<std::string> protected_terms;
+  const bool single_char = o.GetBool("single_char_substrings");
   for (const auto& e : entries) {
     std::string f = PhraseMatcher::FoldCase(e);
     if (allow.count(f)) continue;
+    if (!single_char && DefaultBoundary(f) == PhraseMatcher::Boundary::kNone && CountCodePoints(f) == 1) continue;
     flagged.insert(std::move(f));
   }
   if (protect) {
@@ -214,6 +217,9 @@ SLUICE_REGISTER_STAGE(LexiconFilter, [] {
           Opt("allowlist", OptionType::kStringList, "[性, sm, グロ, 女の子, '13.', 13点]",
            "entries never flagged (default: C4's zh/ja allowlist, plus the zh entries '13.' and 13点, "
            "which match section numbers and times)"),
+          Opt("single_char_substrings", OptionType::kBool, "false",
+              "also match one-character entries of the zh/ja lists (乳 milk, 卵 egg, 鳩 dove, 柒 seven...) "
+              "as substrings, as C4 does; off by default because they flag everyday words"),
           Opt("threshold", OptionType::kDouble, "0.0045",
            "drop (or flag) when flagged words / words is above this (Data-Juicer's default)", 0.0, 1.0),
           Opt("protect", OptionType::kBool, "true",

@@ -14,7 +14,10 @@
 // Entries written in scripts without spaces (Chinese, Japanese, Thai) match as
 // substrings, all others on word boundaries; C4's allowlist (zh 性, ja sm, グロ,
 // 女の子) is the default `allowlist`, plus the zh entries "13." and "13点"
-// (slang, but they flag section numbers "1.13." and times "13点" in manuals). Words are counted with the ICU word
+// (slang, but they flag section numbers "1.13." and times "13点" in manuals).
+// One-character entries of those scripts (zh 乳 卵 逼 鳩 柒..., ja 糞 裸 卍) are
+// skipped unless `single_char_substrings: true`: as substrings they hit everyday
+// words (乳制品 dairy, 逼不得已 "have no choice"). Words are counted with the ICU word
 // segmenter (Chinese is segmented), so the ratio means the same in every language.
 // The stage is immutable after its factory; Process is thread-safe.
 #pragma once

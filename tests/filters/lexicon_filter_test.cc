@@ -156,3 +156,11 @@ TEST_CASE("lexicon filter: default allowlist covers numerals of the zh list", "[
   auto strict = Build("{threshold: 0.0, allowlist: []}");
   CHECK_FALSE(Run(*strict, "See section 2.13. for details").keep);
 }
+
+TEST_CASE("lexicon filter: one-character CJK entries only on request", "[lexicon_filter]") {
+  const std::string text = "只有在逼不得已的情况下才用乳制品。";
+  CHECK(Run(*Build("{threshold: 0.0}"), text).flagged == 0);
+  auto c4 = Run(*Build("{threshold: 0.0, single_char_substrings: true}"), text);
+  CHECK(c4.flagged == 2);
+  CHECK_FALSE(c4.keep);
+}
