@@ -1,6 +1,7 @@
 #include "filters/lexicon_filter.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -19,9 +20,22 @@ namespace sluice {
 
 namespace {
 
-// Phrase ids: flagged entries and protected (identity) entries.
-constexpr uint32_t kFlaggedId = 0;
-constexpr uint32_t kProtectedId = 1;
+// Phrase ids: identity terms (protected), user lists, then one id per LDNOOBW
+// base language ("fr" covers fr and fr-CA-u-sd-caqc).
+constexpr uint32_t kProtectedId = 0;
+constexpr uint32_t kUserListId = 1;
+constexpr uint32_t kFirstLanguageId = 2;
+
+// "zh-CN", "zh_Hans", "\"en\"" -> "zh", "zh", "en".
+std::string BaseLanguage(std::string_view code) {
+  if (code.size() >= 2 && code.front() == '"' && code.back() == '"') code = code.substr(1, code.size() - 2);
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == '_') break;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
 
 std::string ResolvePath(const std::string& dir, const std::string& path) {
   std::filesystem::path p(path);
@@ -42,18 +56,32 @@ void SplitLines(std::string_view text, std::vector<std::string>* out) {
   }
 }
 
+struct LexiconEntry {
+  std::string folded;
+  uint32_t id;
+  bool operator<(const LexiconEntry& o) const { return id != o.id ? id < o.id : folded < o.folded; }
+};
+
 class LexiconFilter : public Stage {
  public:
-  LexiconFilter(std::string instance, double threshold, bool drop, std::vector<std::string> flagged,
-                std::vector<std::string> protected_terms)
+  LexiconFilter(std::string instance, double threshold, bool drop, const std::set<LexiconEntry>& entries,
+                std::vector<std::string> bases, std::string language_key)
       : threshold_(threshold),
         drop_(drop),
         signal_ratio_(instance + ".flagged_ratio"),
         signal_words_(instance + ".flagged_words"),
-        tag_(instance + ".flagged") {
-    for (const auto& p : flagged) matcher_.Add(p, kFlaggedId, DefaultBoundary(p));
-    for (const auto& p : protected_terms) matcher_.Add(p, kProtectedId, DefaultBoundary(p));
+        tag_(instance + ".flagged"),
+        bases_(std::move(bases)),
+        language_key_(std::move(language_key)) {
+    for (const auto& e : entries) matcher_.Add(e.folded, e.id, DefaultBoundary(e.folded));
     matcher_.Build();
+    const size_t n = kFirstLanguageId + bases_.size();
+    no_language_list_.assign(n, 0);
+    no_language_list_[kProtectedId] = no_language_list_[kUserListId] = 1;
+    for (size_t k = 0; k < bases_.size(); ++k) {
+      enabled_by_base_.push_back(no_language_list_);
+      enabled_by_base_.back()[kFirstLanguageId + k] = 1;
+    }
   }
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
@@ -62,19 +90,15 @@ class LexiconFilter : public Stage {
     thread_local std::vector<WordSpan> words;
     PhraseMatcher::FoldCaseInto(doc.text, &folded);
     matches.clear();
-    matcher_.FindAll(folded, &matches);
+    matcher_.FindAll(folded, &matches, PhraseMatcher::Overlap::kLeftmostLongest, EnabledFor(doc));
     int64_t flagged = 0;
     int64_t protected_hits = 0;
-    for (size_t i = 0; i < matches.size(); ++i) {
-      // A span listed both as flagged and as identity term counts as protected.
-      const bool same_span = i + 1 < matches.size() && matches[i + 1].begin == matches[i].begin &&
-                             matches[i + 1].end == matches[i].end;
-      if (same_span) {
-        ++protected_hits;
-        ++i;
-        continue;
-      }
-      (matches[i].id == kFlaggedId ? flagged : protected_hits) += 1;
+    for (size_t i = 0; i < matches.size();) {
+      // Ids of one span are adjacent and sorted: the protected id comes first.
+      size_t j = i + 1;
+      while (j < matches.size() && matches[j].begin == matches[i].begin && matches[j].end == matches[i].end) ++j;
+      (matches[i].id == kProtectedId ? protected_hits : flagged) += 1;
+      i = j;
     }
     int64_t num_words = 0;
     if (flagged > 0) {  // the ratio is 0 without flagged words: skip segmentation
@@ -102,23 +126,58 @@ class LexiconFilter : public Stage {
   }
 
  private:
+  // Which lists apply: all of them unless the document names its language
+  // (annotation or input field `language_key`), then that language's lists
+  // (none if there is no list for it) plus the user lists.
+  const std::vector<uint8_t>* EnabledFor(const Document& doc) const {
+    if (language_key_.empty()) return nullptr;
+    const JsonField* field = nullptr;
+    for (const auto& f : doc.annotations) {
+      if (f.key == language_key_) field = &f;
+    }
+    if (!field) {
+      for (const auto& f : doc.fields) {
+        if (f.key == language_key_) field = &f;
+      }
+    }
+    if (!field || field->json.empty() || field->json[0] != '"') return nullptr;
+    const std::string base = BaseLanguage(field->json);
+    for (size_t k = 0; k < bases_.size(); ++k) {
+      if (bases_[k] == base) return &enabled_by_base_[k];
+    }
+    return &no_language_list_;
+  }
+
   double threshold_;
   bool drop_;
   std::string signal_ratio_;
   std::string signal_words_;
   std::string tag_;
+  std::vector<std::string> bases_;
+  std::string language_key_;
+  std::vector<std::vector<uint8_t>> enabled_by_base_;
+  std::vector<uint8_t> no_language_list_;
   PhraseMatcher matcher_;
 };
 
 StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const StageEnv& env) {
   const std::string instance = env.instance_name.empty() ? kLexiconFilterType : env.instance_name;
-  std::vector<std::string> entries;
+  // (phrase, source id) before filtering.
+  std::vector<std::pair<std::string, uint32_t>> raw;
+  std::vector<std::string> bases;
   // LDNOOBW lists.
   const auto& langs = o.GetStringList("languages");
   const bool all = std::find(langs.begin(), langs.end(), "all") != langs.end();
   std::set<std::string> wanted(langs.begin(), langs.end());
   for (const LdnoobwList& list : LdnoobwLists()) {
-    if (all || wanted.erase(std::string(list.language))) SplitLines(list.words, &entries);
+    if (!all && !wanted.erase(std::string(list.language))) continue;
+    const std::string base = BaseLanguage(list.language);
+    auto it = std::find(bases.begin(), bases.end(), base);
+    if (it == bases.end()) it = bases.insert(bases.end(), base);
+    const auto id = kFirstLanguageId + static_cast<uint32_t>(it - bases.begin());
+    std::vector<std::string> words;
+    SplitLines(list.words, &words);
+    for (auto& w : words) raw.emplace_back(std::move(w), id);
   }
   wanted.erase("all");
   if (!wanted.empty()) {
@@ -128,7 +187,7 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
                           "' (known: all, " + known + ")");
   }
   // User lists.
-  for (const auto& w : o.GetStringList("lists")) entries.push_back(w);
+  for (const auto& w : o.GetStringList("lists")) raw.emplace_back(w, kUserListId);
   if (const std::string& file = o.GetString("words_file"); !file.empty()) {
     const std::string path = ResolvePath(env.recipe_dir, file);
     std::ifstream in(path);
@@ -137,10 +196,10 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
     std::vector<std::string> lines;
     SplitLines(text, &lines);
     for (auto& l : lines) {
-      if (l[0] != '#') entries.push_back(std::move(l));
+      if (l[0] != '#') raw.emplace_back(std::move(l), kUserListId);
     }
   }
-  if (entries.empty()) {
+  if (raw.empty()) {
     return Status::Config("lexicon_filter: no flagged words (set 'languages', 'lists' or 'words_file')");
   }
   // Allowlist and identity protection.
@@ -153,37 +212,29 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
     groups = MergeIdentityGroups(std::move(groups), *extra);
   }
   const bool protect = o.GetBool("protect");
-  IdentityTermMatcher identity(groups);
-  std::set<std::string> flagged;
-  std::vector<std::string> protected_terms;
   const bool single_char = o.GetBool("single_char_substrings");
-  for (const auto& e : entries) {
-    std::string f = PhraseMatcher::FoldCase(e);
+  IdentityTermMatcher identity(groups);
+  std::set<LexiconEntry> entries;
+  for (const auto& [phrase, id] : raw) {
+    std::string f = PhraseMatcher::FoldCase(phrase);
     if (allow.count(f)) continue;
     if (!single_char && DefaultBoundary(f) == PhraseMatcher::Boundary::kNone && CountCodePoints(f) == 1) continue;
-    flagged.insert(std::move(f));
+    // With protect, a list entry that is an identity term never counts.
+    if (protect && identity.IsIdentityTerm(f)) continue;
+    entries.insert(LexiconEntry{std::move(f), id});
   }
   if (protect) {
-    for (auto it = flagged.begin(); it != flagged.end();) {
-      if (identity.IsIdentityTerm(*it)) {
-        protected_terms.push_back(*it);
-        it = flagged.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    // Identity terms are also matched on their own so that a flagged entry that
-    // is a prefix or suffix of no identity phrase cannot absorb them ("gay" in
-    // "gay rights" stays protected even if a user lists "gay").
+    // Identity terms are matched on their own so that leftmost-longest matching
+    // never lets a flagged entry absorb them; explicit flagged phrases that
+    // contain one ("gay sex") are longer and still win.
     for (const auto& g : groups) {
       for (const auto& t : g.terms) {
-        for (auto& p : ExpandIdentityTerm(t)) protected_terms.push_back(std::move(p));
+        for (auto& p : ExpandIdentityTerm(t)) entries.insert(LexiconEntry{std::move(p), kProtectedId});
       }
     }
   }
   return std::unique_ptr<Stage>(new LexiconFilter(instance, o.GetDouble("threshold"), o.GetString("mode") == "drop",
-                                                  std::vector<std::string>(flagged.begin(), flagged.end()),
-                                                  std::move(protected_terms)));
+                                                  entries, std::move(bases), o.GetString("language_key")));
 }
 
 // An OptionSpec with the fields this stage uses (keeps -Wextra quiet about
@@ -211,7 +262,10 @@ SLUICE_REGISTER_STAGE(LexiconFilter, [] {
       {
           Opt("languages", OptionType::kStringList, "[en, zh]",
            "LDNOOBW lists to load (language codes as in npm naughty-words, or 'all'; [] for none)"),
-          Opt("lists", OptionType::kStringList, "[]", "extra flagged words or phrases"),
+          Opt("lists", OptionType::kStringList, "[]", "extra flagged words or phrases (apply to every language)"),
+          Opt("language_key", OptionType::kString, "language",
+              "annotation or input field naming the document's language; when set on a document only that "
+              "language's LDNOOBW lists apply (as in C4), otherwise all loaded lists do; '' = always all"),
           Opt("words_file", OptionType::kString, "",
            "file of extra flagged words, one per line, '#' comments (relative to the recipe dir)"),
           Opt("allowlist", OptionType::kStringList, "[性, sm, グロ, 女の子, '13.', 13点]",

@@ -169,7 +169,8 @@ void PhraseMatcher::Build() {
   for (size_t s = 0; s < n; ++s) report_[s] = !out_[s].empty() ? static_cast<int32_t>(s) : dict_link_[s];
 }
 
-void PhraseMatcher::FindAll(std::string_view folded, std::vector<Match>* out, Overlap overlap) const {
+void PhraseMatcher::FindAll(std::string_view folded, std::vector<Match>* out, Overlap overlap,
+                            const std::vector<uint8_t>* enabled_ids) const {
   assert(built_);
   if (phrases_.empty()) return;
   const size_t first = out->size();
@@ -184,6 +185,7 @@ void PhraseMatcher::FindAll(std::string_view folded, std::vector<Match>* out, Ov
     for (int32_t s = report; s >= 0; s = dict_link_[s]) {
       for (uint32_t pi : out_[s]) {
         const Phrase& p = phrases_[pi];
+        if (enabled_ids && (p.id >= enabled_ids->size() || !(*enabled_ids)[p.id])) continue;
         const size_t end = i + 1;
         const size_t begin = end - p.length;
         if (p.boundary == Boundary::kWord) {

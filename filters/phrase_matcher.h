@@ -41,8 +41,11 @@ class PhraseMatcher {
   // Appends to *out, sorted by position, the occurrences in `folded` (text passed
   // through FoldCase) that satisfy their boundary rule. With kLeftmostLongest,
   // when one span matches phrases with different ids, every id is reported.
+  // `enabled_ids` (optional, indexed by id, non-zero = enabled) leaves out the
+  // other ids before overlaps are resolved.
   void FindAll(std::string_view folded, std::vector<Match>* out,
-               Overlap overlap = Overlap::kLeftmostLongest) const;
+               Overlap overlap = Overlap::kLeftmostLongest,
+               const std::vector<uint8_t>* enabled_ids = nullptr) const;
 
   // Lower-cases valid UTF-8 code point by code point (ICU simple case mapping),
   // so matching is case-insensitive for Latin, Cyrillic, Greek, ...

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "filters/ldnoobw_lists.h"
+#include "stages/json_writer.h"
 #include "stages/stage.h"
 
 using sluice::BuildStage;
@@ -163,4 +164,39 @@ TEST_CASE("lexicon filter: one-character CJK entries only on request", "[lexicon
   auto c4 = Run(*Build("{threshold: 0.0, single_char_substrings: true}"), text);
   CHECK(c4.flagged == 2);
   CHECK_FALSE(c4.keep);
+}
+
+TEST_CASE("lexicon filter: the document's language picks the lists", "[lexicon_filter]") {
+  auto stage = Build("{threshold: 0.0, lists: [frobnicate]}");
+  Stats stats;
+  StageContext ctx(&stats);
+  auto run = [&](const sluice::Stage& s, std::string text, std::string lang, bool as_field) {
+    Document doc;
+    doc.text = std::move(text);
+    if (as_field) {
+      doc.fields.push_back({"language", sluice::JsonString(lang)});
+    } else {
+      doc.Annotate("language", lang);
+    }
+    return s.Process(doc, ctx).keep();
+  };
+  // English list on an English document; not on a German one (no de list loaded).
+  CHECK_FALSE(run(*stage, "shit happens", "en", false));
+  CHECK(run(*stage, "shit happens", "de", false));
+  CHECK_FALSE(run(*stage, "shit happens", "en", true));
+  // zh-Hans / zh_CN map to the zh list; the zh list does not apply to English documents.
+  CHECK_FALSE(run(*stage, "你他妈的", "zh-Hans", false));
+  CHECK(run(*stage, "你他妈的", "en", false));
+  // User lists apply whatever the language.
+  CHECK_FALSE(run(*stage, "frobnicate", "de", false));
+  // Without the key every loaded list applies; language_key '' ignores it.
+  CHECK_FALSE(Run(*stage, "你他妈的 shit").keep);
+  auto ignore = Build("{threshold: 0.0, language_key: ''}");
+  CHECK_FALSE(run(*ignore, "shit happens", "de", false));
+  // Both French lists (fr and fr-CA-u-sd-caqc) serve "fr".
+  auto fr = Build("{threshold: 0.0, languages: [fr, fr-CA-u-sd-caqc]}");
+  CHECK(run(*fr, "bonjour tout le monde", "fr", false));
+  CHECK_FALSE(run(*fr, "merde alors", "fr", false));
+  CHECK_FALSE(run(*fr, "osti de calice", "fr-CA", false));
+  CHECK(run(*fr, "osti de calice", "en", false));
 }
