@@ -13,9 +13,11 @@ namespace sluice {
 namespace {
 
 int ReportMain(const std::string& stats_path, std::string html_path) {
-  if (html_path.empty()) {
-    html_path = (std::filesystem::path(stats_path).parent_path() / "report.html").string();
-  }
+  namespace fs = std::filesystem;
+  if (html_path.empty()) html_path = (fs::path(stats_path).parent_path() / "report.html").string();
+  // A bare file name: OutputFile::Create cannot create the directory "" (it
+  // reports an error), so name the current directory explicitly.
+  if (fs::path(html_path).parent_path().empty()) html_path = (fs::path(".") / html_path).string();
   Status st = WriteRunReportFile(stats_path, html_path);
   if (!st.ok()) return ExitCodeFor(st);
   std::cout << "report: " << html_path << "\n";

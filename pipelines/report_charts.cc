@@ -95,8 +95,15 @@ std::string TickText(const Bin& b) {
   return CompactNumber(*b.lo);
 }
 
-std::string OneChart(const std::vector<Bin>& bins, bool two_series, int color, std::string_view aria) {
-  constexpr double kW = 480, kH = 190, kLeft = 46, kRight = 10, kTop = 10, kBottom = 30;
+// CSS class of a series colour; kBeforeColor is the grey of "all documents".
+std::string ColorClass(int color) {
+  if (color == kBeforeColor) return "before";
+  return "c" + std::to_string(((color % kChartColors) + kChartColors) % kChartColors);
+}
+
+std::string OneChart(const std::vector<Bin>& bins, const std::string& kind, bool two_series, int color,
+                     std::string_view aria) {
+  constexpr double kW = 400, kH = 180, kLeft = 44, kRight = 12, kTop = 10, kBottom = 28;
   const double plot_w = kW - kLeft - kRight, plot_h = kH - kTop - kBottom;
   int64_t ymax = 1;
   for (const auto& b : bins) ymax = std::max({ymax, b.before, b.after});
@@ -129,27 +136,39 @@ std::string OneChart(const std::vector<Bin>& bins, bool two_series, int color, s
     if (two_series) {
       title += ": " + FormatInt(b.before) + " before, " + FormatInt(b.after) + " kept";
       bar(x + gap / 2, bw - gap, b.before, "before", title);
-      bar(x + gap / 2 + bw * 0.18, (bw - gap) * 0.64, b.after, "c" + std::to_string(color % kChartColors), title);
+      bar(x + gap / 2 + bw * 0.18, (bw - gap) * 0.64, b.after, ColorClass(color), title);
     } else {
       title += ": " + FormatInt(b.after);
-      bar(x + gap / 2, bw - gap, b.after, "c" + std::to_string(color % kChartColors), title);
+      bar(x + gap / 2, bw - gap, b.after, ColorClass(color), title);
     }
   }
   // Axis and up to 6 x tick labels at bucket lower edges.
   s += "<line class=\"axis\" x1=\"" + Fixed(kLeft, 1) + "\" x2=\"" + Fixed(kW - kRight, 1) + "\" y1=\"" +
        Fixed(kTop + plot_h, 1) + "\" y2=\"" + Fixed(kTop + plot_h, 1) + "\"/>";
-  if (!bins.empty()) {
-    size_t n = bins.size();
-    size_t step = std::max<size_t>(1, (n + 5) / 6);
-    for (size_t i = 0; i < n; i += step) {
-      std::string t = TickText(bins[i]);
-      if (t.empty()) continue;
-      double x = kLeft + bw * static_cast<double>(i);
-      s += "<line class=\"tick\" x1=\"" + Fixed(x, 1) + "\" x2=\"" + Fixed(x, 1) + "\" y1=\"" +
-           Fixed(kTop + plot_h, 1) + "\" y2=\"" + Fixed(kTop + plot_h + 4, 1) + "\"/>";
-      s += "<text class=\"xlab\" x=\"" + Fixed(x, 1) + "\" y=\"" + Fixed(kTop + plot_h + 16, 1) + "\">" +
-           HtmlEscape(t) + "</text>";
+  // Ticks: log axes at powers of two (and 0), linear axes evenly; at most 7.
+  std::vector<size_t> ticks;
+  for (size_t i = 0; i < bins.size(); ++i) {
+    if (kind != "log" || !bins[i].lo) {
+      ticks.push_back(i);
+    } else {
+      double e = *bins[i].lo > 0 ? std::log2(*bins[i].lo) : 0;
+      if (*bins[i].lo == 0 || std::fabs(e - std::round(e)) < 1e-9) ticks.push_back(i);
     }
+  }
+  if (ticks.size() < 3) {  // few powers of two in range: label bins evenly instead
+    ticks.clear();
+    for (size_t i = 0; i < bins.size(); ++i) ticks.push_back(i);
+  }
+  size_t step = std::max<size_t>(1, (ticks.size() + 6) / 7);
+  for (size_t k = 0; k < ticks.size(); k += step) {
+    size_t i = ticks[k];
+    std::string t = TickText(bins[i]);
+    if (t.empty()) continue;
+    double x = kLeft + bw * static_cast<double>(i);
+    s += "<line class=\"tick\" x1=\"" + Fixed(x, 1) + "\" x2=\"" + Fixed(x, 1) + "\" y1=\"" +
+         Fixed(kTop + plot_h, 1) + "\" y2=\"" + Fixed(kTop + plot_h + 4, 1) + "\"/>";
+    s += "<text class=\"xlab\" x=\"" + Fixed(x, 1) + "\" y=\"" + Fixed(kTop + plot_h + 16, 1) + "\">" +
+         HtmlEscape(t) + "</text>";
   }
   s += "</svg>";
   return s;
@@ -184,7 +203,7 @@ std::string RenderBarList(const std::vector<BarRow>& rows, double scale, std::st
   for (const auto& r : rows) {
     double solid = std::clamp(r.value / scale, 0.0, 1.0);
     double light = std::clamp(r.extra / scale, 0.0, 1.0 - solid);
-    std::string cls = "c" + std::to_string(((r.color % kChartColors) + kChartColors) % kChartColors);
+    std::string cls = ColorClass(r.color);
     s += r.flagged ? "<div class=\"bar-row flag\" role=\"listitem\">" : "<div class=\"bar-row\" role=\"listitem\">";
     s += "<div class=\"bar-label\">";
     AppendHtmlEscaped(s, r.label);
@@ -215,7 +234,7 @@ std::string RenderHistogram(const HistogramData* before, const HistogramData* af
   if (!before && !after) return {};
   if (before && after && before->kind != after->kind) {
     return "<div class=\"pair\"><div><p class=\"note\">all documents</p>" +
-           RenderHistogram(nullptr, before, 7, std::string(aria) + " (all documents)") +
+           RenderHistogram(nullptr, before, kBeforeColor, std::string(aria) + " (all documents)") +
            "</div><div><p class=\"note\">kept documents</p>" +
            RenderHistogram(nullptr, after, color, std::string(aria) + " (kept documents)") + "</div></div>";
   }
@@ -225,13 +244,13 @@ std::string RenderHistogram(const HistogramData* before, const HistogramData* af
   const std::string& kind = before ? before->kind : after->kind;
   bins = FillGaps(bins, kind);
   if (!before) {
-    return OneChart(bins, false, color, aria);
+    return OneChart(bins, kind, false, color, aria);
   }
   if (!after) {
     for (auto& b : bins) std::swap(b.before, b.after);
-    return OneChart(bins, false, color, aria);
+    return OneChart(bins, kind, false, color, aria);
   }
-  return OneChart(bins, true, color, aria);
+  return OneChart(bins, kind, true, color, aria);
 }
 
 }  // namespace sluice

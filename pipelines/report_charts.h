@@ -14,6 +14,8 @@ namespace sluice {
 
 // Number of distinct series colours (CSS classes c0 .. c7).
 inline constexpr int kChartColors = 8;
+// The neutral grey used for "all documents (before)".
+inline constexpr int kBeforeColor = -1;
 
 // One row of a bar list: a solid segment, an optional lighter segment stacked
 // after it (e.g. the dropped part of a stage's input), and the text after the bar.
@@ -23,7 +25,7 @@ struct BarRow {
   double value = 0;        // solid segment
   double extra = 0;        // light segment after `value`
   std::string value_text;  // plain text right of the bar
-  int color = 0;           // palette index (mod kChartColors)
+  int color = 0;           // palette index (mod kChartColors), or kBeforeColor
   bool flagged = false;    // highlighted row
 };
 

@@ -189,6 +189,12 @@ TEST_CASE("the report of a real run renders in headless Chromium", "[report][slo
                                  std::filesystem::copy_options::overwrite_existing);
     }
   }
+  if (const char* keep = std::getenv("SLUICE_KEEP_SCREENSHOTS"); keep && *keep) {
+    std::filesystem::copy_file(dir + "/out/report.html", std::string(keep) + "/report.html",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(dir + "/out/stats.json", std::string(keep) + "/stats.json",
+                               std::filesystem::copy_options::overwrite_existing);
+  }
   std::filesystem::remove_all(dir);
 }
 

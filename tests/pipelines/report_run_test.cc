@@ -222,8 +222,14 @@ TEST_CASE("the sluice binary writes stats.json in the documented schema and a re
     sum += b.count;
     REQUIRE(b.lo.has_value());
     REQUIRE(b.hi.has_value());
-    CHECK(*b.lo <= 5);  // every document has at least 5 characters
+    CHECK(*b.lo < *b.hi);
   }
+  // Shortest document 5 characters, longest 19.
+  REQUIRE(!chars->buckets.empty());
+  CHECK(*chars->buckets.front().lo <= 5);
+  CHECK(*chars->buckets.front().hi > 5);
+  CHECK(*chars->buckets.back().lo <= 19);
+  CHECK(*chars->buckets.back().hi > 19);
   CHECK(sum == 3);
 
   // report.html from the run, and `sluice report` gives the same bytes.
@@ -233,6 +239,14 @@ TEST_CASE("the sluice binary writes stats.json in the documented schema and a re
   REQUIRE(RunShell(Quote(SLUICE_BINARY) + " report " + Quote(dir + "/out/stats.json") + " -o " +
                    Quote(dir + "/again.html") + " > /dev/null 2>&1") == 0);
   CHECK(ReadTextFile(dir + "/again.html") == html);
+  // Relative paths, and the default output next to the stats.
+  REQUIRE(RunShell("cd " + Quote(dir + "/out") + " && " + Quote(SLUICE_BINARY) +
+                   " report stats.json -o rel.html > /dev/null 2>&1 && " + Quote(SLUICE_BINARY) +
+                   " report stats.json > /dev/null 2>&1") == 0);
+  CHECK(ReadTextFile(dir + "/out/rel.html") == html);
+  std::filesystem::remove(dir + "/out/report.html");
+  REQUIRE(RunShell(Quote(SLUICE_BINARY) + " report " + Quote(dir + "/out/stats.json") + " > /dev/null 2>&1") == 0);
+  CHECK(ReadTextFile(dir + "/out/report.html") == html);
   std::filesystem::remove_all(dir);
 }
 

@@ -99,7 +99,7 @@ TEST_CASE("the report shows every section of a constructed stats.json", "[report
   CHECK(html.find("32,000") != std::string::npos);
   CHECK(html.find("&lt;|endoftext|&gt;, &lt;pad&gt;") != std::string::npos);
   // Throughput and inputs.
-  CHECK(html.find("30.75 MB/s · 4 s CPU (33.3%)") != std::string::npos);
+  CHECK(html.find("30.75 MB/s · 4.00 s CPU (33.3%)") != std::string::npos);
   CHECK(html.find("read error: truncated zstd frame") != std::string::npos);
   CHECK(html.find("web/&lt;b&gt;part&lt;/b&gt;-0.jsonl") != std::string::npos);
   // Self-contained: no scripts, no external resources.
@@ -163,7 +163,7 @@ TEST_CASE("generic stage reports: tables, key/value lists, flagged rows", "[repo
   CHECK(parse(R"({"a":1,"b":"x"})") == "<table class=\"kv\"><tr><td>a</td><td>1</td></tr><tr><td>b</td><td>x</td>"
                                        "</tr></table>");
   std::string table = parse(R"([{"tag":"g","flagged":true,"n":1234567},{"tag":"r","flagged":false,"extra":0.5}])");
-  CHECK(table.find("<th>tag</th><th>flagged</th><th>n</th><th>extra</th>") != std::string::npos);
+  CHECK(table.find("<table class=\"gen\"><tr><th>tag</th><th>flagged</th><th>n</th><th>extra</th>") != std::string::npos);
   CHECK(table.find("<tr class=\"flag\"><td class=\"t\">g</td><td>yes</td><td>1,234,567</td><td></td></tr>") !=
         std::string::npos);
   CHECK(table.find("<tr><td class=\"t\">r</td><td>no</td><td></td><td>0.5</td></tr>") != std::string::npos);

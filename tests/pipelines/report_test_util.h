@@ -66,12 +66,12 @@ inline std::string RichCorpus() {
   for (int i = 0; i < 12; ++i) doc("The river carries clean water through the valley, season " + std::to_string(i) + ".");
   for (int i = 0; i < 2; ++i) doc("The river carries clean water through the valley, season 0.");  // duplicates
   for (int i = 0; i < 6; ++i) doc("长江的水流过山谷，第" + std::to_string(i) + "个季节的清水。");
+  doc(kHostileText);  // dropped as probe.spam, before the other spam: it is among the samples
   for (int i = 0; i < 4; ++i) doc("A story about group_a people living by the river, part " + std::to_string(i) + ".");
   for (int i = 0; i < 3; ++i) doc("group_a spam spam buy now " + std::to_string(i));
   doc("short");
   doc("tiny");
   doc("spam!");  // fails both rules
-  doc(kHostileText);
   s += "{\"id\": \"broken\", \"text\": \n";  // malformed JSON
   return s;
 }
