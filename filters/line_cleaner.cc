@@ -281,7 +281,8 @@ class LineCleaner : public Stage {
     }
     if (comments_) {
       re2::StringPiece time;
-      if (RE2::PartialMatch(sp, comment_time_, &time)) {
+      // Match first without a capture (DFA, fast); extract the span only on a hit.
+      if (RE2::PartialMatch(sp, comment_time_) && RE2::PartialMatch(sp, comment_time_, &time)) {
         // A header with nothing after the time: the comment text is on the next line.
         size_t after = static_cast<size_t>(time.data() + time.size() - line.data());
         *header_only = text::CodePoints(line.substr(after)) <= 2;

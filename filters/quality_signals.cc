@@ -183,13 +183,13 @@ class QualitySignals : public Stage {
     // Extreme repetition: distinct code-point 10-grams over all 10-grams.
     double unique_ratio = 1.0;
     if (offsets.size() > kRepetitionWindow) {
-      thread_local std::unordered_set<uint64_t> grams;
-      grams.clear();
+      thread_local text::HashCounter grams;
       const size_t n = offsets.size() - kRepetitionWindow;
+      grams.Reset(n);
       for (size_t i = 0; i < n; ++i) {
-        grams.insert(XXH3_64bits(t.data() + offsets[i], offsets[i + kRepetitionWindow] - offsets[i]));
+        grams.Add(XXH3_64bits(t.data() + offsets[i], offsets[i + kRepetitionWindow] - offsets[i]));
       }
-      unique_ratio = static_cast<double>(grams.size()) / n;
+      unique_ratio = static_cast<double>(grams.distinct()) / n;
     }
 
     // Cut off mid-sentence: the last line is prose-length and stops mid-word or

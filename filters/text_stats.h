@@ -65,6 +65,25 @@ bool EndsWithEllipsis(std::string_view line);
 // "zh" if Han characters make up most letters, else "" (unknown).
 std::string DocumentLanguage(const Document& doc);
 
+// Counts 64-bit hashes (open addressing, linear probing): the per-document
+// duplicate and n-gram tables, without a heap node per entry. Reused across
+// documents by one thread (Reset keeps the memory). Not thread-safe.
+class HashCounter {
+ public:
+  // Empties the table and sizes it for about `expected` distinct keys.
+  void Reset(size_t expected);
+  // Adds one to `key`'s count and returns the new count.
+  uint32_t Add(uint64_t key);
+  size_t distinct() const { return distinct_; }
+
+ private:
+  void Grow();
+  std::vector<uint64_t> keys_;  // 0 = empty slot (key 0 is stored as 1)
+  std::vector<uint32_t> counts_;
+  size_t mask_ = 0;
+  size_t distinct_ = 0;
+};
+
 // Option-schema shorthands for the rule stages.
 OptionSpec NumberOption(std::string name, OptionType type, std::string def, std::string help, double min,
                         double max);
