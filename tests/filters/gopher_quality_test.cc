@@ -109,3 +109,16 @@ TEST_CASE("gopher_quality per_language errors name the stage, language and key",
   REQUIRE_FALSE(not_number.ok());
   CHECK_THAT(not_number.status().message(), Catch::Contains("min_words") && Catch::Contains("number"));
 }
+
+TEST_CASE("gopher_quality keeps clean Japanese with the ja thresholds", "[gopher_quality]") {
+  const char* ja =
+      "川は古い町の中を流れていて、そこに住む人々は昔から水と商売のためにこの川に頼ってきました。"
+      "春になると川の水は低い畑にあふれますが、秋には村の人たちが川岸で祭りを開き、豊かな実りに感謝します。"
+      "子どもたちは浅瀬で遊び、お年寄りは柳の木の下で話をしています。";
+  auto r = Run("gopher_quality", "{min_words: 20}", ja, "ja");
+  INFO((r.verdict.keep() ? "" : r.verdict.reason()));
+  CHECK(r.verdict.keep());
+  CHECK(r.doc.Signal("gopher_quality.stop_words") >= 5);
+  // Unannotated, kana marks it as Japanese.
+  CHECK(Run("gopher_quality", "{min_words: 20}", ja).verdict.keep());
+}
