@@ -260,12 +260,17 @@ bool EndsWithTerminalPunctuation(std::string_view line) {
 }
 
 std::string DocumentLanguage(const Document& doc) {
-  for (const auto& f : doc.annotations) {
-    if (f.key != "language") continue;
-    std::string_view v = f.json;
-    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-    std::string lang = AsciiLower(v.substr(0, v.find_first_of("-_")));
-    if (!lang.empty()) return lang;
+  // The language_id stage's annotation wins; an input field "language" (many
+  // corpora carry one) comes next.
+  for (const auto* list : {&doc.annotations, &doc.fields}) {
+    for (const auto& f : *list) {
+      if (f.key != "language") continue;
+      std::string_view v = f.json;
+      if (v.size() < 2 || v.front() != '"' || v.back() != '"') continue;  // not a JSON string
+      v = v.substr(1, v.size() - 2);
+      std::string lang = AsciiLower(v.substr(0, v.find_first_of("-_")));
+      if (!lang.empty() && lang.size() <= 8) return lang;
+    }
   }
   // No annotation: guess CJK from the script of the first ~4 KB.
   std::string_view full = doc.text;

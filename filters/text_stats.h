@@ -60,8 +60,8 @@ bool EndsWithTerminalPunctuation(std::string_view line);
 bool EndsWithEllipsis(std::string_view line);
 
 // The document's language: the `language` annotation (JSON string) set by the
-// language_id stage, lower-cased and cut at '-'/'_' ("zh-Hans" -> "zh"). When
-// it is absent, a guess from the script: "ja" if kana is present among CJK text,
+// language_id stage, else an input field "language", lower-cased and cut at
+// '-'/'_' ("zh-Hans" -> "zh"). When both are absent, a guess from the script: "ja" if kana is present among CJK text,
 // "zh" if Han characters make up most letters, else "" (unknown).
 std::string DocumentLanguage(const Document& doc);
 

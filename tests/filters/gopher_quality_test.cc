@@ -73,6 +73,17 @@ TEST_CASE("gopher_quality per_language overrides apply to that language only", "
   CHECK(Run("gopher_quality", opts, kEnglish, "en").verdict.keep());
   // No annotation: the script says Chinese.
   CHECK(Run("gopher_quality", opts, kChinese).verdict.reason() == sluice::gopher_quality::kTooFewWords);
+  // An input field "language" is used when language_id did not annotate; the annotation wins.
+  auto stage = sluice::testing::Build("gopher_quality", opts);
+  sluice::Document doc;
+  doc.text = kEnglish;
+  doc.fields.push_back({"language", "\"zh\""});
+  sluice::Stats s;
+  sluice::StageContext ctx(&s);
+  CHECK(stage->Process(doc, ctx).reason() == sluice::gopher_quality::kTooFewWords);
+  doc.Annotate("language", "en");
+  doc.all_reasons.clear();
+  CHECK(stage->Process(doc, ctx).keep());
 }
 
 TEST_CASE("gopher_quality records every failing rule, the first is the reason", "[gopher_quality]") {
