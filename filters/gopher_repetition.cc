@@ -59,11 +59,11 @@ const Names& GetNames() {
 // datatrove's find_duplicates: elements seen before, and their characters.
 template <typename Range>
 std::pair<size_t, size_t> FindDuplicates(const Range& items) {
-  thread_local std::unordered_set<uint64_t> seen;
-  seen.clear();
+  thread_local text::HashCounter seen;
+  seen.Reset(items.size());
   size_t dup = 0, dup_chars = 0;
   for (std::string_view s : items) {
-    if (!seen.insert(XXH3_64bits(s.data(), s.size())).second) {
+    if (seen.Add(XXH3_64bits(s.data(), s.size())) > 1) {
       ++dup;
       dup_chars += text::CodePoints(s);
     }
@@ -108,13 +108,12 @@ class GopherRepetition : public Stage {
     // Most frequent n-gram (n = 2..4): its count times its length.
     for (int n = kTopMin; n <= kTopMax; ++n) {
       if (words.size() < static_cast<size_t>(n)) continue;
-      thread_local std::unordered_map<uint64_t, uint32_t> counts;
-      counts.clear();
-      counts.reserve(words.size());
+      thread_local text::HashCounter counts;
+      counts.Reset(words.size());
       uint32_t best = 0;
       size_t best_at = 0;
       for (size_t i = 0; i + n <= words.size(); ++i) {
-        uint32_t c = ++counts[ngram_hash(i, n)];
+        uint32_t c = counts.Add(ngram_hash(i, n));
         if (c > best) {
           best = c;
           best_at = i;
@@ -124,12 +123,11 @@ class GopherRepetition : public Stage {
     }
     // Characters in n-grams (n = 5..10) seen before; skip n words after a hit.
     for (int n = kDupMin; n <= kDupMax; ++n) {
-      thread_local std::unordered_set<uint64_t> seen;
-      seen.clear();
-      seen.reserve(words.size());
+      thread_local text::HashCounter seen;
+      seen.Reset(words.size());
       size_t repeated = 0;
       for (size_t i = 0; i + n <= words.size();) {
-        if (!seen.insert(ngram_hash(i, n)).second) {
+        if (seen.Add(ngram_hash(i, n)) > 1) {
           repeated += ngram_chars(i, n);
           i += n;
         } else {

@@ -281,7 +281,13 @@ class LineCleaner : public Stage {
     }
     if (comments_) {
       re2::StringPiece time;
-      if (RE2::PartialMatch(sp, comment_time_, &time)) {
+      // Match first without a capture (DFA, fast); extract the span only on a hit.
+      // Every time form has a digit, 刚刚/剛剛 or "just now"/"ago": skip the regex otherwise.
+      const bool maybe_time = line.find_first_of("0123456789") != std::string_view::npos ||
+                              line.find("刚刚") != std::string_view::npos ||
+                              line.find("剛剛") != std::string_view::npos ||
+                              line.find("ago") != std::string_view::npos || line.find("now") != std::string_view::npos;
+      if (maybe_time && RE2::PartialMatch(sp, comment_time_) && RE2::PartialMatch(sp, comment_time_, &time)) {
         // A header with nothing after the time: the comment text is on the next line.
         size_t after = static_cast<size_t>(time.data() + time.size() - line.data());
         *header_only = text::CodePoints(line.substr(after)) <= 2;

@@ -4,6 +4,7 @@
 #include <unicode/uchar.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <memory>
@@ -155,8 +156,14 @@ class QualitySignals : public Stage {
         double p = static_cast<double>(n) / cps;
         entropy -= p * std::log2(p);
       };
-      for (uint32_t n : ascii) add(n);
-      for (const auto& [_, n] : other) add(n);
+      // Sum in a fixed order: the map's iteration order depends on its bucket
+      // history (a per-thread map), and float addition is not associative, so
+      // iterating it directly made the last bit differ between threads.
+      thread_local std::vector<uint32_t> counts;
+      counts.assign(ascii.begin(), ascii.end());
+      for (const auto& [_, n] : other) counts.push_back(n);
+      std::sort(counts.begin(), counts.end());
+      for (uint32_t n : counts) add(n);
     }
     const double replacement_ratio = cps ? static_cast<double>(replacement) / cps : 0.0;
     const double existing = doc.Signal("normalize.mojibake_score", -1.0);
@@ -183,13 +190,13 @@ class QualitySignals : public Stage {
     // Extreme repetition: distinct code-point 10-grams over all 10-grams.
     double unique_ratio = 1.0;
     if (offsets.size() > kRepetitionWindow) {
-      thread_local std::unordered_set<uint64_t> grams;
-      grams.clear();
+      thread_local text::HashCounter grams;
       const size_t n = offsets.size() - kRepetitionWindow;
+      grams.Reset(n);
       for (size_t i = 0; i < n; ++i) {
-        grams.insert(XXH3_64bits(t.data() + offsets[i], offsets[i + kRepetitionWindow] - offsets[i]));
+        grams.Add(XXH3_64bits(t.data() + offsets[i], offsets[i + kRepetitionWindow] - offsets[i]));
       }
-      unique_ratio = static_cast<double>(grams.size()) / n;
+      unique_ratio = static_cast<double>(grams.distinct()) / n;
     }
 
     // Cut off mid-sentence: the last line is prose-length and stops mid-word or

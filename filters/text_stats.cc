@@ -260,12 +260,17 @@ bool EndsWithTerminalPunctuation(std::string_view line) {
 }
 
 std::string DocumentLanguage(const Document& doc) {
-  for (const auto& f : doc.annotations) {
-    if (f.key != "language") continue;
-    std::string_view v = f.json;
-    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-    std::string lang = AsciiLower(v.substr(0, v.find_first_of("-_")));
-    if (!lang.empty()) return lang;
+  // The language_id stage's annotation wins; an input field "language" (many
+  // corpora carry one) comes next.
+  for (const auto* list : {&doc.annotations, &doc.fields}) {
+    for (const auto& f : *list) {
+      if (f.key != "language") continue;
+      std::string_view v = f.json;
+      if (v.size() < 2 || v.front() != '"' || v.back() != '"') continue;  // not a JSON string
+      v = v.substr(1, v.size() - 2);
+      std::string lang = AsciiLower(v.substr(0, v.find_first_of("-_")));
+      if (!lang.empty() && lang.size() <= 8) return lang;
+    }
   }
   // No annotation: guess CJK from the script of the first ~4 KB.
   std::string_view full = doc.text;
@@ -296,6 +301,51 @@ std::string DocumentLanguage(const Document& doc) {
   // Latin letters are ~4 per word, Han ~1.5: weight Han so a mostly-Chinese text wins.
   if (han * 3 > letters) return "zh";
   return "";
+}
+
+void HashCounter::Reset(size_t expected) {
+  size_t cap = 16;
+  while (cap < expected * 2) cap <<= 1;
+  // Keep a big table only while documents stay big: shrink after a giant one.
+  if (keys_.size() != cap && (keys_.size() < cap || keys_.size() > cap * 8)) {
+    keys_.assign(cap, 0);
+    counts_.assign(cap, 0);
+  } else {
+    std::fill(keys_.begin(), keys_.end(), 0);
+  }
+  mask_ = keys_.size() - 1;
+  distinct_ = 0;
+}
+
+void HashCounter::Grow() {
+  std::vector<uint64_t> old_keys = std::move(keys_);
+  std::vector<uint32_t> old_counts = std::move(counts_);
+  keys_.assign(old_keys.size() * 2, 0);
+  counts_.assign(old_keys.size() * 2, 0);
+  mask_ = keys_.size() - 1;
+  for (size_t i = 0; i < old_keys.size(); ++i) {
+    if (old_keys[i] == 0) continue;
+    size_t slot = (old_keys[i] * 0x9E3779B97F4A7C15ull >> 17) & mask_;
+    while (keys_[slot] != 0) slot = (slot + 1) & mask_;
+    keys_[slot] = old_keys[i];
+    counts_[slot] = old_counts[i];
+  }
+}
+
+uint32_t HashCounter::Add(uint64_t key) {
+  if (key == 0) key = 1;
+  if ((distinct_ + 1) * 2 > keys_.size()) Grow();
+  size_t slot = (key * 0x9E3779B97F4A7C15ull >> 17) & mask_;
+  while (true) {
+    if (keys_[slot] == key) return ++counts_[slot];
+    if (keys_[slot] == 0) {
+      keys_[slot] = key;
+      counts_[slot] = 1;
+      ++distinct_;
+      return 1;
+    }
+    slot = (slot + 1) & mask_;
+  }
 }
 
 OptionSpec NumberOption(std::string name, OptionType type, std::string def, std::string help, double min,

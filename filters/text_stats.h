@@ -60,10 +60,29 @@ bool EndsWithTerminalPunctuation(std::string_view line);
 bool EndsWithEllipsis(std::string_view line);
 
 // The document's language: the `language` annotation (JSON string) set by the
-// language_id stage, lower-cased and cut at '-'/'_' ("zh-Hans" -> "zh"). When
-// it is absent, a guess from the script: "ja" if kana is present among CJK text,
+// language_id stage, else an input field "language", lower-cased and cut at
+// '-'/'_' ("zh-Hans" -> "zh"). When both are absent, a guess from the script: "ja" if kana is present among CJK text,
 // "zh" if Han characters make up most letters, else "" (unknown).
 std::string DocumentLanguage(const Document& doc);
+
+// Counts 64-bit hashes (open addressing, linear probing): the per-document
+// duplicate and n-gram tables, without a heap node per entry. Reused across
+// documents by one thread (Reset keeps the memory). Not thread-safe.
+class HashCounter {
+ public:
+  // Empties the table and sizes it for about `expected` distinct keys.
+  void Reset(size_t expected);
+  // Adds one to `key`'s count and returns the new count.
+  uint32_t Add(uint64_t key);
+  size_t distinct() const { return distinct_; }
+
+ private:
+  void Grow();
+  std::vector<uint64_t> keys_;  // 0 = empty slot (key 0 is stored as 1)
+  std::vector<uint32_t> counts_;
+  size_t mask_ = 0;
+  size_t distinct_ = 0;
+};
 
 // Option-schema shorthands for the rule stages.
 OptionSpec NumberOption(std::string name, OptionType type, std::string def, std::string help, double min,

@@ -73,6 +73,17 @@ TEST_CASE("gopher_quality per_language overrides apply to that language only", "
   CHECK(Run("gopher_quality", opts, kEnglish, "en").verdict.keep());
   // No annotation: the script says Chinese.
   CHECK(Run("gopher_quality", opts, kChinese).verdict.reason() == sluice::gopher_quality::kTooFewWords);
+  // An input field "language" is used when language_id did not annotate; the annotation wins.
+  auto stage = sluice::testing::Build("gopher_quality", opts);
+  sluice::Document doc;
+  doc.text = kEnglish;
+  doc.fields.push_back({"language", "\"zh\""});
+  sluice::Stats s;
+  sluice::StageContext ctx(&s);
+  CHECK(stage->Process(doc, ctx).reason() == sluice::gopher_quality::kTooFewWords);
+  doc.Annotate("language", "en");
+  doc.all_reasons.clear();
+  CHECK(stage->Process(doc, ctx).keep());
 }
 
 TEST_CASE("gopher_quality records every failing rule, the first is the reason", "[gopher_quality]") {
@@ -108,4 +119,17 @@ TEST_CASE("gopher_quality per_language errors name the stage, language and key",
   auto not_number = sluice::BuildStage("gopher_quality", "{per_language: {zh: {min_words: lots}}}");
   REQUIRE_FALSE(not_number.ok());
   CHECK_THAT(not_number.status().message(), Catch::Contains("min_words") && Catch::Contains("number"));
+}
+
+TEST_CASE("gopher_quality keeps clean Japanese with the ja thresholds", "[gopher_quality]") {
+  const char* ja =
+      "川は古い町の中を流れていて、そこに住む人々は昔から水と商売のためにこの川に頼ってきました。"
+      "春になると川の水は低い畑にあふれますが、秋には村の人たちが川岸で祭りを開き、豊かな実りに感謝します。"
+      "子どもたちは浅瀬で遊び、お年寄りは柳の木の下で話をしています。";
+  auto r = Run("gopher_quality", "{min_words: 20}", ja, "ja");
+  INFO((r.verdict.keep() ? "" : r.verdict.reason()));
+  CHECK(r.verdict.keep());
+  CHECK(r.doc.Signal("gopher_quality.stop_words") >= 5);
+  // Unannotated, kana marks it as Japanese.
+  CHECK(Run("gopher_quality", "{min_words: 20}", ja).verdict.keep());
 }
