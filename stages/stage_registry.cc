@@ -2,6 +2,7 @@
 // yaml-cpp 0.7 throws; every call into it is wrapped here.
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -238,7 +239,15 @@ std::string OptionsToYaml(const StageInfo& info, const Options& options) {
     switch (spec.type) {
       case OptionType::kBool: em << options.GetBool(spec.name); break;
       case OptionType::kInt: em << options.GetInt(spec.name); break;
-      case OptionType::kDouble: em << options.GetDouble(spec.name); break;
+      case OptionType::kDouble: {
+        // Shortest round-trip text ("0.8", not "0.80000000000000004").
+        char buf[64];
+        auto res = std::to_chars(buf, buf + sizeof buf, options.GetDouble(spec.name));
+        std::string text(buf, res.ptr);
+        if (text.find_first_of(".e") == std::string::npos) text += ".0";
+        em << text;
+        break;
+      }
       case OptionType::kString: em << options.GetString(spec.name); break;
       case OptionType::kStringList:
         em << YAML::Flow << YAML::BeginSeq;
