@@ -51,6 +51,7 @@ struct Batch {
   std::vector<Document> docs;
   std::vector<MalformedRecord> malformed;
   int64_t utf8_repairs = 0;
+  int64_t text_bytes_read = 0;  // text bytes of parsed records, before any stage
   Stats engine;
   // Serialized and compressed outputs of this batch (built in parallel).
   struct Frame {
@@ -372,6 +373,7 @@ void Runner::ParseBatch(Batch* b) {
   for (auto& raw : b->raws) {
     if (ParseRecord(in, b->input_index, c_.reader, raw, &doc, &m, &b->utf8_repairs)) {
       b->engine.Observe(kInputChars, static_cast<double>(CountCodePoints(doc.text)));
+      b->text_bytes_read += static_cast<int64_t>(doc.text.size());
       b->docs.push_back(std::move(doc));
     } else {
       b->engine.Add("malformed:" + m.error);
@@ -453,9 +455,9 @@ void Runner::WriteBatch(Batch* batch_ptr) {
     status_ = s;
     failed_.store(true);
   };
+  acc.bytes_in += b->text_bytes_read;
   for (const auto& doc : b->docs) {
     ++acc.records;
-    acc.bytes_in += static_cast<int64_t>(doc.text.size());
     if (doc.dropped) {
       ++acc.dropped;
       std::string key = doc.drop_stage + "\t" + doc.drop_reason;
