@@ -389,6 +389,10 @@ void Layout(std::string_view in, std::string* out, const NormalizeConfig& cfg, N
         size_t i = 0;
         while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
         out->append(line.data(), i);  // indentation
+        if (line.find("  ", i) == std::string_view::npos) {  // the common case: nothing to collapse
+          out->append(line.data() + i, line.size() - i);
+          i = line.size();
+        }
         while (i < line.size()) {
           const char* sp = static_cast<const char*>(std::memchr(line.data() + i, ' ', line.size() - i));
           if (sp == nullptr) {
@@ -469,17 +473,25 @@ void TextNormalizer::Normalize(std::string_view in, std::string* out, NormalizeC
   const NormalizeConfig& cfg = config_;
 
   // One scan decides which passes can change anything.
-  bool non_ascii = false;
-  bool controls = false;
-  bool amp = false;
-  bool lt = false;
-  for (unsigned char b : in) {
-    if (b >= 0x80) non_ascii = true;
-    else if (b < 0x20) controls |= b != '\n' && b != '\t';
-    else if (b == 0x7F) controls = true;
-    else if (b == '&') amp = true;
-    else if (b == '<') lt = true;
-  }
+  // Branch-free: OR together a class bit per byte.
+  enum : uint8_t { kNonAscii = 1, kControl = 2, kAmp = 4, kLt = 8 };
+  static const std::array<uint8_t, 256> kClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int b = 0; b < 256; ++b) {
+      if (b >= 0x80) t[b] = kNonAscii;
+      else if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F) t[b] = kControl;
+      else if (b == '&') t[b] = kAmp;
+      else if (b == '<') t[b] = kLt;
+    }
+    return t;
+  }();
+  uint8_t seen = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(in.data());
+  for (size_t i = 0; i < in.size(); ++i) seen |= kClass[bytes[i]];
+  bool non_ascii = seen & kNonAscii;
+  bool controls = seen & kControl;
+  bool amp = seen & kAmp;
+  bool lt = seen & kLt;
 
   // ASCII fast path (most web text): only the whitespace layout can apply.
   if (!non_ascii && !(controls && cfg.remove_controls) && !(amp && cfg.decode_entities) &&
