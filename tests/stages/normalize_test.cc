@@ -54,6 +54,8 @@ struct Case {
 
 TEST_CASE("normalize: before/after table (English and Chinese)", "[normalize]") {
   const std::vector<Case> cases = {
+      {"the header's example", "{}", "Ｈｅｌｌｏ　ｃａｆ\u00C3\u00A9&amp;  Co. \r\n\n\n\n，好",
+       "Hello　café& Co.\n\n\n，好", "normalize.mojibake"},
       {"plain ASCII unchanged", "{}", "Hello, world.\nSecond line.", "Hello, world.\nSecond line.", nullptr},
       {"space runs collapse", "{}", "Hello   big  world", "Hello big world", "normalize.space_runs"},
       {"indentation kept", "{}", "def f():\n    return  1", "def f():\n    return 1", "normalize.space_runs"},
