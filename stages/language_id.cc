@@ -18,6 +18,11 @@ namespace sluice {
 
 // ---------------------------------------------------------------- detection
 
+namespace {
+// ~8 English words or ~13 Chinese characters.
+constexpr int kMinReliableLetterBytes = 40;
+}  // namespace
+
 LanguageGuess DetectLanguageCld2(std::string_view utf8) {
   LanguageGuess g;
   g.code = "und";
@@ -42,7 +47,10 @@ LanguageGuess DetectLanguageCld2(std::string_view utf8) {
     if (language3[i] == lang) pct += percent3[i];
   }
   g.score = std::min(100, pct) / 100.0;
-  g.reliable = reliable;
+  // CLD2 calls almost every best-effort guess reliable, also on 10-letter
+  // strings (measured in bench/textprep/RESULTS.md); below kMinReliableLetterBytes
+  // letters the guess is flagged unreliable whatever CLD2 says.
+  g.reliable = reliable && text_bytes >= kMinReliableLetterBytes;
   return g;
 }
 
@@ -272,7 +280,8 @@ SLUICE_REGISTER_STAGE(LanguageId, [] {
               "fastText: probability, datatrove uses 0.65)",
               0.0, 1.0),
           Opt("drop_unreliable", T::kBool, "false",
-              "drop documents CLD2 marks unreliable (mostly under ~30 letters): reason language_id.unreliable"),
+              "drop documents whose guess is unreliable (CLD2 says so, or under 40 letter bytes): reason "
+              "language_id.unreliable"),
           Opt("per_paragraph", T::kBool, "false",
               "also annotate `languages`: byte shares of the paragraph languages, e.g. {\"en\":0.6,\"zh\":0.4}"),
           Opt("min_paragraph_bytes", T::kInt, "20",

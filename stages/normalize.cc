@@ -218,6 +218,10 @@ size_t MatchTag(std::string_view s, size_t p, bool* block) {
   return q + 1 - p;
 }
 
+bool IsZeroWidth(uint32_t cp) {
+  return cp == 0x200B || cp == 0x2060 || cp == 0xFEFF || cp == 0x00AD || cp == 0x180E;
+}
+
 // Decodes entities and/or strips tags in one left-to-right pass. An entity that
 // decodes to '&' is re-read with the following text ("&amp;lt;" -> "<"), so the
 // result is a fixed point and the pass stays linear.
@@ -247,6 +251,8 @@ void DecodeMarkup(std::string_view in, std::string* out, const NormalizeConfig& 
       }
       if (cp == 0) {
         out->push_back('&');
+      } else if (cfg.remove_controls && (IsZeroWidth(cp) || (cp >= 0x7F && cp <= 0x9F))) {
+        ++c->zero_width;  // an invisible character: the later passes would drop it anyway
       } else if (cp == '\n' || cp == '\t' || cp >= 0x20) {
         if (cp != 0x7F) AppendUtf8(out, cp);
       }  // other control references vanish (&#13; is half of a CRLF)
@@ -270,15 +276,31 @@ void DecodeMarkup(std::string_view in, std::string* out, const NormalizeConfig& 
 
 // ---------------------------------------------------------------- character passes
 
-// C0 controls (tab and newline kept), DEL and CR. CRLF and lone CR become LF.
-void StripAsciiControls(std::string_view in, std::string* out, NormalizeCounts* c) {
+// C0 controls (tab and newline kept), DEL, CR (CRLF and lone CR become LF) and
+// zero-width characters. Runs before entities and mojibake repair so that an
+// invisible character can never hide "&amp;" or "Ã©" from the first run.
+void StripInvisible(std::string_view in, std::string* out, NormalizeCounts* c) {
   out->clear();
   out->reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
+  size_t i = 0;
+  while (i < in.size()) {
     unsigned char b = static_cast<unsigned char>(in[i]);
+    if (b >= 0x80) {
+      size_t start = i;
+      uint32_t cp = DecodeUtf8(in, &i);
+      // The soft hyphen U+00AD is also the cp1252 byte AD inside mojibake
+      // ("ä¸\u00AD" is "中"): it stays until MapChars, after the repair.
+      if (IsZeroWidth(cp) && cp != 0xAD) {
+        ++c->zero_width;
+      } else {
+        out->append(in.data() + start, i - start);
+      }
+      continue;
+    }
+    ++i;
     if (b == '\r') {
       ++c->line_breaks;
-      if (i + 1 < in.size() && in[i + 1] == '\n') continue;
+      if (i < in.size() && in[i] == '\n') continue;
       out->push_back('\n');
     } else if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F) {
       ++c->controls;
@@ -286,10 +308,6 @@ void StripAsciiControls(std::string_view in, std::string* out, NormalizeCounts* 
       out->push_back(static_cast<char>(b));
     }
   }
-}
-
-bool IsZeroWidth(uint32_t cp) {
-  return cp == 0x200B || cp == 0x2060 || cp == 0xFEFF || cp == 0x00AD || cp == 0x180E;
 }
 
 // Code point pass over non-ASCII text: C1 controls, zero-width characters,
@@ -389,6 +407,10 @@ void Layout(std::string_view in, std::string* out, const NormalizeConfig& cfg, N
         size_t i = 0;
         while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
         out->append(line.data(), i);  // indentation
+        if (line.find("  ", i) == std::string_view::npos) {  // the common case: nothing to collapse
+          out->append(line.data() + i, line.size() - i);
+          i = line.size();
+        }
         while (i < line.size()) {
           const char* sp = static_cast<const char*>(std::memchr(line.data() + i, ' ', line.size() - i));
           if (sp == nullptr) {
@@ -469,17 +491,25 @@ void TextNormalizer::Normalize(std::string_view in, std::string* out, NormalizeC
   const NormalizeConfig& cfg = config_;
 
   // One scan decides which passes can change anything.
-  bool non_ascii = false;
-  bool controls = false;
-  bool amp = false;
-  bool lt = false;
-  for (unsigned char b : in) {
-    if (b >= 0x80) non_ascii = true;
-    else if (b < 0x20) controls |= b != '\n' && b != '\t';
-    else if (b == 0x7F) controls = true;
-    else if (b == '&') amp = true;
-    else if (b == '<') lt = true;
-  }
+  // Branch-free: OR together a class bit per byte.
+  enum : uint8_t { kNonAscii = 1, kControl = 2, kAmp = 4, kLt = 8 };
+  static const std::array<uint8_t, 256> kClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int b = 0; b < 256; ++b) {
+      if (b >= 0x80) t[b] = kNonAscii;
+      else if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F) t[b] = kControl;
+      else if (b == '&') t[b] = kAmp;
+      else if (b == '<') t[b] = kLt;
+    }
+    return t;
+  }();
+  uint8_t seen = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(in.data());
+  for (size_t i = 0; i < in.size(); ++i) seen |= kClass[bytes[i]];
+  bool non_ascii = seen & kNonAscii;
+  bool controls = seen & kControl;
+  bool amp = seen & kAmp;
+  bool lt = seen & kLt;
 
   // ASCII fast path (most web text): only the whitespace layout can apply.
   if (!non_ascii && !(controls && cfg.remove_controls) && !(amp && cfg.decode_entities) &&
@@ -489,74 +519,102 @@ void TextNormalizer::Normalize(std::string_view in, std::string* out, NormalizeC
   }
   std::string cur(in);
   std::string next;
-  if (controls && cfg.remove_controls) {
-    StripAsciiControls(cur, &next, c);
-    cur.swap(next);
-  }
-  if ((amp && cfg.decode_entities) || (lt && cfg.strip_tags)) {
-    // Entities first, then tags over the decoded text: "&lt;b&gt;" must not
-    // survive one run only to be stripped by the next.
-    NormalizeConfig entities_only = cfg;
-    entities_only.strip_tags = false;
+  // The character passes run in an order chosen so that one run is enough on
+  // real text. A fix that removes or merges characters (an entity, an invisible
+  // character, a mojibake sequence, a folded letter, a composition) can still
+  // complete another pattern in adversarial input ("&" + ZWSP + "amp;"), so the
+  // passes repeat (at most 3 rounds) while such a fix happened.
+  for (int round = 0; round < 3; ++round) {
+    const NormalizeCounts before = *c;
+    bool composed = false;
+    c->mojibake_score = 0.0;
+    if (round > 0) {
+      controls = amp = lt = non_ascii = false;
+      for (unsigned char b : cur) {
+        uint8_t k = kClass[b];
+        non_ascii |= (k & kNonAscii) != 0;
+        controls |= (k & kControl) != 0;
+        amp |= (k & kAmp) != 0;
+        lt |= (k & kLt) != 0;
+      }
+    }
+    if ((controls || non_ascii) && cfg.remove_controls) {
+      StripInvisible(cur, &next, c);
+      cur.swap(next);
+    }
     if (amp && cfg.decode_entities) {
+      // Entities first, then tags over the decoded text: "&lt;b&gt;" must not
+      // survive one run only to be stripped by the next.
+      NormalizeConfig entities_only = cfg;
+      entities_only.strip_tags = false;
       DecodeMarkup(cur, &next, entities_only, c);
       cur.swap(next);
     }
-    // Removing a tag can complete another around it ("<a x<b>y>"): a few rounds.
-    NormalizeConfig tags_only = cfg;
-    tags_only.decode_entities = false;
-    for (int round = 0; round < 3 && cfg.strip_tags && cur.find('<') != std::string::npos; ++round) {
-      int64_t before = c->tags;
+    if (cfg.strip_tags && cur.find('<') != std::string::npos) {
+      NormalizeConfig tags_only = cfg;
+      tags_only.decode_entities = false;
       DecodeMarkup(cur, &next, tags_only, c);
       cur.swap(next);
-      if (c->tags == before) break;
     }
-    if (!non_ascii) {
+    if (c->entities != before.entities && !non_ascii) {
       for (unsigned char b : cur) non_ascii |= b >= 0x80;
     }
-  }
-  if (non_ascii) {
-    const icu::Normalizer2* form = FormInstance(cfg.form);
-    if (cfg.fix_mojibake && cur.find('\xC3') != std::string::npos) {
-      // Mojibake patterns are defined on composed characters.
-      const icu::Normalizer2* nfc = FormInstance(NormalizeConfig::Form::kNfc);
-      if (nfc != nullptr && ApplyForm(nfc, cur, &next)) {
-        cur.swap(next);
-        c->unicode_form = 1;
-      }
-      int64_t repaired = RepairMojibake(cur, &next);
-      if (repaired > 0) {
-        c->mojibake += repaired;
-        cur.swap(next);
-      }
-    }
-    c->mojibake_score = CountMojibake(cur).Score();
-    MapChars(cur, &next, cfg, c);
-    cur.swap(next);
-    if (cfg.to_simplified && HasHan(cur)) {
-      icu::Transliterator* t = ThreadSimplifier();
-      if (t != nullptr) {
-        icu::UnicodeString u = icu::UnicodeString::fromUTF8(cur);
-        icu::UnicodeString before = u;
-        // The rules are context-sensitive ("編著" -> "编著", but "著" -> "着"),
-        // so one application is not always a fixed point: iterate (bounded).
-        for (int round = 0; round < 4; ++round) {
-          icu::UnicodeString prev = u;
-          t->transliterate(u);
-          if (u == prev) break;
-        }
-        if (u != before) {
-          next.clear();
-          u.toUTF8String(next);
+    if (non_ascii) {
+      if (cfg.fix_mojibake) {
+        // Mojibake patterns are defined on composed characters ("e" + U+0301 -> "é").
+        const icu::Normalizer2* nfc = FormInstance(NormalizeConfig::Form::kNfc);
+        if (nfc != nullptr && ApplyForm(nfc, cur, &next)) {
           cur.swap(next);
-          c->simplified = 1;
+          composed = true;
+        }
+        if (cur.find('\xC3') != std::string::npos) {
+          int64_t repaired = RepairMojibake(cur, &next);
+          if (repaired > 0) {
+            c->mojibake += repaired;
+            cur.swap(next);
+            if (cfg.remove_controls) {  // a repaired BOM ("ï»¿") goes now
+              StripInvisible(cur, &next, c);
+              cur.swap(next);
+            }
+          }
         }
       }
-    }
-    if (cfg.form != NormalizeConfig::Form::kNone && form != nullptr && ApplyForm(form, cur, &next)) {
+      // What is left that looks like mojibake (before C1 controls are removed).
+      c->mojibake_score = CountMojibake(cur).Score();
+      MapChars(cur, &next, cfg, c);
       cur.swap(next);
-      c->unicode_form = 1;
+      if (cfg.to_simplified && HasHan(cur)) {
+        icu::Transliterator* t = ThreadSimplifier();
+        if (t != nullptr) {
+          icu::UnicodeString u = icu::UnicodeString::fromUTF8(cur);
+          icu::UnicodeString original = u;
+          // The rules are context-sensitive ("編著" -> "编著", but "著" -> "着"),
+          // so one application is not always a fixed point: iterate (bounded).
+          for (int k = 0; k < 4; ++k) {
+            icu::UnicodeString prev = u;
+            t->transliterate(u);
+            if (u == prev) break;
+          }
+          if (u != original) {
+            next.clear();
+            u.toUTF8String(next);
+            cur.swap(next);
+            c->simplified = 1;
+          }
+        }
+      }
+      const icu::Normalizer2* form = FormInstance(cfg.form);
+      if (cfg.form != NormalizeConfig::Form::kNone && form != nullptr && ApplyForm(form, cur, &next)) {
+        cur.swap(next);
+        composed = true;
+      }
     }
+    if (composed) c->unicode_form = 1;
+    bool merged = composed || c->entities != before.entities || c->tags != before.tags ||
+                  c->controls != before.controls || c->zero_width != before.zero_width ||
+                  c->mojibake != before.mojibake || c->width != before.width ||
+                  c->line_breaks != before.line_breaks;
+    if (!merged) break;
   }
   Layout(cur, out, cfg, c);
 }

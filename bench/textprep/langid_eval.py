@@ -149,8 +149,8 @@ def main():
             f.write("stages:\n  - " + json.dumps(stage) + "\n")
         out = os.path.join(tmp, "out")
         subprocess.run([args.sluice, "run", recipe, "-i", inp, "-o", out, "--format", "jsonl", "-q",
-                        "--threads", str(args.threads), "--no-report"], check=True)
-        got = {}
+                        "--threads", str(args.threads), "--no-report", "--write-signals"], check=True)
+        got, reliable = {}, {}
         for root, _, files in os.walk(os.path.join(out, "kept")):
             for name in files:
                 if name.endswith(".jsonl"):
@@ -158,6 +158,7 @@ def main():
                         for line in f:
                             r = json.loads(line)
                             got[r["id"]] = r.get("language", "und")
+                            reliable[r["id"]] = r.get("sluice", {}).get("language_id.reliable", 0) == 1
 
     for bucket in ["short", "medium", "long", "docref"]:
         sel = [it for it in items if it["bucket"] == bucket]
@@ -174,7 +175,12 @@ def main():
             else:
                 fn[exp] += 1
                 fp[pred] += 1
-        print(f"\n### bucket `{bucket}`: {len(sel)} samples, accuracy {correct / len(sel):.3f}\n")
+        rel = [it for it in sel if reliable.get(it["id"])]
+        rel_ok = sum(got.get(it["id"]) == it["expect"] for it in rel)
+        unrel_ok = correct - rel_ok
+        print(f"\n### bucket `{bucket}`: {len(sel)} samples, accuracy {correct / len(sel):.3f}; "
+              f"CLD2-reliable {len(rel)} ({rel_ok / max(1, len(rel)):.3f} accurate), "
+              f"unreliable {len(sel) - len(rel)} ({unrel_ok / max(1, len(sel) - len(rel)):.3f} accurate)\n")
         print("| lang | n | precision | recall |")
         print("|---|---|---|---|")
         for lang in sorted(n):

@@ -54,6 +54,8 @@ struct Case {
 
 TEST_CASE("normalize: before/after table (English and Chinese)", "[normalize]") {
   const std::vector<Case> cases = {
+      {"the header's example", "{}", "Ｈｅｌｌｏ　ｃａｆ\u00C3\u00A9&amp;  Co. \r\n\n\n\n，好",
+       "Hello　café& Co.\n\n\n，好", "normalize.mojibake"},
       {"plain ASCII unchanged", "{}", "Hello, world.\nSecond line.", "Hello, world.\nSecond line.", nullptr},
       {"space runs collapse", "{}", "Hello   big  world", "Hello big world", "normalize.space_runs"},
       {"indentation kept", "{}", "def f():\n    return  1", "def f():\n    return 1", "normalize.space_runs"},
@@ -260,4 +262,43 @@ TEST_CASE("normalize: 100 MB single document, linear time", "[normalize][slow]")
   for (size_t i = 0; i < line.size(); i += 7) line[i] = 'x';
   Run r2 = Normalize(line);
   CHECK(r2.text.size() == (line.size() + 6) / 7 * 2 - 1);
+}
+
+#include <random>
+
+#include "stages/utf8.h"
+
+TEST_CASE("normalize: idempotent on random strings of tricky pieces", "[normalize]") {
+  // Pieces that interact: entity halves, invisible characters, mojibake halves,
+  // combining marks, full-width letters, tags, CR, C1 and BOM sequences.
+  const std::vector<std::string> pieces = {
+      "a", "b", " ", "  ", "\n", "\r", "\t", "\x01", "\u00C3", "\u00A9", "\u00E2", "\u20AC", "\u2122", "&", "amp;",
+      "lt;", "#39;", "<", ">", "/", "Ａ", "，", "\u0301", "\u00A0", "\u3000", "\u0085", "\u200B", "中", "\u00C2",
+      "e", "p", "<p>", "\u00EF\u00BB\u00BF", "\uFFFD", "\u00AD", "\u00E4\u00B8"};
+  for (const char* options : {"{}", "{html_tags: true, form: nfkc}"}) {
+    auto stage = BuildStage("normalize", options);
+    REQUIRE(stage.ok());
+    std::mt19937 rng(20261129);
+    int failures = 0;
+    for (int it = 0; it < 20000; ++it) {
+      std::string s;
+      int len = static_cast<int>(rng() % 12);
+      for (int k = 0; k < len; ++k) s += pieces[rng() % pieces.size()];
+      Stats stats;
+      StageContext ctx(&stats);
+      Document once;
+      once.text = s;
+      (void)(*stage)->Process(once, ctx);
+      Document twice;
+      twice.text = once.text;
+      (void)(*stage)->Process(twice, ctx);
+      if (twice.text != once.text || !sluice::IsValidUtf8(once.text)) {
+        if (++failures <= 3) {
+          INFO("input: " << s << " options: " << options);
+          CHECK(twice.text == once.text);
+        }
+      }
+    }
+    CHECK(failures == 0);
+  }
 }
