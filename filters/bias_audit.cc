@@ -1,0 +1,201 @@
+#include "filters/bias_audit.h"
+
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "filters/identity_terms.h"
+#include "filters/phrase_matcher.h"
+#include "stages/json_writer.h"
+#include "stages/stage.h"
+
+namespace sluice {
+
+namespace {
+
+double Rate(int64_t dropped, int64_t in) {
+  return in > 0 ? static_cast<double>(dropped) / static_cast<double>(in) : 0.0;
+}
+
+BiasAuditRow MakeRow(const std::string& stage, const std::string& group, TagCounts g, int64_t all_in,
+                     int64_t all_dropped, const BiasAuditOptions& o) {
+  BiasAuditRow r;
+  r.stage = stage;
+  r.group = group;
+  r.group_in = g.in;
+  r.group_dropped = g.dropped;
+  r.group_rate = Rate(g.dropped, g.in);
+  r.all_in = all_in;
+  r.all_dropped = all_dropped;
+  r.all_rate = Rate(all_dropped, all_in);
+  r.other_rate = Rate(all_dropped - g.dropped, all_in - g.in);
+  r.disparity = r.all_rate > 0 ? r.group_rate / r.all_rate : 1.0;
+  r.low_support = g.in < o.min_docs;
+  r.alert = !r.low_support && r.disparity >= o.alert_disparity;
+  return r;
+}
+
+}  // namespace
+
+BiasAuditTable ComputeBiasAudit(const TagFunnel& funnel, const BiasAuditOptions& options) {
+  BiasAuditTable table;
+  table.options = options;
+  const std::string& prefix = options.tag_prefix;
+  std::map<std::string, TagCounts> total;  // group -> (in at first stage reached, dropped summed)
+  int64_t total_in = 0, total_dropped = 0;
+  bool first_stage = true;
+  for (const StageFunnel& s : funnel.stages) {
+    if (first_stage) total_in = s.docs_in;
+    first_stage = false;
+    total_dropped += s.dropped;
+    for (const auto& [tag, counts] : s.tags) {
+      if (tag.compare(0, prefix.size(), prefix) != 0 || counts.in == 0) continue;
+      const std::string group = tag.substr(prefix.size());
+      table.rows.push_back(MakeRow(s.stage, group, counts, s.docs_in, s.dropped, options));
+      auto [it, inserted] = total.try_emplace(group, TagCounts{counts.in, 0});
+      it->second.dropped += counts.dropped;
+    }
+  }
+  for (const auto& [group, counts] : total) {
+    table.rows.push_back(MakeRow("all_stages", group, counts, total_in, total_dropped, options));
+  }
+  return table;
+}
+
+std::string BiasAuditTable::ToJson() const {
+  JsonBuilder b;
+  b.BeginObject();
+  b.Key("tag_prefix").String(options.tag_prefix);
+  b.Key("min_docs").Int(options.min_docs);
+  b.Key("alert_disparity").Number(options.alert_disparity);
+  b.Key("rows").BeginArray();
+  for (const BiasAuditRow& r : rows) {
+    b.BeginObject();
+    b.Key("stage").String(r.stage);
+    b.Key("group").String(r.group);
+    b.Key("group_in").Int(r.group_in);
+    b.Key("group_dropped").Int(r.group_dropped);
+    b.Key("group_rate").Number(r.group_rate);
+    b.Key("all_in").Int(r.all_in);
+    b.Key("all_dropped").Int(r.all_dropped);
+    b.Key("all_rate").Number(r.all_rate);
+    b.Key("other_rate").Number(r.other_rate);
+    b.Key("disparity").Number(r.disparity);
+    b.Key("low_support").Bool(r.low_support);
+    b.Key("alert").Bool(r.alert);
+    b.EndObject();
+  }
+  b.EndArray();
+  b.EndObject();
+  return b.Take();
+}
+
+// ---------------------------------------------------------------- the stage
+
+namespace {
+
+class BiasAuditStage : public Stage {
+ public:
+  explicit BiasAuditStage(std::vector<IdentityGroup> groups) : matcher_(std::move(groups)) {
+    for (const auto& g : matcher_.groups()) {
+      tags_.push_back(std::string(kIdentityTagPrefix) + g.name);
+      counters_.push_back(std::string(kBiasAuditType) + "." + kIdentityTagPrefix + g.name);
+    }
+  }
+
+  Verdict Process(Document& doc, StageContext& ctx) const override {
+    ctx.stats().Add(kBiasAuditStatDocs);
+    const std::vector<int> groups = matcher_.GroupsIn(doc.text);
+    if (!groups.empty()) ctx.stats().Add(kBiasAuditStatTagged);
+    for (int g : groups) {
+      doc.AddTag(tags_[g]);
+      ctx.stats().Add(counters_[g]);
+    }
+    return Verdict::Keep();
+  }
+
+  Status Finish(FinishContext& ctx) override {
+    // Documents per group as seen by this stage; the per-stage removal table is
+    // built by the engine with ComputeBiasAudit from its tag counts.
+    JsonBuilder b;
+    b.BeginObject();
+    const int64_t docs = ctx.stats ? ctx.stats->Get(kBiasAuditStatDocs) : 0;
+    b.Key("docs").Int(docs);
+    b.Key("groups").BeginObject();
+    for (size_t i = 0; i < tags_.size(); ++i) {
+      const int64_t n = ctx.stats ? ctx.stats->Get(counters_[i]) : 0;
+      b.Key(matcher_.groups()[i].name).BeginObject();
+      b.Key("docs").Int(n);
+      b.Key("share").Number(docs > 0 ? static_cast<double>(n) / static_cast<double>(docs) : 0.0);
+      b.EndObject();
+    }
+    b.EndObject();
+    b.EndObject();
+    ctx.report_json = b.Take();
+    return Status::Ok();
+  }
+
+ private:
+  IdentityTermMatcher matcher_;
+  std::vector<std::string> tags_;
+  std::vector<std::string> counters_;
+};
+
+StatusOr<std::unique_ptr<Stage>> MakeBiasAudit(const Options& o, const StageEnv& env) {
+  std::vector<IdentityGroup> groups;
+  if (o.GetBool("builtin_groups")) groups = BuiltinIdentityGroups();
+  if (const std::string& gf = o.GetString("groups_file"); !gf.empty()) {
+    std::filesystem::path p(gf);
+    if (!p.is_absolute() && !env.recipe_dir.empty()) p = std::filesystem::path(env.recipe_dir) / p;
+    auto extra = LoadIdentityGroupsFile(p.string());
+    if (!extra.ok()) return extra.status().WithContext("bias_audit option 'groups_file'");
+    groups = MergeIdentityGroups(std::move(groups), *extra);
+  }
+  if (const auto& only = o.GetStringList("groups"); !only.empty()) {
+    std::set<std::string> want(only.begin(), only.end());
+    std::vector<IdentityGroup> kept;
+    for (auto& g : groups) {
+      if (want.erase(g.name)) kept.push_back(std::move(g));
+    }
+    if (!want.empty()) return Status::Config("bias_audit option 'groups': unknown group '" + *want.begin() + "'");
+    groups = std::move(kept);
+  }
+  if (groups.empty()) return Status::Config("bias_audit: no identity groups (builtin_groups is false and no groups_file)");
+  return std::unique_ptr<Stage>(new BiasAuditStage(std::move(groups)));
+}
+
+// An OptionSpec with the fields this stage uses (keeps -Wextra quiet about
+// the rest).
+OptionSpec Opt(std::string name, OptionType type, std::string default_value, std::string help,
+               double min = -1e300, double max = 1e300, std::vector<std::string> choices = {}) {
+  OptionSpec s;
+  s.name = std::move(name);
+  s.type = type;
+  s.default_value = std::move(default_value);
+  s.help = std::move(help);
+  s.min = min;
+  s.max = max;
+  s.choices = std::move(choices);
+  return s;
+}
+
+}  // namespace
+
+SLUICE_REGISTER_STAGE(BiasAudit, [] {
+  return StageInfo{
+      kBiasAuditType,
+      "filters",
+      "tag documents with the identity groups they mention (identity.<group>) for the bias audit",
+      {
+          Opt("builtin_groups", OptionType::kBool, "true",
+           "use the shipped English and Chinese groups: gender, religion, ethnicity_nationality, "
+           "sexual_orientation, disability"),
+          Opt("groups_file", OptionType::kString, "",
+           "YAML `group: [terms]` adding groups or terms (relative to the recipe dir)"),
+          Opt("groups", OptionType::kStringList, "[]", "audit only these groups ([] = all)"),
+      },
+      MakeBiasAudit,
+  };
+});
+
+}  // namespace sluice

@@ -1,0 +1,167 @@
+#include "filters/identity_terms.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+
+namespace sluice {
+
+namespace {
+
+// The shipped lists. Chosen to be descriptive, not pejorative: slurs are not
+// identity terms (they stay flagged by the lexicon filter). English terms are
+// matched on word boundaries and also in the plural with "s"; Chinese terms are
+// matched as substrings, so only multi-character terms that rarely occur inside
+// unrelated words are listed ("同志" is left out: it usually means "comrade").
+// "negro" is listed because historical and institutional texts use it as a group
+// name (it is also an LDNOOBW entry: with `protect` it then never counts as flagged).
+const char* const kGender[] = {
+    "woman", "women", "female", "male", "girl", "boy", "mother", "father", "wife", "husband",
+    "feminist", "feminism",
+    "女性", "男性", "妇女", "女人", "男人", "女孩", "男孩", "女生", "男生", "母亲", "父亲", "妻子", "丈夫",
+    "女权",
+};
+const char* const kReligion[] = {
+    "muslim", "islam", "islamic", "christian", "christianity", "catholic", "protestant", "jew",
+    "jewish", "judaism", "hindu", "hinduism", "buddhist", "buddhism", "sikh", "atheist", "mormon",
+    "taoist", "mosque", "synagogue",
+    "穆斯林", "伊斯兰", "基督徒", "基督教", "天主教", "新教", "犹太", "印度教", "佛教", "锡克教",
+    "无神论", "道教", "清真寺",
+};
+const char* const kEthnicity[] = {
+    "african american", "black people", "black women", "black men", "white people", "african",
+    "asian", "hispanic", "latino", "latina", "latinx", "arab", "native american", "indigenous",
+    "chinese", "mexican", "immigrant", "refugee", "negro", "roma",
+    "黑人", "白人", "亚裔", "非裔", "拉丁裔", "少数民族", "维吾尔", "藏族", "回族", "汉族", "移民",
+    "难民", "原住民",
+};
+const char* const kOrientation[] = {
+    "gay", "lesbian", "bisexual", "homosexual", "heterosexual", "queer", "lgbt", "lgbtq",
+    "transgender", "trans woman", "trans man", "nonbinary", "non-binary", "asexual", "pansexual",
+    "intersex",
+    "同性恋", "女同", "男同", "双性恋", "异性恋", "跨性别", "性少数", "酷儿",
+};
+const char* const kDisability[] = {
+    "disabled", "disability", "disabilities", "blind", "deaf", "autistic", "autism", "wheelchair",
+    "paraplegic", "mentally ill", "mental illness", "down syndrome", "handicapped", "amputee",
+    "dyslexia", "dyslexic",
+    "残疾", "残障", "盲人", "聋人", "聋哑", "自闭症", "孤独症", "轮椅", "智障", "精神疾病",
+    "唐氏综合征", "视障", "听障",
+};
+
+template <size_t N>
+IdentityGroup MakeGroup(const char* name, const char* const (&terms)[N]) {
+  IdentityGroup g;
+  g.name = name;
+  for (const char* t : terms) g.terms.emplace_back(t);
+  return g;
+}
+
+bool IsSnakeCase(const std::string& s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+}  // namespace
+
+const std::vector<IdentityGroup>& BuiltinIdentityGroups() {
+  static const std::vector<IdentityGroup> kGroups = {
+      MakeGroup("gender", kGender),
+      MakeGroup("religion", kReligion),
+      MakeGroup("ethnicity_nationality", kEthnicity),
+      MakeGroup("sexual_orientation", kOrientation),
+      MakeGroup("disability", kDisability),
+  };
+  return kGroups;
+}
+
+StatusOr<std::vector<IdentityGroup>> LoadIdentityGroupsFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::Io("groups_file: cannot open " + path);
+  std::vector<IdentityGroup> groups;
+  try {
+    YAML::Node root = YAML::Load(in);
+    if (!root.IsMap()) return Status::Config("groups_file " + path + ": expected a mapping `group: [terms]`");
+    for (const auto& kv : root) {
+      IdentityGroup g;
+      g.name = kv.first.as<std::string>();
+      if (!IsSnakeCase(g.name)) {
+        return Status::Config("groups_file " + path + ": group name '" + g.name + "' must be snake_case");
+      }
+      if (!kv.second.IsSequence()) {
+        return Status::Config("groups_file " + path + ": group '" + g.name + "' must be a list of terms");
+      }
+      for (const auto& t : kv.second) g.terms.push_back(t.as<std::string>());
+      groups.push_back(std::move(g));
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::Config("groups_file " + path + ": " + e.what());
+  }
+  return groups;
+}
+
+std::vector<IdentityGroup> MergeIdentityGroups(std::vector<IdentityGroup> base,
+                                               const std::vector<IdentityGroup>& extra) {
+  for (const IdentityGroup& e : extra) {
+    auto it = std::find_if(base.begin(), base.end(), [&](const IdentityGroup& g) { return g.name == e.name; });
+    if (it == base.end()) {
+      base.push_back(e);
+    } else {
+      it->terms.insert(it->terms.end(), e.terms.begin(), e.terms.end());
+    }
+  }
+  return base;
+}
+
+std::vector<std::string> ExpandIdentityTerm(std::string_view term) {
+  std::vector<std::string> out;
+  std::string folded = PhraseMatcher::FoldCase(term);
+  if (folded.empty()) return out;
+  out.push_back(folded);
+  if (DefaultBoundary(folded) == PhraseMatcher::Boundary::kWord && folded.back() != 's' &&
+      std::isalpha(static_cast<unsigned char>(folded.back()))) {
+    out.push_back(folded + "s");
+  }
+  return out;
+}
+
+IdentityTermMatcher::IdentityTermMatcher(std::vector<IdentityGroup> groups) : groups_(std::move(groups)) {
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    for (const std::string& term : groups_[g].terms) {
+      for (std::string& phrase : ExpandIdentityTerm(term)) {
+        matcher_.Add(phrase, static_cast<uint32_t>(g), DefaultBoundary(phrase));
+        all_terms_.push_back(std::move(phrase));
+      }
+    }
+  }
+  matcher_.Build();
+  std::sort(all_terms_.begin(), all_terms_.end());
+  all_terms_.erase(std::unique(all_terms_.begin(), all_terms_.end()), all_terms_.end());
+}
+
+std::vector<int> IdentityTermMatcher::GroupsIn(std::string_view text) const {
+  thread_local std::string folded;
+  PhraseMatcher::FoldCaseInto(text, &folded);
+  return GroupsInFolded(folded);
+}
+
+std::vector<int> IdentityTermMatcher::GroupsInFolded(std::string_view folded) const {
+  thread_local std::vector<PhraseMatcher::Match> matches;
+  matches.clear();
+  matcher_.FindAll(folded, &matches, PhraseMatcher::Overlap::kAll);
+  std::vector<int> out;
+  for (const auto& m : matches) out.push_back(static_cast<int>(m.id));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool IdentityTermMatcher::IsIdentityTerm(std::string_view phrase) const {
+  return std::binary_search(all_terms_.begin(), all_terms_.end(), PhraseMatcher::FoldCase(phrase));
+}
+
+}  // namespace sluice

@@ -1,0 +1,290 @@
+#include "filters/lexicon_filter.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "filters/identity_terms.h"
+#include "filters/ldnoobw_lists.h"
+#include "filters/phrase_matcher.h"
+#include "stages/stage.h"
+#include "stages/utf8.h"
+#include "stages/word_segmenter.h"
+
+namespace sluice {
+
+namespace {
+
+// Phrase ids: identity terms (protected), user lists, then one id per LDNOOBW
+// base language ("fr" covers fr and fr-CA-u-sd-caqc).
+constexpr uint32_t kProtectedId = 0;
+constexpr uint32_t kUserListId = 1;
+constexpr uint32_t kFirstLanguageId = 2;
+
+// "zh-CN", "zh_Hans", "\"en\"" -> "zh", "zh", "en".
+std::string BaseLanguage(std::string_view code) {
+  if (code.size() >= 2 && code.front() == '"' && code.back() == '"') code = code.substr(1, code.size() - 2);
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == '_') break;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+std::string ResolvePath(const std::string& dir, const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.is_absolute() || dir.empty()) return path;
+  return (std::filesystem::path(dir) / p).string();
+}
+
+void SplitLines(std::string_view text, std::vector<std::string>* out) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (!line.empty()) out->emplace_back(line);
+    pos = nl + 1;
+  }
+}
+
+struct LexiconEntry {
+  std::string folded;
+  uint32_t id;
+  bool operator<(const LexiconEntry& o) const { return id != o.id ? id < o.id : folded < o.folded; }
+};
+
+class LexiconFilter : public Stage {
+ public:
+  LexiconFilter(std::string instance, double threshold, bool drop, const std::set<LexiconEntry>& entries,
+                std::vector<std::string> bases, std::string language_key)
+      : threshold_(threshold),
+        drop_(drop),
+        signal_ratio_(instance + ".flagged_ratio"),
+        signal_words_(instance + ".flagged_words"),
+        tag_(instance + ".flagged"),
+        bases_(std::move(bases)),
+        language_key_(std::move(language_key)) {
+    for (const auto& e : entries) matcher_.Add(e.folded, e.id, DefaultBoundary(e.folded));
+    matcher_.Build();
+    const size_t n = kFirstLanguageId + bases_.size();
+    no_language_list_.assign(n, 0);
+    no_language_list_[kProtectedId] = no_language_list_[kUserListId] = 1;
+    for (size_t k = 0; k < bases_.size(); ++k) {
+      enabled_by_base_.push_back(no_language_list_);
+      enabled_by_base_.back()[kFirstLanguageId + k] = 1;
+    }
+  }
+
+  Verdict Process(Document& doc, StageContext& ctx) const override {
+    thread_local std::string folded;
+    thread_local std::vector<PhraseMatcher::Match> matches;
+    thread_local std::vector<WordSpan> words;
+    PhraseMatcher::FoldCaseInto(doc.text, &folded);
+    matches.clear();
+    matcher_.FindAll(folded, &matches, PhraseMatcher::Overlap::kLeftmostLongest, EnabledFor(doc));
+    int64_t flagged = 0;
+    int64_t protected_hits = 0;
+    for (size_t i = 0; i < matches.size();) {
+      // Ids of one span are adjacent and sorted: the protected id comes first.
+      size_t j = i + 1;
+      while (j < matches.size() && matches[j].begin == matches[i].begin && matches[j].end == matches[i].end) ++j;
+      (matches[i].id == kProtectedId ? protected_hits : flagged) += 1;
+      i = j;
+    }
+    int64_t num_words = 0;
+    if (flagged > 0) {  // the ratio is 0 without flagged words: skip segmentation
+      WordSegmenter::ThreadLocal().Segment(doc.text, &words);
+      num_words = static_cast<int64_t>(words.size());
+    }
+    const double ratio = flagged == 0 ? 0.0 : static_cast<double>(flagged) / static_cast<double>(std::max<int64_t>(num_words, 1));
+    doc.AddSignal(signal_ratio_, ratio);
+    doc.AddSignal(signal_words_, static_cast<double>(flagged));
+    if (flagged > 0) ctx.stats().Add(kLexiconStatFlaggedMatches, flagged);
+    if (protected_hits > 0) ctx.stats().Add(kLexiconStatProtectedMatches, protected_hits);
+    if (ratio <= threshold_) return Verdict::Keep();
+    ctx.stats().Add(kLexiconStatFlaggedDocs);
+    if (!drop_) {
+      doc.AddTag(tag_);
+      return Verdict::Keep();
+    }
+    doc.all_reasons.push_back(kLexiconReasonFlaggedRatio);
+    return Verdict::Drop(kLexiconReasonFlaggedRatio,
+                         std::to_string(flagged) + " flagged of " + std::to_string(num_words) + " words");
+  }
+
+  std::vector<HistogramSpec> signal_histograms() const override {
+    return {HistogramSpec::Linear(signal_ratio_, 0.0, 0.05, 25)};
+  }
+
+ private:
+  // Which lists apply: all of them unless the document names its language
+  // (annotation or input field `language_key`), then that language's lists
+  // (none if there is no list for it) plus the user lists.
+  const std::vector<uint8_t>* EnabledFor(const Document& doc) const {
+    if (language_key_.empty()) return nullptr;
+    const JsonField* field = nullptr;
+    for (const auto& f : doc.annotations) {
+      if (f.key == language_key_) field = &f;
+    }
+    if (!field) {
+      for (const auto& f : doc.fields) {
+        if (f.key == language_key_) field = &f;
+      }
+    }
+    if (!field || field->json.empty() || field->json[0] != '"') return nullptr;
+    const std::string base = BaseLanguage(field->json);
+    for (size_t k = 0; k < bases_.size(); ++k) {
+      if (bases_[k] == base) return &enabled_by_base_[k];
+    }
+    return &no_language_list_;
+  }
+
+  double threshold_;
+  bool drop_;
+  std::string signal_ratio_;
+  std::string signal_words_;
+  std::string tag_;
+  std::vector<std::string> bases_;
+  std::string language_key_;
+  std::vector<std::vector<uint8_t>> enabled_by_base_;
+  std::vector<uint8_t> no_language_list_;
+  PhraseMatcher matcher_;
+};
+
+StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const StageEnv& env) {
+  const std::string instance = env.instance_name.empty() ? kLexiconFilterType : env.instance_name;
+  // (phrase, source id) before filtering.
+  std::vector<std::pair<std::string, uint32_t>> raw;
+  std::vector<std::string> bases;
+  // LDNOOBW lists.
+  const auto& langs = o.GetStringList("languages");
+  const bool all = std::find(langs.begin(), langs.end(), "all") != langs.end();
+  std::set<std::string> wanted(langs.begin(), langs.end());
+  for (const LdnoobwList& list : LdnoobwLists()) {
+    if (!all && !wanted.erase(std::string(list.language))) continue;
+    const std::string base = BaseLanguage(list.language);
+    auto it = std::find(bases.begin(), bases.end(), base);
+    if (it == bases.end()) it = bases.insert(bases.end(), base);
+    const auto id = kFirstLanguageId + static_cast<uint32_t>(it - bases.begin());
+    std::vector<std::string> words;
+    SplitLines(list.words, &words);
+    for (auto& w : words) raw.emplace_back(std::move(w), id);
+  }
+  wanted.erase("all");
+  if (!wanted.empty()) {
+    std::string known;
+    for (const LdnoobwList& list : LdnoobwLists()) known += (known.empty() ? "" : ", ") + std::string(list.language);
+    return Status::Config("lexicon_filter option 'languages': no LDNOOBW list for '" + *wanted.begin() +
+                          "' (known: all, " + known + ")");
+  }
+  // User lists.
+  for (const auto& w : o.GetStringList("lists")) raw.emplace_back(w, kUserListId);
+  if (const std::string& file = o.GetString("words_file"); !file.empty()) {
+    const std::string path = ResolvePath(env.recipe_dir, file);
+    std::ifstream in(path);
+    if (!in) return Status::Io("lexicon_filter option 'words_file': cannot open " + path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::string> lines;
+    SplitLines(text, &lines);
+    for (auto& l : lines) {
+      if (l[0] != '#') raw.emplace_back(std::move(l), kUserListId);
+    }
+  }
+  if (raw.empty()) {
+    return Status::Config("lexicon_filter: no flagged words (set 'languages', 'lists' or 'words_file')");
+  }
+  // Allowlist and identity protection.
+  std::set<std::string> allow;
+  for (const auto& a : o.GetStringList("allowlist")) allow.insert(PhraseMatcher::FoldCase(a));
+  std::vector<IdentityGroup> groups = BuiltinIdentityGroups();
+  if (const std::string& gf = o.GetString("groups_file"); !gf.empty()) {
+    auto extra = LoadIdentityGroupsFile(ResolvePath(env.recipe_dir, gf));
+    if (!extra.ok()) return extra.status().WithContext("lexicon_filter option 'groups_file'");
+    groups = MergeIdentityGroups(std::move(groups), *extra);
+  }
+  const bool protect = o.GetBool("protect");
+  const bool single_char = o.GetBool("single_char_substrings");
+  IdentityTermMatcher identity(groups);
+  std::set<LexiconEntry> entries;
+  for (const auto& [phrase, id] : raw) {
+    std::string f = PhraseMatcher::FoldCase(phrase);
+    if (allow.count(f)) continue;
+    if (!single_char && DefaultBoundary(f) == PhraseMatcher::Boundary::kNone && CountCodePoints(f) == 1) continue;
+    // With protect, a list entry that is an identity term never counts.
+    if (protect && identity.IsIdentityTerm(f)) continue;
+    entries.insert(LexiconEntry{std::move(f), id});
+  }
+  if (protect) {
+    // Identity terms are matched on their own so that leftmost-longest matching
+    // never lets a flagged entry absorb them; explicit flagged phrases that
+    // contain one ("gay sex") are longer and still win.
+    for (const auto& g : groups) {
+      for (const auto& t : g.terms) {
+        for (auto& p : ExpandIdentityTerm(t)) entries.insert(LexiconEntry{std::move(p), kProtectedId});
+      }
+    }
+  }
+  return std::unique_ptr<Stage>(new LexiconFilter(instance, o.GetDouble("threshold"), o.GetString("mode") == "drop",
+                                                  entries, std::move(bases), o.GetString("language_key")));
+}
+
+// An OptionSpec with the fields this stage uses (keeps -Wextra quiet about
+// the rest).
+OptionSpec Opt(std::string name, OptionType type, std::string default_value, std::string help,
+               double min = -1e300, double max = 1e300, std::vector<std::string> choices = {}) {
+  OptionSpec s;
+  s.name = std::move(name);
+  s.type = type;
+  s.default_value = std::move(default_value);
+  s.help = std::move(help);
+  s.min = min;
+  s.max = max;
+  s.choices = std::move(choices);
+  return s;
+}
+
+}  // namespace
+
+SLUICE_REGISTER_STAGE(LexiconFilter, [] {
+  return StageInfo{
+      kLexiconFilterType,
+      "filters",
+      "flag or drop documents dense in flagged words (LDNOOBW + user lists; identity terms protected)",
+      {
+          Opt("languages", OptionType::kStringList, "[en, zh]",
+           "LDNOOBW lists to load (language codes as in npm naughty-words, or 'all'; [] for none)"),
+          Opt("lists", OptionType::kStringList, "[]", "extra flagged words or phrases (apply to every language)"),
+          Opt("language_key", OptionType::kString, "language",
+              "annotation or input field naming the document's language; when set on a document only that "
+              "language's LDNOOBW lists apply (as in C4), otherwise all loaded lists do; '' = always all"),
+          Opt("words_file", OptionType::kString, "",
+           "file of extra flagged words, one per line, '#' comments (relative to the recipe dir)"),
+          Opt("allowlist", OptionType::kStringList, "[性, sm, グロ, 女の子, '13.', 13点]",
+           "entries never flagged (default: C4's zh/ja allowlist, plus the zh entries '13.' and 13点, "
+           "which match section numbers and times)"),
+          Opt("single_char_substrings", OptionType::kBool, "false",
+              "also match one-character entries of the zh/ja lists (乳 milk, 卵 egg, 鳩 dove, 柒 seven...) "
+              "as substrings, as C4 does; off by default because they flag everyday words"),
+          Opt("threshold", OptionType::kDouble, "0.0045",
+           "drop (or flag) when flagged words / words is above this (Data-Juicer's default)", 0.0, 1.0),
+          Opt("protect", OptionType::kBool, "true",
+           "identity terms (gay, muslim, 同性恋, ...) never count as flagged words"),
+          Opt("groups_file", OptionType::kString, "",
+           "YAML `group: [terms]` with extra identity terms to protect (relative to the recipe dir)"),
+          Opt("mode", OptionType::kString, "drop", "drop documents, or flag them (signals + tag) and keep them", -1e300,
+           1e300, {"drop", "flag"}),
+      },
+      MakeLexiconFilter,
+  };
+});
+
+}  // namespace sluice

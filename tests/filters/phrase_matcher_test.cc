@@ -1,0 +1,94 @@
+#include "filters/phrase_matcher.h"
+
+#include <catch2/catch.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+using sluice::PhraseMatcher;
+using B = sluice::PhraseMatcher::Boundary;
+
+namespace {
+
+std::vector<std::string> Found(const PhraseMatcher& m, std::string_view text,
+                               PhraseMatcher::Overlap ov = PhraseMatcher::Overlap::kLeftmostLongest) {
+  std::string folded = PhraseMatcher::FoldCase(text);
+  std::vector<PhraseMatcher::Match> matches;
+  m.FindAll(folded, &matches, ov);
+  std::vector<std::string> out;
+  for (const auto& x : matches) out.push_back(folded.substr(x.begin, x.end - x.begin));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("phrase matcher respects word boundaries for Latin phrases", "[phrase_matcher]") {
+  PhraseMatcher m;
+  m.Add("ass", 0, B::kWord);
+  m.Add("big black", 0, B::kWord);
+  m.Build();
+  CHECK(Found(m, "The class assembled.").empty());
+  CHECK(Found(m, "What an ASS!") == std::vector<std::string>{"ass"});
+  CHECK(Found(m, "ass, ass; ass") == std::vector<std::string>{"ass", "ass", "ass"});
+  CHECK(Found(m, "a Big Black dog") == std::vector<std::string>{"big black"});
+  CHECK(Found(m, "a big blackboard").empty());
+  // Non-ASCII letters are word characters too.
+  CHECK(Found(m, "éass assé").empty());
+  // Identifiers: '_' joins words ("LANG=xx_YY" is not the word "xx").
+  CHECK(Found(m, "ass_hole my_ass").empty());
+}
+
+TEST_CASE("phrase matcher matches CJK phrases as substrings, leftmost-longest", "[phrase_matcher]") {
+  PhraseMatcher m;
+  m.Add("他妈", 0, B::kNone);
+  m.Add("他妈的", 1, B::kNone);
+  m.Add("三级片", 2, B::kNone);
+  m.Build();
+  CHECK(Found(m, "你说他妈的什么") == std::vector<std::string>{"他妈的"});
+  CHECK(Found(m, "他妈的", PhraseMatcher::Overlap::kAll).size() == 2);
+  CHECK(Found(m, "看三级片和他妈") == std::vector<std::string>{"三级片", "他妈"});
+  CHECK(Found(m, "今天天气很好").empty());
+}
+
+TEST_CASE("phrase matcher folds case beyond ASCII", "[phrase_matcher]") {
+  PhraseMatcher m;
+  m.Add("БЛЯДЬ", 0, B::kWord);
+  m.Build();
+  CHECK(Found(m, "Ну блядь, опять") == std::vector<std::string>{"блядь"});
+  CHECK(Found(m, "НУ БЛЯДЬ") == std::vector<std::string>{"блядь"});
+}
+
+TEST_CASE("default boundary depends on the script of the phrase", "[phrase_matcher]") {
+  CHECK(sluice::DefaultBoundary("sm") == B::kWord);
+  CHECK(sluice::DefaultBoundary("グロ") == B::kNone);
+  CHECK(sluice::DefaultBoundary("三级片") == B::kNone);
+  CHECK(sluice::DefaultBoundary("씨발") == B::kWord);  // Korean is written with spaces
+  CHECK(sluice::DefaultBoundary("เย็ด") == B::kNone);  // Thai
+}
+
+TEST_CASE("phrase matcher agrees with a naive search on random text", "[phrase_matcher]") {
+  // Differential test: the automaton against std::string::find over every phrase.
+  const std::vector<std::string> phrases = {"ab", "abc", "bca", "c", "aab", "cab", "bb"};
+  PhraseMatcher m;
+  for (size_t i = 0; i < phrases.size(); ++i) m.Add(phrases[i], static_cast<uint32_t>(i), B::kNone);
+  m.Build();
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 300; ++iter) {
+    std::string text;
+    const int len = static_cast<int>(rng() % 40);
+    for (int i = 0; i < len; ++i) text.push_back("abc"[rng() % 3]);
+    std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> expected;
+    for (size_t i = 0; i < phrases.size(); ++i) {
+      for (size_t pos = text.find(phrases[i]); pos != std::string::npos; pos = text.find(phrases[i], pos + 1)) {
+        expected.emplace_back(pos, pos + phrases[i].size(), i);
+      }
+    }
+    std::vector<PhraseMatcher::Match> got;
+    m.FindAll(text, &got, PhraseMatcher::Overlap::kAll);
+    std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> actual;
+    for (const auto& g : got) actual.emplace_back(g.begin, g.end, g.id);
+    std::sort(expected.begin(), expected.end());
+    std::sort(actual.begin(), actual.end());
+    REQUIRE(actual == expected);
+  }
+}

@@ -1,0 +1,220 @@
+#include "stages/record_reader.h"
+
+#include <catch2/catch.hpp>
+
+#include "stages/record_writer.h"
+#include "stages/utf8.h"
+#include "test_util.h"
+
+using namespace sluice;
+using sluice::testing::TempDir;
+using sluice::testing::WriteText;
+
+namespace {
+
+struct ReadOutcome {
+  std::vector<Document> docs;
+  std::vector<MalformedRecord> malformed;
+  Status status;
+};
+
+ReadOutcome ReadAll(const std::string& path, ReaderOptions options = {}) {
+  ReadOutcome out;
+  out.status = ReadRecords(
+      DescribeInput(path), 0, options, [&](Document& d) { out.docs.push_back(d); },
+      [&](const MalformedRecord& m) { out.malformed.push_back(m); });
+  return out;
+}
+
+void WriteCompressed(const std::string& path, const std::string& content) {
+  auto f = OutputFile::Create(path, DescribeInput(path).compression == Compression::kGzip ? OutputFormat::kJsonlGz
+                                                                                         : OutputFormat::kJsonlZst);
+  REQUIRE(f.ok());
+  REQUIRE((*f)->Write(content).ok());
+  REQUIRE((*f)->Commit().ok());
+}
+
+const char* kJsonl =
+    "{\"id\":\"d1\",\"text\":\"first\",\"url\":\"http://x\"}\n"
+    "{\"text\":\"second\",\"n\":2}\n";
+
+}  // namespace
+
+TEST_CASE("JSONL records keep every field and get ids", "[reader]") {
+  TempDir dir;
+  WriteText(dir / "a.jsonl", kJsonl);
+  auto r = ReadAll(dir / "a.jsonl");
+  REQUIRE(r.status.ok());
+  REQUIRE(r.docs.size() == 2);
+  CHECK(r.docs[0].id == "d1");
+  CHECK(r.docs[0].id_from_input);
+  CHECK(r.docs[0].text == "first");
+  REQUIRE(r.docs[0].fields.size() == 3);
+  CHECK(r.docs[0].fields[2].key == "url");
+  CHECK(r.docs[0].fields[2].json == "\"http://x\"");
+  CHECK(r.docs[1].id == "a.jsonl:2");
+  CHECK_FALSE(r.docs[1].id_from_input);
+  CHECK(r.docs[1].line == 2);
+}
+
+TEST_CASE("gzip and zstd inputs read like plain ones", "[reader]") {
+  TempDir dir;
+  for (const char* name : {"a.jsonl.gz", "a.jsonl.zst"}) {
+    WriteCompressed(dir / name, kJsonl);
+    auto r = ReadAll(dir / name);
+    INFO(name);
+    REQUIRE(r.status.ok());
+    REQUIRE(r.docs.size() == 2);
+    CHECK(r.docs[1].text == "second");
+  }
+}
+
+TEST_CASE("truncated compressed inputs end with a clear error, keeping earlier records", "[reader]") {
+  TempDir dir;
+  std::string big;
+  for (int i = 0; i < 20000; ++i) big += "{\"text\":\"record number " + std::to_string(i * 7919 % 10007) + "\"}\n";
+  for (const char* name : {"t.jsonl.gz", "t.jsonl.zst"}) {
+    WriteCompressed(dir / name, big);
+    std::string bytes = sluice::testing::ReadText(dir / name);
+    WriteText(dir / name, bytes.substr(0, bytes.size() / 2));
+    auto r = ReadAll(dir / name);
+    INFO(name);
+    CHECK_FALSE(r.status.ok());
+    CHECK(r.status.message().find("truncated") != std::string::npos);
+    CHECK(r.docs.size() > 100);
+    CHECK(r.docs.size() < 20000);
+  }
+}
+
+TEST_CASE("garbage in a .zst file is an error, not a crash", "[reader]") {
+  TempDir dir;
+  WriteText(dir / "g.jsonl.zst", "this is not zstd at all\n");
+  auto r = ReadAll(dir / "g.jsonl.zst");
+  CHECK_FALSE(r.status.ok());
+  CHECK(r.docs.empty());
+}
+
+TEST_CASE("malformed JSONL lines are reported with line and reason", "[reader]") {
+  struct Case {
+    std::string line;
+    std::string error;
+  };
+  std::vector<Case> cases = {
+      {"not json", "invalid_json"},
+      {"{\"text\": \"unterminated}", "invalid_json"},
+      {"[1, 2, 3]", "not_an_object"},
+      {"\"just a string\"", "not_an_object"},
+      {"{\"body\": \"no text key\"}", "missing_text"},
+      {"{\"text\": 42}", "text_not_string"},
+      {"{\"text\": null}", "text_not_string"},
+      {"{\"text\": [\"a\"]}", "text_not_string"},
+  };
+  TempDir dir;
+  std::string content = "{\"text\":\"ok\"}\n";
+  for (const auto& c : cases) content += c.line + "\n";
+  WriteText(dir / "m.jsonl", content);
+  auto r = ReadAll(dir / "m.jsonl");
+  REQUIRE(r.docs.size() == 1);
+  REQUIRE(r.malformed.size() == cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    INFO(cases[i].line);
+    CHECK(r.malformed[i].error == cases[i].error);
+    CHECK(r.malformed[i].line == i + 2);
+    CHECK(r.malformed[i].raw == cases[i].line);
+    CHECK(r.malformed[i].path == dir / "m.jsonl");
+  }
+}
+
+TEST_CASE("invalid UTF-8 is repaired with U+FFFD, in JSON and in text", "[reader]") {
+  TempDir dir;
+  WriteText(dir / "u.jsonl", "{\"text\":\"caf\xE9 \xF0\x9F\x98 ok\"}\n");
+  auto r = ReadAll(dir / "u.jsonl");
+  REQUIRE(r.docs.size() == 1);
+  CHECK(r.docs[0].text == "caf\xEF\xBF\xBD \xEF\xBF\xBD ok");
+  WriteText(dir / "u.txt", "bad \xC3\x28 byte");
+  r = ReadAll(dir / "u.txt");
+  REQUIRE(r.docs.size() == 1);
+  CHECK(IsValidUtf8(r.docs[0].text));
+  CHECK(r.docs[0].text == "bad \xEF\xBF\xBD( byte");
+}
+
+TEST_CASE("UTF-8 repair replaces maximal invalid subparts", "[reader][utf8]") {
+  struct Case {
+    std::string in, out;
+    int64_t repairs;
+  };
+  std::vector<Case> cases = {
+      {"plain", "plain", 0},
+      {"\x80", "\xEF\xBF\xBD", 1},
+      {"a\xE4\xB8z", "a\xEF\xBF\xBDz", 1},                  // truncated 3-byte sequence: one U+FFFD
+      {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 3},  // surrogate: each byte
+      {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD", 2},          // overlong
+      {"\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 4},  // > U+10FFFF
+      {"中文\xFF", "中文\xEF\xBF\xBD", 1},
+  };
+  for (const auto& c : cases) {
+    std::string s = c.in;
+    CHECK(RepairUtf8(&s) == c.repairs);
+    CHECK(s == c.out);
+    CHECK(IsValidUtf8(s));
+  }
+}
+
+TEST_CASE("records over max_record_bytes are malformed, never held whole", "[reader]") {
+  TempDir dir;
+  std::string huge = "{\"text\":\"" + std::string(3 << 20, 'x') + "\"}";
+  WriteText(dir / "h.jsonl", "{\"text\":\"small\"}\n" + huge + "\n{\"text\":\"after\"}\n");
+  ReaderOptions options;
+  options.max_record_bytes = 1 << 20;
+  auto r = ReadAll(dir / "h.jsonl", options);
+  REQUIRE(r.docs.size() == 2);
+  CHECK(r.docs[1].text == "after");
+  REQUIRE(r.malformed.size() == 1);
+  CHECK(r.malformed[0].error == "record_too_large");
+  CHECK(r.malformed[0].line == 2);
+  CHECK(r.malformed[0].raw.size() <= 4096);
+  CHECK(r.malformed[0].message.find("max_record_bytes") != std::string::npos);
+}
+
+TEST_CASE("plain text inputs split by file, line or paragraph", "[reader]") {
+  TempDir dir;
+  WriteText(dir / "t.txt", "para one\nstill one\n\n\npara two\r\n\nthree\n");
+  auto r = ReadAll(dir / "t.txt");
+  REQUIRE(r.docs.size() == 1);
+  CHECK(r.docs[0].id == "t.txt");
+  ReaderOptions options;
+  options.text_mode = TextMode::kLine;
+  r = ReadAll(dir / "t.txt", options);
+  REQUIRE(r.docs.size() == 4);
+  CHECK(r.docs[2].text == "para two");
+  CHECK(r.docs[2].line == 5);
+  options.text_mode = TextMode::kParagraph;
+  r = ReadAll(dir / "t.txt", options);
+  REQUIRE(r.docs.size() == 3);
+  CHECK(r.docs[0].text == "para one\nstill one");
+  CHECK(r.docs[1].line == 5);
+  CHECK(r.docs[2].text == "three");
+}
+
+TEST_CASE("ExpandInputs walks directories and globs in sorted order", "[reader]") {
+  TempDir dir;
+  WriteText(dir / "b/2.jsonl", kJsonl);
+  WriteText(dir / "b/1.jsonl.zst", "");
+  WriteText(dir / "b/notes.bin", "ignored");
+  WriteText(dir / "b/.hidden/x.jsonl", kJsonl);
+  WriteText(dir / "a.txt", "text");
+  auto all = ExpandInputs({dir.path()});
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 3);
+  CHECK((*all)[0].path == dir / "a.txt");
+  CHECK((*all)[0].format == InputFormat::kText);
+  CHECK((*all)[1].path == dir / "b/1.jsonl.zst");
+  CHECK((*all)[1].compression == Compression::kZstd);
+  auto globbed = ExpandInputs({dir / "b/*.jsonl*"});
+  REQUIRE(globbed.ok());
+  CHECK(globbed->size() == 2);
+  auto missing = ExpandInputs({dir / "nope.jsonl"});
+  CHECK_FALSE(missing.ok());
+  CHECK(missing.status().message().find("nope.jsonl") != std::string::npos);
+  CHECK_FALSE(ExpandInputs({dir / "*.none"}).ok());
+}
