@@ -74,24 +74,10 @@ double LshCandidateProbability(double s, int bands, int rows) {
 }
 
 std::pair<int, int> DeriveBandsRows(double threshold, int num_perm) {
-  auto integrate = [](auto f, double lo, double hi) {
-    const int steps = 200;
-    double h = (hi - lo) / steps, sum = 0.0;
-    for (int i = 0; i < steps; ++i) sum += f(lo + (i + 0.5) * h) * h;  // midpoint rule
-    return sum;
-  };
-  double best = std::numeric_limits<double>::infinity();
-  std::pair<int, int> out{1, num_perm};
-  for (int b = 1; b <= num_perm; ++b) {
-    for (int r = 1; b * r <= num_perm; ++r) {
-      double fp = integrate([&](double s) { return LshCandidateProbability(s, b, r); }, 0.0, threshold);
-      double fn = integrate([&](double s) { return 1.0 - LshCandidateProbability(s, b, r); }, threshold, 1.0);
-      double err = 0.5 * fp + 0.5 * fn;
-      if (err < best - 1e-12 || (std::abs(err - best) <= 1e-12 && b > out.first)) {
-        best = err;
-        out = {b, r};
-      }
-    }
+  std::pair<int, int> out{num_perm, 1};
+  for (int r = 1; r <= num_perm; ++r) {
+    int b = num_perm / r;
+    if (LshCandidateProbability(threshold, b, r) >= kDerivedRecallAtThreshold) out = {b, r};
   }
   return out;
 }

@@ -187,10 +187,13 @@ TEST_CASE("minhash bands x rows from a threshold follow the S-curve", "[minhash]
   for (double t : {0.5, 0.7, 0.8, 0.9}) {
     auto [b, r] = DeriveBandsRows(t, 112);
     CHECK(b * r <= 112);
-    // The S-curve's steep point (1/b)^(1/r) lands near the target.
-    CHECK(std::abs(std::pow(1.0 / b, 1.0 / r) - t) < 0.1);
+    CHECK(b == 112 / r);
+    CHECK(LshCandidateProbability(t, b, r) >= 0.99);
+    // One more row per band would miss the recall target.
+    CHECK(LshCandidateProbability(t, 112 / (r + 1), r + 1) < 0.99);
   }
-  auto higher = DeriveBandsRows(0.9, 112);
-  auto lower = DeriveBandsRows(0.5, 112);
-  CHECK(higher.second > lower.second);  // stricter thresholds use more rows per band
+  CHECK(DeriveBandsRows(0.8, 112) == std::make_pair(18, 6));
+  CHECK(DeriveBandsRows(0.7, 112) == std::make_pair(28, 4));
+  CHECK(DeriveBandsRows(0.9, 112) == std::make_pair(11, 10));
+  CHECK(DeriveBandsRows(0.05, 4) == std::make_pair(4, 1));  // unreachable: most bands possible
 }
