@@ -81,7 +81,7 @@ class MinHashLshIndex {
   std::vector<std::vector<Entry>> tables_;
   // Compact signatures in fixed chunks of kChunkDocs documents: no 2x vector
   // over-allocation and no copy of the whole array when it grows.
-  static constexpr size_t kChunkDocs = 1 << 16;
+  static constexpr size_t kChunkDocs = 1 << 12;
   const uint16_t* Sig(uint32_t slot) const {
     return sig_chunks_[slot / kChunkDocs].get() + (slot % kChunkDocs) * static_cast<size_t>(bands_) * rows_;
   }
