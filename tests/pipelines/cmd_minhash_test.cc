@@ -1,6 +1,8 @@
 // End to end: `sluice minhash signatures | buckets | clusters | filter` on
 // JSONL files gives the same decisions as the in-process minhash_dedup stage.
 #include <catch2/catch.hpp>
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
