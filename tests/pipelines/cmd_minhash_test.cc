@@ -90,13 +90,13 @@ TEST_CASE("sluice minhash phases agree with the in-process stage", "[cmd_minhash
     if (!(*stage)->ProcessSerial(d, ctx).keep()) dropped_in_process.insert(id);
   }
   std::set<std::string> dropped_cli;
-  for (const auto& line : Lines(fs::path(work) / "rejected" / "a.jsonl")) dropped_cli.insert(line.substr(7, line.find('"', 7) - 7));
-  for (const auto& line : Lines(fs::path(work) / "rejected" / "b.jsonl")) dropped_cli.insert(line.substr(7, line.find('"', 7) - 7));
+  for (const auto& line : Lines(fs::path(work) / "rejected" / "0-a.jsonl")) dropped_cli.insert(line.substr(7, line.find('"', 7) - 7));
+  for (const auto& line : Lines(fs::path(work) / "rejected" / "1-b.jsonl")) dropped_cli.insert(line.substr(7, line.find('"', 7) - 7));
   CHECK(dropped_cli == dropped_in_process);
   CHECK(dropped_cli.size() == (paras.size() + 1) / 2);
   // Nothing lost: kept + rejected = input lines.
   size_t in_lines = Lines(dir / "in" / "a.jsonl").size() + Lines(dir / "in" / "b.jsonl").size();
-  size_t out_lines = Lines(fs::path(work) / "kept" / "a.jsonl").size() + Lines(fs::path(work) / "kept" / "b.jsonl").size() +
+  size_t out_lines = Lines(fs::path(work) / "kept" / "0-a.jsonl").size() + Lines(fs::path(work) / "kept" / "1-b.jsonl").size() +
                      dropped_cli.size();
   CHECK(in_lines == out_lines);
   // Bad usage is a configuration error (exit code 1).
