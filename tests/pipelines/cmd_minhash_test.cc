@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -20,7 +21,7 @@ using namespace sluice;
 namespace {
 
 int Sluice(const std::string& args) {
-  std::string cmd = std::string(SLUICE_BINARY) + " " + args + " 2>/dev/null";
+  std::string cmd = std::string(SLUICE_BINARY) + " " + args + " >/dev/null 2>&1";
   return std::system(cmd.c_str());
 }
 
@@ -99,6 +100,32 @@ TEST_CASE("sluice minhash phases agree with the in-process stage", "[cmd_minhash
   size_t out_lines = Lines(fs::path(work) / "kept" / "0-a.jsonl").size() + Lines(fs::path(work) / "kept" / "1-b.jsonl").size() +
                      dropped_cli.size();
   CHECK(in_lines == out_lines);
+  // Inside `sluice run`: the minhash_filter stage applying the duplicates list and
+  // the in-process minhash_dedup stage write byte-identical outputs.
+  {
+    std::ofstream(dir / "dedup.yaml") << "stages:\n  - type: minhash_dedup\n";
+    std::ofstream(dir / "filter.yaml") << "stages:\n  - type: minhash_filter\n    name: minhash_dedup\n"
+                                       << "    duplicates: " << (fs::path(work) / "duplicates.tsv").string() << "\n";
+    std::string common = inputs + " --format jsonl -q --no-report --threads 2";
+    REQUIRE(Sluice("run " + (dir / "dedup.yaml").string() + " " + common + " -o " + (dir / "run1").string()) == 0);
+    REQUIRE(Sluice("run " + (dir / "filter.yaml").string() + " " + common + " -o " + (dir / "run2").string()) == 0);
+    for (const char* sub : {"kept", "rejected"}) {
+      std::vector<std::string> a, b;
+      for (const auto& e : fs::directory_iterator(dir / "run1" / sub)) {
+        auto l = Lines(e.path());
+        a.insert(a.end(), l.begin(), l.end());
+      }
+      for (const auto& e : fs::directory_iterator(dir / "run2" / sub)) {
+        auto l = Lines(e.path());
+        b.insert(b.end(), l.begin(), l.end());
+      }
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      INFO(sub);
+      CHECK(!a.empty());
+      CHECK(a == b);
+    }
+  }
   // Bad usage is a configuration error (exit code 1).
   CHECK(WEXITSTATUS(Sluice("minhash signatures " + inputs + " --shard 2/2 -o " + work)) == 1);
   CHECK(WEXITSTATUS(Sluice("minhash buckets -o " + work + " --options '{bands: 0}'")) == 1);
