@@ -69,7 +69,6 @@ svg.hist .grid{stroke:#e8ebef;stroke-width:1}svg.hist .axis,svg.hist .tick{strok
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(24rem,1fr));gap:1rem 1.6rem}
 .chart{break-inside:avoid}
 .chart h3,.chart h4{margin:.6rem 0 .1rem;font-size:.95rem;overflow-wrap:anywhere}
-.pair{display:grid;gap:.2rem}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.88rem;margin:.4rem 0;font-variant-numeric:tabular-nums}
 th,td{padding:.28rem .6rem;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}

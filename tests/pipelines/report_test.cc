@@ -183,3 +183,31 @@ TEST_CASE("WriteRunReport writes a file and rejects invalid stats", "[report]") 
 }
 
 }  // namespace sluice
+
+namespace sluice {
+
+TEST_CASE("every truncation and byte flip of stats.json parses or fails cleanly", "[report]") {
+  const std::string json = ConstructedStats();
+  int ok = 0, failed = 0;
+  for (size_t cut = 0; cut < json.size(); cut += 3) {
+    auto r = ParseRunStats(std::string_view(json).substr(0, cut));
+    (r.ok() ? ok : failed)++;
+  }
+  const char replacements[] = {'"', '{', ']', '0', '-', 'x', '\\', ','};
+  for (size_t at = 0; at < json.size(); at += 7) {
+    std::string mutated = json;
+    mutated[at] = replacements[at % sizeof replacements];
+    auto r = ParseRunStats(mutated);
+    if (r.ok()) {
+      ++ok;
+      CHECK(RenderRunReport(*r).find("</html>") != std::string::npos);
+    } else {
+      ++failed;
+      CHECK(r.status().message().rfind("stats.json", 0) == 0);
+    }
+  }
+  CHECK(failed > 0);
+  CHECK(ok > 0);
+}
+
+}  // namespace sluice
