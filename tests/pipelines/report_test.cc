@@ -140,6 +140,9 @@ TEST_CASE("the report is deterministic and handles empty runs", "[report]") {
   CHECK(html.find("The recipe has no stages") != std::string::npos);
   CHECK(html.find("No document was dropped.") != std::string::npos);
   CHECK(html.find("</html>") != std::string::npos);
+  std::string shard = empty;
+  shard.insert(shard.find("\"totals\""), "\"shard\":\"2/8\",");
+  CHECK(Render(shard).find("shard 2/8") != std::string::npos);
 }
 
 TEST_CASE("accounting that does not add up is shown as such", "[report]") {
