@@ -3,20 +3,21 @@
 //   signatures INPUT... [--shard i/N]  -> DIR/signatures/shard-i-of-N.mhsig
 //   buckets [--bands i/N]               -> DIR/buckets/band-B.mhbkt (bands b with b % N == i)
 //   clusters                            -> DIR/duplicates.tsv, DIR/clusters.json
-//   filter INPUT...                     -> DIR/kept/<name>, DIR/rejected/<name>
+//   filter INPUT...                     -> DIR/kept/<i>-<name>, DIR/rejected/<i>-<name> (raw records)
+// (or, inside `sluice run`, the `minhash_filter` stage with duplicates: DIR/duplicates.tsv)
 // Every phase takes the same --options (a minhash_dedup option mapping) and the
 // same sorted list of inputs, so order keys (input index, line) agree. Without
 // --shard, SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT are used when set.
 //
-// Inputs are uncompressed JSONL files read here line by line (a line that is not
-// a JSON object with a string text field, or not valid UTF-8, gets no signature,
-// is never dropped and is counted); the engine's record reader replaces this
-// once it lands.
+// Inputs are read with the engine's record reader (JSONL or text, .gz/.zst,
+// directories, globs; the same sorted input list and (input, line) positions as
+// `sluice run`). A malformed record gets no signature, is never dropped, and is
+// passed through by `filter`.
 #include <CLI/CLI.hpp>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,6 +27,7 @@
 #include "stages/json_writer.h"
 #include "stages/minhash_dedup.h"
 #include "stages/minhash_phases.h"
+#include "stages/record_reader.h"
 #include "stages/stage.h"
 
 namespace sluice {
@@ -78,15 +80,16 @@ StatusOr<MinHashDedupConfig> LoadConfig(const MinHashCli& cli) {
   return MinHashDedupConfigFromOptions(*options, env);
 }
 
-StatusOr<std::vector<std::string>> SortedInputs(const MinHashCli& cli) {
-  std::vector<std::string> inputs = cli.inputs;
-  std::sort(inputs.begin(), inputs.end());
-  inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
-  for (const auto& in : inputs) {
-    if (!fs::is_regular_file(in)) return Status::Io("input '" + in + "' is not a readable file");
-  }
-  if (inputs.empty()) return Status::Config("no inputs given");
-  return inputs;
+StatusOr<std::vector<InputFile>> SortedInputs(const MinHashCli& cli) {
+  if (cli.inputs.empty()) return Status::Config("no inputs given");
+  return ExpandInputs(cli.inputs);
+}
+
+ReaderOptions ReaderOptionsFor(const MinHashCli& cli) {
+  ReaderOptions ro;
+  ro.text_key = cli.text_key;
+  ro.id_key = cli.id_key;
+  return ro;
 }
 
 std::vector<std::string> FilesIn(const fs::path& dir, const std::string& ext) {
@@ -97,40 +100,6 @@ std::vector<std::string> FilesIn(const fs::path& dir, const std::string& ext) {
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-// Parses one JSONL line into (id, text); false when it cannot be used.
-bool ParseLine(simdjson::ondemand::parser& parser, const std::string& line, const MinHashCli& cli,
-               const std::string& stem, uint64_t line_no, std::string* id, std::string* text) {
-  if (!simdjson::validate_utf8(line)) return false;
-  simdjson::padded_string padded(line);
-  simdjson::ondemand::document doc;
-  if (parser.iterate(padded).get(doc)) return false;
-  simdjson::ondemand::object obj;
-  if (doc.get_object().get(obj)) return false;
-  std::string_view sv;
-  if (obj.find_field_unordered(cli.text_key).get_string().get(sv)) return false;
-  text->assign(sv);
-  *id = stem + ":" + std::to_string(line_no);
-  simdjson::ondemand::value v;
-  if (!obj.find_field_unordered(cli.id_key).get(v)) {
-    simdjson::ondemand::json_type type;
-    if (!v.type().get(type)) {
-      if (type == simdjson::ondemand::json_type::string) {
-        if (!v.get_string().get(sv)) id->assign(sv);
-      } else if (type == simdjson::ondemand::json_type::number) {
-        id->assign(v.raw_json_token());
-        while (!id->empty() && id->back() == ' ') id->pop_back();
-      }
-    }
-  }
-  return true;
-}
-
-std::string Stem(const std::string& path) {
-  std::string name = fs::path(path).filename().string();
-  size_t dot = name.find('.');
-  return dot == std::string::npos ? name : name.substr(0, dot);
 }
 
 int RunSignatures(const MinHashCli& cli) {
@@ -147,42 +116,43 @@ int RunSignatures(const MinHashCli& cli) {
   std::snprintf(name, sizeof(name), "shard-%05d-of-%05d.mhsig", shard, shards);
   std::string out_path = (dir / name).string();
   MinHasher hasher(config->params);
+  const ReaderOptions ro = ReaderOptionsFor(cli);
   size_t next_input = 0;
-  std::ifstream in;
-  std::string stem;
+  std::unique_ptr<RecordSource> source;
   uint32_t input_index = 0;
-  uint64_t line_no = 0;
-  int64_t unusable = 0;
-  simdjson::ondemand::parser parser;
+  int64_t unusable = 0, repairs = 0;
+  Status read_error;
   // Batches of ~4 MB of text from this shard's inputs (input index % N == shard).
   auto next_batch = [&](std::vector<PhaseInputDoc>* batch) {
     size_t bytes = 0;
-    std::string line;
-    while (bytes < (4u << 20)) {
-      if (!in.is_open()) {
+    RawRecord raw;
+    Document doc;
+    MalformedRecord bad;
+    while (bytes < (4u << 20) && read_error.ok()) {
+      if (!source) {
         while (next_input < inputs->size() && static_cast<int>(next_input % shards) != shard) ++next_input;
         if (next_input >= inputs->size()) break;
-        input_index = static_cast<uint32_t>(next_input);
-        in.open((*inputs)[next_input], std::ios::binary);
-        stem = Stem((*inputs)[next_input]);
-        line_no = 0;
-        ++next_input;
+        input_index = static_cast<uint32_t>(next_input++);
+        auto opened = RecordSource::Open((*inputs)[input_index], ro);
+        if (!opened.ok()) {
+          read_error = opened.status();
+          break;
+        }
+        source = std::move(opened).value();
       }
-      if (!std::getline(in, line)) {
-        in.close();
-        in.clear();
+      if (!source->Next(&raw)) {
+        if (!source->error().empty()) {
+          read_error = Status::Io((*inputs)[input_index].path + ": " + source->error());
+        }
+        source.reset();
         continue;
       }
-      ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      PhaseInputDoc d;
-      d.order_key = MinHashOrderKey(input_index, line_no);
-      if (!ParseLine(parser, line, cli, stem, line_no, &d.id, &d.text)) {
+      if (!ParseRecord((*inputs)[input_index], input_index, ro, raw, &doc, &bad, &repairs)) {
         ++unusable;
         continue;
       }
-      bytes += d.text.size();
-      batch->push_back(std::move(d));
+      bytes += doc.text.size();
+      batch->push_back(PhaseInputDoc{MinHashOrderKey(input_index, doc.line), std::move(doc.id), std::move(doc.text)});
     }
     return !batch->empty();
   };
@@ -190,8 +160,9 @@ int RunSignatures(const MinHashCli& cli) {
   int64_t n = 0;
   Status st = ComputeSignatures(hasher, next_batch, out_path, threads, &n);
   if (!st.ok()) return ExitCodeFor(st);
+  if (!read_error.ok()) return ExitCodeFor(read_error);
   std::cerr << "minhash signatures: shard " << shard << "/" << shards << ": " << n << " documents -> " << out_path
-            << " (" << unusable << " lines without usable text, never dropped)\n";
+            << " (" << unusable << " malformed records, never dropped)\n";
   return 0;
 }
 
@@ -249,30 +220,40 @@ int RunFilter(const MinHashCli& cli) {
   fs::create_directories(fs::path(cli.out) / "kept", ec);
   fs::create_directories(fs::path(cli.out) / "rejected", ec);
   int64_t kept = 0, dropped = 0;
+  const ReaderOptions ro = ReaderOptionsFor(cli);
   for (size_t i = 0; i < inputs->size(); ++i) {
-    std::string name = fs::path((*inputs)[i]).filename().string();
-    std::ifstream in((*inputs)[i], std::ios::binary);
+    const InputFile& input = (*inputs)[i];
+    // Outputs are uncompressed, named by input position and file name.
+    std::string name = std::to_string(i) + "-" + fs::path(input.path).filename().string();
+    for (const char* ext : {".gz", ".zst"}) {
+      if (name.size() > std::strlen(ext) && name.compare(name.size() - std::strlen(ext), std::string::npos, ext) == 0) {
+        name.resize(name.size() - std::strlen(ext));
+      }
+    }
+    auto source = RecordSource::Open(input, ro);
+    if (!source.ok()) return ExitCodeFor(source.status());
     std::ofstream kept_out(fs::path(cli.out) / "kept" / name, std::ios::binary);
     std::ofstream rej_out(fs::path(cli.out) / "rejected" / name, std::ios::binary);
-    if (!in || !kept_out || !rej_out) return ExitCodeFor(Status::Io("cannot process '" + (*inputs)[i] + "'"));
-    std::string line;
-    for (uint64_t line_no = 1; std::getline(in, line); ++line_no) {
-      auto it = dups->find(MinHashOrderKey(static_cast<uint32_t>(i), line_no));
+    if (!kept_out || !rej_out) return ExitCodeFor(Status::Io("cannot write below '" + cli.out + "'"));
+    RawRecord raw;
+    while ((*source)->Next(&raw)) {
+      auto it = dups->find(MinHashOrderKey(static_cast<uint32_t>(i), raw.line));
       if (it == dups->end()) {
-        kept_out << line << '\n';
+        kept_out << raw.bytes << '\n';
         ++kept;
         continue;
       }
       ++dropped;
       const DuplicateEntry& e = it->second;
       JsonBuilder b;
-      b.BeginObject().Key("id").String(e.id).Key("input").String((*inputs)[i]).Key("line").Int(line_no);
+      b.BeginObject().Key("id").String(e.id).Key("input").String(input.path).Key("line").Int(static_cast<int64_t>(raw.line));
       b.Key("stage").String(kMinHashDedupType).Key("reason").String(kMinHashNearDuplicate);
       b.Key("detail").String(NearDuplicateDetail(e.survivor_id, e.similarity));
       b.Key("duplicate_of").String(e.survivor_id).Key("duplicate_similarity").Number(e.similarity);
       b.EndObject();
       rej_out << b.str() << '\n';
     }
+    if (!(*source)->error().empty()) return ExitCodeFor(Status::Io(input.path + ": " + (*source)->error()));
     if (!kept_out || !rej_out) return ExitCodeFor(Status::Io("write error below '" + cli.out + "'"));
   }
   std::cerr << "minhash filter: kept " << kept << " lines, dropped " << dropped << " near-duplicates\n";
@@ -292,7 +273,7 @@ Command MakeCommand() {
     };
     CLI::App* sig = app->add_subcommand("signatures", "Compute signatures of one shard of the inputs");
     common(sig);
-    sig->add_option("inputs", cli->inputs, "JSONL input files (the same list in every phase)")->required();
+    sig->add_option("inputs", cli->inputs, "Inputs: files, directories, globs (the same list in every phase)")->required();
     sig->add_option("--shard", cli->shard, "Shard i/N of the inputs (default: Slurm array task, else 0/1)");
     sig->add_option("--threads", cli->threads, "Threads (default: all cores)");
     sig->add_option("--text-key", cli->text_key, "JSON key of the text");
@@ -304,7 +285,7 @@ Command MakeCommand() {
     common(clu);
     CLI::App* fil = app->add_subcommand("filter", "Split inputs into kept and rejected lines by the duplicates list");
     common(fil);
-    fil->add_option("inputs", cli->inputs, "JSONL input files (the same list in every phase)")->required();
+    fil->add_option("inputs", cli->inputs, "Inputs: files, directories, globs (the same list in every phase)")->required();
     return [cli, sig, bkt, clu, fil]() {
       if (sig->parsed()) return RunSignatures(*cli);
       if (bkt->parsed()) return RunBuckets(*cli);

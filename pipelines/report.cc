@@ -25,6 +25,7 @@ constexpr size_t kMaxInputRows = 500;     // per-input table rows
 constexpr size_t kMaxTableRows = 200;     // rows of a generic report table
 constexpr size_t kMaxListItems = 100;     // items of a generic scalar list
 constexpr size_t kSampleCodePoints = 500;  // rejected-example text shown
+constexpr size_t kMaxSamples = 300;       // rejected examples shown in all
 constexpr int kMaxJsonDepth = 6;
 
 constexpr std::string_view kCss = R"CSS(
@@ -69,7 +70,6 @@ svg.hist .grid{stroke:#e8ebef;stroke-width:1}svg.hist .axis,svg.hist .tick{strok
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(24rem,1fr));gap:1rem 1.6rem}
 .chart{break-inside:avoid}
 .chart h3,.chart h4{margin:.6rem 0 .1rem;font-size:.95rem;overflow-wrap:anywhere}
-.pair{display:grid;gap:.2rem}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:.88rem;margin:.4rem 0;font-variant-numeric:tabular-nums}
 th,td{padding:.28rem .6rem;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
@@ -657,7 +657,8 @@ class Page {
             FormatInt(static_cast<int64_t>(kSampleCodePoints)) + " characters).</p>";
     std::string current;
     bool open = false;
-    for (const auto& sm : s_.samples) {
+    for (size_t i = 0; i < s_.samples.size() && i < kMaxSamples; ++i) {
+      const SampleData& sm = s_.samples[i];
       std::string key = sm.stage + '\t' + sm.reason;
       if (!open || key != current) {
         if (open) out_ += "</div>";
@@ -677,6 +678,10 @@ class Page {
               E(TruncateUtf8(sm.text, kSampleCodePoints)) + "</pre></div>";
     }
     if (open) out_ += "</div>";
+    if (s_.samples.size() > kMaxSamples) {
+      out_ += "<p class=\"note\">… " + FormatInt(static_cast<int64_t>(s_.samples.size() - kMaxSamples)) +
+              " more examples in stats.json.</p>";
+    }
     Close();
   }
 

@@ -1,5 +1,6 @@
 #include "pipelines/report_audit.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>

@@ -17,6 +17,7 @@ inline constexpr double kBiasRatioThreshold = 1.25;
 // Below this many tagged documents a rate is shown but marked as a small sample.
 inline constexpr int64_t kBiasMinSample = 30;
 
+// One line of the audit table: a (stage, tag) pair, or ("pipeline", tag).
 struct TagAuditRow {
   std::string stage;  // stage name, or "pipeline" for the whole chain from the tag's first stage on
   std::string tag;

@@ -101,50 +101,75 @@ std::string ColorClass(int color) {
   return "c" + std::to_string(((color % kChartColors) + kChartColors) % kChartColors);
 }
 
+// The frame every histogram shares: SVG header, grid, y labels, axis, bars, ticks.
+class ChartFrame {
+ public:
+  static constexpr double kW = 400, kH = 180, kLeft = 44, kRight = 12, kTop = 10, kBottom = 28;
+  static constexpr double kPlotW = kW - kLeft - kRight, kPlotH = kH - kTop - kBottom;
+
+  ChartFrame(int64_t ymax, std::string_view aria) : ymax_(std::max<int64_t>(1, ymax)) {
+    s_ += "<svg class=\"hist\" viewBox=\"0 0 " + Fixed(kW, 0) + " " + Fixed(kH, 0) + "\" role=\"img\" aria-label=\"";
+    AppendHtmlEscaped(s_, aria);
+    s_ += "\" preserveAspectRatio=\"xMidYMid meet\">";
+    // Grid lines and y labels at 0, 1/2, 1 of the maximum.
+    for (int k = 0; k <= 2; ++k) {
+      double y = kTop + kPlotH - kPlotH * k / 2.0;
+      s_ += "<line class=\"grid\" x1=\"" + Fixed(kLeft, 1) + "\" x2=\"" + Fixed(kW - kRight, 1) + "\" y1=\"" +
+            Fixed(y, 1) + "\" y2=\"" + Fixed(y, 1) + "\"/>";
+      s_ += "<text class=\"ylab\" x=\"" + Fixed(kLeft - 4, 1) + "\" y=\"" + Fixed(y + 3.5, 1) + "\">" +
+            HtmlEscape(CompactNumber(static_cast<double>(ymax_) * k / 2.0)) + "</text>";
+    }
+  }
+
+  // A bar over [x, x + w) of height count / ymax; `title` is escaped HTML.
+  void Bar(double x, double w, int64_t count, const std::string& cls, const std::string& title) {
+    if (count <= 0) return;
+    double h = std::max(0.8, kPlotH * static_cast<double>(count) / static_cast<double>(ymax_));
+    s_ += "<rect class=\"" + cls + "\" x=\"" + Fixed(x, 2) + "\" y=\"" + Fixed(kTop + kPlotH - h, 2) +
+          "\" width=\"" + Fixed(std::max(w, 0.5), 2) + "\" height=\"" + Fixed(h, 2) + "\"><title>" + title +
+          "</title></rect>";
+  }
+
+  void Tick(double x, const std::string& text) {
+    s_ += "<line class=\"tick\" x1=\"" + Fixed(x, 1) + "\" x2=\"" + Fixed(x, 1) + "\" y1=\"" +
+          Fixed(kTop + kPlotH, 1) + "\" y2=\"" + Fixed(kTop + kPlotH + 4, 1) + "\"/>";
+    s_ += "<text class=\"xlab\" x=\"" + Fixed(x, 1) + "\" y=\"" + Fixed(kTop + kPlotH + 16, 1) + "\">" +
+          HtmlEscape(text) + "</text>";
+  }
+
+  std::string Finish() {
+    s_ += "<line class=\"axis\" x1=\"" + Fixed(kLeft, 1) + "\" x2=\"" + Fixed(kW - kRight, 1) + "\" y1=\"" +
+          Fixed(kTop + kPlotH, 1) + "\" y2=\"" + Fixed(kTop + kPlotH, 1) + "\"/></svg>";
+    return std::move(s_);
+  }
+
+ private:
+  int64_t ymax_;
+  std::string s_;
+};
+
+// Bins side by side, equal widths (log or linear buckets of one layout).
 std::string OneChart(const std::vector<Bin>& bins, const std::string& kind, bool two_series, int color,
                      std::string_view aria) {
-  constexpr double kW = 400, kH = 180, kLeft = 44, kRight = 12, kTop = 10, kBottom = 28;
-  const double plot_w = kW - kLeft - kRight, plot_h = kH - kTop - kBottom;
+  using F = ChartFrame;
   int64_t ymax = 1;
   for (const auto& b : bins) ymax = std::max({ymax, b.before, b.after});
-  const double bw = bins.empty() ? plot_w : plot_w / static_cast<double>(bins.size());
-  std::string s;
-  s += "<svg class=\"hist\" viewBox=\"0 0 " + Fixed(kW, 0) + " " + Fixed(kH, 0) +
-       "\" role=\"img\" aria-label=\"";
-  AppendHtmlEscaped(s, aria);
-  s += "\" preserveAspectRatio=\"xMidYMid meet\">";
-  // Grid lines and y labels at 0, 1/2, 1 of the maximum.
-  for (int k = 0; k <= 2; ++k) {
-    double y = kTop + plot_h - plot_h * k / 2.0;
-    s += "<line class=\"grid\" x1=\"" + Fixed(kLeft, 1) + "\" x2=\"" + Fixed(kW - kRight, 1) + "\" y1=\"" +
-         Fixed(y, 1) + "\" y2=\"" + Fixed(y, 1) + "\"/>";
-    s += "<text class=\"ylab\" x=\"" + Fixed(kLeft - 4, 1) + "\" y=\"" + Fixed(y + 3.5, 1) + "\">" +
-         HtmlEscape(CompactNumber(static_cast<double>(ymax) * k / 2.0)) + "</text>";
-  }
-  auto bar = [&](double x, double w, int64_t count, const std::string& cls, const std::string& title) {
-    if (count <= 0) return;
-    double h = std::max(0.8, plot_h * static_cast<double>(count) / static_cast<double>(ymax));
-    s += "<rect class=\"" + cls + "\" x=\"" + Fixed(x, 2) + "\" y=\"" + Fixed(kTop + plot_h - h, 2) +
-         "\" width=\"" + Fixed(std::max(w, 0.5), 2) + "\" height=\"" + Fixed(h, 2) + "\"><title>" + title +
-         "</title></rect>";
-  };
+  F frame(ymax, aria);
+  const double bw = bins.empty() ? F::kPlotW : F::kPlotW / static_cast<double>(bins.size());
   for (size_t i = 0; i < bins.size(); ++i) {
     const Bin& b = bins[i];
-    double x = kLeft + bw * static_cast<double>(i);
+    double x = F::kLeft + bw * static_cast<double>(i);
     double gap = bw > 4 ? 1 : 0;
     std::string title = HtmlEscape(RangeText(b));
     if (two_series) {
       title += ": " + FormatInt(b.before) + " before, " + FormatInt(b.after) + " kept";
-      bar(x + gap / 2, bw - gap, b.before, "before", title);
-      bar(x + gap / 2 + bw * 0.18, (bw - gap) * 0.64, b.after, ColorClass(color), title);
+      frame.Bar(x + gap / 2, bw - gap, b.before, "before", title);
+      frame.Bar(x + gap / 2 + bw * 0.18, (bw - gap) * 0.64, b.after, ColorClass(color), title);
     } else {
       title += ": " + FormatInt(b.after);
-      bar(x + gap / 2, bw - gap, b.after, ColorClass(color), title);
+      frame.Bar(x + gap / 2, bw - gap, b.after, ColorClass(color), title);
     }
   }
-  // Axis and up to 6 x tick labels at bucket lower edges.
-  s += "<line class=\"axis\" x1=\"" + Fixed(kLeft, 1) + "\" x2=\"" + Fixed(kW - kRight, 1) + "\" y1=\"" +
-       Fixed(kTop + plot_h, 1) + "\" y2=\"" + Fixed(kTop + plot_h, 1) + "\"/>";
   // Ticks: log axes at powers of two (and 0), linear axes evenly; at most 7.
   std::vector<size_t> ticks;
   for (size_t i = 0; i < bins.size(); ++i) {
@@ -161,17 +186,67 @@ std::string OneChart(const std::vector<Bin>& bins, const std::string& kind, bool
   }
   size_t step = std::max<size_t>(1, (ticks.size() + 6) / 7);
   for (size_t k = 0; k < ticks.size(); k += step) {
-    size_t i = ticks[k];
-    std::string t = TickText(bins[i]);
-    if (t.empty()) continue;
-    double x = kLeft + bw * static_cast<double>(i);
-    s += "<line class=\"tick\" x1=\"" + Fixed(x, 1) + "\" x2=\"" + Fixed(x, 1) + "\" y1=\"" +
-         Fixed(kTop + plot_h, 1) + "\" y2=\"" + Fixed(kTop + plot_h + 4, 1) + "\"/>";
-    s += "<text class=\"xlab\" x=\"" + Fixed(x, 1) + "\" y=\"" + Fixed(kTop + plot_h + 16, 1) + "\">" +
-         HtmlEscape(t) + "</text>";
+    std::string t = TickText(bins[ticks[k]]);
+    if (!t.empty()) frame.Tick(F::kLeft + bw * static_cast<double>(ticks[k]), t);
   }
-  s += "</svg>";
-  return s;
+  return frame.Finish();
+}
+
+// Two histograms with different bucket layouts (a declared linear signal
+// against the engine's log histogram of kept documents) on one numeric axis:
+// every bucket is drawn over its own [lo, hi). Open-ended buckets get a slot at
+// the side of the axis.
+std::string ValueAxisChart(const HistogramData& before, const HistogramData& after, int color,
+                           std::string_view aria) {
+  using F = ChartFrame;
+  double lo = INFINITY, hi = -INFINITY;
+  bool open_lo = false, open_hi = false;
+  int64_t ymax = 1;
+  for (const HistogramData* h : {&before, &after}) {
+    for (const auto& b : h->buckets) {
+      for (const auto& edge : {b.lo, b.hi}) {
+        if (edge) lo = std::min(lo, *edge), hi = std::max(hi, *edge);
+      }
+      open_lo = open_lo || !b.lo;
+      open_hi = open_hi || !b.hi;
+      ymax = std::max(ymax, b.count);
+    }
+  }
+  if (!std::isfinite(lo)) lo = 0, hi = 1;
+  if (!(lo < hi)) hi = lo + 1;
+  const double slot = F::kPlotW * 0.1;
+  const double x0 = F::kLeft + (open_lo ? slot : 0), x1 = F::kW - F::kRight - (open_hi ? slot : 0);
+  auto X = [&](double v) { return x0 + (v - lo) / (hi - lo) * (x1 - x0); };
+  F frame(ymax, aria);
+  auto series = [&](const HistogramData& h, bool is_after) {
+    for (const auto& b : h.buckets) {
+      double a = b.lo ? X(*b.lo) : F::kLeft + 1;
+      double z = b.hi ? X(*b.hi) : F::kW - F::kRight - 1;
+      if (!b.lo) z = x0 - 2;
+      if (!b.hi) a = x1 + 2;
+      double w = z - a;
+      if (w < 4) {  // a point bucket such as [0, 0]: a thin bar centred on the value
+        a = (a + z) / 2 - 2;
+        w = 4;
+      }
+      Bin bin{b.lo, b.hi, 0, 0};
+      std::string title = HtmlEscape(RangeText(bin)) + ": " + FormatInt(b.count) + (is_after ? " kept" : " before");
+      if (is_after) {
+        frame.Bar(a + w * 0.18, w * 0.64, b.count, ColorClass(color), title);
+      } else {
+        frame.Bar(a + 0.5, w - 1, b.count, "before", title);
+      }
+    }
+  };
+  series(before, false);
+  series(after, true);
+  for (int k = 0; k <= 5; ++k) {
+    double v = lo + (hi - lo) * k / 5.0;
+    frame.Tick(X(v), CompactNumber(v));
+  }
+  if (open_lo) frame.Tick(F::kLeft + slot / 2, "<");
+  if (open_hi) frame.Tick(F::kW - F::kRight - slot / 2, "≥");
+  return frame.Finish();
 }
 
 }  // namespace
@@ -232,12 +307,7 @@ std::string RenderBarList(const std::vector<BarRow>& rows, double scale, std::st
 std::string RenderHistogram(const HistogramData* before, const HistogramData* after, int color,
                             std::string_view aria) {
   if (!before && !after) return {};
-  if (before && after && before->kind != after->kind) {
-    return "<div class=\"pair\"><div><p class=\"note\">all documents</p>" +
-           RenderHistogram(nullptr, before, kBeforeColor, std::string(aria) + " (all documents)") +
-           "</div><div><p class=\"note\">kept documents</p>" +
-           RenderHistogram(nullptr, after, color, std::string(aria) + " (kept documents)") + "</div></div>";
-  }
+  if (before && after && before->kind != after->kind) return ValueAxisChart(*before, *after, color, aria);
   std::vector<Bin> bins;
   if (before) AddBuckets(*before, false, &bins);
   if (after) AddBuckets(*after, true, &bins);

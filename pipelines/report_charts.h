@@ -35,8 +35,9 @@ std::string RenderBarList(const std::vector<BarRow>& rows, double scale, std::st
 
 // A histogram chart as inline SVG. With both `before` and `after`, `after` is
 // drawn over `before` on shared buckets (gaps between buckets are filled so the
-// x axis is continuous); when their bucket kinds differ they are drawn as two
-// charts. Either may be null (not both). `color` picks the `after` colour.
+// x axis is continuous); when their bucket kinds differ, both are drawn on one
+// numeric axis, each bucket over its own [lo, hi). Either may be null (not
+// both); a lone series is drawn in `color`.
 std::string RenderHistogram(const HistogramData* before, const HistogramData* after, int color,
                             std::string_view aria);
 

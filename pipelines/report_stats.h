@@ -42,6 +42,7 @@ struct HistogramBucket {
   int64_t count = 0;
 };
 
+// A histogram as stats.json writes it (see docs/stats-schema.md#histogram).
 struct HistogramData {
   std::string kind;  // "log" or "linear"
   int64_t total = 0;
@@ -53,9 +54,11 @@ struct TagCounts {
   int64_t dropped = 0;  // tagged documents the stage dropped
 };
 
+// Name -> value pairs in stats.json order (object keys, sorted by the engine).
 template <typename T>
 using Named = std::vector<std::pair<std::string, T>>;
 
+// One entry of stats.json "stages": what one recipe stage saw, dropped and recorded.
 struct StageData {
   std::string name;
   std::string type;
@@ -70,6 +73,7 @@ struct StageData {
   std::optional<JsonValue> report;  // the stage's Finish() report object
 };
 
+// Per-input (or total) accounting: in = kept + dropped + malformed.
 struct InputData {
   std::string path;  // "total" for RunStats::totals
   int64_t in = 0, kept = 0, dropped = 0, malformed = 0;
@@ -77,16 +81,19 @@ struct InputData {
   std::string read_error;
 };
 
+// A rejected document kept as an example (text already cut by the engine).
 struct SampleData {
   std::string stage, reason, id, text;
 };
 
+// Time spent in one stage (the only non-deterministic part of stats.json).
 struct StageTiming {
   std::string name;
   double cpu_seconds = 0;
   double mb_per_cpu_second = 0;
 };
 
+// The whole stats.json.
 struct RunStats {
   std::string schema;
   std::string sluice_version;

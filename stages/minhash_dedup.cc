@@ -15,9 +15,12 @@ constexpr char kHex[] = "0123456789abcdef";
 
 void AppendHex(std::string* out, const void* data, size_t n) {
   const auto* p = static_cast<const unsigned char*>(data);
+  size_t at = out->size();
+  out->resize(at + 2 * n);
+  char* o = out->data() + at;
   for (size_t i = 0; i < n; ++i) {
-    out->push_back(kHex[p[i] >> 4]);
-    out->push_back(kHex[p[i] & 15]);
+    o[2 * i] = kHex[p[i] >> 4];
+    o[2 * i + 1] = kHex[p[i] & 15];
   }
 }
 
@@ -60,7 +63,15 @@ class MinHashDedup : public Stage {
   }
 
   Verdict Process(Document& doc, StageContext& /*ctx*/) const override {
-    doc.Annotate(kMinHashStashKey, Stash(doc.text));
+    // Hex digits need no JSON escaping: build the JSON string directly.
+    std::string json = "\"" + Stash(doc.text) + "\"";
+    for (auto& f : doc.annotations) {
+      if (f.key == kMinHashStashKey) {
+        f.json = std::move(json);
+        return Verdict::Keep();
+      }
+    }
+    doc.annotations.push_back(JsonField{kMinHashStashKey, std::move(json)});
     return Verdict::Keep();
   }
 

@@ -78,7 +78,7 @@ MinHashLshIndex::Match MinHashLshIndex::Query(const uint32_t* band_keys, const u
         sim = SetJaccard(shingle_set->data(), shingle_set->size(), shingles_.data() + shingle_offsets_[slot],
                          shingle_offsets_[slot + 1] - shingle_offsets_[slot]);
       } else {
-        sim = CompactSimilarity(compact_sig, sigs_.data() + static_cast<size_t>(slot) * k, k);
+        sim = CompactSimilarity(compact_sig, Sig(slot), k);
       }
       if (sim >= threshold &&
           (sim > best.similarity || (sim == best.similarity && static_cast<int64_t>(slot) < best.slot) ||
@@ -99,7 +99,9 @@ uint32_t MinHashLshIndex::Insert(const uint32_t* band_keys, const uint16_t* comp
   uint32_t slot = static_cast<uint32_t>(order_keys_.size());
   for (int b = 0; b < bands_; ++b) Place(tables_[b], band_keys[b], slot);
   ++entries_;
-  sigs_.insert(sigs_.end(), compact_sig, compact_sig + static_cast<size_t>(bands_) * rows_);
+  const size_t k = static_cast<size_t>(bands_) * rows_;
+  if (slot % kChunkDocs == 0) sig_chunks_.push_back(std::make_unique<uint16_t[]>(kChunkDocs * k));
+  std::copy(compact_sig, compact_sig + k, MutableSig(slot));
   order_keys_.push_back(order_key);
   ids_.append(id);
   id_offsets_.push_back(ids_.size());
@@ -113,7 +115,8 @@ uint32_t MinHashLshIndex::Insert(const uint32_t* band_keys, const uint16_t* comp
 
 size_t MinHashLshIndex::MemoryBytes() const {
   size_t bytes = static_cast<size_t>(bands_) * capacity_ * sizeof(Entry);
-  bytes += sigs_.capacity() * sizeof(uint16_t) + order_keys_.capacity() * sizeof(uint64_t);
+  bytes += sig_chunks_.size() * kChunkDocs * static_cast<size_t>(bands_) * rows_ * sizeof(uint16_t);
+  bytes += order_keys_.capacity() * sizeof(uint64_t);
   bytes += ids_.capacity() + id_offsets_.capacity() * sizeof(uint64_t);
   bytes += cluster_sizes_.capacity() * sizeof(uint32_t);
   bytes += shingles_.capacity() * sizeof(uint64_t) + shingle_offsets_.capacity() * sizeof(uint64_t);
@@ -130,7 +133,14 @@ Status MinHashLshIndex::Save(const std::string& path, const std::string& meta) c
   bool ok = std::fwrite(kMagic, 1, 8, f.get()) == 8 && WriteVec(f.get(), meta_bytes) &&
             std::fwrite(header, sizeof(header), 1, f.get()) == 1 && std::fwrite(sizes, sizeof(sizes), 1, f.get()) == 1;
   for (const auto& table : tables_) ok = ok && WriteVec(f.get(), table);
-  ok = ok && WriteVec(f.get(), sigs_) && WriteVec(f.get(), order_keys_) && WriteVec(f.get(), id_bytes) &&
+  const size_t k = static_cast<size_t>(bands_) * rows_;
+  uint64_t sig_values = order_keys_.size() * k;
+  ok = ok && std::fwrite(&sig_values, sizeof(sig_values), 1, f.get()) == 1;
+  for (size_t c = 0; c < sig_chunks_.size(); ++c) {
+    size_t docs = std::min(kChunkDocs, order_keys_.size() - c * kChunkDocs);
+    ok = ok && std::fwrite(sig_chunks_[c].get(), sizeof(uint16_t), docs * k, f.get()) == docs * k;
+  }
+  ok = ok && WriteVec(f.get(), order_keys_) && WriteVec(f.get(), id_bytes) &&
        WriteVec(f.get(), id_offsets_) && WriteVec(f.get(), cluster_sizes_) && WriteVec(f.get(), shingles_) &&
        WriteVec(f.get(), shingle_offsets_);
   if (!ok || std::fflush(f.get()) != 0) return Status::Io("write error on MinHash index '" + path + "'");
@@ -162,11 +172,12 @@ StatusOr<MinHashLshIndex> MinHashLshIndex::Load(const std::string& path, const s
   bool ok = index.capacity_ >= 1 && (index.capacity_ & (index.capacity_ - 1)) == 0;
   for (auto& table : index.tables_) ok = ok && ReadVec(f.get(), &table) && table.size() == index.capacity_;
   std::vector<char> id_bytes;
-  ok = ok && ReadVec(f.get(), &index.sigs_) && ReadVec(f.get(), &index.order_keys_) && ReadVec(f.get(), &id_bytes) &&
+  std::vector<uint16_t> sigs;
+  ok = ok && ReadVec(f.get(), &sigs) && ReadVec(f.get(), &index.order_keys_) && ReadVec(f.get(), &id_bytes) &&
        ReadVec(f.get(), &index.id_offsets_) && ReadVec(f.get(), &index.cluster_sizes_) &&
        ReadVec(f.get(), &index.shingles_) && ReadVec(f.get(), &index.shingle_offsets_);
   size_t n = index.order_keys_.size();
-  ok = ok && n == index.entries_ && index.sigs_.size() == n * header[0] * header[1] &&
+  ok = ok && n == index.entries_ && sigs.size() == n * header[0] * header[1] &&
        index.id_offsets_.size() == n + 1 && index.cluster_sizes_.size() == n &&
        (!index.keep_shingles_ || index.shingle_offsets_.size() == n + 1);
   for (const auto& table : index.tables_) {
@@ -174,6 +185,11 @@ StatusOr<MinHashLshIndex> MinHashLshIndex::Load(const std::string& path, const s
   }
   if (!ok) return Status::Io("MinHash index '" + path + "' is truncated or corrupt");
   index.ids_.assign(id_bytes.begin(), id_bytes.end());
+  const size_t k = static_cast<size_t>(header[0]) * header[1];
+  for (size_t slot = 0; slot < n; ++slot) {
+    if (slot % kChunkDocs == 0) index.sig_chunks_.push_back(std::make_unique<uint16_t[]>(kChunkDocs * k));
+    std::copy(sigs.begin() + slot * k, sigs.begin() + (slot + 1) * k, index.MutableSig(static_cast<uint32_t>(slot)));
+  }
   return index;
 }
 

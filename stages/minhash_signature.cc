@@ -8,6 +8,11 @@
 #include <cmath>
 #include <limits>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SLUICE_MINHASH_AVX2 1
+#endif
+
 #include "stages/word_segmenter.h"
 
 namespace sluice {
@@ -69,29 +74,120 @@ Scratch& ThreadScratch() {
 
 }  // namespace
 
+void MinHashMinsScalar(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins) {
+  // Permutation-outer, shingle-inner, four permutations per pass: the minima
+  // stay in registers and the iterations are independent (good ILP).
+  int i = 0;
+  for (; i + 4 <= k; i += 4) {
+    const uint64_t a0 = a[i], a1 = a[i + 1], a2 = a[i + 2], a3 = a[i + 3];
+    const uint64_t b0 = b[i], b1 = b[i + 1], b2 = b[i + 2], b3 = b[i + 3];
+    uint64_t m0 = ~0ull, m1 = ~0ull, m2 = ~0ull, m3 = ~0ull;
+    for (size_t j = 0; j < n; ++j) {
+      const uint64_t v = x[j];
+      uint64_t v0 = MulAddMod61(a0, v, b0), v1 = MulAddMod61(a1, v, b1);
+      uint64_t v2 = MulAddMod61(a2, v, b2), v3 = MulAddMod61(a3, v, b3);
+      m0 = v0 < m0 ? v0 : m0;
+      m1 = v1 < m1 ? v1 : m1;
+      m2 = v2 < m2 ? v2 : m2;
+      m3 = v3 < m3 ? v3 : m3;
+    }
+    mins[i] = m0;
+    mins[i + 1] = m1;
+    mins[i + 2] = m2;
+    mins[i + 3] = m3;
+  }
+  for (; i < k; ++i) {
+    uint64_t m = ~0ull;
+    for (size_t j = 0; j < n; ++j) {
+      uint64_t v = MulAddMod61(a[i], x[j], b[i]);
+      m = v < m ? v : m;
+    }
+    mins[i] = m;
+  }
+}
+
+#ifdef SLUICE_MINHASH_AVX2
+namespace {
+// Four lanes of (a*x + b) mod 2^61-1 from 32x32->64 products. With a, x < 2^61
+// split at bit 32 (high halves < 2^29) and 2^61 = 1 (mod p):
+//   a*x = hh*2^64 + (lh+hl)*2^32 + ll = 8*hh + mid_hi + mid_lo*2^32 + ll_hi + ll_lo  (mod p)
+// where mid = lh+hl = mid_hi*2^29 + mid_lo and ll = ll_hi*2^61 + ll_lo; the sum
+// plus b stays below 2^63. Values are < 2^62, so signed compares are safe.
+__attribute__((target("avx2"), always_inline)) inline __m256i Avx2Step(__m256i a, __m256i ah, __m256i b, __m256i x,
+                                                                        __m256i xh, __m256i m) {
+  const __m256i p = _mm256_set1_epi64x(static_cast<long long>(kMinHashPrime));
+  const __m256i pm1 = _mm256_set1_epi64x(static_cast<long long>(kMinHashPrime - 1));
+  const __m256i lo29 = _mm256_set1_epi64x((1ll << 29) - 1);
+  __m256i ll = _mm256_mul_epu32(a, x);
+  __m256i mid = _mm256_add_epi64(_mm256_mul_epu32(a, xh), _mm256_mul_epu32(ah, x));
+  __m256i hh = _mm256_mul_epu32(ah, xh);
+  __m256i sum = _mm256_add_epi64(_mm256_slli_epi64(hh, 3), _mm256_srli_epi64(mid, 29));
+  sum = _mm256_add_epi64(sum, _mm256_slli_epi64(_mm256_and_si256(mid, lo29), 32));
+  sum = _mm256_add_epi64(sum, _mm256_srli_epi64(ll, 61));
+  sum = _mm256_add_epi64(sum, _mm256_and_si256(ll, p));
+  sum = _mm256_add_epi64(sum, b);
+  __m256i r = _mm256_add_epi64(_mm256_and_si256(sum, p), _mm256_srli_epi64(sum, 61));
+  r = _mm256_sub_epi64(r, _mm256_and_si256(_mm256_cmpgt_epi64(r, pm1), p));
+  return _mm256_blendv_epi8(m, r, _mm256_cmpgt_epi64(m, r));
+}
+}  // namespace
+
+__attribute__((target("avx2"))) static void MinHashMinsAvx2Impl(const uint64_t* a, const uint64_t* b, int k,
+                                                                 const uint64_t* x, size_t n, uint64_t* mins) {
+  const __m256i init = _mm256_set1_epi64x(1ll << 62);
+  int i = 0;
+  for (; i + 8 <= k; i += 8) {
+    __m256i a0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i));
+    __m256i a1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i + 4));
+    __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i));
+    __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i + 4));
+    __m256i a0h = _mm256_srli_epi64(a0, 32), a1h = _mm256_srli_epi64(a1, 32);
+    __m256i m0 = init, m1 = init;
+    for (size_t j = 0; j < n; ++j) {
+      __m256i vx = _mm256_set1_epi64x(static_cast<long long>(x[j]));
+      __m256i xh = _mm256_srli_epi64(vx, 32);
+      m0 = Avx2Step(a0, a0h, b0, vx, xh, m0);
+      m1 = Avx2Step(a1, a1h, b1, vx, xh, m1);
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(mins + i), m0);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(mins + i + 4), m1);
+  }
+  for (; i + 4 <= k; i += 4) {
+    __m256i a0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i));
+    __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i));
+    __m256i a0h = _mm256_srli_epi64(a0, 32);
+    __m256i m0 = init;
+    for (size_t j = 0; j < n; ++j) {
+      __m256i vx = _mm256_set1_epi64x(static_cast<long long>(x[j]));
+      m0 = Avx2Step(a0, a0h, b0, vx, _mm256_srli_epi64(vx, 32), m0);
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(mins + i), m0);
+  }
+  if (i < k) MinHashMinsScalar(a + i, b + i, k - i, x, n, mins + i);
+}
+#endif
+
+bool MinHashMinsAvx2(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins) {
+#ifdef SLUICE_MINHASH_AVX2
+  static const bool supported = __builtin_cpu_supports("avx2");
+  if (!supported || n == 0) return false;
+  MinHashMinsAvx2Impl(a, b, k, x, n, mins);
+  return true;
+#else
+  (void)a, (void)b, (void)k, (void)x, (void)n, (void)mins;
+  return false;
+#endif
+}
+
 double LshCandidateProbability(double s, int bands, int rows) {
   return 1.0 - std::pow(1.0 - std::pow(s, rows), bands);
 }
 
 std::pair<int, int> DeriveBandsRows(double threshold, int num_perm) {
-  auto integrate = [](auto f, double lo, double hi) {
-    const int steps = 200;
-    double h = (hi - lo) / steps, sum = 0.0;
-    for (int i = 0; i < steps; ++i) sum += f(lo + (i + 0.5) * h) * h;  // midpoint rule
-    return sum;
-  };
-  double best = std::numeric_limits<double>::infinity();
-  std::pair<int, int> out{1, num_perm};
-  for (int b = 1; b <= num_perm; ++b) {
-    for (int r = 1; b * r <= num_perm; ++r) {
-      double fp = integrate([&](double s) { return LshCandidateProbability(s, b, r); }, 0.0, threshold);
-      double fn = integrate([&](double s) { return 1.0 - LshCandidateProbability(s, b, r); }, threshold, 1.0);
-      double err = 0.5 * fp + 0.5 * fn;
-      if (err < best - 1e-12 || (std::abs(err - best) <= 1e-12 && b > out.first)) {
-        best = err;
-        out = {b, r};
-      }
-    }
+  std::pair<int, int> out{num_perm, 1};
+  for (int r = 1; r <= num_perm; ++r) {
+    int b = num_perm / r;
+    if (LshCandidateProbability(threshold, b, r) >= kDerivedRecallAtThreshold) out = {b, r};
   }
   return out;
 }
@@ -191,39 +287,13 @@ void MinHasher::ComputeFromShingles(const std::vector<uint64_t>& shingles, MinHa
   if (shingles.empty()) return;
   const int k = params_.num_perm();
   sig->mins.resize(k);
-  // Permutation-outer, shingle-inner, four permutations per pass: the minima
-  // stay in registers and the iterations are independent (good ILP).
   thread_local std::vector<uint64_t> xs;
   xs.resize(shingles.size());
   for (size_t j = 0; j < shingles.size(); ++j) xs[j] = shingles[j] & kMinHashPrime;
-  const uint64_t* x = xs.data();
-  const size_t n = xs.size();
-  int i = 0;
-  for (; i + 4 <= k; i += 4) {
-    const uint64_t a0 = a_[i], a1 = a_[i + 1], a2 = a_[i + 2], a3 = a_[i + 3];
-    const uint64_t b0 = b_[i], b1 = b_[i + 1], b2 = b_[i + 2], b3 = b_[i + 3];
-    uint64_t m0 = ~0ull, m1 = ~0ull, m2 = ~0ull, m3 = ~0ull;
-    for (size_t j = 0; j < n; ++j) {
-      const uint64_t v = x[j];
-      uint64_t v0 = MulAddMod61(a0, v, b0), v1 = MulAddMod61(a1, v, b1);
-      uint64_t v2 = MulAddMod61(a2, v, b2), v3 = MulAddMod61(a3, v, b3);
-      m0 = v0 < m0 ? v0 : m0;
-      m1 = v1 < m1 ? v1 : m1;
-      m2 = v2 < m2 ? v2 : m2;
-      m3 = v3 < m3 ? v3 : m3;
-    }
-    sig->mins[i] = m0;
-    sig->mins[i + 1] = m1;
-    sig->mins[i + 2] = m2;
-    sig->mins[i + 3] = m3;
-  }
-  for (; i < k; ++i) {
-    uint64_t m = ~0ull;
-    for (size_t j = 0; j < n; ++j) {
-      uint64_t v = MulAddMod61(a_[i], x[j], b_[i]);
-      m = v < m ? v : m;
-    }
-    sig->mins[i] = m;
+  // The AVX2 kernel (runtime-dispatched) and the scalar one compute the same
+  // exact values; a test checks them against each other.
+  if (!MinHashMinsAvx2(a_.data(), b_.data(), k, xs.data(), xs.size(), sig->mins.data())) {
+    MinHashMinsScalar(a_.data(), b_.data(), k, xs.data(), xs.size(), sig->mins.data());
   }
 }
 

@@ -31,11 +31,14 @@ inline constexpr uint64_t kMinHashPrime = (uint64_t{1} << 61) - 1;
 // band (the LSH S-curve): 1 - (1 - s^rows)^bands.
 double LshCandidateProbability(double s, int bands, int rows);
 
-// Picks bands x rows <= num_perm for a target Jaccard threshold t by minimizing
-// 0.5 * (false-positive area + false-negative area) of the S-curve, i.e.
-//   FP = integral_0^t P(s) ds,  FN = integral_t^1 (1 - P(s)) ds,
-// with P the candidate probability above (the datasketch rule, equal weights).
-// Ties go to more bands (higher recall). Returns {bands, rows}.
+// Picks bands x rows <= num_perm for a target Jaccard threshold t. Candidates
+// are verified afterwards, so a false candidate costs only a comparison while a
+// missed one is a missed duplicate: take the most rows per band r (fewest false
+// candidates) such that b = floor(num_perm / r) bands still make a pair at
+// exactly J = t a candidate with probability >= 0.99:
+//   1 - (1 - t^r)^b >= 0.99.     (t = 0.8, 112 -> 18 x 6; 0.7 -> 28 x 4; 0.9 -> 11 x 10)
+// When even r = 1 falls short, returns num_perm x 1.
+inline constexpr double kDerivedRecallAtThreshold = 0.99;
 std::pair<int, int> DeriveBandsRows(double threshold, int num_perm);
 
 // Signature of one document. `mins` holds the K minima (61-bit values); an
@@ -79,6 +82,12 @@ class MinHasher {
   std::vector<uint64_t> a_;
   std::vector<uint64_t> b_;
 };
+
+// The permutation kernels: mins[i] = min_j (a[i] * x[j] + b[i]) mod 2^61-1 for
+// a, b, x < 2^61 and n >= 1. The AVX2 one returns false (and does nothing) when
+// the CPU lacks AVX2; both give identical values.
+void MinHashMinsScalar(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins);
+bool MinHashMinsAvx2(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins);
 
 // Estimated Jaccard similarity of two compact signatures: the fraction of equal
 // 16-bit minima (a chance 16-bit collision adds at most 2^-16 to the estimate).

@@ -27,7 +27,9 @@ struct BpeTrainerOptions {
   bool full_byte_alphabet = true;
   // No token longer than this many bytes is created; 0 = unlimited.
   uint64_t max_token_length = 0;
-  // Worker threads for pair counting (0 = TBB default); never changes the result.
+  // Threads the caller allows (0 = TBB default). The merge loop itself runs on
+  // one thread; callers use this for parallel word counting (WordCounter per
+  // thread). The result never depends on it.
   int threads = 0;
 };
 

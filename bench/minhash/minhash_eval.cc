@@ -1,6 +1,7 @@
 // MinHash dedup evaluation driver: exact ground truth, quality and throughput.
 //
 //   minhash_eval CORPUS.jsonl [--options YAML] [--threads N] [--repeat R] [--score-ids FILE]
+//   minhash_eval --memory N
 //
 // 1. Ground truth: the shingle sets sluice uses (MinHasher::Shingles with the
 //    options' shingle settings), exact Jaccard over all pairs (inverted index:
@@ -23,6 +24,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "stages/minhash_dedup.h"
+#include "stages/minhash_lsh_index.h"
 #include "stages/stage.h"
 
 using namespace sluice;
@@ -93,7 +96,30 @@ Score ScoreSets(const std::vector<bool>& truth, const std::vector<bool>& predict
 
 }  // namespace
 
+// --memory N: inserts N random documents (ids "doc-<i>") into an index with the
+// default 14 x 8 parameters and prints MemoryBytes() and the process RSS per document.
+int MemoryMode(int64_t n) {
+  MinHashLshIndex index(14, 8, false);
+  std::mt19937_64 rng(1);
+  std::vector<uint32_t> keys(14);
+  std::vector<uint16_t> sig(112);
+  rusage u0;
+  getrusage(RUSAGE_SELF, &u0);
+  for (int64_t i = 0; i < n; ++i) {
+    for (auto& k : keys) k = static_cast<uint32_t>(rng());
+    for (auto& v : sig) v = static_cast<uint16_t>(rng());
+    index.Insert(keys.data(), sig.data(), nullptr, static_cast<uint64_t>(i), "doc-" + std::to_string(i));
+  }
+  rusage u1;
+  getrusage(RUSAGE_SELF, &u1);
+  std::printf("index of %lld documents: MemoryBytes %.1f MB = %.1f B/doc; max RSS grew %.1f MB = %.1f B/doc\n",
+              static_cast<long long>(n), index.MemoryBytes() / 1e6, double(index.MemoryBytes()) / n,
+              (u1.ru_maxrss - u0.ru_maxrss) / 1e3, (u1.ru_maxrss - u0.ru_maxrss) * 1024.0 / n);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--memory") return MemoryMode(std::atoll(argv[2]));
   if (argc < 2) {
     std::cerr << "usage: minhash_eval CORPUS.jsonl [--options YAML] [--threads N] [--repeat R] [--score-ids FILE]\n";
     return 1;

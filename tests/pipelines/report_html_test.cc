@@ -81,9 +81,15 @@ TEST_CASE("histograms: shared buckets, gaps filled, mismatched kinds side by sid
   for (size_t p = svg.find("<rect"); p != std::string::npos; p = svg.find("<rect", p + 1)) ++rects;
   CHECK(rects == 3);  // empty bins draw nothing
   HistogramData linear{"linear", 2, {{std::nullopt, 0.0, 1}, {0.9, 1.0, 1}}};
-  std::string pair = RenderHistogram(&linear, &after, 2, "score");
-  CHECK(pair.find("class=\"pair\"") != std::string::npos);
-  CHECK(pair.find("&lt; 0: 1") != std::string::npos);
+  HistogramData kept_log{"log", 1, {{0.917, 1.0, 1}}};
+  std::string mixed = RenderHistogram(&linear, &kept_log, 2, "score");
+  // One chart on a numeric axis from 0 to 1 with an underflow slot.
+  CHECK(mixed.find("<svg") == mixed.rfind("<svg"));
+  CHECK(mixed.find("&lt; 0: 1 before") != std::string::npos);
+  CHECK(mixed.find("[0.9, 1): 1 before") != std::string::npos);
+  CHECK(mixed.find("[0.917, 1): 1 kept") != std::string::npos);
+  CHECK(mixed.find(">0.6</text>") != std::string::npos);
+  CHECK(mixed.find(">&lt;</text>") != std::string::npos);
   CHECK(RenderHistogram(nullptr, nullptr, 0, "x").empty());
 }
 

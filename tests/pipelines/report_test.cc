@@ -140,6 +140,9 @@ TEST_CASE("the report is deterministic and handles empty runs", "[report]") {
   CHECK(html.find("The recipe has no stages") != std::string::npos);
   CHECK(html.find("No document was dropped.") != std::string::npos);
   CHECK(html.find("</html>") != std::string::npos);
+  std::string shard = empty;
+  shard.insert(shard.find("\"totals\""), "\"shard\":\"2/8\",");
+  CHECK(Render(shard).find("shard 2/8") != std::string::npos);
 }
 
 TEST_CASE("accounting that does not add up is shown as such", "[report]") {
@@ -180,6 +183,34 @@ TEST_CASE("WriteRunReport writes a file and rejects invalid stats", "[report]") 
   CHECK(!st.ok());
   CHECK(!std::filesystem::exists(dir + "/bad.html"));
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace sluice
+
+namespace sluice {
+
+TEST_CASE("every truncation and byte flip of stats.json parses or fails cleanly", "[report]") {
+  const std::string json = ConstructedStats();
+  int ok = 0, failed = 0;
+  for (size_t cut = 0; cut < json.size(); cut += 3) {
+    auto r = ParseRunStats(std::string_view(json).substr(0, cut));
+    (r.ok() ? ok : failed)++;
+  }
+  const char replacements[] = {'"', '{', ']', '0', '-', 'x', '\\', ','};
+  for (size_t at = 0; at < json.size(); at += 7) {
+    std::string mutated = json;
+    mutated[at] = replacements[at % sizeof replacements];
+    auto r = ParseRunStats(mutated);
+    if (r.ok()) {
+      ++ok;
+      CHECK(RenderRunReport(*r).find("</html>") != std::string::npos);
+    } else {
+      ++failed;
+      CHECK(r.status().message().rfind("stats.json", 0) == 0);
+    }
+  }
+  CHECK(failed > 0);
+  CHECK(ok > 0);
 }
 
 }  // namespace sluice

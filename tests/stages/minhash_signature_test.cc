@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -187,10 +188,38 @@ TEST_CASE("minhash bands x rows from a threshold follow the S-curve", "[minhash]
   for (double t : {0.5, 0.7, 0.8, 0.9}) {
     auto [b, r] = DeriveBandsRows(t, 112);
     CHECK(b * r <= 112);
-    // The S-curve's steep point (1/b)^(1/r) lands near the target.
-    CHECK(std::abs(std::pow(1.0 / b, 1.0 / r) - t) < 0.1);
+    CHECK(b == 112 / r);
+    CHECK(LshCandidateProbability(t, b, r) >= 0.99);
+    // One more row per band would miss the recall target.
+    CHECK(LshCandidateProbability(t, 112 / (r + 1), r + 1) < 0.99);
   }
-  auto higher = DeriveBandsRows(0.9, 112);
-  auto lower = DeriveBandsRows(0.5, 112);
-  CHECK(higher.second > lower.second);  // stricter thresholds use more rows per band
+  CHECK(DeriveBandsRows(0.8, 112) == std::make_pair(18, 6));
+  CHECK(DeriveBandsRows(0.7, 112) == std::make_pair(28, 4));
+  CHECK(DeriveBandsRows(0.9, 112) == std::make_pair(11, 10));
+  CHECK(DeriveBandsRows(0.05, 4) == std::make_pair(4, 1));  // unreachable: most bands possible
+}
+
+TEST_CASE("minhash AVX2 and scalar permutation kernels agree", "[minhash]") {
+  std::mt19937_64 rng(99);
+  for (int k : {1, 3, 4, 7, 8, 112, 130}) {
+    std::vector<uint64_t> a(k), b(k);
+    for (int i = 0; i < k; ++i) {
+      a[i] = rng() % (kMinHashPrime - 1) + 1;
+      b[i] = rng() % kMinHashPrime;
+    }
+    if (k == 8) a[0] = kMinHashPrime - 1, b[0] = kMinHashPrime - 1;  // extremes
+    for (size_t n : {size_t{1}, size_t{2}, size_t{17}, size_t{500}}) {
+      std::vector<uint64_t> x(n);
+      for (auto& v : x) v = rng() & kMinHashPrime;
+      x[0] = kMinHashPrime;  // 2^61-1 itself (= 0 mod p)
+      if (n > 1) x[1] = 0;
+      std::vector<uint64_t> scalar(k), simd(k);
+      sluice::MinHashMinsScalar(a.data(), b.data(), k, x.data(), n, scalar.data());
+      if (!sluice::MinHashMinsAvx2(a.data(), b.data(), k, x.data(), n, simd.data())) {
+        WARN("no AVX2 on this CPU: only the scalar kernel is used");
+        return;
+      }
+      CHECK(simd == scalar);
+    }
+  }
 }
