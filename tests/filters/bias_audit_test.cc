@@ -135,10 +135,14 @@ TEST_CASE("bias audit: all-stages rows, low support and JSON", "[bias_audit]") {
   CHECK(t.rows.back().stage == "all_stages");
   const std::string json = t.ToJson();
   CHECK(json.find(R"("stage":"a","group":"x","group_in":20,"group_dropped":6,"group_rate":0.3,)") != std::string::npos);
-  // A stage that removes nothing treats every group alike.
+  // A stage that removes nothing treats every group alike; its rows appear on request.
   TagFunnel none;
   none.stages.push_back({"c", 10, 0, {{"identity.x", {4, 0}}}});
-  CHECK(ComputeBiasAudit(none).rows.at(0).disparity == 1.0);
+  CHECK(Find(ComputeBiasAudit(none), "c", "x") == nullptr);
+  sluice::BiasAuditOptions all;
+  all.include_stages_without_drops = true;
+  CHECK(ComputeBiasAudit(none, all).rows.at(0).disparity == 1.0);
+  CHECK(ComputeBiasAudit(none).rows.at(0).stage == "all_stages");
 }
 
 TEST_CASE("bias_audit stage tags English and Chinese documents and reports shares", "[bias_audit]") {
@@ -175,4 +179,22 @@ TEST_CASE("bias_audit stage tags English and Chinese documents and reports share
   d.text = en.text;
   (void)(*only)->Process(d, ctx);
   CHECK(d.tags == std::vector<std::string>{"identity.religion"});
+}
+
+TEST_CASE("bias audit: funnel read back from stats.json text", "[bias_audit]") {
+  const std::string json =
+      R"({"schema":1,"stages":[{"name":"bias_audit","type":"bias_audit","docs_in":40,"docs_dropped":0,"tags":{}},)"
+      R"({"name":"lex","type":"lexicon_filter","docs_in":40,"docs_out":25,"docs_dropped":15,)"
+      R"("tags":{"identity.religion":{"in":10,"dropped":10},"identity.gender":{"in":6,"dropped":0}}}]})";
+  auto f = sluice::TagFunnelFromStatsJson(json);
+  REQUIRE(f.ok());
+  REQUIRE(f->stages.size() == 2);
+  CHECK(f->stages[1].stage == "lex");
+  CHECK(f->stages[1].tags.at("identity.religion").dropped == 10);
+  auto t = ComputeBiasAudit(*f);
+  const BiasAuditRow* rel = Find(t, "lex", "religion");
+  REQUIRE(rel);
+  CHECK(rel->disparity == Approx(40.0 / 15));
+  CHECK_FALSE(sluice::TagFunnelFromStatsJson("{\"stages\": 3}").ok());
+  CHECK_FALSE(sluice::TagFunnelFromStatsJson("{not json").ok());
 }
