@@ -1,9 +1,16 @@
 #include "filters/bias_audit.h"
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "stages/json_writer.h"
 #include "stages/stage.h"
 
 using sluice::BiasAuditRow;
@@ -197,4 +204,45 @@ TEST_CASE("bias audit: funnel read back from stats.json text", "[bias_audit]") {
   CHECK(rel->disparity == Approx(40.0 / 15));
   CHECK_FALSE(sluice::TagFunnelFromStatsJson("{\"stages\": 3}").ok());
   CHECK_FALSE(sluice::TagFunnelFromStatsJson("{not json").ok());
+}
+
+TEST_CASE("bias audit end to end: sluice run, stats.json, audit table", "[bias_audit]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("sluice_bias_audit_e2e_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream in(dir / "in.jsonl");
+    int i = 0;
+    for (const auto& text : Corpus()) in << "{\"id\":\"d" << i++ << "\",\"text\":" << sluice::JsonString(text) << "}\n";
+    std::ofstream recipe(dir / "recipe.yaml");
+    recipe << "stages:\n  - {type: bias_audit}\n"
+              "  - {type: lexicon_filter, languages: [], lists: [muslim, crap], threshold: 0.0, protect: false}\n";
+  }
+  const std::string cmd = std::string(SLUICE_BINARY) + " run " + (dir / "recipe.yaml").string() + " " +
+                          (dir / "in.jsonl").string() + " -o " + (dir / "out").string() +
+                          " --threads 2 -q --no-report > " + (dir / "log.txt").string() + " 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::ifstream stats_file(dir / "out" / "stats.json");
+  std::stringstream ss;
+  ss << stats_file.rdbuf();
+  auto funnel = sluice::TagFunnelFromStatsJson(ss.str());
+  INFO(ss.str().substr(0, 2000));
+  REQUIRE(funnel.ok());
+  sluice::BiasAuditOptions opt;
+  opt.min_docs = 5;
+  auto table = ComputeBiasAudit(*funnel, opt);
+  const BiasAuditRow* rel = Find(table, "lexicon_filter", "religion");
+  REQUIRE(rel);
+  CHECK(rel->group_in == 10);
+  CHECK(rel->group_dropped == 10);
+  CHECK(rel->all_in == 40);
+  CHECK(rel->all_dropped == 15);
+  CHECK(rel->disparity == Approx(40.0 / 15));
+  CHECK(rel->alert);
+  CHECK(Find(table, "bias_audit", "religion") == nullptr);  // dropped nothing
+  const BiasAuditRow* total = Find(table, "all_stages", "gender");
+  REQUIRE(total);
+  CHECK(total->group_in == 6);
+  CHECK(total->group_dropped == 0);
+  fs::remove_all(dir);
 }
