@@ -2,16 +2,43 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace sluice {
+
+namespace {
+// True if any byte of w is < 0x20, '"' or '\\' (SWAR: 8 bytes per step).
+inline bool NeedsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  uint64_t below = (w - kOnes * 0x20) & ~w & kHigh;
+  uint64_t q = w ^ (kOnes * '"');
+  uint64_t quote = (q - kOnes) & ~q & kHigh;
+  uint64_t b = w ^ (kOnes * '\\');
+  uint64_t backslash = (b - kOnes) & ~b & kHigh;
+  return (below | quote | backslash) != 0;
+}
+}  // namespace
 
 void AppendJsonString(std::string& out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
   out.push_back('"');
   size_t run_start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  size_t i = 0;
+  while (i < s.size()) {
+    // Fast path: skip 8-byte words that need no escaping.
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      memcpy(&w, s.data() + i, 8);
+      if (NeedsEscape(w)) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
     out.append(s.data() + run_start, i - run_start);
     run_start = i + 1;
     switch (c) {
@@ -27,6 +54,7 @@ void AppendJsonString(std::string& out, std::string_view s) {
         out.push_back(kHex[c >> 4]);
         out.push_back(kHex[c & 15]);
     }
+    ++i;
   }
   out.append(s.data() + run_start, s.size() - run_start);
   out.push_back('"');

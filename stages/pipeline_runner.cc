@@ -52,6 +52,15 @@ struct Batch {
   std::vector<MalformedRecord> malformed;
   int64_t utf8_repairs = 0;
   Stats engine;
+  // Serialized and compressed outputs of this batch (built in parallel).
+  struct Frame {
+    std::string bytes;
+    uint64_t uncompressed = 0;
+    int64_t records = 0;
+  };
+  std::map<std::string, Frame> kept_frames;  // by route
+  Frame rejected_frame;
+  Frame malformed_frame;
   std::vector<Stats> stage_stats;
   std::vector<int64_t> stage_nanos;
 };
@@ -143,6 +152,7 @@ class Runner {
   void RunParallelStage(size_t i, Document& doc, Batch& b);
   void RunSerialStage(size_t i, Document& doc, Batch& b);
   void AfterStage(size_t i, Document& doc, Batch& b, size_t signals_before, const Verdict& v, bool complete);
+  void SerializeBatch(Batch* b);
   void WriteBatch(Batch* b);
   Status FinishInput(const Batch& b);
   void Progress(bool final);
@@ -168,7 +178,6 @@ class Runner {
   std::map<std::string, std::unique_ptr<ChunkedWriter>> kept_writers_;
   std::unique_ptr<ChunkedWriter> rejected_writer_;
   std::unique_ptr<ChunkedWriter> malformed_writer_;
-  std::string buffer_;
   Stats engine_stats_;
   std::vector<Stats> stage_stats_;
   std::vector<int64_t> stage_nanos_;
@@ -373,6 +382,40 @@ void Runner::ParseBatch(Batch* b) {
   b->raws.shrink_to_fit();
 }
 
+void Runner::SerializeBatch(Batch* b) {
+  static const HistogramSpec kKeptChars = HistogramSpec::Log("kept_chars");
+  std::map<std::string, std::string> kept;
+  std::string rejected, malformed;
+  for (auto& doc : b->docs) {
+    if (doc.dropped) {
+      if (b->replay || !c_.output.write_rejected) continue;
+      AppendRejectedRecord(doc, c_.output.write_signals, &rejected);
+      ++b->rejected_frame.records;
+      continue;
+    }
+    b->engine.Observe(kKeptChars, static_cast<double>(CountCodePoints(doc.text)));
+    for (const auto& [name, value] : doc.signals) {
+      b->engine.Observe(HistogramSpec::Log("kept_signal:" + name), value);
+    }
+    if (b->replay) continue;
+    AppendKeptRecord(doc, c_.output.write_signals, &kept[doc.route]);
+    ++b->kept_frames[doc.route].records;
+  }
+  if (!b->replay) {
+    for (const auto& m : b->malformed) AppendMalformedRecord(m, &malformed);
+  }
+  for (auto& [route, text] : kept) {
+    Batch::Frame& f = b->kept_frames[route];
+    f.uncompressed = text.size();
+    f.bytes = CompressFrame(c_.output.format, text);
+  }
+  b->rejected_frame.uncompressed = rejected.size();
+  if (!rejected.empty()) b->rejected_frame.bytes = CompressFrame(c_.output.format, rejected);
+  b->malformed_frame.uncompressed = malformed.size();
+  b->malformed_frame.records = static_cast<int64_t>(b->malformed.size());
+  b->malformed_frame.bytes = std::move(malformed);
+}
+
 Status Runner::FinishInput(const Batch& b) {
   Status st;
   if (!b.replay) {
@@ -406,12 +449,11 @@ void Runner::WriteBatch(Batch* batch_ptr) {
   if (failed_.load()) return;
   InputAccount& acc = accounts_[b->slot];
   acc.skipped = b->replay;
-  static const HistogramSpec kKeptChars = HistogramSpec::Log("kept_chars");
   auto fail = [&](const Status& s) {
     status_ = s;
     failed_.store(true);
   };
-  for (auto& doc : b->docs) {
+  for (const auto& doc : b->docs) {
     ++acc.records;
     acc.bytes_in += static_cast<int64_t>(doc.text.size());
     if (doc.dropped) {
@@ -421,43 +463,38 @@ void Runner::WriteBatch(Batch* batch_ptr) {
       if (static_cast<int>(list.size()) < c_.output.samples_per_reason) {
         list.push_back(Sample{doc.drop_stage, doc.drop_reason, doc.id, Truncate(doc.text, kSampleChars)});
       }
-      if (b->replay || !c_.output.write_rejected) continue;
+    } else {
+      ++acc.kept;
+      acc.bytes_kept += static_cast<int64_t>(doc.text.size());
+    }
+  }
+  acc.records += static_cast<int64_t>(b->malformed.size());
+  acc.malformed += static_cast<int64_t>(b->malformed.size());
+  if (!b->replay) {
+    for (const auto& [route, frame] : b->kept_frames) {
+      auto& w = kept_writers_[route];
+      if (!w) {
+        std::string dir = c_.output_dir + "/kept" + (route.empty() ? "" : "/" + route);
+        w = std::make_unique<ChunkedWriter>(dir, PartStem(b->input_index), c_.output.format, c_.output.max_file_bytes);
+      }
+      if (Status s = w->WriteFrame(frame.bytes, frame.uncompressed, frame.records); !s.ok()) return fail(s);
+    }
+    if (b->rejected_frame.records > 0) {
       if (!rejected_writer_) {
         rejected_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/rejected", PartStem(b->input_index),
                                                            c_.output.format, c_.output.max_file_bytes);
       }
-      buffer_.clear();
-      AppendRejectedRecord(doc, c_.output.write_signals, &buffer_);
-      if (Status s = rejected_writer_->Write(buffer_); !s.ok()) return fail(s);
-      continue;
+      const auto& f = b->rejected_frame;
+      if (Status s = rejected_writer_->WriteFrame(f.bytes, f.uncompressed, f.records); !s.ok()) return fail(s);
     }
-    ++acc.kept;
-    acc.bytes_kept += static_cast<int64_t>(doc.text.size());
-    engine_stats_.Observe(kKeptChars, static_cast<double>(CountCodePoints(doc.text)));
-    for (const auto& [name, value] : doc.signals) {
-      engine_stats_.Observe(HistogramSpec::Log("kept_signal:" + name), value);
+    if (b->malformed_frame.records > 0) {
+      if (!malformed_writer_) {
+        malformed_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/malformed", PartStem(b->input_index),
+                                                            OutputFormat::kJsonl, c_.output.max_file_bytes);
+      }
+      const auto& f = b->malformed_frame;
+      if (Status s = malformed_writer_->WriteFrame(f.bytes, f.uncompressed, f.records); !s.ok()) return fail(s);
     }
-    if (b->replay) continue;
-    auto& w = kept_writers_[doc.route];
-    if (!w) {
-      std::string dir = c_.output_dir + "/kept" + (doc.route.empty() ? "" : "/" + doc.route);
-      w = std::make_unique<ChunkedWriter>(dir, PartStem(b->input_index), c_.output.format, c_.output.max_file_bytes);
-    }
-    buffer_.clear();
-    AppendKeptRecord(doc, c_.output.write_signals, &buffer_);
-    if (Status s = w->Write(buffer_); !s.ok()) return fail(s);
-  }
-  for (const auto& m : b->malformed) {
-    ++acc.records;
-    ++acc.malformed;
-    if (b->replay) continue;
-    if (!malformed_writer_) {
-      malformed_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/malformed", PartStem(b->input_index),
-                                                          OutputFormat::kJsonl, c_.output.max_file_bytes);
-    }
-    buffer_.clear();
-    AppendMalformedRecord(m, &buffer_);
-    if (Status s = malformed_writer_->Write(buffer_); !s.ok()) return fail(s);
   }
   engine_stats_.Merge(b->engine);
   if (b->utf8_repairs) engine_stats_.Add("invalid_utf8_repaired", b->utf8_repairs);
@@ -656,6 +693,10 @@ Status Runner::Run(RunResult* result) {
                 });
       }
     }
+    chain = chain & tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, [this](Batch* b) {
+              SerializeBatch(b);
+              return b;
+            });
     auto full = chain & tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order,
                                                       [this](Batch* b) { WriteBatch(b); });
     try {

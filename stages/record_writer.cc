@@ -277,8 +277,59 @@ StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path
   return Status::Internal("unknown output format");
 }
 
-Status ChunkedWriter::Write(std::string_view record) {
-  if (file_ && file_->uncompressed_bytes() + record.size() > max_bytes_ && file_->uncompressed_bytes() > 0) {
+std::string CompressFrame(OutputFormat format, std::string_view data) {
+  switch (format) {
+    case OutputFormat::kJsonl:
+      return std::string(data);
+    case OutputFormat::kJsonlGz: {
+      z_stream zs;
+      memset(&zs, 0, sizeof zs);
+      // Level 6, gzip wrapper; the header's mtime stays 0 for reproducible bytes.
+      deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+      std::string out(deflateBound(&zs, data.size()) + 64, '\0');
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+      zs.avail_in = static_cast<uInt>(data.size());
+      zs.next_out = reinterpret_cast<Bytef*>(out.data());
+      zs.avail_out = static_cast<uInt>(out.size());
+      deflate(&zs, Z_FINISH);
+      out.resize(out.size() - zs.avail_out);
+      deflateEnd(&zs);
+      return out;
+    }
+    case OutputFormat::kJsonlZst: {
+      struct CtxHolder {
+        ZSTD_CCtx* ctx = ZSTD_createCCtx();
+        ~CtxHolder() { ZSTD_freeCCtx(ctx); }
+      };
+      thread_local CtxHolder holder;
+      ZSTD_CCtx_reset(holder.ctx, ZSTD_reset_session_and_parameters);
+      ZSTD_CCtx_setParameter(holder.ctx, ZSTD_c_compressionLevel, 3);
+      ZSTD_CCtx_setParameter(holder.ctx, ZSTD_c_checksumFlag, 1);
+      std::string out(ZSTD_compressBound(data.size()), '\0');
+      size_t n = ZSTD_compress2(holder.ctx, out.data(), out.size(), data.data(), data.size());
+      out.resize(ZSTD_isError(n) ? 0 : n);
+      return out;
+    }
+  }
+  return std::string(data);
+}
+
+namespace {
+// A file of already-compressed frames.
+class FrameFile : public FileBase {
+ public:
+  Status Open(const std::string& path) { return OpenTemp(path); }
+  Status Write(std::string_view bytes) override { return RawWrite(bytes.data(), bytes.size()); }
+  Status AddFrame(std::string_view frame, uint64_t uncompressed) {
+    bytes_ += uncompressed;
+    return RawWrite(frame.data(), frame.size());
+  }
+  Status Commit() override { return CloseAndRename(); }
+};
+}  // namespace
+
+Status ChunkedWriter::WriteFrame(std::string_view frame, uint64_t uncompressed, int64_t records) {
+  if (file_ && file_->uncompressed_bytes() + uncompressed > max_bytes_ && file_->uncompressed_bytes() > 0) {
     SLUICE_RETURN_IF_ERROR(file_->Commit());
     committed_.push_back(file_->path());
     file_.reset();
@@ -287,12 +338,16 @@ Status ChunkedWriter::Write(std::string_view record) {
   if (!file_) {
     char name[32];
     snprintf(name, sizeof name, "-%04d", chunk_);
-    auto f = OutputFile::Create(dir_ + "/" + stem_ + name + OutputExtension(format_), format_);
-    if (!f.ok()) return f.status();
-    file_ = std::move(f).value();
+    std::string path = dir_ + "/" + stem_ + name + OutputExtension(format_);
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    if (ec) return Status::Io("cannot create directory '" + dir_ + "': " + ec.message());
+    auto f = std::make_unique<FrameFile>();
+    SLUICE_RETURN_IF_ERROR(f->Open(path));
+    file_ = std::move(f);
   }
-  ++records_;
-  return file_->Write(record);
+  records_ += records;
+  return static_cast<FrameFile*>(file_.get())->AddFrame(frame, uncompressed);
 }
 
 Status ChunkedWriter::Close() {

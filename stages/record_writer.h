@@ -48,14 +48,22 @@ class OutputFile {
   uint64_t bytes_ = 0;
 };
 
-// Writes a sequence of records to part files "<dir>/<stem>-<chunk:04>.<ext>",
+// Compresses `data` into one self-contained frame of `format` (a gzip member,
+// a zstd frame with checksum; for plain JSONL the data itself). Concatenated
+// frames form a valid file, so the engine compresses batches in parallel and
+// appends the frames in input order. Thread-safe.
+std::string CompressFrame(OutputFormat format, std::string_view data);
+
+// Writes a sequence of frames to part files "<dir>/<stem>-<chunk:04>.<ext>",
 // starting a new chunk when one passes max_bytes (uncompressed). Files are
 // created lazily: no record, no file.
 class ChunkedWriter {
  public:
   ChunkedWriter(std::string dir, std::string stem, OutputFormat format, uint64_t max_bytes)
       : dir_(std::move(dir)), stem_(std::move(stem)), format_(format), max_bytes_(max_bytes) {}
-  Status Write(std::string_view record);
+  // Appends a frame from CompressFrame(format, data) holding `records` records
+  // and `uncompressed` bytes.
+  Status WriteFrame(std::string_view frame, uint64_t uncompressed, int64_t records);
   // Commits the open chunk; returns the committed paths so far.
   Status Close();
   const std::vector<std::string>& committed() const { return committed_; }

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <cstring>
+
 namespace sluice {
 
 bool IsValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
@@ -62,8 +64,17 @@ int64_t RepairUtf8(std::string* s) {
 }
 
 size_t CountCodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  // Counts bytes that are not continuation bytes (10xxxxxx), 8 at a time.
+  size_t n = 0, i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    memcpy(&w, s.data() + i, 8);
+    uint64_t continuation = w & ~(w << 1) & 0x8080808080808080ull;
+    // One bit per byte at bit 7: shift down and sum the bytes with a multiply
+    // (portable; no popcnt instruction needed).
+    n += 8 - static_cast<size_t>(((continuation >> 7) * 0x0101010101010101ull) >> 56);
+  }
+  for (; i < s.size(); ++i) n += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
   return n;
 }
 

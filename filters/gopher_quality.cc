@@ -1,0 +1,156 @@
+#include "filters/gopher_quality.h"
+
+#include <memory>
+
+#include "filters/text_stats.h"
+#include "stages/stage.h"
+
+namespace sluice::gopher_quality {
+namespace {
+
+enum Param : size_t {
+  kMinWords, kMaxWords, kMinMeanLen, kMaxMeanLen, kMaxHash, kMaxEllipsis, kMaxBullet, kMaxEllipsisLines,
+  kMinAlpha, kMinStop, kParamCount
+};
+
+std::vector<text::LanguageThresholds::Param> Params() {
+  return {{"min_words", 0, 1e12},           {"max_words", 0, 1e12},
+          {"min_mean_word_length", 0, 1e6}, {"max_mean_word_length", 0, 1e6},
+          {"max_hash_ratio", 0, 1e6},       {"max_ellipsis_ratio", 0, 1e6},
+          {"max_bullet_lines_ratio", 0, 1}, {"max_ellipsis_lines_ratio", 0, 1},
+          {"min_alpha_words_ratio", 0, 1},  {"min_stop_words", 0, 1e12}};
+}
+
+// Chinese/Japanese words from ICU's dictionary are 1-3 characters long (mean
+// ~1.6 on Debian Reference zh-cn), so the English lower bound of 3 would drop
+// all of them. The upper bound stays at 10: a zh-labelled page made mostly of
+// English (common in manpages-zh) must not fail for having English-length
+// words. Calibration: bench/rules/RESULTS.md.
+constexpr char kBuiltinPerLanguage[] =
+    "{zh: {min_mean_word_length: 1}, ja: {min_mean_word_length: 1}}";
+
+bool IsBulletLine(std::string_view line) {
+  line = text::Trim(line);
+  static constexpr std::string_view kBullets[] = {"\u2022", "-", "*", "\u00B7", "\u25CF", "\u25E6",
+                                                  "\u25AA", "\u2023", "\u30FB", "\u2013"};
+  for (std::string_view b : kBullets) {
+    if (line.starts_with(b)) return true;
+  }
+  return false;
+}
+
+size_t CountSubstr(std::string_view text, std::string_view needle) {
+  size_t n = 0;
+  for (size_t pos = text.find(needle); pos != std::string_view::npos; pos = text.find(needle, pos + needle.size())) ++n;
+  return n;
+}
+
+class GopherQuality : public Stage {
+ public:
+  explicit GopherQuality(text::LanguageThresholds t) : t_(std::move(t)) {}
+
+  Verdict Process(Document& doc, StageContext& ctx) const override {
+    const std::string lang = text::DocumentLanguage(doc);
+    const std::vector<double>& th = t_.For(lang);
+    thread_local std::vector<text::Word> words;
+    size_t symbols = 0;
+    text::SegmentWords(doc.text, &words, &symbols);
+
+    const double n_words = static_cast<double>(words.size());
+    const double n_tokens = std::max<double>(1.0, n_words + static_cast<double>(symbols));
+    double total_len = 0;
+    size_t alpha = 0, stop = 0;
+    for (const auto& w : words) {
+      total_len += w.code_points;
+      if (w.kind != WordKind::kNumber && text::HasAlpha(w.text)) ++alpha;
+      if (w.text.size() <= 16) {
+        char buf[16];
+        for (size_t i = 0; i < w.text.size(); ++i) {
+          char c = w.text[i];
+          buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        }
+        stop += text::IsStopWord(lang, std::string_view(buf, w.text.size()));
+      }
+    }
+    const double mean_len = words.empty() ? 0.0 : total_len / n_words;
+    const double hash_ratio = static_cast<double>(CountSubstr(doc.text, "#")) / n_tokens;
+    const double ellipsis_ratio =
+        static_cast<double>(CountSubstr(doc.text, "...") + CountSubstr(doc.text, "\u2026")) / n_tokens;
+    size_t lines = 0, bullets = 0, ellipsis_lines = 0;
+    for (std::string_view line : text::SplitLines(doc.text)) {
+      if (text::Trim(line).empty()) continue;
+      ++lines;
+      bullets += IsBulletLine(line);
+      ellipsis_lines += text::EndsWithEllipsis(line);
+    }
+    const double bullet_ratio = lines ? static_cast<double>(bullets) / lines : 0.0;
+    const double ellipsis_lines_ratio = lines ? static_cast<double>(ellipsis_lines) / lines : 0.0;
+    const double alpha_ratio = static_cast<double>(alpha) / n_tokens;
+
+    doc.AddSignal("gopher_quality.words", n_words);
+    doc.AddSignal("gopher_quality.mean_word_length", mean_len);
+    doc.AddSignal("gopher_quality.hash_ratio", hash_ratio);
+    doc.AddSignal("gopher_quality.ellipsis_ratio", ellipsis_ratio);
+    doc.AddSignal("gopher_quality.bullet_lines_ratio", bullet_ratio);
+    doc.AddSignal("gopher_quality.ellipsis_lines_ratio", ellipsis_lines_ratio);
+    doc.AddSignal("gopher_quality.alpha_words_ratio", alpha_ratio);
+    doc.AddSignal("gopher_quality.stop_words", static_cast<double>(stop));
+
+    std::vector<std::string_view> failed;
+    if (n_words < th[kMinWords]) failed.push_back(kTooFewWords);
+    if (n_words > th[kMaxWords]) failed.push_back(kTooManyWords);
+    if (mean_len < th[kMinMeanLen]) failed.push_back(kMeanWordLengthLow);
+    if (mean_len > th[kMaxMeanLen]) failed.push_back(kMeanWordLengthHigh);
+    if (hash_ratio > th[kMaxHash]) failed.push_back(kHashRatio);
+    if (ellipsis_ratio > th[kMaxEllipsis]) failed.push_back(kEllipsisRatio);
+    if (bullet_ratio > th[kMaxBullet]) failed.push_back(kBulletLines);
+    if (ellipsis_lines_ratio > th[kMaxEllipsisLines]) failed.push_back(kEllipsisLines);
+    if (alpha_ratio < th[kMinAlpha]) failed.push_back(kAlphaWords);
+    if (static_cast<double>(stop) < th[kMinStop]) failed.push_back(kStopWords);
+    return text::DropOnFailures(doc, ctx, failed);
+  }
+
+  std::vector<HistogramSpec> signal_histograms() const override {
+    return {HistogramSpec::Linear("gopher_quality.mean_word_length", 0, 12, 24),
+            HistogramSpec::Linear("gopher_quality.alpha_words_ratio", 0, 1, 20)};
+  }
+
+ private:
+  text::LanguageThresholds t_;
+};
+
+}  // namespace
+
+SLUICE_REGISTER_STAGE(GopherQuality, [] {
+  StageInfo info;
+  info.type = "gopher_quality";
+  info.folder = "filters";
+  info.summary = "Gopher quality rules (word count, word length, symbols, bullets, stop words), per-language";
+  info.options = {
+      text::NumberOption("min_words", OptionType::kInt, "50", "fewest words (ICU segments, not spaces)", 0, 1e12),
+      text::NumberOption("max_words", OptionType::kInt, "100000", "most words", 0, 1e12),
+      text::NumberOption("min_mean_word_length", OptionType::kDouble, "3", "smallest mean word length, in code points", 0, 1e6),
+      text::NumberOption("max_mean_word_length", OptionType::kDouble, "10", "largest mean word length, in code points", 0, 1e6),
+      text::NumberOption("max_hash_ratio", OptionType::kDouble, "0.1", "most '#' per word", 0, 1e6),
+      text::NumberOption("max_ellipsis_ratio", OptionType::kDouble, "0.1", "most '...'/'…' per word", 0, 1e6),
+      text::NumberOption("max_bullet_lines_ratio", OptionType::kDouble, "0.9", "largest fraction of lines starting with a bullet", 0, 1),
+      text::NumberOption("max_ellipsis_lines_ratio", OptionType::kDouble, "0.3", "largest fraction of lines ending in an ellipsis", 0, 1),
+      text::NumberOption("min_alpha_words_ratio", OptionType::kDouble, "0.8", "smallest fraction of tokens with a letter", 0, 1),
+      text::NumberOption("min_stop_words", OptionType::kInt, "2", "fewest stop-word occurrences (list per language)", 0, 1e12),
+      text::TextOption("per_language", OptionType::kYaml, kBuiltinPerLanguage,
+                       "per-language overrides {lang: {option: value}}, merged key by key over the shipped zh/ja "
+                       "values"),
+  };
+  info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
+    auto params = Params();
+    std::vector<double> base;
+    for (const auto& p : params) base.push_back(o.GetDouble(p.name));
+    auto t = text::LanguageThresholds::Build(env.instance_name, std::move(params), std::move(base),
+                                             kBuiltinPerLanguage, o.GetYaml("per_language"));
+    if (!t.ok()) return t.status();
+    return std::unique_ptr<Stage>(std::make_unique<GopherQuality>(std::move(t).value()));
+  };
+  return info;
+});
+
+}  // namespace sluice::gopher_quality

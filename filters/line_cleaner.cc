@@ -1,0 +1,423 @@
+#include "filters/line_cleaner.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+#include <unicode/uchar.h>
+#include <xxhash.h>
+
+#include <memory>
+#include <unordered_set>
+
+#include "filters/text_stats.h"
+#include "stages/stage.h"
+
+namespace sluice::line_cleaner {
+namespace {
+
+// ---------------------------------------------------------------- patterns
+
+// Boilerplate that no article sentence contains: removed at any line length.
+constexpr char kStrongBoilerplate[] =
+    R"((?i)\b(?:we|this (?:web)?site|our (?:web)?site|this page) uses? cookies\b|\baccept (?:all )?cookies\b|)"
+    R"(\bcookie (?:policy|settings|preferences|consent|notice)\b|\ball rights reserved\b|)"
+    R"(^\s*(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}|copyright)|^\s*copyright\b.{0,80}\d{4}|)"
+    R"(版权所有|版權所有|ICP备|ICP證|ICP证|公网安备|公網安備|未经(?:授权|许可).{0,12}(?:转载|复制|使用)|本站(?:使用|采用)\s*cookie)";
+
+// Weak phrases: a line with several different ones, or a short unpunctuated
+// line made of one and separators only, is boilerplate ("Share on Facebook",
+// "登录 | 注册", "Sign in »").
+constexpr const char* kWeakPhrases[] = {
+    R"(\bsign (?:in|up|out)\b)", R"(\blog ?(?:in|out)\b)", R"(\bregister\b)", R"(\bsubscribe\b)",
+    R"(\bnewsletter\b)", R"(\bprivacy policy\b)", R"(\bterms (?:of (?:use|service)|and conditions)\b)",
+    R"(\bshare (?:this|on|via)\b)", R"(\bfollow us\b)", R"(\bfacebook\b)", R"(\btwitter\b)", R"(\blinkedin\b)",
+    R"(\bwhatsapp\b)", R"(\bpinterest\b)", R"(\bemail\b)", R"(\bprint\b)", R"(\bforgot (?:your )?password\b)",
+    R"(\bcreate an account\b)", R"(\bmy account\b)", R"(\bcontact us\b)", R"(\babout us\b)", R"(\bsitemap\b)",
+    "登录", "登錄", "注册", "註冊", "分享到", "分享至", "一键分享", "关注我们", "關注我們", "扫一扫", "扫码",
+    "公众号", "隐私政策", "隱私政策", "用户协议", "用戶協議", "免责声明", "免責聲明", "联系我们", "聯繫我們",
+    "关于我们", "關於我們", "网站地图", "设为首页", "加入收藏", "收藏本站", "微博", "QQ空间", "微信",
+    "返回顶部", "回到顶部", "客服", "下载APP", "下载客户端"};
+
+// A relative or absolute time right after a short user name, then a separator
+// or the end: "张三 2小时前：", "John Smith · 3 hours ago", "2秒前:", "刚刚".
+constexpr char kCommentName[] = R"(^\s*(?:[^\s，。,.!?！？:：]{1,24}[\s·|•\-–—]+){0,3})";
+constexpr char kCommentTime[] =
+    R"((?:\d+\s*(?i:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+(?i:ago)|)"
+    R"((?i:just now)|(?i:an? (?:hour|minute|day|week|month|year) ago)|)"
+    R"(\d+\s*(?:秒|分钟|分鐘|小时|小時|天|周|週|个月|個月|年)前|刚刚|剛剛|(?:昨天|前天|今天)\s*\d{1,2}[:：]\d{2}|)"
+    R"((?:发表于|發表於|(?i:posted on))?\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s+\d{1,2}:\d{2}(?::\d{2})?))";
+constexpr char kCommentAfter[] = R"(\s*(?:[:：|·•]|$|(?i:reply)|回复|回覆))";
+
+constexpr char kCommentUi[] =
+    R"((?i)^\s*(?:reply|report|like|share|quote|permalink|flag|回复|回覆|举报|舉報|点赞|點讚|赞|顶|踩|引用|分享|收起|展开))"
+    R"((?:\s*[|·•/]?\s*(?:\(?\d+\)?|（\d+）|reply|report|like|share|quote|permalink|flag|回复|回覆|举报|舉報|点赞|點讚|赞|顶|踩|引用|分享|收起|展开))*\s*$|)"
+    R"((?i)^\s*(?:\d+\s+(?:comments?|replies|responses)|(?:leave|post|add|write) a (?:comment|reply)|)"
+    R"(log in to (?:reply|comment)|load more comments|view (?:all )?\d* ?(?:comments|replies)|comments? \(\d+\)|)"
+    R"(发表评论|發表評論|我要评论|网友评论|網友評論|全部评论|热门评论|最新评论|查看全部\d*条评论|共\d+条评论|评论\s*[(（]?\d*[)）]?|\d+条评论)[:：\s]*$|)"
+    R"((?:请先|請先)?(?:登录|登錄)(?:后|後)(?:才能|再)?(?:发表|參與|参与|發表)?(?:评论|評論)|)"
+    R"(^\s*(?:网友|網友|游客|遊客|匿名用户|楼主|樓主)[^\s：:，。]{0,20}[:：]|^\s*\d+\s*(?:楼|樓)\s*[:：\s]|)"
+    R"((?i)^\s*(?:[^\s,.!?:]{1,24}\s+){0,1}[^\s,.!?:]{1,24}\s+says:)";
+
+constexpr char kBracketWord[] = R"((【[^】]{1,40}】))";
+
+// Gambling and spam keywords (SEO spam on Chinese and English pages).
+constexpr const char* kSpamKeywords[] = {
+    "彩票", "六合彩", "时时彩", "時時彩", "北京赛车", "北京賽車", "pk10", "快三", "11选5", "福彩3d", "双色球",
+    "大乐透", "博彩", "赌场", "賭場", "百家乐", "百家樂", "娱乐城", "娛樂城", "真人视讯", "老虎机", "棋牌",
+    "赌博", "賭博", "开奖", "開獎", "投注", "下注", "彩金", "注册送", "首存", "返水", "代孕", "办证", "發票代開",
+    "代开发票", "威尼斯人", "葡京", "太阳城", "澳门金沙", R"(\bcasino\b)", R"(\bpoker\b)", R"(\bblackjack\b)",
+    R"(\broulette\b)", R"(\bslots?\b)", R"(\bsportsbook\b)", R"(\bbetting\b)", R"(\bbet365\b)", R"(\bjackpot\b)",
+    R"(\bviagra\b)", R"(\bcialis\b)", R"(\bpayday loans?\b)", R"(\bporn\b)", R"(\bxxx\b)", R"(\bescorts?\b)",
+    R"(\breplica watches\b)"};
+
+constexpr char kKeywordSeparators[] = ",，、|;；";
+
+constexpr char kNavLine[] =
+    R"((?i)^\s*(?:[«‹<]\s*)?(?:previous|prev|next|older|newer)(?:\s+(?:post|page|article|entry|posts|entries|story))?(?:\s*[»›>])?\s*$|)"
+    R"((?i)^\s*(?:read more|continue reading|back to top|skip to (?:main )?content|home|menu|search|)"
+    R"(toggle navigation|main menu|load more|show more|see more|more)\s*[»›>.…]*\s*$|)"
+    R"(^\s*(?:上一篇|下一篇|上一页|下一页|上一章|下一章|上一条|下一条|上一頁|下一頁)[:：]?.{0,40}$|)"
+    R"(^\s*(?:返回列表|返回首页|返回顶部|更多|查看更多|阅读全文|阅读更多|点击查看|展开全文|点击进入|首页|尾页|末页)\s*(?:[>»›]+)?\s*$|)"
+    R"(^\s*(?:当前位置|您的位置|你的位置|所在位置|您现在的位置|当前的位置)\s*[:：]|)"
+    R"((?i)^\s*(?:\d+\s+){2,}\d+\s*(?:下一页|next|»|>|›)?\s*$)";
+
+constexpr std::string_view kHomeWords[] = {"home", "首页", "首頁", "主页", "主頁", "网站首页"};
+
+// Citation markers stripped from kept lines.
+constexpr char kCitation[] =
+    R"(\[\d{1,3}\]|\[(?i:edit|citation needed|clarification needed|note \d+)\]|\[编辑\]|\[編輯\]|\[来源请求\]|\[來源請求\]|\[需要引用\]|\[注 ?\d+\])";
+
+// ---------------------------------------------------------------- helpers
+
+std::vector<std::string_view> SplitAny(std::string_view line, std::string_view separators_utf8) {
+  // Splits on any of the (possibly multi-byte) separator characters.
+  std::vector<std::string_view> seps;
+  for (size_t pos = 0; pos < separators_utf8.size();) {
+    size_t start = pos;
+    DecodeUtf8(separators_utf8, &pos);
+    seps.push_back(separators_utf8.substr(start, pos - start));
+  }
+  std::vector<std::string_view> out;
+  size_t seg = 0, pos = 0;
+  while (pos < line.size()) {
+    size_t start = pos;
+    DecodeUtf8(line, &pos);
+    std::string_view ch = line.substr(start, pos - start);
+    for (std::string_view s : seps) {
+      if (ch == s) {
+        out.push_back(line.substr(seg, start - seg));
+        seg = pos;
+        break;
+      }
+    }
+  }
+  out.push_back(line.substr(seg));
+  return out;
+}
+
+size_t CountNonEmpty(std::vector<std::string_view>& segs, size_t max_len, bool* all_short) {
+  size_t n = 0;
+  *all_short = true;
+  std::vector<std::string_view> kept;
+  for (auto s : segs) {
+    s = text::Trim(s);
+    if (s.empty()) continue;
+    ++n;
+    if (text::CodePoints(s) > max_len) *all_short = false;
+    kept.push_back(s);
+  }
+  segs = std::move(kept);
+  return n;
+}
+
+bool HasLetter(std::string_view s) {
+  for (size_t pos = 0; pos < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[pos]);
+    if (c < 0x80) {
+      ++pos;
+      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
+      continue;
+    }
+    if (u_isalpha(static_cast<UChar32>(DecodeUtf8(s, &pos)))) return true;
+  }
+  return false;
+}
+
+enum class Family { kNone, kBoilerplate, kComment, kSeo, kNavigation, kRepeated };
+
+class LineCleaner : public Stage {
+ public:
+  LineCleaner(const Options& o)
+      : boilerplate_(o.GetBool("boilerplate")),
+        comments_(o.GetBool("comments")),
+        seo_(o.GetBool("seo")),
+        navigation_(o.GetBool("navigation")),
+        citations_(o.GetBool("citations")),
+        repeated_(o.GetBool("repeated_lines")),
+        short_line_length_(static_cast<size_t>(o.GetInt("short_line_length"))),
+        min_repeated_length_(static_cast<size_t>(o.GetInt("min_repeated_line_length"))),
+        max_removed_ratio_(o.GetDouble("max_removed_ratio")),
+        weak_any_(WeakAlternation(), SetOptions()),
+        strong_(kStrongBoilerplate),
+        comment_time_(std::string(kCommentName) + "(" + kCommentTime + ")" + kCommentAfter),
+        comment_ui_(kCommentUi),
+        bracket_(kBracketWord),
+        nav_(kNavLine),
+        citation_(kCitation),
+        weak_(SetOptions(), RE2::UNANCHORED),
+        spam_(SetOptions(), RE2::UNANCHORED) {}
+
+  static RE2::Options SetOptions() {
+    RE2::Options o;
+    o.set_case_sensitive(false);
+    o.set_log_errors(false);
+    return o;
+  }
+
+  static std::string WeakAlternation() {
+    std::string all;
+    for (const char* p : kWeakPhrases) all += (all.empty() ? "(?:" : "|(?:") + std::string(p) + ")";
+    return all;
+  }
+
+  Status Init() {
+    for (const RE2* re : {&weak_any_, &strong_, &comment_time_, &comment_ui_, &bracket_, &nav_, &citation_}) {
+      if (!re->ok()) return Status::Internal("line_cleaner pattern does not compile: " + re->error());
+    }
+    for (const char* p : kWeakPhrases) {
+      if (weak_.Add(p, nullptr) < 0) return Status::Internal(std::string("line_cleaner phrase: ") + p);
+    }
+    for (const char* p : kSpamKeywords) {
+      if (spam_.Add(p, nullptr) < 0) return Status::Internal(std::string("line_cleaner keyword: ") + p);
+    }
+    if (!weak_.Compile() || !spam_.Compile()) return Status::Internal("line_cleaner: RE2::Set compile failed");
+    return Status::Ok();
+  }
+
+  Verdict Process(Document& doc, StageContext& ctx) const override {
+    std::vector<std::string_view> lines = text::SplitLines(doc.text);
+    std::string out;
+    out.reserve(doc.text.size());
+    std::unordered_set<uint64_t> seen_lines, seen_sentences;
+    size_t total = 0, removed = 0, citations = 0;
+    size_t counts[6] = {0, 0, 0, 0, 0, 0};
+    bool next_is_comment_body = false;
+    bool last_blank = true;
+    std::string cleaned;
+    for (std::string_view raw : lines) {
+      std::string_view line = text::Trim(raw);
+      if (line.empty()) {
+        if (!last_blank) out += '\n';
+        last_blank = true;
+        continue;
+      }
+      const size_t cps = text::CodePoints(line);
+      total += cps;
+      if (citations_ && line.find('[') != std::string_view::npos) {
+        cleaned.assign(line);
+        int n = RE2::GlobalReplace(&cleaned, citation_, "");
+        if (n > 0) {
+          citations += n;
+          line = text::Trim(cleaned);
+          if (line.empty()) {
+            removed += cps;
+            continue;
+          }
+        }
+      }
+      bool header_only = false;
+      Family f = Classify(line, cps, &header_only);
+      if (f == Family::kNone && next_is_comment_body && cps <= 300) f = Family::kComment;
+      next_is_comment_body = f == Family::kComment && header_only;
+      if (f == Family::kNone && repeated_ && IsRepeated(line, cps, seen_lines, seen_sentences)) f = Family::kRepeated;
+      if (f != Family::kNone) {
+        ++counts[static_cast<int>(f)];
+        removed += cps;
+        continue;
+      }
+      out.append(line);
+      out += '\n';
+      last_blank = false;
+    }
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+
+    static constexpr const char* kCounters[6] = {nullptr, kBoilerplate, kComment, kSeo, kNavigation, kRepeated};
+    size_t lines_removed = 0;
+    for (int i = 1; i < 6; ++i) {
+      if (counts[i]) ctx.stats().Add(kCounters[i], static_cast<int64_t>(counts[i]));
+      lines_removed += counts[i];
+    }
+    if (citations) ctx.stats().Add(kCitations, static_cast<int64_t>(citations));
+    const double ratio = total ? static_cast<double>(removed) / total : 0.0;
+    doc.AddSignal("line_cleaner.lines_removed", static_cast<double>(lines_removed));
+    doc.AddSignal("line_cleaner.removed_char_ratio", ratio);
+    doc.text = std::move(out);
+    std::vector<std::string_view> failed;
+    if (doc.text.empty()) failed.push_back(kEmpty);
+    if (ratio > max_removed_ratio_) failed.push_back(kTooMuchRemoved);
+    return text::DropOnFailures(doc, ctx, failed);
+  }
+
+ private:
+  Family Classify(std::string_view line, size_t cps, bool* header_only) const {
+    const bool terminal = text::EndsWithTerminalPunctuation(line);
+    const re2::StringPiece sp(line.data(), line.size());
+    // SEO first: a keyword list often contains a weak boilerplate phrase too (注册就送).
+    if (seo_ && IsSeo(line, sp, cps, terminal)) return Family::kSeo;
+    if (boilerplate_ && cps <= 400) {
+      if (RE2::PartialMatch(sp, strong_)) return Family::kBoilerplate;
+      thread_local std::vector<int> hits;
+      hits.clear();
+      if (weak_.Match(sp, &hits)) {
+        // Several phrases: a share bar or a legal footer, unless it is a long
+        // sentence that happens to mention two of them ("用户登录...注册会话。").
+        if (hits.size() >= 3 || (hits.size() == 2 && (!terminal || cps <= 100))) return Family::kBoilerplate;
+        // One phrase: boilerplate only when it is all the line says ("Sign in »", "登录").
+        if (cps <= short_line_length_ && !terminal) {
+          std::string rest(line);
+          RE2::GlobalReplace(&rest, weak_any_, "");
+          if (!HasLetter(rest)) return Family::kBoilerplate;
+        }
+      }
+    }
+    if (comments_) {
+      re2::StringPiece time;
+      if (RE2::PartialMatch(sp, comment_time_, &time)) {
+        // A header with nothing after the time: the comment text is on the next line.
+        size_t after = static_cast<size_t>(time.data() + time.size() - line.data());
+        *header_only = text::CodePoints(line.substr(after)) <= 2;
+        return Family::kComment;
+      }
+      if (RE2::PartialMatch(sp, comment_ui_)) return Family::kComment;
+    }
+    if (navigation_ && cps <= 150 && !terminal && IsNavigation(line, sp)) return Family::kNavigation;
+    return Family::kNone;
+  }
+
+  bool IsSeo(std::string_view line, const re2::StringPiece& sp, size_t cps, bool terminal) const {
+    // Runs of bracketed keywords: 【…】【…】 or [..] [..] [..] covering much of the line.
+    {
+      const RE2* re = &bracket_;
+      re2::StringPiece input = sp, piece;
+      size_t n = 0, covered = 0;
+      while (RE2::FindAndConsume(&input, *re, &piece)) {
+        ++n;
+        covered += text::CodePoints(std::string_view(piece.data(), piece.size()));
+      }
+      if (n >= 2 && (covered * 10 >= cps * 4 || !terminal)) return true;
+    }
+    thread_local std::vector<int> hits;
+    hits.clear();
+    const bool spam = spam_.Match(sp, &hits);
+    if (spam && hits.size() >= 2) return true;
+    if (terminal) return false;
+    // Keyword lists: many short segments, or one keyword stuffed again and again.
+    std::vector<std::string_view> segs = SplitAny(line, kKeywordSeparators);
+    bool all_short = false;
+    size_t n = CountNonEmpty(segs, 12, &all_short);
+    if (n >= 6 && all_short) return true;
+    if (spam && n >= 3 && all_short) return true;
+    if (n >= 5) {
+      std::unordered_set<std::string_view> uniq(segs.begin(), segs.end());
+      if (uniq.size() * 2 <= segs.size()) return true;
+    }
+    return false;
+  }
+
+  bool IsNavigation(std::string_view line, const re2::StringPiece& sp) const {
+    if (RE2::PartialMatch(sp, nav_)) return true;
+    // Breadcrumbs: "Home > News > World", "首页 > 新闻".
+    std::vector<std::string_view> segs = SplitAny(line, ">»›＞");
+    bool all_short = false;
+    size_t n = CountNonEmpty(segs, 30, &all_short);
+    for (std::string_view seg : segs) {
+      // "command > foo 2>&1" is shell, not a breadcrumb.
+      if (!HasLetter(seg) || seg.find_first_of("()=$&;{}<\"'`") != std::string_view::npos) all_short = false;
+    }
+    if (n >= 2 && all_short) {
+      if (n >= 3) return true;
+      std::string first = text::AsciiLower(segs[0]);
+      for (std::string_view h : kHomeWords) {
+        if (first == h) return true;
+      }
+    }
+    // Menus: "Home | News | Sports | Contact", "新闻 · 体育 · 财经 · 娱乐".
+    segs = SplitAny(line, "|·•｜");
+    n = CountNonEmpty(segs, 16, &all_short);
+    return n >= 4 && all_short;
+  }
+
+  bool IsRepeated(std::string_view line, size_t cps, std::unordered_set<uint64_t>& seen_lines,
+                  std::unordered_set<uint64_t>& seen_sentences) const {
+    if (cps < min_repeated_length_) return false;
+    if (!seen_lines.insert(XXH3_64bits(line.data(), line.size())).second) return true;
+    // A line made of sentences seen earlier ("网友A：<an article sentence>"): drop a
+    // short "name:" prefix, then check its sentences.
+    std::string_view body = line;
+    for (std::string_view colon : {std::string_view("："), std::string_view(":")}) {
+      size_t c = body.find(colon);
+      if (c != std::string_view::npos && text::CodePoints(body.substr(0, c)) <= 20) {
+        body = text::Trim(body.substr(c + colon.size()));
+        break;
+      }
+    }
+    size_t seen_cps = 0, body_cps = 0, start = 0, pos = 0;
+    std::vector<uint64_t> fresh;
+    while (pos < body.size()) {
+      uint32_t cp = DecodeUtf8(body, &pos);
+      const bool end = cp == '.' || cp == '!' || cp == '?' || cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F;
+      if (!end && pos < body.size()) continue;
+      std::string_view s = text::Trim(body.substr(start, pos - start));
+      start = pos;
+      if (s.empty()) continue;
+      const size_t n = text::CodePoints(s);
+      body_cps += n;
+      uint64_t h = XXH3_64bits(s.data(), s.size());
+      if (n >= 8 && seen_sentences.count(h)) {
+        seen_cps += n;
+      } else if (n >= 8) {
+        fresh.push_back(h);
+      }
+    }
+    for (uint64_t h : fresh) seen_sentences.insert(h);
+    return body_cps > 0 && seen_cps * 10 >= body_cps * 8;
+  }
+
+  bool boilerplate_, comments_, seo_, navigation_, citations_, repeated_;
+  size_t short_line_length_, min_repeated_length_;
+  double max_removed_ratio_;
+  RE2 weak_any_, strong_, comment_time_, comment_ui_, bracket_, nav_, citation_;
+  RE2::Set weak_, spam_;
+};
+
+}  // namespace
+
+SLUICE_REGISTER_STAGE(LineCleaner, [] {
+  StageInfo info;
+  info.type = "line_cleaner";
+  info.folder = "filters";
+  info.summary = "Removes boilerplate, comment, SEO-spam, navigation and repeated lines (en + zh); strips citations";
+  info.options = {
+      text::BoolOption("boilerplate", "true", "cookie/privacy/login/share/copyright lines (登录 注册 分享到 版权所有)"),
+      text::BoolOption("comments", "true", "comment-section lines: user + relative time (3 hours ago, 2秒前), reply UI"),
+      text::BoolOption("seo", "true", "runs of 【bracketed】 keywords, gambling/spam keyword lists, keyword stuffing"),
+      text::BoolOption("navigation", "true", "breadcrumbs (Home > News, 首页 > 新闻), menus, pagination"),
+      text::BoolOption("citations", "true", "strip citation markers [1] [edit] [编辑] inside lines"),
+      text::BoolOption("repeated_lines", "true", "later copies of a line, or lines made of sentences seen earlier"),
+      text::NumberOption("short_line_length", OptionType::kInt, "40",
+                         "a line this short (code points) without final punctuation is boilerplate with one weak "
+                         "phrase (登录, sign in)",
+                         0, 1e9),
+      text::NumberOption("min_repeated_line_length", OptionType::kInt, "10",
+                         "repeated lines shorter than this (code points) are kept", 1, 1e9),
+      text::NumberOption("max_removed_ratio", OptionType::kDouble, "0.8",
+                         "drop the document when more than this fraction of its characters was removed", 0, 1),
+  };
+  info.factory = [](const Options& o, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
+    auto stage = std::make_unique<LineCleaner>(o);
+    SLUICE_RETURN_IF_ERROR(stage->Init());
+    return std::unique_ptr<Stage>(std::move(stage));
+  };
+  return info;
+});
+
+}  // namespace sluice::line_cleaner

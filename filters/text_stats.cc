@@ -1,0 +1,426 @@
+#include "filters/text_stats.h"
+
+#include <unicode/uchar.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <sstream>
+#include <unordered_set>
+
+namespace sluice::text {
+
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::vector<std::string_view> SplitLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return lines;
+}
+
+namespace {
+
+// Decodes the code point that ends at `end` (exclusive) in valid UTF-8.
+uint32_t LastCodePoint(std::string_view s, size_t* begin_out) {
+  size_t i = s.size();
+  if (i == 0) {
+    *begin_out = 0;
+    return 0;
+  }
+  --i;
+  while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  size_t pos = i;
+  *begin_out = i;
+  return DecodeUtf8(s, &pos);
+}
+
+bool IsSpaceCp(uint32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0xA0 ||
+         cp == 0x3000 || cp == 0x200B || cp == 0xFEFF || (cp >= 0x2000 && cp <= 0x200A);
+}
+
+}  // namespace
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty()) {
+    size_t pos = 0;
+    uint32_t cp = DecodeUtf8(s, &pos);
+    if (!IsSpaceCp(cp)) break;
+    s.remove_prefix(pos);
+  }
+  while (!s.empty()) {
+    size_t begin;
+    uint32_t cp = LastCodePoint(s, &begin);
+    if (!IsSpaceCp(cp)) break;
+    s = s.substr(0, begin);
+  }
+  return s;
+}
+
+std::vector<std::string_view> SplitParagraphs(std::string_view text) {
+  std::vector<std::string_view> paras;
+  std::vector<std::string_view> lines = SplitLines(text);
+  size_t para_begin = std::string_view::npos;
+  size_t para_end = 0;
+  auto flush = [&] {
+    if (para_begin != std::string_view::npos) {
+      std::string_view p = Trim(text.substr(para_begin, para_end - para_begin));
+      if (!p.empty()) paras.push_back(p);
+    }
+    para_begin = std::string_view::npos;
+  };
+  for (std::string_view line : lines) {
+    size_t off = static_cast<size_t>(line.data() - text.data());
+    if (Trim(line).empty()) {
+      flush();
+      continue;
+    }
+    if (para_begin == std::string_view::npos) para_begin = off;
+    para_end = off + line.size();
+  }
+  flush();
+  return paras;
+}
+
+namespace {
+
+// The calling thread's last segmentation, reused when the next stage asks for
+// the same text (gopher_repetition, gopher_quality and fineweb run on the same
+// document one after another): ICU segmentation is the costly step.
+struct SegmentCache {
+  std::string text;
+  std::vector<WordSpan> spans;  // with non-word spans
+};
+
+const std::vector<WordSpan>& CachedSegments(std::string_view text) {
+  thread_local SegmentCache cache;
+  if (cache.text.size() != text.size() || cache.text != text) {
+    cache.text.assign(text);
+    WordSegmenter::ThreadLocal().Segment(cache.text, &cache.spans, /*include_non_words=*/true);
+  }
+  return cache.spans;
+}
+
+bool IsAllSpace(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return Trim(s).empty();
+  }
+  return true;
+}
+
+}  // namespace
+
+void SegmentWords(std::string_view text, std::vector<Word>* words, size_t* symbol_tokens) {
+  words->clear();
+  const std::vector<WordSpan>& spans = CachedSegments(text);
+  // Symbol tokens: white-space-delimited chunks with no word in them ("--", "|",
+  // "#"), as a whitespace tokenizer would see them; "，" glued to Chinese words is not one.
+  size_t symbols = 0;
+  bool chunk_has_word = false, chunk_has_symbol = false;
+  for (const WordSpan& s : spans) {
+    std::string_view w = s.in(text);
+    if (s.kind == WordKind::kNone) {
+      if (IsAllSpace(w)) {
+        symbols += chunk_has_symbol && !chunk_has_word;
+        chunk_has_word = chunk_has_symbol = false;
+      } else {
+        chunk_has_symbol = true;
+      }
+      continue;
+    }
+    chunk_has_word = true;
+    words->push_back(Word{w, static_cast<uint32_t>(CodePoints(w)), s.kind});
+  }
+  symbols += chunk_has_symbol && !chunk_has_word;
+  if (symbol_tokens != nullptr) *symbol_tokens = symbols;
+}
+
+bool HasAlpha(std::string_view word) {
+  size_t pos = 0;
+  while (pos < word.size()) {
+    unsigned char c = static_cast<unsigned char>(word[pos]);
+    if (c < 0x80) {
+      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
+      ++pos;
+      continue;
+    }
+    if (u_isalpha(static_cast<UChar32>(DecodeUtf8(word, &pos)))) return true;
+  }
+  return false;
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+namespace {
+
+using WordSet = std::unordered_set<std::string_view>;
+
+const WordSet& EnglishStopWords() {
+  // Gopher's list (Rae et al. 2021), as in datatrove and NeMo Curator.
+  static const WordSet kSet = {"the", "be", "to", "of", "and", "that", "have", "with"};
+  return kSet;
+}
+
+const WordSet& ChineseStopWords() {
+  // High-frequency function words, as ICU's dictionary segments them.
+  static const WordSet kSet = {
+      "的", "了", "是", "在", "和", "有", "我", "不", "这", "就", "也", "都", "人", "一个", "他", "你",
+      "们", "上", "中", "到", "说", "要", "去", "会", "着", "没有", "看", "好", "自己", "我们", "他们",
+      "这个", "那", "与", "及", "或", "但", "而", "被", "把", "对", "从", "以", "为", "之", "其", "可以",
+      "所", "如果", "因为", "所以", "并", "等", "该", "它", "可", "将", "已", "用", "使用", "如", "则",
+      "這", "們", "與", "對", "為", "個", "沒有", "說", "會", "這個", "來", "來說", "并且", "以及", "通过", "通過",
+  };
+  return kSet;
+}
+
+const WordSet& JapaneseStopWords() {
+  static const WordSet kSet = {
+      "の", "に", "は", "を", "た", "が", "で", "て", "と", "し", "れ", "さ", "ある", "いる", "も", "する",
+      "から", "な", "こと", "として", "い", "や", "れる", "など", "なっ", "ない", "この", "ため", "その",
+      "あっ", "よう", "また", "もの", "という", "あり", "まで", "られ", "なる", "へ", "か", "だ", "これ",
+      "です", "ます", "でき", "できる", "それ", "ので", "より", "において", "について", "では", "には",
+  };
+  return kSet;
+}
+
+}  // namespace
+
+bool IsStopWord(std::string_view lang, std::string_view lower_word) {
+  if (lang == "zh") return ChineseStopWords().count(lower_word) != 0;
+  if (lang == "ja") return JapaneseStopWords().count(lower_word) != 0;
+  return EnglishStopWords().count(lower_word) != 0;
+}
+
+namespace {
+bool IsCjkLetter(uint32_t cp) {
+  return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+}  // namespace
+
+bool EndsWithEllipsis(std::string_view line) {
+  line = Trim(line);
+  return line.ends_with("...") || line.ends_with("\u2026");
+}
+
+bool EndsWithTerminalPunctuation(std::string_view line) {
+  line = Trim(line);
+  if (line.empty()) return false;
+  size_t begin;
+  uint32_t cp = LastCodePoint(line, &begin);
+  switch (cp) {
+    case '.':
+      return !line.ends_with("...");
+    case '!': case '?': case '"': case '\'':
+    case 0x3002:  // 。
+    case 0xFF01:  // ！
+    case 0xFF1F:  // ？
+    case 0xFF0E:  // ．
+    case 0xFF61:  // ｡
+    case 0x300D:  // 」
+    case 0x300F:  // 』
+    case 0x201D:  // ”
+    case 0x2019:  // ’
+    case 0xFF09:  // ）
+    case 0x203C: case 0x2047: case 0x2048: case 0x2049:  // ‼ ⁇ ⁈ ⁉
+      return true;
+    case 0x2026: {  // …: a sentence end in CJK text ("……"), an ellipsis in Latin text
+      std::string_view rest = line.substr(0, begin);
+      while (!rest.empty()) {
+        size_t b;
+        uint32_t prev = LastCodePoint(rest, &b);
+        if (prev != 0x2026) return IsCjkLetter(prev) || prev == 0xFF0C;
+        rest = rest.substr(0, b);
+      }
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+std::string DocumentLanguage(const Document& doc) {
+  for (const auto& f : doc.annotations) {
+    if (f.key != "language") continue;
+    std::string_view v = f.json;
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+    std::string lang = AsciiLower(v.substr(0, v.find_first_of("-_")));
+    if (!lang.empty()) return lang;
+  }
+  // No annotation: guess CJK from the script of the first ~4 KB.
+  std::string_view full = doc.text;
+  size_t cut = std::min<size_t>(full.size(), 4096);
+  while (cut < full.size() && cut > 0 && (static_cast<unsigned char>(full[cut]) & 0xC0) == 0x80) --cut;
+  std::string_view t = full.substr(0, cut);
+  size_t han = 0, kana = 0, letters = 0, pos = 0;
+  while (pos < t.size()) {
+    unsigned char c = static_cast<unsigned char>(t[pos]);
+    if (c < 0x80) {
+      ++pos;
+      letters += ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+      continue;
+    }
+    uint32_t cp = DecodeUtf8(t, &pos);
+    if (cp >= 0x3040 && cp <= 0x30FF) {
+      ++kana;
+      ++letters;
+    } else if (IsCjkLetter(cp)) {
+      ++han;
+      ++letters;
+    } else if (u_isalpha(static_cast<UChar32>(cp))) {
+      ++letters;
+    }
+  }
+  if (letters == 0) return "";
+  if (kana * 20 > letters && (han + kana) * 2 > letters) return "ja";
+  // Latin letters are ~4 per word, Han ~1.5: weight Han so a mostly-Chinese text wins.
+  if (han * 3 > letters) return "zh";
+  return "";
+}
+
+OptionSpec NumberOption(std::string name, OptionType type, std::string def, std::string help, double min,
+                        double max) {
+  OptionSpec o;
+  o.name = std::move(name);
+  o.type = type;
+  o.default_value = std::move(def);
+  o.help = std::move(help);
+  o.min = min;
+  o.max = max;
+  return o;
+}
+
+OptionSpec BoolOption(std::string name, std::string def, std::string help) {
+  OptionSpec o;
+  o.name = std::move(name);
+  o.type = OptionType::kBool;
+  o.default_value = std::move(def);
+  o.help = std::move(help);
+  return o;
+}
+
+OptionSpec TextOption(std::string name, OptionType type, std::string def, std::string help) {
+  OptionSpec o;
+  o.name = std::move(name);
+  o.type = type;
+  o.default_value = std::move(def);
+  o.help = std::move(help);
+  return o;
+}
+
+Verdict DropOnFailures(Document& doc, StageContext& ctx, const std::vector<std::string_view>& failed) {
+  if (failed.empty()) return Verdict::Keep();
+  for (std::string_view r : failed) {
+    doc.all_reasons.emplace_back(r);
+    ctx.stats().Add(r);
+  }
+  return Verdict::Drop(std::string(failed.front()));
+}
+
+// ---------------------------------------------------------------- thresholds
+
+namespace {
+
+Status MergeYaml(const std::string& stage, const std::vector<LanguageThresholds::Param>& params,
+                 const std::string& yaml, std::map<std::string, std::map<size_t, double>>* out) {
+  if (yaml.empty()) return Status::Ok();
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    return Status::Config("stage '" + stage + "', option 'per_language': not valid YAML: " + e.what());
+  }
+  if (root.IsNull()) return Status::Ok();
+  if (!root.IsMap())
+    return Status::Config("stage '" + stage + "', option 'per_language': expected a mapping {language: {key: value}}");
+  for (const auto& lang_kv : root) {
+    std::string lang = lang_kv.first.Scalar();
+    std::string where = "stage '" + stage + "', option 'per_language', language '" + lang + "'";
+    if (lang.empty() || lang.size() > 16 || lang.find_first_of("-_ ") != std::string::npos)
+      return Status::Config(where + ": expected a language code such as zh, ja, en");
+    if (!lang_kv.second.IsMap()) return Status::Config(where + ": expected a mapping {key: value}");
+    auto& values = (*out)[AsciiLower(lang)];
+    for (const auto& kv : lang_kv.second) {
+      std::string key = kv.first.Scalar();
+      size_t idx = params.size();
+      for (size_t i = 0; i < params.size(); ++i) {
+        if (params[i].name == key) idx = i;
+      }
+      if (idx == params.size()) {
+        std::string all;
+        for (const auto& p : params) all += (all.empty() ? "" : ", ") + p.name;
+        return Status::Config(where + ": unknown key '" + key + "' (known: " + all + ")");
+      }
+      double v;
+      if (!kv.second.IsScalar() || !YAML::convert<double>::decode(kv.second, v) || !std::isfinite(v))
+        return Status::Config(where + ", key '" + key + "': expected a number");
+      if (v < params[idx].min || v > params[idx].max) {
+        std::ostringstream os;
+        os << where << ", key '" << key << "': value " << v << " is out of range [" << params[idx].min << ", "
+           << params[idx].max << "]";
+        return Status::Config(os.str());
+      }
+      values[idx] = v;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<LanguageThresholds> LanguageThresholds::Build(const std::string& stage, std::vector<Param> params,
+                                                       std::vector<double> base, const std::string& builtin_yaml,
+                                                       const std::string& per_language_yaml) {
+  assert(params.size() == base.size());
+  std::map<std::string, std::map<size_t, double>> merged;
+  Status st = MergeYaml(stage, params, builtin_yaml, &merged);
+  if (!st.ok()) return Status::Internal("built-in per_language defaults: " + st.message());
+  SLUICE_RETURN_IF_ERROR(MergeYaml(stage, params, per_language_yaml, &merged));
+  LanguageThresholds t;
+  t.params_ = std::move(params);
+  t.base_ = std::move(base);
+  for (const auto& [lang, values] : merged) {
+    std::vector<double> v = t.base_;
+    for (const auto& [idx, value] : values) v[idx] = value;
+    t.per_lang_[lang] = std::move(v);
+  }
+  return t;
+}
+
+const std::vector<double>& LanguageThresholds::For(std::string_view lang) const {
+  if (!lang.empty()) {
+    auto it = per_lang_.find(lang);
+    if (it != per_lang_.end()) return it->second;
+  }
+  return base_;
+}
+
+size_t LanguageThresholds::Index(std::string_view name) const {
+  for (size_t i = 0; i < params_.size(); ++i) {
+    if (params_[i].name == name) return i;
+  }
+  assert(false && "unknown threshold");
+  return 0;
+}
+
+}  // namespace sluice::text

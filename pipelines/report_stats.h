@@ -1,0 +1,113 @@
+// RunStats: stats.json ("sluice.stats/1", see docs/stats-schema.md) parsed into
+// plain values, so the report renders from a typed model and simdjson stays
+// behind this one file. Immutable after parsing; safe to share across threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "stages/status.h"
+
+namespace sluice {
+
+// The schema name this reader understands (written by the engine as "schema").
+inline constexpr std::string_view kStatsSchema = "sluice.stats/1";
+
+// A free-form JSON value held by value (stage `report` objects). Object members
+// keep their document order, so rendering is deterministic.
+struct JsonValue {
+  enum class Kind { kNull, kBool, kInt, kDouble, kString, kArray, kObject };
+  Kind kind = Kind::kNull;
+  bool boolean = false;
+  int64_t integer = 0;
+  double number = 0;
+  std::string string;
+  std::vector<JsonValue> items;                            // kArray
+  std::vector<std::pair<std::string, JsonValue>> members;  // kObject
+
+  // The member `key` of an object, or nullptr.
+  const JsonValue* Find(std::string_view key) const;
+  bool is_number() const { return kind == Kind::kInt || kind == Kind::kDouble; }
+  double AsDouble() const { return kind == Kind::kInt ? static_cast<double>(integer) : number; }
+};
+
+// One histogram bucket [lo, hi); an absent edge is an open end (JSON null).
+struct HistogramBucket {
+  std::optional<double> lo;
+  std::optional<double> hi;
+  int64_t count = 0;
+};
+
+struct HistogramData {
+  std::string kind;  // "log" or "linear"
+  int64_t total = 0;
+  std::vector<HistogramBucket> buckets;  // in the engine's order (ascending)
+};
+
+struct TagCounts {
+  int64_t in = 0;       // tagged documents that reached the stage
+  int64_t dropped = 0;  // tagged documents the stage dropped
+};
+
+template <typename T>
+using Named = std::vector<std::pair<std::string, T>>;
+
+struct StageData {
+  std::string name;
+  std::string type;
+  int64_t docs_in = 0, docs_out = 0, docs_dropped = 0;
+  int64_t bytes_in = 0, bytes_out = 0;
+  Named<int64_t> dropped;       // reason -> documents dropped with it (first reason)
+  Named<int64_t> failed_rules;  // reason -> documents failing it (every reason)
+  Named<int64_t> counters;      // the stage's own counters
+  Named<TagCounts> tags;
+  Named<HistogramData> signals;     // signal -> histogram over documents that reached the stage
+  Named<HistogramData> histograms;  // the stage's own histograms (e.g. cluster sizes)
+  std::optional<JsonValue> report;  // the stage's Finish() report object
+};
+
+struct InputData {
+  std::string path;  // "total" for RunStats::totals
+  int64_t in = 0, kept = 0, dropped = 0, malformed = 0;
+  int64_t bytes_in = 0, bytes_kept = 0;
+  std::string read_error;
+};
+
+struct SampleData {
+  std::string stage, reason, id, text;
+};
+
+struct StageTiming {
+  std::string name;
+  double cpu_seconds = 0;
+  double mb_per_cpu_second = 0;
+};
+
+struct RunStats {
+  std::string schema;
+  std::string sluice_version;
+  std::string shard;  // "" unless the run was one shard ("2/8")
+  InputData totals;
+  std::vector<InputData> inputs;
+  Named<int64_t> engine_counters;
+  Named<HistogramData> engine_histograms;  // input_chars, kept_chars
+  std::vector<StageData> stages;
+  Named<HistogramData> kept_signals;  // signal -> histogram over kept documents
+  std::vector<SampleData> samples;
+  int64_t threads = 0;
+  double wall_seconds = 0;
+  std::vector<StageTiming> timing;  // in stats.json order (recipe order)
+};
+
+// Parses and checks stats.json text. Errors are Status::Io naming the JSON path
+// of the first problem ("stages[1].docs_in: expected an integer").
+StatusOr<RunStats> ParseRunStats(std::string_view json);
+
+// Reads and parses a stats.json file (Status::Io when unreadable or invalid).
+StatusOr<RunStats> LoadRunStats(const std::string& path);
+
+}  // namespace sluice

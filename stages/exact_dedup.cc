@@ -1,0 +1,300 @@
+#include "stages/exact_dedup.h"
+
+#include <unicode/uchar.h>
+#include <xxhash.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+#include "stages/json_writer.h"
+#include "stages/stage.h"
+#include "stages/word_segmenter.h"
+
+namespace sluice {
+
+namespace {
+
+void AppendUtf8(std::string* out, uint32_t cp) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+uint64_t Mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace
+
+DedupKey DedupKeyOf(std::string_view text, bool fold_case, bool fold_whitespace) {
+  std::string_view hashed = text;
+  thread_local std::string folded;
+  if (fold_case || fold_whitespace) {
+    folded.clear();
+    folded.reserve(text.size());
+    bool pending_space = false;
+    size_t i = 0;
+    while (i < text.size()) {
+      unsigned char b = static_cast<unsigned char>(text[i]);
+      uint32_t cp;
+      if (b < 0x80) {
+        cp = b;
+        ++i;
+      } else {
+        cp = DecodeUtf8(text, &i);
+      }
+      if (fold_whitespace && (cp < 0x80 ? (cp == ' ' || (cp >= '\t' && cp <= '\r')) : u_isUWhiteSpace(cp))) {
+        pending_space = !folded.empty();
+        continue;
+      }
+      if (pending_space) {
+        folded.push_back(' ');
+        pending_space = false;
+      }
+      if (fold_case) {
+        if (cp < 0x80) {
+          if (cp >= 'A' && cp <= 'Z') cp += 32;
+        } else {
+          cp = static_cast<uint32_t>(u_foldCase(static_cast<UChar32>(cp), U_FOLD_CASE_DEFAULT));
+        }
+      }
+      AppendUtf8(&folded, cp);
+    }
+    hashed = folded;
+  }
+  XXH128_hash_t h = XXH3_128bits(hashed.data(), hashed.size());
+  return DedupKey{h.high64, h.low64};
+}
+
+// ---------------------------------------------------------------- index
+
+ExactDedupIndex::ExactDedupIndex() : slots_(1024, Slot{0, 0, 0}) {}
+
+size_t ExactDedupIndex::Find(const DedupKey& key) const {
+  size_t mask = slots_.size() - 1;
+  size_t i = Mix(key.low ^ key.high) & mask;
+  while (true) {
+    const Slot& s = slots_[i];
+    if ((s.high == 0 && s.low == 0) || (s.high == key.high && s.low == key.low)) return i;
+    i = (i + 1) & mask;
+  }
+}
+
+std::string_view ExactDedupIndex::IdOf(const Slot& s) const {
+  return std::string_view(ids_).substr(s.id_ref >> 24, s.id_ref & 0xFFFFFF);
+}
+
+void ExactDedupIndex::Grow() {
+  std::vector<Slot> old;
+  old.swap(slots_);
+  slots_.assign(old.size() * 2, Slot{0, 0, 0});
+  for (const Slot& s : old) {
+    if (s.high == 0 && s.low == 0) continue;
+    slots_[Find(DedupKey{s.high, s.low})] = s;
+  }
+}
+
+bool ExactDedupIndex::Insert(const DedupKey& key_in, std::string_view id, std::string* survivor) {
+  DedupKey key = key_in;
+  if (key.high == 0 && key.low == 0) key.low = 1;  // all-zero marks an empty slot
+  size_t i = Find(key);
+  Slot& s = slots_[i];
+  if (s.high != 0 || s.low != 0) {
+    if (survivor != nullptr) survivor->assign(IdOf(s));
+    return false;
+  }
+  size_t len = std::min<size_t>(id.size(), 0xFFFFFF);
+  s = Slot{key.high, key.low, (static_cast<uint64_t>(ids_.size()) << 24) | len};
+  ids_.append(id.data(), len);
+  ++size_;
+  if (size_ * 10 > slots_.size() * 7) Grow();
+  return true;
+}
+
+size_t ExactDedupIndex::MemoryBytes() const { return slots_.capacity() * sizeof(Slot) + ids_.capacity(); }
+
+namespace {
+constexpr char kMagic[] = "SLUICE-EXACT-DEDUP 1\n";
+
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+void PutU32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+uint64_t GetLE(const unsigned char* p, int n) {
+  uint64_t v = 0;
+  for (int i = n - 1; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+}  // namespace
+
+Status ExactDedupIndex::Save(const std::string& path) const {
+  std::string buf(kMagic);
+  PutU64(buf, size_);
+  for (const Slot& s : slots_) {
+    if (s.high == 0 && s.low == 0) continue;
+    PutU64(buf, s.high);
+    PutU64(buf, s.low);
+    std::string_view id = IdOf(s);
+    PutU32(buf, static_cast<uint32_t>(id.size()));
+    buf.append(id);
+  }
+  std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) return Status::Io("cannot write dedup index " + tmp + ": " + std::strerror(errno));
+  bool ok = std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+  ok &= std::fclose(f) == 0;
+  if (!ok) return Status::Io("cannot write dedup index " + tmp);
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status::Io("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+Status ExactDedupIndex::Load(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::Io("cannot read dedup index " + path + ": " + std::strerror(errno));
+  std::string buf;
+  char chunk[1 << 16];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) buf.append(chunk, n);
+  std::fclose(f);
+  const size_t magic_len = sizeof(kMagic) - 1;
+  if (buf.compare(0, magic_len, kMagic) != 0) return Status::Io(path + ": not a sluice exact-dedup index");
+  auto* p = reinterpret_cast<const unsigned char*>(buf.data());
+  size_t pos = magic_len;
+  if (pos + 8 > buf.size()) return Status::Io(path + ": truncated dedup index");
+  uint64_t count = GetLE(p + pos, 8);
+  pos += 8;
+  for (uint64_t k = 0; k < count; ++k) {
+    if (pos + 20 > buf.size()) return Status::Io(path + ": truncated dedup index (entry " + std::to_string(k) + ")");
+    DedupKey key{GetLE(p + pos, 8), GetLE(p + pos + 8, 8)};
+    uint32_t len = static_cast<uint32_t>(GetLE(p + pos + 16, 4));
+    pos += 20;
+    if (pos + len > buf.size()) return Status::Io(path + ": truncated dedup index (entry " + std::to_string(k) + ")");
+    Insert(key, std::string_view(buf).substr(pos, len), nullptr);
+    pos += len;
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- the stage
+
+namespace {
+
+constexpr const char* kReasonDuplicate = "exact_dedup.duplicate";
+
+// The index lives in the stage and is touched only by ProcessSerial (one
+// thread, input order), so the first occurrence survives for any thread count.
+class ExactDedupStage final : public Stage {
+ public:
+  ExactDedupStage(bool fold_case, bool fold_whitespace, std::string index_out, size_t preloaded,
+                  std::unique_ptr<ExactDedupIndex> index)
+      : fold_case_(fold_case),
+        fold_whitespace_(fold_whitespace),
+        index_out_(std::move(index_out)),
+        preloaded_(preloaded),
+        index_(std::move(index)) {}
+
+  Verdict Process(Document&, StageContext&) const override { return Verdict::Keep(); }
+  bool has_serial_part() const override { return true; }
+
+  Verdict ProcessSerial(Document& doc, StageContext& ctx) override {
+    DedupKey key = DedupKeyOf(doc.text, fold_case_, fold_whitespace_);
+    if (index_->Insert(key, doc.id, &survivor_)) {
+      ctx.stats().Add("exact_dedup.distinct");
+      return Verdict::Keep();
+    }
+    ctx.stats().Add("exact_dedup.duplicates");
+    doc.Annotate("duplicate_of", survivor_);
+    doc.all_reasons.push_back(kReasonDuplicate);
+    return Verdict::Drop(kReasonDuplicate, "duplicate of " + survivor_);
+  }
+
+  Status Finish(FinishContext& ctx) override {
+    JsonBuilder j;
+    j.BeginObject();
+    j.Key("distinct_keys").Int(static_cast<int64_t>(index_->size()));
+    j.Key("preloaded_keys").Int(static_cast<int64_t>(preloaded_));
+    j.Key("index_bytes").Int(static_cast<int64_t>(index_->MemoryBytes()));
+    j.EndObject();
+    ctx.report_json = j.Take();
+    if (index_out_.empty()) return Status::Ok();
+    std::string path = index_out_;
+    if (std::filesystem::path(path).is_relative() && !ctx.output_dir.empty()) {
+      path = (std::filesystem::path(ctx.output_dir) / path).string();
+    }
+    return index_->Save(path).WithContext("stage exact_dedup, option 'index_out'");
+  }
+
+ private:
+  bool fold_case_;
+  bool fold_whitespace_;
+  std::string index_out_;
+  size_t preloaded_;
+  std::unique_ptr<ExactDedupIndex> index_;
+  std::string survivor_;  // scratch, serial part only
+};
+
+OptionSpec Opt(std::string name, OptionType type, std::string def, std::string help) {
+  OptionSpec spec;
+  spec.name = std::move(name);
+  spec.type = type;
+  spec.default_value = std::move(def);
+  spec.help = std::move(help);
+  return spec;
+}
+
+StatusOr<std::unique_ptr<Stage>> MakeExactDedup(const Options& o, const StageEnv& env) {
+  auto index = std::make_unique<ExactDedupIndex>();
+  std::string in = o.GetString("index_in");
+  if (!in.empty()) {
+    if (std::filesystem::path(in).is_relative()) in = (std::filesystem::path(env.recipe_dir) / in).string();
+    Status st = index->Load(in);
+    if (!st.ok()) return Status::Config("option 'index_in': " + st.message());
+  }
+  size_t preloaded = index->size();
+  return std::unique_ptr<Stage>(new ExactDedupStage(o.GetBool("fold_case"), o.GetBool("fold_whitespace"),
+                                                    o.GetString("index_out"), preloaded, std::move(index)));
+}
+
+}  // namespace
+
+SLUICE_REGISTER_STAGE(ExactDedup, [] {
+  using T = OptionType;
+  return StageInfo{
+      "exact_dedup",
+      "stages",
+      "drop exact duplicates (XXH3-128 of the text); the first in input order survives",
+      {
+          Opt("fold_case", T::kBool, "false", "hash the case-folded text (Unicode simple case folding)"),
+          Opt("fold_whitespace", T::kBool, "false",
+              "hash with every whitespace run as one space and the ends trimmed"),
+          Opt("index_in", T::kString, "",
+              "a saved index (from index_out of an earlier run): its documents count as seen first; relative to "
+              "the recipe"),
+          Opt("index_out", T::kString, "",
+              "write the index here when the run ends (relative to the output directory)"),
+      },
+      MakeExactDedup};
+});
+
+}  // namespace sluice

@@ -1,0 +1,279 @@
+#include "stages/line_dedup.h"
+
+#include <unicode/uchar.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "stages/json_writer.h"
+#include "stages/stage.h"
+#include "stages/utf8.h"
+#include "stages/word_segmenter.h"
+
+namespace sluice {
+
+namespace {
+
+void AppendUtf8(std::string* out, uint32_t cp) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+uint64_t Mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace
+
+bool LineKey(std::string_view line, uint64_t* key) {
+  thread_local std::string norm;
+  norm.clear();
+  bool pending_space = false;
+  size_t i = 0;
+  while (i < line.size()) {
+    unsigned char b = static_cast<unsigned char>(line[i]);
+    uint32_t cp;
+    if (b < 0x80) {
+      cp = b;
+      ++i;
+      if (cp >= 'A' && cp <= 'Z') cp += 32;
+      else if (cp >= '0' && cp <= '9') cp = '0';
+      else if (cp == ' ' || cp == '\t' || cp == '\r') {
+        pending_space = !norm.empty();
+        continue;
+      } else if (!((cp >= 'a' && cp <= 'z'))) {
+        pending_space = !norm.empty();  // ASCII punctuation, symbols, controls separate like spaces
+        continue;
+      }
+    } else {
+      cp = DecodeUtf8(line, &i);
+      if (u_isUWhiteSpace(cp)) {
+        pending_space = !norm.empty();
+        continue;
+      }
+      if (u_isdigit(cp)) {
+        cp = '0';
+      } else if (u_ispunct(cp) || (U_GET_GC_MASK(cp) & (U_GC_S_MASK | U_GC_C_MASK | U_GC_Z_MASK))) {
+        // Punctuation, symbols (© ™), format/control characters separate
+        // like spaces: "公司。保留" and "公司 保留" share a key.
+        pending_space = !norm.empty();
+        continue;
+      } else {
+        cp = static_cast<uint32_t>(u_tolower(static_cast<UChar32>(cp)));
+      }
+    }
+    if (pending_space) {
+      norm.push_back(' ');
+      pending_space = false;
+    }
+    AppendUtf8(&norm, cp);
+  }
+  if (norm.empty()) return false;
+  uint64_t h = XXH3_64bits(norm.data(), norm.size());
+  *key = h == 0 ? 1 : h;
+  return true;
+}
+
+LineCounter::LineCounter() : keys_(1024, 0), counts_(1024, 0) {}
+
+size_t LineCounter::Find(uint64_t key) const {
+  size_t mask = keys_.size() - 1;
+  size_t i = Mix(key) & mask;
+  while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;
+  return i;
+}
+
+uint32_t LineCounter::Count(uint64_t key) const {
+  size_t i = Find(key);
+  return keys_[i] == key ? counts_[i] : 0;
+}
+
+void LineCounter::Grow() {
+  std::vector<uint64_t> old_keys;
+  std::vector<uint32_t> old_counts;
+  old_keys.swap(keys_);
+  old_counts.swap(counts_);
+  keys_.assign(old_keys.size() * 2, 0);
+  counts_.assign(old_keys.size() * 2, 0);
+  for (size_t j = 0; j < old_keys.size(); ++j) {
+    if (old_keys[j] == 0) continue;
+    size_t i = Find(old_keys[j]);
+    keys_[i] = old_keys[j];
+    counts_[i] = old_counts[j];
+  }
+}
+
+void LineCounter::Increment(uint64_t key) {
+  size_t i = Find(key);
+  if (keys_[i] == key) {
+    if (counts_[i] != UINT32_MAX) ++counts_[i];
+    return;
+  }
+  keys_[i] = key;
+  counts_[i] = 1;
+  ++size_;
+  if (size_ * 10 > keys_.size() * 7) Grow();
+}
+
+// ---------------------------------------------------------------- the stage
+
+namespace {
+
+constexpr const char* kReasonTooShort = "line_dedup.too_short";
+constexpr const char* kReasonMostlyDuplicate = "line_dedup.mostly_duplicate";
+constexpr const char* kSignalRemoved = "line_dedup.removed_fraction";
+
+struct LineDedupConfig {
+  int64_t min_docs = 1;
+  int64_t min_line_chars = 20;
+  int64_t min_remaining_chars = 1;
+  double max_removed_fraction = 1.0;
+};
+
+// The counter lives in the stage and is touched only by ProcessSerial (one
+// thread, input order): output is the same for any thread count.
+class LineDedupStage final : public Stage {
+ public:
+  explicit LineDedupStage(LineDedupConfig cfg) : cfg_(cfg) {}
+
+  Verdict Process(Document&, StageContext&) const override { return Verdict::Keep(); }
+  bool has_serial_part() const override { return true; }
+
+  Verdict ProcessSerial(Document& doc, StageContext& ctx) override {
+    std::string_view text = doc.text;
+    doc_keys_.clear();
+    out_.clear();
+    int64_t total_chars = 0;
+    int64_t removed_chars = 0;
+    int64_t removed_lines = 0;
+    size_t pos = 0;
+    bool first = true;
+    while (pos <= text.size()) {
+      size_t nl = text.find('\n', pos);
+      if (nl == std::string_view::npos) nl = text.size();
+      std::string_view line = text.substr(pos, nl - pos);
+      int64_t chars = static_cast<int64_t>(CountCodePoints(line));
+      total_chars += chars;
+      bool remove = false;
+      uint64_t key;
+      if (chars >= cfg_.min_line_chars && LineKey(line, &key)) {
+        remove = counter_.Count(key) >= static_cast<uint64_t>(cfg_.min_docs);
+        doc_keys_.push_back(key);
+      }
+      if (remove) {
+        removed_chars += chars;
+        ++removed_lines;
+      } else {
+        if (!first) out_.push_back('\n');
+        out_.append(line);
+        first = false;
+      }
+      if (nl == text.size()) break;
+      pos = nl + 1;
+    }
+    // Count each line once per document, after the document was judged.
+    std::sort(doc_keys_.begin(), doc_keys_.end());
+    doc_keys_.erase(std::unique(doc_keys_.begin(), doc_keys_.end()), doc_keys_.end());
+    for (uint64_t k : doc_keys_) counter_.Increment(k);
+
+    double fraction = total_chars == 0 ? 0.0 : static_cast<double>(removed_chars) / total_chars;
+    doc.AddSignal(kSignalRemoved, fraction);
+    if (removed_lines > 0) {
+      ctx.stats().Add("line_dedup.docs_changed");
+      ctx.stats().Add("line_dedup.lines_removed", removed_lines);
+      ctx.stats().Add("line_dedup.chars_removed", removed_chars);
+      doc.text.swap(out_);
+    }
+    if (total_chars - removed_chars < cfg_.min_remaining_chars) doc.all_reasons.push_back(kReasonTooShort);
+    if (fraction > cfg_.max_removed_fraction) doc.all_reasons.push_back(kReasonMostlyDuplicate);
+    if (!doc.all_reasons.empty()) {
+      char detail[96];
+      std::snprintf(detail, sizeof detail, "%lld of %lld chars in repeated lines",
+                    static_cast<long long>(removed_chars), static_cast<long long>(total_chars));
+      return Verdict::Drop(doc.all_reasons.front(), detail);
+    }
+    return Verdict::Keep();
+  }
+
+  Status Finish(FinishContext& ctx) override {
+    JsonBuilder j;
+    j.BeginObject();
+    j.Key("distinct_lines").Int(static_cast<int64_t>(counter_.size()));
+    j.Key("table_bytes").Int(static_cast<int64_t>(counter_.MemoryBytes()));
+    j.EndObject();
+    ctx.report_json = j.Take();
+    return Status::Ok();
+  }
+
+  std::vector<HistogramSpec> signal_histograms() const override {
+    return {HistogramSpec::Linear(kSignalRemoved, 0.0, 1.0, 20)};
+  }
+
+ private:
+  LineDedupConfig cfg_;
+  LineCounter counter_;
+  std::vector<uint64_t> doc_keys_;  // scratch, serial part only
+  std::string out_;
+};
+
+OptionSpec Opt(std::string name, OptionType type, std::string def, std::string help, double min, double max) {
+  OptionSpec spec;
+  spec.name = std::move(name);
+  spec.type = type;
+  spec.default_value = std::move(def);
+  spec.help = std::move(help);
+  spec.min = min;
+  spec.max = max;
+  return spec;
+}
+
+StatusOr<std::unique_ptr<Stage>> MakeLineDedup(const Options& o, const StageEnv&) {
+  LineDedupConfig cfg;
+  cfg.min_docs = o.GetInt("min_docs");
+  cfg.min_line_chars = o.GetInt("min_line_chars");
+  cfg.min_remaining_chars = o.GetInt("min_remaining_chars");
+  cfg.max_removed_fraction = o.GetDouble("max_removed_fraction");
+  return std::unique_ptr<Stage>(new LineDedupStage(cfg));
+}
+
+}  // namespace
+
+SLUICE_REGISTER_STAGE(LineDedup, [] {
+  using T = OptionType;
+  return StageInfo{
+      "line_dedup",
+      "stages",
+      "remove lines repeated across documents (menus, footers); streaming, first occurrences stay",
+      {
+          Opt("min_docs", T::kInt, "1",
+              "remove a line once it was seen in this many earlier documents (1 = keep only the first)", 1, 1e9),
+          Opt("min_line_chars", T::kInt, "20",
+              "shorter lines (in characters, Chinese counts one per character) are never removed", 1, 1e9),
+          Opt("min_remaining_chars", T::kInt, "1",
+              "drop documents left with fewer characters (reason line_dedup.too_short)", 0, 1e12),
+          Opt("max_removed_fraction", T::kDouble, "1.0",
+              "drop documents whose removed share of characters is above this (reason "
+              "line_dedup.mostly_duplicate); 1.0 = never",
+              0.0, 1.0),
+      },
+      MakeLineDedup};
+});
+
+}  // namespace sluice

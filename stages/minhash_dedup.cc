@@ -1,0 +1,315 @@
+#include "stages/minhash_dedup.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+
+#include "stages/json_writer.h"
+#include "stages/minhash_lsh_index.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void AppendHex(std::string* out, const void* data, size_t n) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < n; ++i) {
+    out->push_back(kHex[p[i] >> 4]);
+    out->push_back(kHex[p[i] & 15]);
+  }
+}
+
+// Hex digit values; -1 for anything else.
+struct HexTable {
+  int8_t v[256];
+  HexTable() {
+    for (int i = 0; i < 256; ++i) v[i] = -1;
+    for (int i = 0; i < 10; ++i) v['0' + i] = static_cast<int8_t>(i);
+    for (int i = 0; i < 6; ++i) v['a' + i] = static_cast<int8_t>(10 + i);
+  }
+};
+const HexTable kHexTable;
+inline int HexValue(char c) { return kHexTable.v[static_cast<unsigned char>(c)]; }
+
+bool ReadHex(std::string_view* text, void* data, size_t n) {
+  if (text->size() < 2 * n) return false;
+  auto* p = static_cast<unsigned char*>(data);
+  for (size_t i = 0; i < n; ++i) {
+    int hi = HexValue((*text)[2 * i]), lo = HexValue((*text)[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    p[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
+  text->remove_prefix(2 * n);
+  return true;
+}
+
+std::string ResolvePath(const std::string& path, const StageEnv& env) {
+  if (path.empty()) return path;
+  std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  return (std::filesystem::path(env.recipe_dir) / p).string();
+}
+
+class MinHashDedup : public Stage {
+ public:
+  MinHashDedup(MinHashDedupConfig config, MinHashLshIndex index)
+      : config_(std::move(config)), hasher_(config_.params), index_(std::move(index)) {
+    base_slots_ = index_.size();
+  }
+
+  Verdict Process(Document& doc, StageContext& /*ctx*/) const override {
+    doc.Annotate(kMinHashStashKey, Stash(doc.text));
+    return Verdict::Keep();
+  }
+
+  bool has_serial_part() const override { return true; }
+
+  Verdict ProcessSerial(Document& doc, StageContext& ctx) override {
+    std::string stash;
+    auto it = std::find_if(doc.annotations.begin(), doc.annotations.end(),
+                           [](const JsonField& f) { return f.key == kMinHashStashKey; });
+    if (it != doc.annotations.end()) {
+      // Stored as a JSON string of hex digits: strip the quotes.
+      if (it->json.size() >= 2) stash = it->json.substr(1, it->json.size() - 2);
+      doc.annotations.erase(it);
+    } else {
+      stash = Stash(doc.text);  // Process was skipped (not expected): compute here
+    }
+    const int k = config_.params.num_perm();
+    const std::vector<uint64_t>* set = config_.exact_verify ? &set_ : nullptr;
+    if (stash.empty() ||
+        !DecodeMinHashStash(stash, config_.params.bands, k, &band_keys_, &compact_, config_.exact_verify ? &set_ : nullptr)) {
+      ctx.stats().Add(kMinHashEmptyCounter);
+      return Verdict::Keep();  // no shingles: nothing to compare, never indexed
+    }
+    MinHashLshIndex::Match match = index_.Query(band_keys_.data(), compact_.data(), set, config_.threshold);
+    ctx.stats().Add(kMinHashCandidatesCounter, match.candidates);
+    if (match.slot >= 0) {
+      uint32_t slot = static_cast<uint32_t>(match.slot);
+      index_.AddToCluster(slot);
+      std::string_view survivor = index_.id(slot);
+      doc.Annotate("duplicate_of", survivor);
+      doc.AnnotateNumber("duplicate_similarity", match.similarity);
+      doc.AddSignal(kMinHashSimilaritySignal, match.similarity);
+      doc.AddSignal(kMinHashClusterSizeSignal, index_.cluster_size(slot));
+      return Verdict::Drop(kMinHashNearDuplicate, NearDuplicateDetail(survivor, match.similarity));
+    }
+    index_.Insert(band_keys_.data(), compact_.data(), set, MinHashOrderKey(doc.input_index, doc.line), doc.id);
+    return Verdict::Keep();
+  }
+
+  Status Finish(FinishContext& ctx) override {
+    const HistogramSpec spec = HistogramSpec::Log(kMinHashClusterHistogram);
+    int64_t clusters = 0, dropped = 0;
+    std::vector<std::pair<uint32_t, uint32_t>> largest;  // (size, slot)
+    for (uint32_t slot = 0; slot < index_.size(); ++slot) {
+      uint32_t size = index_.cluster_size(slot);
+      if (size < 2) continue;
+      ++clusters;
+      dropped += size - 1;
+      if (ctx.stats) ctx.stats->Observe(spec, size);
+      largest.emplace_back(size, slot);
+    }
+    std::sort(largest.begin(), largest.end(),
+              [](const auto& x, const auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
+    if (largest.size() > 10) largest.resize(10);
+    size_t bytes = index_.MemoryBytes();
+    JsonBuilder b;
+    b.BeginObject();
+    b.Key("shingle").String(config_.params.shingle == ShingleMode::kWord ? "word" : "char");
+    b.Key("ngram").Int(config_.params.shingle == ShingleMode::kWord ? config_.params.word_ngram
+                                                                     : config_.params.char_ngram);
+    b.Key("bands").Int(config_.params.bands);
+    b.Key("rows").Int(config_.params.rows);
+    b.Key("threshold").Number(config_.threshold);
+    b.Key("verify").String(config_.exact_verify ? "exact" : "signature");
+    b.Key("indexed_documents").Int(static_cast<int64_t>(index_.size()));
+    b.Key("loaded_documents").Int(static_cast<int64_t>(base_slots_));
+    b.Key("clusters").Int(clusters);
+    b.Key("dropped").Int(dropped);
+    b.Key("index_bytes").Int(static_cast<int64_t>(bytes));
+    b.Key("index_bytes_per_document").Number(index_.size() ? static_cast<double>(bytes) / index_.size() : 0.0);
+    b.Key("largest_clusters").BeginArray();
+    for (const auto& [size, slot] : largest) {
+      b.BeginObject().Key("survivor").String(index_.id(slot)).Key("size").Int(size).EndObject();
+    }
+    b.EndArray();
+    b.EndObject();
+    ctx.report_json = b.Take();
+    if (!config_.index_out.empty()) {
+      SLUICE_RETURN_IF_ERROR(index_.Save(config_.index_out, MinHashMeta(config_.params)));
+    }
+    return Status::Ok();
+  }
+
+  std::vector<HistogramSpec> signal_histograms() const override {
+    return {HistogramSpec::Linear(kMinHashSimilaritySignal, 0.0, 1.0, 20)};
+  }
+
+ private:
+  std::string Stash(std::string_view text) const {
+    thread_local std::vector<uint64_t> shingles;
+    thread_local MinHashSignature sig;
+    thread_local std::vector<uint32_t> keys;
+    thread_local std::vector<uint16_t> compact;
+    hasher_.Shingles(text, &shingles);
+    hasher_.ComputeFromShingles(shingles, &sig);
+    if (sig.empty()) return std::string();
+    keys.resize(config_.params.bands);
+    for (int b = 0; b < config_.params.bands; ++b) keys[b] = hasher_.BandKey(sig, b);
+    MinHasher::Compact(sig, &compact);
+    if (!config_.exact_verify) return EncodeMinHashStash(keys, compact, nullptr);
+    std::sort(shingles.begin(), shingles.end());
+    shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
+    return EncodeMinHashStash(keys, compact, &shingles);
+  }
+
+  MinHashDedupConfig config_;
+  MinHasher hasher_;
+  MinHashLshIndex index_;
+  size_t base_slots_ = 0;
+  // Serial-part scratch.
+  std::vector<uint32_t> band_keys_;
+  std::vector<uint16_t> compact_;
+  std::vector<uint64_t> set_;
+};
+
+StageInfo MakeInfo() {
+  StageInfo info;
+  info.type = kMinHashDedupType;
+  info.folder = "stages";
+  info.summary = "Near-duplicate removal: MinHash over word (ICU, CJK-aware) or char shingles, LSH, verified";
+  auto opt = [](std::string name, OptionType type, std::string def, std::string help, double min = -1e300,
+                double max = 1e300, std::vector<std::string> choices = {}) {
+    OptionSpec spec;
+    spec.name = std::move(name);
+    spec.type = type;
+    spec.default_value = std::move(def);
+    spec.help = std::move(help);
+    spec.min = min;
+    spec.max = max;
+    spec.choices = std::move(choices);
+    return spec;
+  };
+  info.options = {
+      opt("shingle", OptionType::kString, "word", "shingles: word n-grams over ICU word segments, or char n-grams",
+          -1e300, 1e300, {"word", "char"}),
+      opt("ngram", OptionType::kInt, "5", "words per shingle (shingle: word)", 1, 64),
+      opt("char_ngram", OptionType::kInt, "5", "code points per shingle (shingle: char)", 1, 256),
+      opt("threshold", OptionType::kDouble, "0.8",
+          "Jaccard similarity at or above which a document is a near-duplicate", 0.01, 1.0),
+      opt("bands", OptionType::kInt, "14",
+          "LSH bands (derived from threshold when threshold is set and bands/rows are not)", 1, 1024),
+      opt("rows", OptionType::kInt, "8", "permutations per band", 1, 1024),
+      opt("num_perm", OptionType::kInt, "112", "permutation budget when bands x rows are derived from threshold", 1,
+          4096),
+      opt("seed", OptionType::kInt, "1", "seed of the permutations (changes every signature)", 0, 9.2e18),
+      opt("verify", OptionType::kString, "signature",
+          "candidate check: estimated Jaccard from signatures, or exact Jaccard on kept shingle sets (more memory)",
+          -1e300, 1e300, {"signature", "exact"}),
+      opt("index_in", OptionType::kString, "", "load an index saved by an earlier run and dedup against it"),
+      opt("index_out", OptionType::kString, "", "save the index of kept documents here when the run ends"),
+  };
+  info.factory = [](const Options& options, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
+    auto config = MinHashDedupConfigFromOptions(options, env);
+    if (!config.ok()) return config.status();
+    const MinHashParams& p = config->params;
+    if (!config->index_in.empty()) {
+      auto index = MinHashLshIndex::Load(config->index_in, MinHashMeta(p));
+      if (!index.ok()) return index.status().WithContext("option 'index_in'");
+      if (index->keeps_shingles() != config->exact_verify) {
+        return Status::Config("option 'index_in': index '" + config->index_in + "' was saved with verify: " +
+                              (index->keeps_shingles() ? "exact" : "signature"));
+      }
+      return std::unique_ptr<Stage>(new MinHashDedup(*config, std::move(index).value()));
+    }
+    if (!config->index_out.empty()) {
+      auto dir = std::filesystem::path(config->index_out).parent_path();
+      if (!dir.empty() && !std::filesystem::is_directory(dir)) {
+        return Status::Config("option 'index_out': directory '" + dir.string() + "' does not exist");
+      }
+    }
+    return std::unique_ptr<Stage>(
+        new MinHashDedup(*config, MinHashLshIndex(p.bands, p.rows, config->exact_verify)));
+  };
+  return info;
+}
+
+}  // namespace
+
+StatusOr<MinHashDedupConfig> MinHashDedupConfigFromOptions(const Options& options, const StageEnv& env) {
+  MinHashDedupConfig c;
+  c.params.shingle = options.GetString("shingle") == "char" ? ShingleMode::kChar : ShingleMode::kWord;
+  c.params.word_ngram = static_cast<int>(options.GetInt("ngram"));
+  c.params.char_ngram = static_cast<int>(options.GetInt("char_ngram"));
+  c.params.seed = static_cast<uint64_t>(options.GetInt("seed"));
+  c.threshold = options.GetDouble("threshold");
+  c.exact_verify = options.GetString("verify") == "exact";
+  bool bands_set = options.IsSet("bands"), rows_set = options.IsSet("rows");
+  if (options.IsSet("threshold") && !bands_set && !rows_set) {
+    auto [b, r] = DeriveBandsRows(c.threshold, static_cast<int>(options.GetInt("num_perm")));
+    c.params.bands = b;
+    c.params.rows = r;
+  } else {
+    if (options.IsSet("num_perm")) {
+      return Status::Config("option 'num_perm' only applies when bands and rows are derived from 'threshold'");
+    }
+    c.params.bands = static_cast<int>(options.GetInt("bands"));
+    c.params.rows = static_cast<int>(options.GetInt("rows"));
+  }
+  if (c.params.num_perm() > 4096) {
+    return Status::Config("options 'bands' x 'rows' = " + std::to_string(c.params.num_perm()) +
+                          " permutations (at most 4096)");
+  }
+  c.index_in = ResolvePath(options.GetString("index_in"), env);
+  c.index_out = ResolvePath(options.GetString("index_out"), env);
+  return c;
+}
+
+std::string MinHashMeta(const MinHashParams& p) {
+  std::string meta = p.shingle == ShingleMode::kWord ? "word" : "char";
+  meta += ":n=" + std::to_string(p.shingle == ShingleMode::kWord ? p.word_ngram : p.char_ngram);
+  meta += ":bands=" + std::to_string(p.bands) + ":rows=" + std::to_string(p.rows) + ":seed=" + std::to_string(p.seed);
+  return meta;
+}
+
+std::string NearDuplicateDetail(std::string_view survivor_id, double similarity) {
+  char sim[32];
+  std::snprintf(sim, sizeof(sim), "%.2f", similarity);
+  return "near-duplicate of " + std::string(survivor_id) + " (J\xE2\x89\x88" + sim + ")";
+}
+
+std::string EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vector<uint16_t>& compact,
+                               const std::vector<uint64_t>* shingle_set) {
+  std::string out;
+  out.reserve(2 * (band_keys.size() * 4 + compact.size() * 2 + (shingle_set ? shingle_set->size() * 8 + 8 : 0)));
+  AppendHex(&out, band_keys.data(), band_keys.size() * sizeof(uint32_t));
+  AppendHex(&out, compact.data(), compact.size() * sizeof(uint16_t));
+  if (shingle_set) {
+    uint64_t n = shingle_set->size();
+    AppendHex(&out, &n, sizeof(n));
+    AppendHex(&out, shingle_set->data(), n * sizeof(uint64_t));
+  }
+  return out;
+}
+
+bool DecodeMinHashStash(std::string_view text, int bands, int num_perm, std::vector<uint32_t>* band_keys,
+                        std::vector<uint16_t>* compact, std::vector<uint64_t>* shingle_set) {
+  band_keys->resize(bands);
+  compact->resize(num_perm);
+  if (!ReadHex(&text, band_keys->data(), bands * sizeof(uint32_t))) return false;
+  if (!ReadHex(&text, compact->data(), num_perm * sizeof(uint16_t))) return false;
+  if (shingle_set) {
+    uint64_t n = 0;
+    if (!ReadHex(&text, &n, sizeof(n)) || text.size() != 2 * n * sizeof(uint64_t)) return false;
+    shingle_set->resize(n);
+    if (!ReadHex(&text, shingle_set->data(), n * sizeof(uint64_t))) return false;
+  }
+  return text.empty();
+}
+
+SLUICE_REGISTER_STAGE(MinHashDedup, MakeInfo);
+
+}  // namespace sluice

@@ -1,0 +1,265 @@
+#include "stages/minhash_signature.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "stages/word_segmenter.h"
+
+namespace sluice {
+
+namespace {
+
+uint64_t SplitMix64(uint64_t* state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// (a * x + b) mod 2^61-1 for a, b, x < 2^61. With 2^61 = 1 (mod p):
+// a*x = hi*2^61 + lo61 = hi + lo61, and hi + lo61 + b < 3 * 2^61.
+inline uint64_t MulAddMod61(uint64_t a, uint64_t x, uint64_t b) {
+  unsigned __int128 prod = static_cast<unsigned __int128>(a) * x;
+  uint64_t lo = static_cast<uint64_t>(prod);
+  uint64_t hi = static_cast<uint64_t>(prod >> 61);
+  uint64_t r = (lo & kMinHashPrime) + hi + b;
+  r = (r & kMinHashPrime) + (r >> 61);  // <= p + 2
+  return r >= kMinHashPrime ? r - kMinHashPrime : r;
+}
+
+void AppendUtf8(std::string* out, uint32_t cp) {
+  char buf[4];
+  int32_t len = 0;
+  UBool error = false;
+  U8_APPEND(reinterpret_cast<uint8_t*>(buf), len, 4, static_cast<UChar32>(cp), error);
+  if (!error) out->append(buf, static_cast<size_t>(len));
+}
+
+// Dedup-only normalization of one code point: 0 = drop it.
+inline uint32_t NormalizeCodePoint(uint32_t cp) {
+  if (cp < 0x80) {
+    if (cp >= 'A' && cp <= 'Z') return cp + ('a' - 'A');
+    if (cp >= 'a' && cp <= 'z') return cp;
+    if (cp >= '0' && cp <= '9') return '0';
+    return 0;  // ASCII punctuation, symbols, spaces and controls
+  }
+  UChar32 c = static_cast<UChar32>(cp);
+  if (u_ispunct(c) || u_isUWhiteSpace(c) || u_iscntrl(c)) return 0;
+  if (u_isdigit(c)) return '0';
+  return static_cast<uint32_t>(u_foldCase(c, U_FOLD_CASE_DEFAULT));
+}
+
+struct Scratch {
+  std::vector<WordSpan> spans;
+  std::vector<uint64_t> word_hashes;
+  std::vector<uint32_t> code_points;
+  std::vector<uint64_t> shingles;
+  std::string word;
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+}  // namespace
+
+double LshCandidateProbability(double s, int bands, int rows) {
+  return 1.0 - std::pow(1.0 - std::pow(s, rows), bands);
+}
+
+std::pair<int, int> DeriveBandsRows(double threshold, int num_perm) {
+  auto integrate = [](auto f, double lo, double hi) {
+    const int steps = 200;
+    double h = (hi - lo) / steps, sum = 0.0;
+    for (int i = 0; i < steps; ++i) sum += f(lo + (i + 0.5) * h) * h;  // midpoint rule
+    return sum;
+  };
+  double best = std::numeric_limits<double>::infinity();
+  std::pair<int, int> out{1, num_perm};
+  for (int b = 1; b <= num_perm; ++b) {
+    for (int r = 1; b * r <= num_perm; ++r) {
+      double fp = integrate([&](double s) { return LshCandidateProbability(s, b, r); }, 0.0, threshold);
+      double fn = integrate([&](double s) { return 1.0 - LshCandidateProbability(s, b, r); }, threshold, 1.0);
+      double err = 0.5 * fp + 0.5 * fn;
+      if (err < best - 1e-12 || (std::abs(err - best) <= 1e-12 && b > out.first)) {
+        best = err;
+        out = {b, r};
+      }
+    }
+  }
+  return out;
+}
+
+MinHasher::MinHasher(const MinHashParams& params) : params_(params) {
+  uint64_t state = params.seed;
+  int k = params.num_perm();
+  a_.resize(k);
+  b_.resize(k);
+  for (int i = 0; i < k; ++i) {
+    a_[i] = SplitMix64(&state) % (kMinHashPrime - 1) + 1;
+    b_[i] = SplitMix64(&state) % kMinHashPrime;
+  }
+}
+
+void MinHasher::NormalizeWord(std::string_view word, std::string* out) {
+  out->clear();
+  size_t i = 0;
+  while (i < word.size()) {
+    unsigned char c = static_cast<unsigned char>(word[i]);
+    if (c < 0x80) {
+      ++i;
+      uint32_t n = NormalizeCodePoint(c);
+      if (n != 0) out->push_back(static_cast<char>(n));
+      continue;
+    }
+    uint32_t cp = DecodeUtf8(word, &i);
+    uint32_t n = NormalizeCodePoint(cp);
+    if (n != 0) AppendUtf8(out, n);
+  }
+}
+
+void MinHasher::Shingles(std::string_view text, std::vector<uint64_t>* out) const {
+  out->clear();
+  Scratch& s = ThreadScratch();
+  if (params_.shingle == ShingleMode::kWord) {
+    WordSegmenter::ThreadLocal().Segment(text, &s.spans);
+    s.word_hashes.clear();
+    for (const WordSpan& span : s.spans) {
+      NormalizeWord(span.in(text), &s.word);
+      if (s.word.empty()) continue;
+      s.word_hashes.push_back(XXH3_64bits(s.word.data(), s.word.size()));
+    }
+    size_t m = s.word_hashes.size();
+    size_t n = static_cast<size_t>(params_.word_ngram);
+    if (m == 0) return;
+    if (m < n) {
+      out->push_back(XXH3_64bits(s.word_hashes.data(), m * sizeof(uint64_t)));
+      return;
+    }
+    out->reserve(m - n + 1);
+    for (size_t i = 0; i + n <= m; ++i) {
+      out->push_back(XXH3_64bits(s.word_hashes.data() + i, n * sizeof(uint64_t)));
+    }
+    return;
+  }
+  // Character n-grams over the normalized code points.
+  s.code_points.clear();
+  size_t i = 0;
+  bool pending_space = false;
+  while (i < text.size()) {
+    uint32_t cp = DecodeUtf8(text, &i);
+    if (cp < 0x80 ? (cp == ' ' || (cp >= 0x09 && cp <= 0x0D)) : u_isUWhiteSpace(static_cast<UChar32>(cp))) {
+      pending_space = !s.code_points.empty();
+      continue;
+    }
+    uint32_t n = NormalizeCodePoint(cp);
+    if (n == 0) continue;
+    if (pending_space) s.code_points.push_back(' ');
+    pending_space = false;
+    s.code_points.push_back(n);
+  }
+  size_t m = s.code_points.size();
+  size_t n = static_cast<size_t>(params_.char_ngram);
+  if (m == 0) return;
+  if (m < n) {
+    out->push_back(XXH3_64bits(s.code_points.data(), m * sizeof(uint32_t)));
+    return;
+  }
+  out->reserve(m - n + 1);
+  for (size_t j = 0; j + n <= m; ++j) {
+    out->push_back(XXH3_64bits(s.code_points.data() + j, n * sizeof(uint32_t)));
+  }
+}
+
+void MinHasher::Compute(std::string_view text, MinHashSignature* sig) const {
+  Scratch& s = ThreadScratch();
+  std::vector<uint64_t> shingles = std::move(s.shingles);
+  Shingles(text, &shingles);
+  ComputeFromShingles(shingles, sig);
+  s.shingles = std::move(shingles);
+}
+
+void MinHasher::ComputeFromShingles(const std::vector<uint64_t>& shingles, MinHashSignature* sig) const {
+  sig->shingles = shingles.size();
+  sig->mins.clear();
+  if (shingles.empty()) return;
+  const int k = params_.num_perm();
+  sig->mins.resize(k);
+  // Permutation-outer, shingle-inner, four permutations per pass: the minima
+  // stay in registers and the iterations are independent (good ILP).
+  thread_local std::vector<uint64_t> xs;
+  xs.resize(shingles.size());
+  for (size_t j = 0; j < shingles.size(); ++j) xs[j] = shingles[j] & kMinHashPrime;
+  const uint64_t* x = xs.data();
+  const size_t n = xs.size();
+  int i = 0;
+  for (; i + 4 <= k; i += 4) {
+    const uint64_t a0 = a_[i], a1 = a_[i + 1], a2 = a_[i + 2], a3 = a_[i + 3];
+    const uint64_t b0 = b_[i], b1 = b_[i + 1], b2 = b_[i + 2], b3 = b_[i + 3];
+    uint64_t m0 = ~0ull, m1 = ~0ull, m2 = ~0ull, m3 = ~0ull;
+    for (size_t j = 0; j < n; ++j) {
+      const uint64_t v = x[j];
+      uint64_t v0 = MulAddMod61(a0, v, b0), v1 = MulAddMod61(a1, v, b1);
+      uint64_t v2 = MulAddMod61(a2, v, b2), v3 = MulAddMod61(a3, v, b3);
+      m0 = v0 < m0 ? v0 : m0;
+      m1 = v1 < m1 ? v1 : m1;
+      m2 = v2 < m2 ? v2 : m2;
+      m3 = v3 < m3 ? v3 : m3;
+    }
+    sig->mins[i] = m0;
+    sig->mins[i + 1] = m1;
+    sig->mins[i + 2] = m2;
+    sig->mins[i + 3] = m3;
+  }
+  for (; i < k; ++i) {
+    uint64_t m = ~0ull;
+    for (size_t j = 0; j < n; ++j) {
+      uint64_t v = MulAddMod61(a_[i], x[j], b_[i]);
+      m = v < m ? v : m;
+    }
+    sig->mins[i] = m;
+  }
+}
+
+uint32_t MinHasher::BandKey(const MinHashSignature& sig, int band) const {
+  const int r = params_.rows;
+  return static_cast<uint32_t>(
+      XXH3_64bits_withSeed(sig.mins.data() + static_cast<size_t>(band) * r, r * sizeof(uint64_t),
+                           static_cast<uint64_t>(band)));
+}
+
+void MinHasher::Compact(const MinHashSignature& sig, std::vector<uint16_t>* out) {
+  out->resize(sig.mins.size());
+  for (size_t i = 0; i < sig.mins.size(); ++i) (*out)[i] = static_cast<uint16_t>(sig.mins[i]);
+}
+
+double CompactSimilarity(const uint16_t* x, const uint16_t* y, int num_perm) {
+  int equal = 0;
+  for (int i = 0; i < num_perm; ++i) equal += x[i] == y[i];
+  return static_cast<double>(equal) / num_perm;
+}
+
+double SetJaccard(const uint64_t* x, size_t nx, const uint64_t* y, size_t ny) {
+  if (nx == 0 && ny == 0) return 1.0;
+  size_t i = 0, j = 0, inter = 0;
+  while (i < nx && j < ny) {
+    if (x[i] < y[j]) {
+      ++i;
+    } else if (y[j] < x[i]) {
+      ++j;
+    } else {
+      ++inter;
+      ++i;
+      ++j;
+    }
+  }
+  return static_cast<double>(inter) / static_cast<double>(nx + ny - inter);
+}
+
+}  // namespace sluice

@@ -1,0 +1,241 @@
+#include "stages/language_id.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "stages/stage.h"
+
+using sluice::BuildStage;
+using sluice::Document;
+using sluice::StageContext;
+using sluice::Stats;
+
+namespace {
+
+std::string Annotation(const Document& doc, const std::string& key) {
+  for (const auto& f : doc.annotations) {
+    if (f.key == key) return f.json;
+  }
+  return "";
+}
+
+struct Result {
+  Document doc;
+  bool keep = true;
+  std::string reason;
+  Stats stats;
+};
+
+Result Run(const std::string& text, const std::string& options = "{}") {
+  auto stage = BuildStage("language_id", options);
+  REQUIRE(stage.ok());
+  Result r;
+  r.doc.text = text;
+  StageContext ctx(&r.stats);
+  auto v = (*stage)->Process(r.doc, ctx);
+  r.keep = v.keep();
+  r.reason = v.reason();
+  return r;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Debian Reference HTML as plain text, through the normalize stage.
+std::string DebianReference(const std::string& name) {
+  std::string html = ReadFile("/usr/share/debian-reference/" + name);
+  auto norm = BuildStage("normalize", "{html_tags: true}");
+  REQUIRE(norm.ok());
+  Document d;
+  d.text = html;
+  Stats s;
+  StageContext ctx(&s);
+  (void)(*norm)->Process(d, ctx);
+  return d.text;
+}
+
+}  // namespace
+
+TEST_CASE("language_id: codes are ISO 639-1", "[language_id]") {
+  CHECK(sluice::NormalizeLanguageCode("iw") == "he");
+  CHECK(sluice::NormalizeLanguageCode("__label__en") == "en");
+  CHECK(sluice::NormalizeLanguageCode("un") == "und");
+  CHECK(sluice::NormalizeLanguageCode("zh-TW") == "zh-Hant");
+  CHECK(sluice::LanguageMatches("zh", "zh-Hant"));
+  CHECK(sluice::LanguageMatches("zh", "zh"));
+  CHECK_FALSE(sluice::LanguageMatches("zh", "zu"));
+  CHECK_FALSE(sluice::LanguageMatches("zh-Hant", "zh"));
+}
+
+TEST_CASE("language_id: real sentences in several languages", "[language_id]") {
+  struct Case {
+    const char* text;
+    const char* code;
+  };
+  const Case cases[] = {
+      {"The Debian Project is an association of individuals who have made common cause to create a free "
+       "operating system.",
+       "en"},
+      {"Das Debian-Projekt ist eine Vereinigung von Einzelpersonen, die gemeinsam ein freies Betriebssystem "
+       "erstellen wollen.",
+       "de"},
+      {"Le projet Debian est une association de personnes qui ont fait cause commune pour créer un système "
+       "d'exploitation libre.",
+       "fr"},
+      {"El proyecto Debian es una asociación de personas que han hecho causa común para crear un sistema "
+       "operativo libre.",
+       "es"},
+      {"Проект Debian — это объединение людей, которые сообща создают свободную операционную систему.", "ru"},
+      {"Debian 计划是一个致力于创建自由操作系统的合作组织。我们所创建的这个操作系统名为 Debian。", "zh"},
+      {"Debian 計劃是一個致力於創建自由作業系統的合作組織。我們所創建的這個作業系統名為 Debian。", "zh-Hant"},
+      {"Debian プロジェクトは、フリーなオペレーティングシステムを作るという共通の目的を持った個人の集まりです。", "ja"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    Result r = Run(c.text);
+    CHECK(r.keep);
+    CHECK(Annotation(r.doc, "language") == std::string("\"") + c.code + "\"");
+    CHECK(r.doc.Signal("language_id.score") > 0.5);
+    CHECK(r.stats.Get(std::string("language_id.lang.") + c.code) == 1);
+  }
+}
+
+TEST_CASE("language_id: Debian Reference chapters (en, zh-cn)", "[language_id]") {
+  std::string en = DebianReference("ch01.en.html");
+  std::string zh = DebianReference("ch01.zh-cn.html");
+  REQUIRE(en.size() > 10000);
+  REQUIRE(zh.size() > 10000);
+  Result r_en = Run(en);
+  Result r_zh = Run(zh);
+  CHECK(Annotation(r_en.doc, "language") == "\"en\"");
+  CHECK(Annotation(r_zh.doc, "language") == "\"zh\"");
+  CHECK(r_en.doc.Signal("language_id.reliable") == 1.0);
+  CHECK(r_zh.doc.Signal("language_id.reliable") == 1.0);
+  // The Chinese chapter quotes shell commands in English: not 100% Chinese.
+  CHECK(r_zh.doc.Signal("language_id.score") < 1.0);
+}
+
+TEST_CASE("language_id: keep list and min_score", "[language_id]") {
+  const std::string en = "The quick brown fox jumps over the lazy dog while the farmer watches from the barn.";
+  const std::string zh = "我们在北京大学学习中文，这是一个关于自然语言处理的课程。";
+  Result a = Run(en, "{keep: [en, zh]}");
+  CHECK(a.keep);
+  Result b = Run(zh, "{keep: [en]}");
+  CHECK_FALSE(b.keep);
+  CHECK(b.reason == "language_id.not_kept");
+  CHECK(Annotation(b.doc, "language") == "\"zh\"");  // annotated even when dropped
+  // Half English, half Chinese: the top language has a share below 0.9.
+  Result c = Run(en + "\n\n" + zh + zh, "{keep: [zh], min_score: 0.9}");
+  CHECK_FALSE(c.keep);
+  CHECK(c.reason == "language_id.low_score");
+  Result d = Run(en, "{keep: en, route: true}");
+  CHECK(d.keep);
+  CHECK(d.doc.route == "en");
+  Result e = Run(en);
+  CHECK(e.doc.route.empty());  // route off by default
+}
+
+TEST_CASE("language_id: per-paragraph shares for mixed documents", "[language_id]") {
+  const std::string en =
+      "Debian is a free operating system for your computer, developed by thousands of volunteers.";
+  const std::string zh = "Debian 是一个自由的操作系统，由世界各地成千上万的志愿者共同开发和维护。";
+  Result r = Run(en + "\n\n" + zh, "{per_paragraph: true}");
+  std::string langs = Annotation(r.doc, "languages");
+  INFO(langs);
+  CHECK(langs.find("\"en\":") != std::string::npos);
+  CHECK(langs.find("\"zh\":") != std::string::npos);
+  CHECK(r.stats.Get("language_id.mixed_docs") == 1);
+  Result single = Run(en, "{per_paragraph: true}");
+  CHECK(Annotation(single.doc, "languages") == "{\"en\":1}");
+}
+
+TEST_CASE("language_id: short text is flagged unreliable", "[language_id]") {
+  Result r = Run("ok");
+  CHECK(r.keep);
+  CHECK(r.doc.Signal("language_id.reliable", -1) == 0.0);
+  Result d = Run("ok", "{drop_unreliable: true}");
+  CHECK_FALSE(d.keep);
+  CHECK(d.reason == "language_id.unreliable");
+  Result empty = Run("");
+  CHECK(Annotation(empty.doc, "language") == "\"und\"");
+  CHECK(empty.doc.Signal("language_id.score", -1) == 0.0);
+}
+
+TEST_CASE("language_id: invalid options name the option", "[language_id]") {
+  auto a = BuildStage("language_id", "{min_score: 0.7}");
+  REQUIRE_FALSE(a.ok());
+  CHECK(a.status().message().find("min_score") != std::string::npos);
+  auto b = BuildStage("language_id", "{model: /nonexistent/lid.176.bin}");
+  REQUIRE_FALSE(b.ok());
+  CHECK(b.status().message().find("model") != std::string::npos);
+  auto c = BuildStage("language_id", "{keep: [en], min_score: 1.5}");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.status().message().find("min_score") != std::string::npos);
+}
+
+#include <fasttext/fasttext.h>
+
+#include <filesystem>
+
+TEST_CASE("language_id: a fastText lid model through option model", "[language_id]") {
+  namespace fs = std::filesystem;
+  // Train a tiny supervised model in lid.176 label style (__label__xx) on real
+  // sentences, save it, and use it through the stage.
+  fs::path dir = fs::temp_directory_path() / ("sluice_lid_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream train(dir / "train.txt");
+    const char* en[] = {"the debian project is an association of individuals",
+                        "this program is free software you can redistribute it",
+                        "please read the manual page for more information",
+                        "the quick brown fox jumps over the lazy dog"};
+    const char* de[] = {"das debian projekt ist eine vereinigung von einzelpersonen",
+                        "dieses programm ist freie software sie können es weitergeben",
+                        "bitte lesen sie die handbuchseite für weitere informationen",
+                        "der schnelle braune fuchs springt über den faulen hund"};
+    for (int rep = 0; rep < 20; ++rep) {
+      for (const char* s : en) train << "__label__en " << s << "\n";
+      for (const char* s : de) train << "__label__de " << s << "\n";
+    }
+  }
+  fasttext::Args args;
+  args.input = (dir / "train.txt").string();
+  args.output = (dir / "lid").string();
+  args.model = fasttext::model_name::sup;
+  args.loss = fasttext::loss_name::softmax;
+  args.minCount = 1;
+  args.minn = 2;
+  args.maxn = 4;
+  args.dim = 16;
+  args.epoch = 25;
+  args.lr = 0.5;
+  args.thread = 1;
+  args.verbose = 0;
+  args.bucket = 10000;
+  fasttext::FastText ft;
+  ft.train(args);
+  ft.saveModel((dir / "lid.bin").string());
+
+  auto stage = BuildStage("language_id", "{model: " + (dir / "lid.bin").string() + ", keep: [de], min_score: 0.6}");
+  REQUIRE(stage.ok());
+  Stats s;
+  StageContext ctx(&s);
+  Document de_doc;
+  de_doc.text = "das ist freie software.\nbitte lesen sie die handbuchseite.";
+  CHECK((*stage)->Process(de_doc, ctx).keep());
+  CHECK(Annotation(de_doc, "language") == "\"de\"");
+  CHECK(de_doc.Signal("language_id.score") > 0.6);
+  Document en_doc;
+  en_doc.text = "this is free software, please read the manual";
+  auto v = (*stage)->Process(en_doc, ctx);
+  CHECK_FALSE(v.keep());
+  CHECK(v.reason() == "language_id.not_kept");
+  CHECK(Annotation(en_doc, "language") == "\"en\"");
+  fs::remove_all(dir);
+}

@@ -1,0 +1,196 @@
+#include "stages/minhash_signature.h"
+
+#include <xxhash.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+using sluice::DeriveBandsRows;
+using sluice::kMinHashPrime;
+using sluice::LshCandidateProbability;
+using sluice::MinHasher;
+using sluice::MinHashParams;
+using sluice::MinHashSignature;
+using sluice::SetJaccard;
+using sluice::ShingleMode;
+
+namespace {
+
+std::string Norm(std::string_view w) {
+  std::string out;
+  MinHasher::NormalizeWord(w, &out);
+  return out;
+}
+
+std::vector<uint64_t> ShinglesOf(const MinHasher& h, std::string_view text) {
+  std::vector<uint64_t> out;
+  h.Shingles(text, &out);
+  return out;
+}
+
+std::vector<uint64_t> SortedSet(std::vector<uint64_t> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+const char kEnglish[] =
+    "The GNU General Public License is a free, copyleft license for software and other kinds of works. "
+    "The licenses for most software and other practical works are designed to take away your freedom to "
+    "share and change the works. By contrast, the GNU General Public License is intended to guarantee your "
+    "freedom to share and change all versions of a program--to make sure it remains free software for all "
+    "its users.";
+const char kChinese[] =
+    "自由软件基金会发布的通用公共许可证是一份自由的、著佐权的许可证，适用于软件和其他类型的作品。"
+    "大多数软件和其他实用作品的许可证旨在剥夺你分享和修改作品的自由。相比之下，通用公共许可证旨在保证"
+    "你分享和修改程序所有版本的自由，以确保它对所有用户都是自由软件。";
+
+}  // namespace
+
+TEST_CASE("minhash normalization folds case, drops punctuation, maps digits", "[minhash]") {
+  CHECK(Norm("Don't") == "dont");
+  CHECK(Norm("V3.14") == "v000");
+  CHECK(Norm("ÄÖÜ") == "äöü");
+  CHECK(Norm("Straße") == "straße");  // simple case folding keeps ß (one code point in, one out)
+  CHECK(Norm("ΣΑΣ") == "σασ");
+  CHECK(Norm("北京") == "北京");
+  CHECK(Norm("１２３") == "000");  // full-width digits are decimal digits too
+  CHECK(Norm("...") == "");
+}
+
+TEST_CASE("minhash word shingles: n-grams, short documents, normalization", "[minhash]") {
+  MinHasher h(MinHashParams{});
+  CHECK(ShinglesOf(h, "one two three four five six seven").size() == 3);
+  CHECK(ShinglesOf(h, "one two").size() == 1);  // fewer than n words: one shingle of all words
+  CHECK(ShinglesOf(h, "").empty());
+  CHECK(ShinglesOf(h, " ... !!! ").empty());
+  CHECK(ShinglesOf(h, "One, TWO; three-four five 1999!") == ShinglesOf(h, "one two three four five 2024"));
+  CHECK(ShinglesOf(h, "one two three four five") != ShinglesOf(h, "one two three four six"));
+  // Word order matters inside a shingle.
+  CHECK(ShinglesOf(h, "two one") != ShinglesOf(h, "one two"));
+}
+
+TEST_CASE("minhash word shingles segment Chinese into words", "[minhash]") {
+  MinHashParams p;
+  p.word_ngram = 2;
+  MinHasher h(p);
+  // Unsegmented, the sentence would be one token and give a single shingle.
+  auto s = ShinglesOf(h, "我们在北京大学学习中文");
+  CHECK(s.size() >= 3);
+  // Punctuation does not change the words.
+  CHECK(ShinglesOf(h, "我们在北京大学学习中文。") == s);
+  CHECK(ShinglesOf(h, "我们在北京，大学学习中文！") == s);
+}
+
+TEST_CASE("minhash char shingles normalize whitespace and punctuation", "[minhash]") {
+  MinHashParams p;
+  p.shingle = ShingleMode::kChar;
+  p.char_ngram = 3;
+  MinHasher h(p);
+  CHECK(ShinglesOf(h, "Hello,   World!\n") == ShinglesOf(h, "hello world"));
+  CHECK(ShinglesOf(h, "hello world").size() == 9);  // 11 code points
+  CHECK(ShinglesOf(h, "ab").size() == 1);
+  CHECK(ShinglesOf(h, "中文文本").size() == 2);
+}
+
+TEST_CASE("minhash permutations are (a*x+b) mod 2^61-1 minima", "[minhash]") {
+  MinHashParams p;
+  p.bands = 2;
+  p.rows = 3;
+  p.seed = 7;
+  MinHasher h(p);
+  std::vector<uint64_t> shingles = {1, 2, 0xFFFFFFFFFFFFFFFFull, 0x123456789ABCDEFull, kMinHashPrime};
+  MinHashSignature sig;
+  h.ComputeFromShingles(shingles, &sig);
+  REQUIRE(sig.mins.size() == 6);
+  // Reference with plain 128-bit remainder, a and b recovered from the single-shingle signatures:
+  // x = 0 gives b, x = 1 gives a + b.
+  MinHashSignature s0, s1;
+  h.ComputeFromShingles({0}, &s0);
+  h.ComputeFromShingles({1}, &s1);
+  for (int i = 0; i < 6; ++i) {
+    uint64_t b = s0.mins[i];
+    uint64_t a = (s1.mins[i] + kMinHashPrime - b) % kMinHashPrime;
+    REQUIRE(a != 0);
+    uint64_t expect = ~0ull;
+    for (uint64_t x : shingles) {
+      unsigned __int128 v = (static_cast<unsigned __int128>(a) * (x & kMinHashPrime) + b) % kMinHashPrime;
+      expect = std::min(expect, static_cast<uint64_t>(v));
+    }
+    CHECK(sig.mins[i] == expect);
+  }
+}
+
+TEST_CASE("minhash golden signatures never change", "[minhash]") {
+  MinHasher h(MinHashParams{});
+  MinHashSignature en, zh;
+  h.Compute(kEnglish, &en);
+  h.Compute(kChinese, &zh);
+  REQUIRE(en.mins.size() == 112);
+  REQUIRE(zh.mins.size() == 112);
+  auto print = [&](const char* name, const MinHashSignature& s) {
+    std::printf("%s mins: 0x%llx 0x%llx 0x%llx 0x%llx band keys: %u %u shingles %zu digest 0x%llx\n", name,
+                (unsigned long long)s.mins[0], (unsigned long long)s.mins[1], (unsigned long long)s.mins[56],
+                (unsigned long long)s.mins[111], h.BandKey(s, 0), h.BandKey(s, 13), s.shingles,
+                (unsigned long long)XXH3_64bits(s.mins.data(), s.mins.size() * 8));
+  };
+  if (std::getenv("SLUICE_PRINT_GOLDEN")) {
+    print("en", en);
+    print("zh", zh);
+  }
+  CHECK(en.shingles == 68);
+  CHECK(en.mins[0] == 0xb399cbb2ee3f2cull);
+  CHECK(en.mins[1] == 0x1d68a237baee8aull);
+  CHECK(en.mins[56] == 0x26e1ceb9fa709aull);
+  CHECK(en.mins[111] == 0x9567abc1a3d993ull);
+  CHECK(h.BandKey(en, 0) == 1200585582u);
+  CHECK(h.BandKey(en, 13) == 1427270586u);
+  CHECK(XXH3_64bits(en.mins.data(), en.mins.size() * 8) == 0xed2013e39fa5b429ull);
+  CHECK(zh.shingles == 71);
+  CHECK(zh.mins[0] == 0xe18f3712243b6aull);
+  CHECK(zh.mins[1] == 0x76a72a2303846full);
+  CHECK(zh.mins[56] == 0x529feb808f547dull);
+  CHECK(zh.mins[111] == 0x9f0951bc704269ull);
+  CHECK(h.BandKey(zh, 0) == 2426786242u);
+  CHECK(h.BandKey(zh, 13) == 852731832u);
+  CHECK(XXH3_64bits(zh.mins.data(), zh.mins.size() * 8) == 0xd9c9ddb629b42531ull);
+}
+
+TEST_CASE("minhash estimate tracks exact Jaccard on edited text", "[minhash]") {
+  MinHashParams p;
+  p.bands = 32;
+  p.rows = 8;  // 256 permutations: standard error ~0.03
+  MinHasher h(p);
+  std::string a = std::string(kEnglish) + " " + kEnglish;
+  std::string b = a;
+  b.replace(b.find("copyleft"), 8, "permissive");
+  b.replace(b.find("guarantee"), 9, "ensure");
+  for (const std::string& other : {b, std::string(kChinese) + kChinese}) {
+    double exact = SetJaccard(SortedSet(ShinglesOf(h, a)), SortedSet(ShinglesOf(h, other)));
+    MinHashSignature sa, sb;
+    h.Compute(a, &sa);
+    h.Compute(other, &sb);
+    std::vector<uint16_t> ca, cb;
+    MinHasher::Compact(sa, &ca);
+    MinHasher::Compact(sb, &cb);
+    double est = sluice::CompactSimilarity(ca.data(), cb.data(), p.num_perm());
+    CHECK(std::abs(est - exact) < 0.1);
+  }
+}
+
+TEST_CASE("minhash bands x rows from a threshold follow the S-curve", "[minhash]") {
+  CHECK(LshCandidateProbability(1.0, 14, 8) == Approx(1.0));
+  CHECK(LshCandidateProbability(0.0, 14, 8) == Approx(0.0));
+  CHECK(LshCandidateProbability(0.8, 14, 8) == Approx(1 - std::pow(1 - std::pow(0.8, 8), 14)));
+  for (double t : {0.5, 0.7, 0.8, 0.9}) {
+    auto [b, r] = DeriveBandsRows(t, 112);
+    CHECK(b * r <= 112);
+    // The S-curve's steep point (1/b)^(1/r) lands near the target.
+    CHECK(std::abs(std::pow(1.0 / b, 1.0 / r) - t) < 0.1);
+  }
+  auto higher = DeriveBandsRows(0.9, 112);
+  auto lower = DeriveBandsRows(0.5, 112);
+  CHECK(higher.second > lower.second);  // stricter thresholds use more rows per band
+}
