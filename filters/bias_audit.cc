@@ -1,5 +1,7 @@
 #include "filters/bias_audit.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -51,7 +53,9 @@ BiasAuditTable ComputeBiasAudit(const TagFunnel& funnel, const BiasAuditOptions&
     for (const auto& [tag, counts] : s.tags) {
       if (tag.compare(0, prefix.size(), prefix) != 0 || counts.in == 0) continue;
       const std::string group = tag.substr(prefix.size());
-      table.rows.push_back(MakeRow(s.stage, group, counts, s.docs_in, s.dropped, options));
+      if (s.dropped > 0 || options.include_stages_without_drops) {
+        table.rows.push_back(MakeRow(s.stage, group, counts, s.docs_in, s.dropped, options));
+      }
       auto [it, inserted] = total.try_emplace(group, TagCounts{counts.in, 0});
       it->second.dropped += counts.dropped;
     }
@@ -88,6 +92,31 @@ std::string BiasAuditTable::ToJson() const {
   b.EndArray();
   b.EndObject();
   return b.Take();
+}
+
+StatusOr<TagFunnel> TagFunnelFromStatsJson(const std::string& stats_json) {
+  TagFunnel funnel;
+  try {
+    // JSON is YAML: yaml-cpp (already a dependency of filters/) reads it.
+    YAML::Node root = YAML::Load(stats_json);
+    const YAML::Node stages = root["stages"];
+    if (!stages || !stages.IsSequence()) return Status::Internal("stats.json: no 'stages' array");
+    for (const auto& st : stages) {
+      StageFunnel f;
+      f.stage = st["name"].as<std::string>();
+      f.docs_in = st["docs_in"].as<int64_t>();
+      f.dropped = st["docs_dropped"].as<int64_t>();
+      if (const YAML::Node tags = st["tags"]; tags && tags.IsMap()) {
+        for (const auto& kv : tags) {
+          f.tags[kv.first.as<std::string>()] = TagCounts{kv.second["in"].as<int64_t>(), kv.second["dropped"].as<int64_t>()};
+        }
+      }
+      funnel.stages.push_back(std::move(f));
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::Internal(std::string("stats.json: ") + e.what());
+  }
+  return funnel;
 }
 
 // ---------------------------------------------------------------- the stage

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "stages/status.h"
+
 namespace sluice {
 
 inline constexpr char kBiasAuditType[] = "bias_audit";
@@ -44,6 +46,9 @@ struct BiasAuditOptions {
   std::string tag_prefix = kIdentityTagPrefix;
   int64_t min_docs = 30;          // fewer tagged documents in -> low_support, never an alert
   double alert_disparity = 1.25;  // disparity at or above this (with support) -> alert
+  // Rows for stages that removed no document at all (bias_audit itself, PII
+  // redaction) say nothing; they still count in the all_stages rows.
+  bool include_stages_without_drops = false;
 };
 
 // One group at one stage. rate = dropped / in. disparity = group rate / rate
@@ -74,5 +79,11 @@ struct BiasAuditTable {
 // group removed by any stage (dropped summed over stages / in at the first stage
 // the group reaches) with the same share for all documents.
 BiasAuditTable ComputeBiasAudit(const TagFunnel& funnel, const BiasAuditOptions& options = {});
+
+// Reads the funnel from a run's stats.json text: "stages": [{"name", "docs_in",
+// "docs_dropped", "tags": {tag: {"in", "dropped"}}}, ...]. For the pipelines
+// layer, which has stats.json but not the engine's internals:
+//   auto f = TagFunnelFromStatsJson(json); if (f.ok()) report = ComputeBiasAudit(*f).ToJson();
+StatusOr<TagFunnel> TagFunnelFromStatsJson(const std::string& stats_json);
 
 }  // namespace sluice

@@ -15,6 +15,8 @@ namespace {
 // matched on word boundaries and also in the plural with "s"; Chinese terms are
 // matched as substrings, so only multi-character terms that rarely occur inside
 // unrelated words are listed ("同志" is left out: it usually means "comrade").
+// Words that are mostly technical in software text are listed only in phrases
+// ("disabled people", not "disabled"; "non-binary person", not "non-binary").
 // "negro" is listed because historical and institutional texts use it as a group
 // name (it is also an LDNOOBW entry: with `protect` it then never counts as flagged).
 const char* const kGender[] = {
@@ -39,12 +41,15 @@ const char* const kEthnicity[] = {
 };
 const char* const kOrientation[] = {
     "gay", "lesbian", "bisexual", "homosexual", "heterosexual", "queer", "lgbt", "lgbtq",
-    "transgender", "trans woman", "trans man", "nonbinary", "non-binary", "asexual", "pansexual",
+    "transgender", "trans woman", "trans man", "nonbinary", "non-binary people", "non-binary person",
+    "asexual", "pansexual",
     "intersex",
     "同性恋", "女同", "男同", "双性恋", "异性恋", "跨性别", "性少数", "酷儿",
 };
 const char* const kDisability[] = {
-    "disabled", "disability", "disabilities", "blind", "deaf", "autistic", "autism", "wheelchair",
+    "disabled people", "disabled person", "disabled persons", "disabled children", "disabled adults",
+    "disabled women", "disabled men", "disabled students", "disabled workers", "disabled veterans",
+    "disability", "disabilities", "blind", "deaf", "autistic", "autism", "wheelchair",
     "paraplegic", "mentally ill", "mental illness", "down syndrome", "handicapped", "amputee",
     "dyslexia", "dyslexic",
     "残疾", "残障", "盲人", "聋人", "聋哑", "自闭症", "孤独症", "轮椅", "智障", "精神疾病",

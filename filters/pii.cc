@@ -94,9 +94,7 @@ void Scan(std::string_view text, const RE2& re, PiiKind kind, Validate validate,
 }
 
 bool ValidEmail(std::string_view t, size_t b, size_t e) {
-  const char prev = Before(t, b);
-  return !(IsAsciiAlnum(prev) || prev == '.' || prev == '_' || prev == '%' || prev == '+' || prev == '-') &&
-         !IsAsciiAlnum(At(t, e));
+  return !IsAsciiAlnum(Before(t, b)) && Before(t, b) != '_' && !IsAsciiAlnum(At(t, e));
 }
 
 bool ValidIpv4(std::string_view t, size_t b, size_t e) {
@@ -186,6 +184,48 @@ bool ValidCard(std::string_view t, size_t b, size_t e) {
   return LuhnValid(d);
 }
 
+// A card candidate run ("2024 4111 1111 1111 1111") may hold a card number
+// between other digit groups: try every window of whole groups, longest first,
+// leftmost first, and keep the first that validates.
+void ScanCards(std::string_view text, const RE2& re, std::vector<PiiSpan>* out) {
+  re2::StringPiece input(text.data(), text.size());
+  re2::StringPiece m;
+  std::vector<std::pair<size_t, size_t>> groups;  // [begin, end) of digit groups
+  while (RE2::FindAndConsume(&input, re, &m)) {
+    const size_t begin = static_cast<size_t>(m.data() - text.data());
+    size_t end = begin + m.size();
+    // The regex stops after 19 digits: extend to the whole run of digit groups.
+    while (end < text.size() &&
+           (IsDigit(text[end]) || ((text[end] == ' ' || text[end] == '-') && IsDigit(At(text, end + 1))))) {
+      ++end;
+    }
+    input = re2::StringPiece(text.data() + end, text.size() - end);
+    if (ValidCard(text, begin, end)) {
+      out->push_back(PiiSpan{begin, end, PiiKind::kCard});
+      continue;
+    }
+    groups.clear();
+    for (size_t i = begin; i < end;) {
+      size_t j = i;
+      while (j < end && IsDigit(text[j])) ++j;
+      groups.emplace_back(i, j);
+      i = j + 1;
+    }
+    if (groups.size() < 2) continue;
+    bool found = false;
+    // A card has at most 19 digits in groups of >= 3 digits: at most 6 groups.
+    for (size_t len = std::min<size_t>(groups.size() - 1, 6); len >= 1 && !found; --len) {
+      for (size_t first = 0; first + len <= groups.size() && !found; ++first) {
+        const size_t b = groups[first].first, e = groups[first + len - 1].second;
+        if (ValidCard(text, b, e)) {
+          out->push_back(PiiSpan{b, e, PiiKind::kCard});
+          found = true;
+        }
+      }
+    }
+  }
+}
+
 int KindPriority(PiiKind k) {
   switch (k) {
     case PiiKind::kEmail: return 0;
@@ -270,7 +310,7 @@ std::vector<PiiSpan> FindPii(std::string_view text, const std::vector<PiiKind>& 
         if (has_digit) Scan(text, p.cn_id, k, ValidCnId, &found);
         break;
       case PiiKind::kCard:
-        if (has_digit) Scan(text, p.card, k, ValidCard, &found);
+        if (has_digit) ScanCards(text, p.card, &found);
         break;
     }
   }

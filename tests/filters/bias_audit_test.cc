@@ -1,9 +1,16 @@
 #include "filters/bias_audit.h"
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "stages/json_writer.h"
 #include "stages/stage.h"
 
 using sluice::BiasAuditRow;
@@ -135,10 +142,14 @@ TEST_CASE("bias audit: all-stages rows, low support and JSON", "[bias_audit]") {
   CHECK(t.rows.back().stage == "all_stages");
   const std::string json = t.ToJson();
   CHECK(json.find(R"("stage":"a","group":"x","group_in":20,"group_dropped":6,"group_rate":0.3,)") != std::string::npos);
-  // A stage that removes nothing treats every group alike.
+  // A stage that removes nothing treats every group alike; its rows appear on request.
   TagFunnel none;
   none.stages.push_back({"c", 10, 0, {{"identity.x", {4, 0}}}});
-  CHECK(ComputeBiasAudit(none).rows.at(0).disparity == 1.0);
+  CHECK(Find(ComputeBiasAudit(none), "c", "x") == nullptr);
+  sluice::BiasAuditOptions all;
+  all.include_stages_without_drops = true;
+  CHECK(ComputeBiasAudit(none, all).rows.at(0).disparity == 1.0);
+  CHECK(ComputeBiasAudit(none).rows.at(0).stage == "all_stages");
 }
 
 TEST_CASE("bias_audit stage tags English and Chinese documents and reports shares", "[bias_audit]") {
@@ -175,4 +186,63 @@ TEST_CASE("bias_audit stage tags English and Chinese documents and reports share
   d.text = en.text;
   (void)(*only)->Process(d, ctx);
   CHECK(d.tags == std::vector<std::string>{"identity.religion"});
+}
+
+TEST_CASE("bias audit: funnel read back from stats.json text", "[bias_audit]") {
+  const std::string json =
+      R"({"schema":1,"stages":[{"name":"bias_audit","type":"bias_audit","docs_in":40,"docs_dropped":0,"tags":{}},)"
+      R"({"name":"lex","type":"lexicon_filter","docs_in":40,"docs_out":25,"docs_dropped":15,)"
+      R"("tags":{"identity.religion":{"in":10,"dropped":10},"identity.gender":{"in":6,"dropped":0}}}]})";
+  auto f = sluice::TagFunnelFromStatsJson(json);
+  REQUIRE(f.ok());
+  REQUIRE(f->stages.size() == 2);
+  CHECK(f->stages[1].stage == "lex");
+  CHECK(f->stages[1].tags.at("identity.religion").dropped == 10);
+  auto t = ComputeBiasAudit(*f);
+  const BiasAuditRow* rel = Find(t, "lex", "religion");
+  REQUIRE(rel);
+  CHECK(rel->disparity == Approx(40.0 / 15));
+  CHECK_FALSE(sluice::TagFunnelFromStatsJson("{\"stages\": 3}").ok());
+  CHECK_FALSE(sluice::TagFunnelFromStatsJson("{not json").ok());
+}
+
+TEST_CASE("bias audit end to end: sluice run, stats.json, audit table", "[bias_audit]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("sluice_bias_audit_e2e_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream in(dir / "in.jsonl");
+    int i = 0;
+    for (const auto& text : Corpus()) in << "{\"id\":\"d" << i++ << "\",\"text\":" << sluice::JsonString(text) << "}\n";
+    std::ofstream recipe(dir / "recipe.yaml");
+    recipe << "stages:\n  - {type: bias_audit}\n"
+              "  - {type: lexicon_filter, languages: [], lists: [muslim, crap], threshold: 0.0, protect: false}\n";
+  }
+  const std::string cmd = std::string(SLUICE_BINARY) + " run " + (dir / "recipe.yaml").string() + " " +
+                          (dir / "in.jsonl").string() + " -o " + (dir / "out").string() +
+                          " --threads 2 -q --no-report > " + (dir / "log.txt").string() + " 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::ifstream stats_file(dir / "out" / "stats.json");
+  std::stringstream ss;
+  ss << stats_file.rdbuf();
+  auto funnel = sluice::TagFunnelFromStatsJson(ss.str());
+  INFO(ss.str().substr(0, 2000));
+  REQUIRE(funnel.ok());
+  sluice::BiasAuditOptions opt;
+  opt.min_docs = 5;
+  auto table = ComputeBiasAudit(*funnel, opt);
+  const BiasAuditRow* rel = Find(table, "lexicon_filter", "religion");
+  REQUIRE(rel);
+  CHECK(rel->group_in == 10);
+  CHECK(rel->group_dropped == 10);
+  CHECK(rel->all_in == 40);
+  CHECK(rel->all_dropped == 15);
+  CHECK(rel->disparity == Approx(40.0 / 15));
+  CHECK(rel->alert);
+  CHECK(Find(table, "bias_audit", "religion") == nullptr);  // dropped nothing
+  const BiasAuditRow* total = Find(table, "all_stages", "gender");
+  REQUIRE(total);
+  CHECK(total->group_in == 6);
+  CHECK(total->group_dropped == 0);
+  fs::remove_all(dir);
 }

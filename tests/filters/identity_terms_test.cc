@@ -67,3 +67,10 @@ TEST_CASE("identity groups load from YAML and merge", "[identity_terms]") {
   CHECK_FALSE(sluice::LoadIdentityGroupsFile("does/not/exist.yaml").ok());
   std::remove(path.c_str());
 }
+
+TEST_CASE("identity terms avoid technical homonyms", "[identity_terms]") {
+  IdentityTermMatcher m(BuiltinIdentityGroups());
+  CHECK(GroupNames(m, "The service is disabled by default; non-binary files are skipped.").empty());
+  CHECK(GroupNames(m, "Services for disabled people and non-binary persons") ==
+        std::vector<std::string>{"sexual_orientation", "disability"});
+}

@@ -59,6 +59,7 @@ TEST_CASE("pii redacts e-mails and IP addresses in English text", "[pii]") {
   CHECK(Redact("升级到版本 1.2.3.4") == "升级到版本 1.2.3.4");
   CHECK(Redact("at 12:30:45 use std::vector") == "at 12:30:45 use std::vector");
   CHECK(Redact("not an email: a@b, @home, x@y.z1") == "not an email: a@b, @home, x@y.z1");
+  CHECK(Redact("(.bob@example.org)") == "(.<EMAIL>)");
 }
 
 TEST_CASE("pii redacts phone numbers, not dates or ISBNs", "[pii]") {
@@ -84,6 +85,8 @@ TEST_CASE("pii redacts Chinese IDs and cards only when checksums hold", "[pii]")
   // Mixed separators or short groups are not a card: a row of small numbers.
   CHECK(Redact("1 2 3 4 5 6 7 8 9 1 2 3 4 2") == "1 2 3 4 5 6 7 8 9 1 2 3 4 2");
   CHECK(Redact("4111 1111-1111 1111") == "4111 1111-1111 1111");
+  // A card between other digit groups is still found.
+  CHECK(Redact("paid 2024 4111 1111 1111 1111 2025") == "paid 2024 <CARD> 2025");
   CHECK(stats.Get("pii.cn_id") == 1);
   CHECK(stats.Get("pii.card") == 1);
   CHECK(stats.Get(sluice::kPiiStatDocs) == 2);
