@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <simdjson.h>
 #include <xxhash.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
@@ -98,6 +99,12 @@ std::string InputIdentity(const InputFile& in) {
   return id;
 }
 
+bool IsValidJsonObject(const std::string& text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  return !parser.parse(text).get(root) && root.is_object();
+}
+
 std::string Hex64(uint64_t v) {
   char buf[17];
   snprintf(buf, sizeof buf, "%016" PRIx64, v);
@@ -162,6 +169,8 @@ class Runner {
   RunConfig& c_;
   std::vector<Step> steps_;
   std::vector<std::map<std::string, HistogramSpec, std::less<>>> signal_specs_;
+  // Declared specs by signal name, for the kept-documents histograms (same buckets as before).
+  std::map<std::string, HistogramSpec, std::less<>> kept_signal_specs_;
 
   // Reader state (serial filter).
   size_t next_slot_ = 0;
@@ -202,6 +211,9 @@ Status Runner::Prepare() {
   signal_specs_.resize(c_.stages.size());
   for (size_t i = 0; i < c_.stages.size(); ++i) {
     for (auto& spec : c_.stages[i].stage->signal_histograms()) {
+      HistogramSpec kept_spec = spec;
+      kept_spec.name = "kept_signal:" + spec.name;
+      kept_signal_specs_.emplace(spec.name, kept_spec);
       spec.name = std::string(kSignalPrefix) + spec.name;
       signal_specs_[i][spec.name] = spec;
     }
@@ -351,8 +363,11 @@ void Runner::RunParallelStage(size_t i, Document& doc, Batch& b) {
   st.Add(kBytesIn, static_cast<int64_t>(doc.text.size()));
   for (const auto& t : doc.tags) st.Add(std::string(kTagInPrefix) + t);
   size_t before = doc.signals.size();
+  size_t tags_before = doc.tags.size();
   StageContext ctx(&st);
   Verdict v = c_.stages[i].stage->Process(doc, ctx);
+  // A tag the stage itself adds counts as entering it, so in >= dropped holds.
+  for (size_t k = tags_before; k < doc.tags.size(); ++k) st.Add(std::string(kTagInPrefix) + doc.tags[k]);
   AfterStage(i, doc, b, before, v, !c_.stages[i].stage->has_serial_part());
 }
 
@@ -397,7 +412,12 @@ void Runner::SerializeBatch(Batch* b) {
     }
     b->engine.Observe(kKeptChars, static_cast<double>(CountCodePoints(doc.text)));
     for (const auto& [name, value] : doc.signals) {
-      b->engine.Observe(HistogramSpec::Log("kept_signal:" + name), value);
+      auto it = kept_signal_specs_.find(name);
+      if (it != kept_signal_specs_.end()) {
+        b->engine.Observe(it->second, value);
+      } else {
+        b->engine.Observe(HistogramSpec::Log("kept_signal:" + name), value);
+      }
     }
     if (b->replay) continue;
     AppendKeptRecord(doc, c_.output.write_signals, &kept[doc.route]);
@@ -715,6 +735,10 @@ Status Runner::Run(RunResult* result) {
     Status s = c_.stages[i].stage->Finish(fctx);
     if (!s.ok()) return s.WithContext("stage '" + c_.stages[i].name + "'");
     stage_reports_[i] = fctx.report_json;
+    if (!stage_reports_[i].empty() && !IsValidJsonObject(stage_reports_[i])) {
+      // A stage bug must not make stats.json unreadable: keep the text as a string.
+      stage_reports_[i] = "{\"invalid_report\":" + JsonString(stage_reports_[i]) + "}";
+    }
   }
   double wall = std::chrono::duration<double>(Clock::now() - start_).count();
   Progress(true);

@@ -255,7 +255,7 @@ class ZstdFile : public FileBase {
 
 StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path, OutputFormat format) {
   std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
   if (ec) return Status::Io("cannot create directory for '" + path + "': " + ec.message());
   switch (format) {
     case OutputFormat::kJsonl: {

@@ -84,7 +84,7 @@ class StageContext {
 struct FinishContext {
   std::string output_dir;  // the run's OUTDIR (write extra artifacts below it)
   Stats* stats = nullptr;  // this stage's merged stats; Finish may add to them
-  // A JSON object (compact text) the stage wants under stats.json "reports.<stage>".
+  // A JSON object (compact text) the stage wants in stats.json at stages[i].report.
   std::string report_json;
 };
 

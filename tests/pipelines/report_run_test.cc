@@ -174,7 +174,10 @@ TEST_CASE("the sluice binary writes stats.json in the documented schema and a re
                 "{\"id\":\"b\",\"text\":\"你好，世界\"}\n"
                 "not json at all\n"
                 "{\"id\":\"c\",\"text\":\"third document here\"}\n");
-  std::string cmd = std::string(Quote(SLUICE_BINARY)) + " run " + Quote(dir + "/in.jsonl") + " -o " +
+  // A pass-through recipe: this test is about the schema, not the default stages.
+  WriteTextFile(dir + "/passthrough.yaml", "stages: []\n");
+  std::string cmd = std::string(Quote(SLUICE_BINARY)) + " run " + Quote(dir + "/passthrough.yaml") + " " +
+                    Quote(dir + "/in.jsonl") + " -o " +
                     Quote(dir + "/out") + " -q --threads 2 > /dev/null 2>&1";
   REQUIRE(RunShell(cmd) == 0);
   std::string json = ReadTextFile(dir + "/out/stats.json");
