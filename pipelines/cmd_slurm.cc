@@ -217,8 +217,7 @@ int Submit(const SubmitArgs& a) {
   for (const auto& p : plan->phases) plan_tsv += p.name + "\t" + std::to_string(p.tasks) + "\n";
   if (Status st = WriteFileAtomically((dir / "plan.tsv").string(), plan_tsv); !st.ok()) return ExitCodeFor(st);
 
-  RunArgs run = a.run;
-  run.output_dir = out;
+  const RunArgs& run = a.run;
   const std::string self = SelfExecutable();
   std::vector<JobRecord> jobs;
   std::string previous;  // job id the next phase depends on
@@ -236,6 +235,7 @@ int Submit(const SubmitArgs& a) {
     s << "#SBATCH --job-name=sluice-" << phase.name << "\n";
     s << "#SBATCH --output=" << (dir / "logs").string() << "/" << phase.name << (array ? "-%a" : "-0") << ".log\n";
     if (array) s << "#SBATCH --array=" << ArraySpec(todo) << "\n";
+    s << "#SBATCH --chdir=" << fs::current_path().string() << "\n";
     if (!a.partition.empty()) s << "#SBATCH --partition=" << a.partition << "\n";
     if (!a.time.empty()) s << "#SBATCH --time=" << a.time << "\n";
     if (!a.mem.empty()) s << "#SBATCH --mem=" << a.mem << "\n";

@@ -21,13 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Absolute(const std::string& p) {
-  if (p.empty() || p == "-") return p;
-  std::error_code ec;
-  fs::path a = fs::absolute(p, ec);
-  return ec ? p : a.lexically_normal().string();
-}
-
 const Phase* FindPhase(const Plan& plan, const std::string& name) {
   for (const auto& p : plan.phases) {
     if (p.name == name) return &p;
@@ -198,9 +191,11 @@ std::vector<std::string> PhaseTaskArgv(const RunArgs& args, const std::string& p
                                        int threads) {
   std::vector<std::string> v = {"phase", phase_name, "--task", std::to_string(task), "--shards",
                                 std::to_string(shards)};
-  for (const auto& p : args.positional) v.push_back(Absolute(p));
-  for (const auto& p : args.inputs) v.insert(v.end(), {"-i", Absolute(p)});
-  if (!args.output_dir.empty()) v.insert(v.end(), {"-o", Absolute(args.output_dir)});
+  // Paths stay as given (children and Slurm jobs run in the same working
+  // directory), so stats list inputs exactly as a single-process run does.
+  for (const auto& p : args.positional) v.push_back(p);
+  for (const auto& p : args.inputs) v.insert(v.end(), {"-i", p});
+  if (!args.output_dir.empty()) v.insert(v.end(), {"-o", args.output_dir});
   if (threads > 0) v.insert(v.end(), {"--threads", std::to_string(threads)});
   if (args.write_signals) v.push_back("--write-signals");
   if (!args.format.empty()) v.insert(v.end(), {"--format", args.format});

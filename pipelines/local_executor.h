@@ -33,7 +33,8 @@ StatusOr<Plan> PlanFor(const RunArgs& args, int shards, Recipe* recipe);
 Status RunPhaseTask(const RunArgs& args, const std::string& phase_name, int task, int shards);
 
 // The argv (after the binary) that runs one phase task: `phase NAME --task I
-// --shards N` plus the run options of `args` (paths made absolute).
+// --shards N` plus the run options of `args` (paths as given: run it in the same
+// working directory).
 std::vector<std::string> PhaseTaskArgv(const RunArgs& args, const std::string& phase_name, int task, int shards,
                                        int threads);
 
