@@ -13,5 +13,5 @@ fi
 [[ -x "$BUILD/tests/pipelines_test" ]] || ninja -C "$BUILD" -j2 sluice pipelines_test
 eval "$(scripts/slurm_local.sh start)"
 trap 'scripts/slurm_local.sh stop' EXIT
-export SLURM_CONF
+export SLURM_CONF SLUICE_SLURM_TESTS=1
 "$BUILD/tests/pipelines_test" "[slurm]"

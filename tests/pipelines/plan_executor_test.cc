@@ -84,7 +84,7 @@ TEST_CASE("stats merge: sums counters and buckets, inputs back in input order", 
   CHECK(st["counters"]["x"].get_int64().value() == 8);
   CHECK(st["tags"]["en"]["dropped"].get_int64().value() == 2);
   CHECK(simdjson::minify(st["signals"]["h"]) ==
-        "{\"kind\":\"linear\",\"total\":8,\"buckets\":[[null,0,2],[0,0.5,3],[0.5,1,3]]}");
+        "{\"kind\":\"linear\",\"total\":6,\"buckets\":[[null,0,2],[0,0.5,3],[0.5,1,3]]}");
   CHECK(doc["timing"]["stages"]["s"]["cpu_seconds"].get_double().value() == Approx(2.0));
   simdjson::dom::element shard_key;
   CHECK(doc["shard"].get(shard_key) != simdjson::SUCCESS);
@@ -136,6 +136,13 @@ TEST_CASE("run-sharded: same kept output, stats and tokenizer as one process; fa
     CHECK(StatsValue(a / "stats.json", key) == StatsValue(b / "stats.json", key));
     CHECK_FALSE(StatsValue(a / "stats.json", key).empty());
   }
+  // Per-stage stats (the per-shard stages; timing aside) match too.
+  simdjson::dom::parser pa, pb;
+  simdjson::dom::array sa = pa.load((a / "stats.json").string())["stages"].get_array().value();
+  simdjson::dom::array sb = pb.load((b / "stats.json").string())["stages"].get_array().value();
+  REQUIRE(sa.size() == 3);
+  REQUIRE(sb.size() == 2);  // train_tokenizer ran as the tokenizer phase
+  for (size_t i = 0; i < 2; ++i) CHECK(simdjson::minify(sa.at(i).value()) == simdjson::minify(sb.at(i).value()));
   CHECK(fs::exists(b / "report.html"));
 
   // Everything finished: a third run does nothing.
@@ -145,8 +152,13 @@ TEST_CASE("run-sharded: same kept output, stats and tokenizer as one process; fa
 
 TEST_CASE("slurm submit: clear error without sbatch", "[plan]") {
   ScratchDir dir("nosbatch");
+  {
+    std::ofstream r(dir.path / "r.yaml");
+    r << kShardedRecipe;
+  }
   std::string log;
-  int rc = RunShell("PATH=/nonexistent " SLUICE_BINARY " slurm submit -i " + dir.path.string() + " -o " +
+  int rc = RunShell("PATH=/nonexistent " SLUICE_BINARY " slurm submit " + (dir.path / "r.yaml").string() + " -i " +
+                        dir.path.string() + " -o " +
                         (dir.path / "out").string() + " --shards 2",
                     &log);
   CHECK(rc == 2);
