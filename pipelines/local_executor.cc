@@ -82,7 +82,20 @@ Status RunShardTask(const RunArgs& base, const Plan& plan, const Recipe& recipe_
   std::error_code ec;
   fs::create_directories(config.output_dir, ec);
   if (ec) return Status::Io("cannot create '" + config.output_dir + "': " + ec.message());
-  SLUICE_RETURN_IF_ERROR(WriteFileAtomically(config.output_dir + "/recipe.resolved.yaml", resolved));
+  // Every shard writes the same recipe.resolved.yaml, possibly at the same
+  // time: a per-process temporary name, then an atomic rename.
+  {
+    const std::string final_path = config.output_dir + "/recipe.resolved.yaml";
+    const std::string tmp = final_path + ".tmp." + std::to_string(getpid());
+    FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) return Status::Io("cannot write '" + tmp + "'");
+    bool ok = std::fwrite(resolved.data(), 1, resolved.size(), f) == resolved.size();
+    ok = (std::fclose(f) == 0) && ok;
+    if (!ok || std::rename(tmp.c_str(), final_path.c_str()) != 0) {
+      std::remove(tmp.c_str());
+      return Status::Io("cannot write '" + final_path + "'");
+    }
+  }
   RunResult result;
   SLUICE_RETURN_IF_ERROR(RunPipeline(config, &result));
   if (!args.quiet) std::cout << FormatAccounting(result);
