@@ -1,0 +1,303 @@
+#include "pipelines/local_executor.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "pipelines/command.h"
+#include "pipelines/report_hook.h"
+#include "pipelines/stats_merge.h"
+#include "stages/record_writer.h"
+#include "stages/stage.h"
+
+namespace sluice {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const Phase* FindPhase(const Plan& plan, const std::string& name) {
+  for (const auto& p : plan.phases) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+StatusOr<std::string> ReadFile(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Status::Io("cannot read '" + path + "'");
+  std::string out;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  std::fclose(f);
+  return out;
+}
+
+// Runs argv as a child; returns its exit code (128+signal when killed).
+int Spawn(const std::vector<std::string>& argv, pid_t* pid_out) {
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    execv(cargv[0], cargv.data());
+    std::perror("sluice: exec");
+    _exit(127);
+  }
+  *pid_out = pid;
+  return 0;
+}
+
+int ExitOf(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 2;
+}
+
+Status RunShardTask(const RunArgs& base, const Plan& plan, const Recipe& recipe_in, int task, int shards) {
+  RunArgs args = base;
+  args.shard = std::to_string(task) + "/" + std::to_string(shards);
+  Recipe recipe;
+  RunConfig config;
+  std::string resolved;
+  SLUICE_RETURN_IF_ERROR(PrepareRun(args, &recipe, &config, &resolved));
+  (void)recipe_in;
+  if (plan.tokenizer_stage >= 0) {
+    const std::string& name = recipe.stages[plan.tokenizer_stage].name;
+    config.stages.erase(std::remove_if(config.stages.begin(), config.stages.end(),
+                                       [&](const StageInstance& s) { return s.name == name; }),
+                        config.stages.end());
+  }
+  // Always a shard stats file (even for N = 1), so the merge phase is uniform.
+  config.shard_label = args.shard;
+  config.stats_path = config.output_dir + "/stats/shard-" + std::to_string(task) + "-of-" + std::to_string(shards) +
+                      ".json";
+  std::error_code ec;
+  fs::create_directories(config.output_dir, ec);
+  if (ec) return Status::Io("cannot create '" + config.output_dir + "': " + ec.message());
+  // Every shard writes the same recipe.resolved.yaml, possibly at the same
+  // time: a per-process temporary name, then an atomic rename.
+  {
+    const std::string final_path = config.output_dir + "/recipe.resolved.yaml";
+    const std::string tmp = final_path + ".tmp." + std::to_string(getpid());
+    FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) return Status::Io("cannot write '" + tmp + "'");
+    bool ok = std::fwrite(resolved.data(), 1, resolved.size(), f) == resolved.size();
+    ok = (std::fclose(f) == 0) && ok;
+    if (!ok || std::rename(tmp.c_str(), final_path.c_str()) != 0) {
+      std::remove(tmp.c_str());
+      return Status::Io("cannot write '" + final_path + "'");
+    }
+  }
+  RunResult result;
+  SLUICE_RETURN_IF_ERROR(RunPipeline(config, &result));
+  if (!args.quiet) std::cout << FormatAccounting(result);
+  for (const auto& in : result.inputs) {
+    if (!in.read_error.empty()) return Status::Io("input '" + in.path + "' ended early: " + in.read_error);
+  }
+  return Status::Ok();
+}
+
+Status RunTokenizerTask(const RunArgs& args, const Plan& plan, const Recipe& recipe, const std::string& out) {
+  const RecipeStage& rs = recipe.stages[plan.tokenizer_stage];
+  const StageInfo* info = StageRegistry::Global().Find("train_tokenizer");
+  if (!info) return Status::Internal("train_tokenizer stage is not registered");
+  auto o = ValidateOptions(*info, rs.name, rs.options_yaml);
+  if (!o.ok()) return o.status();
+  std::vector<std::string> argv = {SelfExecutable(), "train-tokenizer", "-q", "-i", out + "/kept", "-o",
+                                   out + "/tokenizer"};
+  argv.insert(argv.end(), {"--vocab-size", std::to_string(o->GetInt("vocab_size")), "--preset", o->GetString("preset"),
+                           "--min-frequency", std::to_string(o->GetInt("min_frequency")), "--initial-alphabet",
+                           o->GetString("initial_alphabet"), "--max-token-length",
+                           std::to_string(o->GetInt("max_token_length")), "--max-pretoken-bytes",
+                           std::to_string(o->GetInt("max_pretoken_bytes")), "--text-key", recipe.reader.text_key});
+  if (!o->GetString("pattern").empty()) argv.insert(argv.end(), {"--pattern", o->GetString("pattern")});
+  std::string specials;
+  for (const auto& s : o->GetStringList("special_tokens")) {
+    if (s.find(',') != std::string::npos) {
+      return Status::Config("stage '" + rs.name + "': special token '" + s +
+                            "' contains a comma, which `sluice train-tokenizer --special-tokens` cannot take");
+    }
+    specials += (specials.empty() ? "" : ",") + s;
+  }
+  if (!specials.empty()) argv.insert(argv.end(), {"--special-tokens", specials});
+  if (args.threads > 0) argv.insert(argv.end(), {"--threads", std::to_string(args.threads)});
+  pid_t pid = 0;
+  if (Spawn(argv, &pid) != 0) return Status::Io("cannot start sluice train-tokenizer");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (int rc = ExitOf(status); rc != 0) {
+    return Status::Io("sluice train-tokenizer over " + out + "/kept failed (exit " + std::to_string(rc) + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string SelfExecutable() {
+  std::error_code ec;
+  fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? "sluice" : p.string();
+}
+
+StatusOr<Plan> PlanFor(const RunArgs& args, int shards, Recipe* recipe) {
+  std::string recipe_path;
+  for (const auto& p : args.positional) {
+    if (p.size() > 5 && (p.ends_with(".yaml") || p.ends_with(".yml"))) recipe_path = p;
+    break;
+  }
+  if (recipe_path.empty()) {
+    *recipe = DefaultRecipe();
+  } else {
+    auto r = LoadRecipeFile(recipe_path);
+    if (!r.ok()) return r.status();
+    *recipe = std::move(r).value();
+  }
+  return MakePlan(*recipe, shards);
+}
+
+Status RunPhaseTask(const RunArgs& args, const std::string& phase_name, int task, int shards) {
+  Recipe recipe;
+  auto plan = PlanFor(args, shards, &recipe);
+  if (!plan.ok()) return plan.status();
+  const Phase* phase = FindPhase(*plan, phase_name);
+  if (!phase) return Status::Config("the plan of this recipe has no phase '" + phase_name + "'");
+  if (task < 0 || task >= phase->tasks) {
+    return Status::Config("phase '" + phase_name + "' has tasks 0.." + std::to_string(phase->tasks - 1) +
+                          ", not " + std::to_string(task));
+  }
+  std::string out = args.output_dir.empty() ? recipe.output_dir : args.output_dir;
+  if (out.empty()) return Status::Config("no output directory: give -o OUTDIR (or output.dir in the recipe)");
+  if (PhaseTaskDone(out, *phase, task)) return Status::Ok();
+  if (const char* fail = std::getenv(kFailTaskEnv); fail && phase_name + ":" + std::to_string(task) == fail) {
+    return Status::Io("phase " + phase_name + " task " + std::to_string(task) + " failed on purpose (" +
+                      kFailTaskEnv + "=" + fail + ")");
+  }
+  switch (phase->kind) {
+    case PhaseKind::kShard:
+      SLUICE_RETURN_IF_ERROR(RunShardTask(args, *plan, recipe, task, shards));
+      break;
+    case PhaseKind::kMerge:
+      SLUICE_RETURN_IF_ERROR(MergeShardStatsFiles(out, shards, recipe.output.samples_per_reason));
+      break;
+    case PhaseKind::kTokenizer:
+      SLUICE_RETURN_IF_ERROR(RunTokenizerTask(args, *plan, recipe, out));
+      break;
+    case PhaseKind::kReport: {
+      auto stats = ReadFile(out + "/stats.json");
+      if (!stats.ok()) return stats.status();
+      if (!args.no_report) SLUICE_RETURN_IF_ERROR(WriteRunReport(*stats, out + "/report.html"));
+      break;
+    }
+  }
+  return MarkPhaseTaskDone(out, *phase, task);
+}
+
+std::vector<std::string> PhaseTaskArgv(const RunArgs& args, const std::string& phase_name, int task, int shards,
+                                       int threads) {
+  std::vector<std::string> v = {"phase", phase_name, "--task", std::to_string(task), "--shards",
+                                std::to_string(shards)};
+  // Paths stay as given (children and Slurm jobs run in the same working
+  // directory), so stats list inputs exactly as a single-process run does.
+  for (const auto& p : args.positional) v.push_back(p);
+  for (const auto& p : args.inputs) v.insert(v.end(), {"-i", p});
+  if (!args.output_dir.empty()) v.insert(v.end(), {"-o", args.output_dir});
+  if (threads > 0) v.insert(v.end(), {"--threads", std::to_string(threads)});
+  if (args.write_signals) v.push_back("--write-signals");
+  if (!args.format.empty()) v.insert(v.end(), {"--format", args.format});
+  if (!args.text_key.empty()) v.insert(v.end(), {"--text-key", args.text_key});
+  if (!args.id_key.empty()) v.insert(v.end(), {"--id-key", args.id_key});
+  if (!args.text_mode.empty()) v.insert(v.end(), {"--text-mode", args.text_mode});
+  if (args.max_record_bytes > 0) v.insert(v.end(), {"--max-record-bytes", std::to_string(args.max_record_bytes)});
+  if (args.no_report) v.push_back("--no-report");
+  v.push_back("-q");
+  return v;
+}
+
+int RunSharded(const RunArgs& args, int shards) {
+  Recipe recipe;
+  auto plan = PlanFor(args, shards, &recipe);
+  if (!plan.ok()) return ExitCodeFor(plan.status());
+  std::string out = args.output_dir.empty() ? recipe.output_dir : args.output_dir;
+  if (out.empty()) return ExitCodeFor(Status::Config("no output directory: give -o OUTDIR (or output.dir in the recipe)"));
+  if (args.overwrite) {
+    std::error_code ec;
+    for (const char* sub : {"kept", "rejected", "malformed", ".sluice", "stats", "tokenizer"}) {
+      fs::remove_all(fs::path(out) / sub, ec);
+    }
+    fs::remove(fs::path(out) / "stats.json", ec);
+    fs::remove(fs::path(out) / "report.html", ec);
+  }
+  if (args.no_resume) {
+    std::error_code ec;
+    fs::remove_all(fs::path(out) / ".sluice" / "phases", ec);
+  }
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int total_threads = args.threads > 0 ? args.threads : cores;
+  const std::string self = SelfExecutable();
+  for (const Phase& phase : plan->phases) {
+    std::vector<int> todo = UnfinishedTasks(out, phase);
+    if (todo.empty()) {
+      if (!args.quiet) std::cerr << "sluice: phase " << phase.name << ": finished earlier, skipped\n";
+      continue;
+    }
+    const int parallel = std::min<int>(static_cast<int>(todo.size()), std::max(1, std::min(cores, total_threads)));
+    const int threads = std::max(1, total_threads / parallel);
+    std::vector<std::pair<pid_t, int>> running;
+    std::vector<int> failed;
+    size_t next = 0;
+    auto reap_one = [&]() {
+      int status = 0;
+      pid_t pid = wait(&status);
+      if (pid < 0) return;
+      for (size_t k = 0; k < running.size(); ++k) {
+        if (running[k].first != pid) continue;
+        if (int rc = ExitOf(status); rc != 0) {
+          failed.push_back(running[k].second);
+          std::cerr << "sluice: phase " << phase.name << " task " << running[k].second << " failed (exit " << rc
+                    << ")\n";
+        }
+        running.erase(running.begin() + static_cast<long>(k));
+        return;
+      }
+    };
+    while (next < todo.size() || !running.empty()) {
+      while (next < todo.size() && static_cast<int>(running.size()) < parallel) {
+        std::vector<std::string> argv = {self};
+        auto rest = PhaseTaskArgv(args, phase.name, todo[next], shards, threads);
+        argv.insert(argv.end(), rest.begin(), rest.end());
+        pid_t pid = 0;
+        if (Spawn(argv, &pid) != 0) return ExitCodeFor(Status::Io("cannot start " + self));
+        running.emplace_back(pid, todo[next]);
+        ++next;
+      }
+      if (!running.empty()) reap_one();
+    }
+    if (!failed.empty()) {
+      std::sort(failed.begin(), failed.end());
+      std::string list;
+      for (int t : failed) list += (list.empty() ? "" : ", ") + std::to_string(t);
+      return ExitCodeFor(Status::Io("phase " + phase.name + ": task(s) " + list + " of " +
+                                    std::to_string(phase.tasks) +
+                                    " failed; later phases did not run. Rerun the same command to retry only what "
+                                    "did not finish"));
+    }
+    if (!args.quiet) {
+      std::cerr << "sluice: phase " << phase.name << ": " << todo.size() << " task(s) done\n";
+    }
+  }
+  if (!args.quiet) {
+    auto stats = ReadFile(out + "/stats.json");
+    if (stats.ok()) std::cout << "outputs: " << out << "/{kept,rejected,malformed}/, " << out << "/stats.json\n";
+  }
+  return 0;
+}
+
+}  // namespace sluice
