@@ -8,6 +8,7 @@
 
 #include "filters/bias_audit.h"
 #include "pipelines/command.h"
+#include "pipelines/local_executor.h"
 #include "pipelines/report_hook.h"
 #include "pipelines/run_command.h"
 #include "stages/record_writer.h"
@@ -209,7 +210,21 @@ Command MakeRunCommand() {
     app->add_flag("--no-resume", args->no_resume, "Reprocess inputs an earlier run finished");
     app->add_flag("-q,--quiet", args->quiet, "No progress line");
     app->add_flag("--no-report", args->no_report, "Do not write report.html");
-    return [args]() { return RunMain(*args); };
+    auto executor = std::make_shared<std::string>();
+    auto shards = std::make_shared<int>(0);
+    app->add_option("--executor", *executor, "Run the sharded phase plan (see sluice plan): local = child processes")
+        ->check(CLI::IsMember({"local"}));
+    app->add_option("--shards", *shards, "Number of shards for --executor")->check(CLI::Range(1, 1000000));
+    return [args, executor, shards]() {
+      if (executor->empty() && *shards == 0) return RunMain(*args);
+      if (executor->empty() || *shards == 0) {
+        return ExitCodeFor(Status::Config("--executor and --shards go together (e.g. --executor local --shards 4)"));
+      }
+      if (!args->shard.empty()) {
+        return ExitCodeFor(Status::Config("--shard runs one shard by itself; it cannot be combined with --executor"));
+      }
+      return RunSharded(*args, *shards);
+    };
   };
   return c;
 }

@@ -3,6 +3,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -140,7 +142,9 @@ class FileBase : public OutputFile {
  protected:
   Status OpenTemp(const std::string& path) {
     path_ = path;
-    tmp_ = path + ".tmp";
+    // Unique per process: concurrent writers of one path (shards writing the
+    // same recipe.resolved.yaml) must not share a temp file.
+    tmp_ = path + "." + std::to_string(getpid()) + ".tmp";
     f_ = fopen(tmp_.c_str(), "wb");
     if (f_ == nullptr) return Status::Io("cannot create '" + tmp_ + "': " + strerror(errno));
     return Status::Ok();

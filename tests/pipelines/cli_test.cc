@@ -125,7 +125,7 @@ TEST_CASE("a truncated .zst input is counted, reported and exits 2", "[cli]") {
   CHECK(ReadText(dir / "out/stats.json").find("\"input_errors\":1") != std::string::npos);
 }
 
-TEST_CASE("--shard I/N splits the inputs without overlap", "[cli]") {
+TEST_CASE("sharding with I/N splits the inputs without overlap", "[cli]") {
   TempDir dir;
   for (int i = 0; i < 5; ++i) WriteText(dir / ("in/" + std::to_string(i) + ".jsonl"), Corpus(20, i));
   size_t total = 0;
