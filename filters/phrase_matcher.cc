@@ -1,3 +1,4 @@
+#include "stages/utf8.h"
 #include "filters/phrase_matcher.h"
 
 #include <unicode/uchar.h>
@@ -12,23 +13,6 @@ namespace sluice {
 
 namespace {
 
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // The code point that ends just before byte `pos` (valid UTF-8), or 0 at the start.
 uint32_t CodePointBefore(std::string_view s, size_t pos) {
@@ -88,7 +72,7 @@ void PhraseMatcher::FoldCaseInto(std::string_view utf8, std::string* out) {
       continue;
     }
     const uint32_t cp = DecodeUtf8(utf8, &pos);
-    AppendUtf8(*out, static_cast<uint32_t>(u_tolower(static_cast<UChar32>(cp))));
+    AppendUtf8(out, static_cast<uint32_t>(u_tolower(static_cast<UChar32>(cp))));
   }
 }
 

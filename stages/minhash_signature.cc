@@ -1,3 +1,4 @@
+#include "stages/utf8.h"
 #include "stages/minhash_signature.h"
 
 #include <unicode/uchar.h>
@@ -37,13 +38,6 @@ inline uint64_t MulAddMod61(uint64_t a, uint64_t x, uint64_t b) {
   return r >= kMinHashPrime ? r - kMinHashPrime : r;
 }
 
-void AppendUtf8(std::string* out, uint32_t cp) {
-  char buf[4];
-  int32_t len = 0;
-  UBool error = false;
-  U8_APPEND(reinterpret_cast<uint8_t*>(buf), len, 4, static_cast<UChar32>(cp), error);
-  if (!error) out->append(buf, static_cast<size_t>(len));
-}
 
 // Dedup-only normalization of one code point: 0 = drop it.
 inline uint32_t NormalizeCodePoint(uint32_t cp) {

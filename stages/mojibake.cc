@@ -1,3 +1,4 @@
+#include "stages/utf8.h"
 #include "stages/mojibake.h"
 
 #include <cstring>
@@ -84,23 +85,6 @@ bool DecodeSequence(std::string_view s, size_t pos, uint32_t* out_cp, size_t* en
   return true;
 }
 
-void AppendUtf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // One left-to-right pass. Lead characters U+00C2..U+00F4 are exactly the UTF-8
 // byte pairs C3 82..C3 B4, so the scan jumps between 0xC3 bytes with memchr.

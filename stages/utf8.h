@@ -12,6 +12,8 @@ namespace sluice {
 bool IsValidUtf8(std::string_view s);
 // Repairs *s in place; returns how many replacement characters were inserted.
 int64_t RepairUtf8(std::string* s);
+// Appends the UTF-8 encoding of code point `cp` (<= U+10FFFF) to *out.
+void AppendUtf8(std::string* out, uint32_t cp);
 // Number of code points in valid UTF-8.
 size_t CountCodePoints(std::string_view s);
 
