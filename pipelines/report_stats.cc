@@ -198,8 +198,7 @@ class StatsReader {
         object o;
         if (!Object(e, path, &o)) break;
         for (auto field : o) {
-          v.members.emplace_back(std::string(field.key),
-                                 Value(field.value, Join(path, field.key), depth + 1));
+          v.members.push_back(JsonMember{std::string(field.key), Value(field.value, Join(path, field.key), depth + 1)});
         }
         break;
       }

@@ -17,6 +17,8 @@ namespace sluice {
 // The schema name this reader understands (written by the engine as "schema").
 inline constexpr std::string_view kStatsSchema = "sluice.stats/1";
 
+struct JsonMember;
+
 // A free-form JSON value held by value (stage `report` objects). Object members
 // keep their document order, so rendering is deterministic.
 struct JsonValue {
@@ -27,12 +29,19 @@ struct JsonValue {
   double number = 0;
   std::string string;
   std::vector<JsonValue> items;                            // kArray
-  std::vector<std::pair<std::string, JsonValue>> members;  // kObject
+  std::vector<JsonMember> members;                         // kObject
 
   // The member `key` of an object, or nullptr.
   const JsonValue* Find(std::string_view key) const;
   bool is_number() const { return kind == Kind::kInt || kind == Kind::kDouble; }
   double AsDouble() const { return kind == Kind::kInt ? static_cast<double>(integer) : number; }
+};
+
+// One member of a JSON object (a named struct rather than std::pair: a pair of
+// an incomplete type inside JsonValue does not compile with clang + libstdc++).
+struct JsonMember {
+  std::string key;
+  JsonValue value;
 };
 
 // One histogram bucket [lo, hi); an absent edge is an open end (JSON null).
