@@ -13,20 +13,6 @@
 
 namespace sluice {
 
-void AddRunOptions(CLI::App* app, RunArgs* args) {
-  app->add_option("recipe_and_inputs", args->positional, "[RECIPE.yaml] INPUT...");
-  app->add_option("-i,--input", args->inputs, "Input file, directory or glob (repeatable)");
-  app->add_option("-o,--output", args->output_dir, "Output directory");
-  app->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
-  app->add_flag("--write-signals", args->write_signals, "Write every stage's signals into records under 'sluice'");
-  app->add_option("--format", args->format, "Output format: jsonl, jsonl.gz, jsonl.zst (default jsonl.zst)");
-  app->add_option("--text-key", args->text_key, "JSON key of the text (default text)");
-  app->add_option("--id-key", args->id_key, "JSON key of the id (default id)");
-  app->add_option("--text-mode", args->text_mode, "Plain-text inputs: file, line or paragraph per document");
-  app->add_option("--max-record-bytes", args->max_record_bytes, "Largest record accepted (default 64 MiB)");
-  app->add_flag("--no-report", args->no_report, "Do not write report.html");
-  app->add_flag("-q,--quiet", args->quiet, "No progress output");
-}
 
 namespace {
 

@@ -183,6 +183,23 @@ int RunMain(const RunArgs& args) {
   return 0;
 }
 
+void AddRunOptions(CLI::App* app, RunArgs* args) {
+  app->add_option("recipe_and_inputs", args->positional,
+                  "[RECIPE.yaml] INPUT... (files, directories, globs, - for stdin); without a recipe the "
+                  "built-in default recipe runs");
+  app->add_option("-i,--input", args->inputs, "Input file, directory or glob (repeatable)");
+  app->add_option("-o,--output", args->output_dir, "Output directory");
+  app->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  app->add_flag("--write-signals", args->write_signals, "Write every stage's signals into records under 'sluice'");
+  app->add_option("--format", args->format, "Output format: jsonl, jsonl.gz, jsonl.zst (default jsonl.zst)");
+  app->add_option("--text-key", args->text_key, "JSON key of the text (default text)");
+  app->add_option("--id-key", args->id_key, "JSON key of the id (default id)");
+  app->add_option("--text-mode", args->text_mode, "Plain-text inputs: file, line or paragraph per document");
+  app->add_option("--max-record-bytes", args->max_record_bytes, "Largest record accepted (default 64 MiB)");
+  app->add_flag("--no-report", args->no_report, "Do not write report.html");
+  app->add_flag("-q,--quiet", args->quiet, "No progress line");
+}
+
 namespace {
 
 Command MakeRunCommand() {
@@ -191,25 +208,12 @@ Command MakeRunCommand() {
   c.help = "Run a curation pipeline: read INPUTs, run the recipe's stages, write OUTDIR/{kept,rejected,malformed}/";
   c.setup = [](CLI::App* app) {
     auto args = std::make_shared<RunArgs>();
-    app->add_option("recipe_and_inputs", args->positional,
-                    "[RECIPE.yaml] INPUT... (files, directories, globs, - for stdin); without a recipe the "
-                    "built-in default recipe runs");
-    app->add_option("-i,--input", args->inputs, "Input file, directory or glob (repeatable)");
-    app->add_option("-o,--output", args->output_dir, "Output directory");
-    app->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+    AddRunOptions(app, args.get());
     app->add_option("--shard", args->shard,
                     "Process shard I of N (0 <= I < N) of the sorted inputs; default from "
                     "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT when set");
-    app->add_flag("--write-signals", args->write_signals, "Write every stage's signals into records under 'sluice'");
-    app->add_option("--format", args->format, "Output format: jsonl, jsonl.gz, jsonl.zst (default jsonl.zst)");
-    app->add_option("--text-key", args->text_key, "JSON key of the text (default text)");
-    app->add_option("--id-key", args->id_key, "JSON key of the id (default id)");
-    app->add_option("--text-mode", args->text_mode, "Plain-text inputs: file, line or paragraph per document");
-    app->add_option("--max-record-bytes", args->max_record_bytes, "Largest record accepted (default 64 MiB)");
     app->add_flag("--overwrite", args->overwrite, "Remove earlier sluice outputs in OUTDIR first");
     app->add_flag("--no-resume", args->no_resume, "Reprocess inputs an earlier run finished");
-    app->add_flag("-q,--quiet", args->quiet, "No progress line");
-    app->add_flag("--no-report", args->no_report, "Do not write report.html");
     auto executor = std::make_shared<std::string>();
     auto shards = std::make_shared<int>(0);
     app->add_option("--executor", *executor, "Run the sharded phase plan (see sluice plan): local = child processes")

@@ -17,8 +17,6 @@ class App;
 
 namespace sluice {
 
-// Adds `sluice run`'s input/output options (not --shard) to a sub-command.
-void AddRunOptions(CLI::App* app, RunArgs* args);
 
 // Fault injection for tests of failure and resume: when this environment
 // variable equals "<phase>:<task>" (e.g. "shard:2"), that task fails (exit 2)

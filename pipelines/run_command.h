@@ -10,6 +10,10 @@
 #include "stages/pipeline_runner.h"
 #include "stages/status.h"
 
+namespace CLI {
+class App;
+}
+
 namespace sluice {
 
 struct RunArgs {
@@ -27,6 +31,10 @@ struct RunArgs {
   bool quiet = false;
   bool no_report = false;
 };
+
+// Adds the options `sluice run` shares with the sharded and Slurm commands
+// (inputs, output, threads, formats, reader keys, report, quiet) to `app`.
+void AddRunOptions(CLI::App* app, RunArgs* args);
 
 // Parses "I/N" into shard index and count.
 Status ParseShard(const std::string& spec, int* index, int* count);
