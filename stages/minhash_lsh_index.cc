@@ -77,11 +77,13 @@ MinHashLshIndex::Match MinHashLshIndex::Query(const uint32_t* band_keys, const u
       if (std::find(seen_.begin(), seen_.end(), slot) != seen_.end()) continue;
       seen_.push_back(slot);
       double sim;
-      if (keep_shingles_ && shingle_set != nullptr) {
+      if (keep_shingles_) {
         const uint32_t* set = nullptr;
         size_t n = 0;
         // A failed spill read counts as "not similar"; the stage reports the error.
-        sim = shingles_.Get(slot, &set, &n) ? SetJaccard32(shingle_set->data(), shingle_set->size(), set, n) : 0.0;
+        sim = shingle_set && shingles_.Get(slot, &set, &n)
+                  ? SetJaccard32(shingle_set->data(), shingle_set->size(), set, n)
+                  : 0.0;
       } else {
         sim = CompactSimilarity(compact_sig, Sig(slot), k);
       }
@@ -105,8 +107,10 @@ uint32_t MinHashLshIndex::Insert(const uint32_t* band_keys, const uint16_t* comp
   for (int b = 0; b < bands_; ++b) Place(tables_[b], band_keys[b], slot);
   ++entries_;
   const size_t k = static_cast<size_t>(bands_) * rows_;
-  if (slot % kChunkDocs == 0) sig_chunks_.push_back(std::make_unique<uint16_t[]>(kChunkDocs * k));
-  std::copy(compact_sig, compact_sig + k, MutableSig(slot));
+  if (!keep_shingles_) {  // exact verification never reads the signatures
+    if (slot % kChunkDocs == 0) sig_chunks_.push_back(std::make_unique<uint16_t[]>(kChunkDocs * k));
+    std::copy(compact_sig, compact_sig + k, MutableSig(slot));
+  }
   order_keys_.push_back(order_key);
   ids_.append(id);
   id_offsets_.push_back(ids_.size());
@@ -142,7 +146,7 @@ Status MinHashLshIndex::Save(const std::string& path, const std::string& meta) c
             std::fwrite(header, sizeof(header), 1, f.get()) == 1 && std::fwrite(sizes, sizeof(sizes), 1, f.get()) == 1;
   for (const auto& table : tables_) ok = ok && WriteVec(f.get(), table);
   const size_t k = static_cast<size_t>(bands_) * rows_;
-  uint64_t sig_values = order_keys_.size() * k;
+  uint64_t sig_values = keep_shingles_ ? 0 : order_keys_.size() * k;
   ok = ok && std::fwrite(&sig_values, sizeof(sig_values), 1, f.get()) == 1;
   for (size_t c = 0; c < sig_chunks_.size(); ++c) {
     size_t docs = std::min(kChunkDocs, order_keys_.size() - c * kChunkDocs);
@@ -196,7 +200,7 @@ StatusOr<MinHashLshIndex> MinHashLshIndex::Load(const std::string& path, const s
   ok = ok && ReadVec(f.get(), &sigs) && ReadVec(f.get(), &index.order_keys_) && ReadVec(f.get(), &id_bytes) &&
        ReadVec(f.get(), &index.id_offsets_) && ReadVec(f.get(), &index.cluster_sizes_);
   size_t n = index.order_keys_.size();
-  ok = ok && n == index.entries_ && sigs.size() == n * header[0] * header[1] &&
+  ok = ok && n == index.entries_ && sigs.size() == (index.keep_shingles_ ? 0 : n * header[0] * header[1]) &&
        index.id_offsets_.size() == n + 1 && index.cluster_sizes_.size() == n;
   std::vector<uint32_t> set;
   for (size_t slot = 0; ok && index.keep_shingles_ && slot < n; ++slot) {
@@ -214,7 +218,7 @@ StatusOr<MinHashLshIndex> MinHashLshIndex::Load(const std::string& path, const s
   if (!ok) return Status::Io("MinHash index '" + path + "' is truncated or corrupt");
   index.ids_.assign(id_bytes.begin(), id_bytes.end());
   const size_t k = static_cast<size_t>(header[0]) * header[1];
-  for (size_t slot = 0; slot < n; ++slot) {
+  for (size_t slot = 0; !index.keep_shingles_ && slot < n; ++slot) {
     if (slot % kChunkDocs == 0) index.sig_chunks_.push_back(std::make_unique<uint16_t[]>(kChunkDocs * k));
     std::copy(sigs.begin() + slot * k, sigs.begin() + (slot + 1) * k, index.MutableSig(static_cast<uint32_t>(slot)));
   }

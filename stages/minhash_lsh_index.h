@@ -10,8 +10,9 @@
 //   bands * 8 / load  (150-300 B)  + 2 * K (224 B) + 8 (order key)
 //   + 8 + id length (id arena) + 4 (cluster size)   ~= 400-560 B + id
 // (measured: 506 B/doc at 1 M and 4 M documents with ids "doc-<n>", i.e. ~5 GB for 10 M).
-// verify: exact adds 12 B (location + size) plus 4 B per distinct shingle,
-// the latter in RAM only up to the store's budget and on disk beyond it.
+// verify: exact stores no compact signature (-224 B) but 12 B (location +
+// size) plus 4 B per distinct shingle, the latter in RAM only up to the
+// store's budget and on disk beyond it.
 // MemoryBytes() reports the exact figure; bench/minhash/RESULTS.md has measurements.
 #pragma once
 
@@ -43,8 +44,8 @@ class MinHashLshIndex {
   // The best indexed document whose similarity to the query is >= threshold:
   // highest similarity, ties to the smaller (earlier) slot. Candidates are the
   // documents sharing at least one band key. Similarity is estimated from the
-  // compact signatures, or exact on shingle sets when the index keeps them
-  // (`shingle_set` from ShingleSet32).
+  // compact signatures, or, when the index keeps shingle sets, exactly on them
+  // (`shingle_set` from ShingleSet32; the signature is then unused).
   Match Query(const uint32_t* band_keys, const uint16_t* compact_sig, const std::vector<uint32_t>* shingle_set,
               double threshold);
 
