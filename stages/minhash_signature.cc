@@ -3,6 +3,9 @@
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+// Inlined XXH3 (the same algorithm and values as libxxhash): hashing 40-byte
+// n-grams and short words is the hot loop, a call into the shared library costs.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cassert>
+#include <cstring>
 
 namespace sluice {
 
@@ -83,7 +84,21 @@ constexpr std::array<AsciiClass, 128> kAsciiClasses = MakeAsciiClasses();
 inline AsciiClass ClassOf(char c) { return kAsciiClasses[static_cast<unsigned char>(c) & 0x7F]; }
 
 inline bool IsWordChar(AsciiClass c) {
-  return c == AsciiClass::kLetter || c == AsciiClass::kDigit || c == AsciiClass::kUnderscore;
+  static_assert(static_cast<int>(AsciiClass::kDigit) == static_cast<int>(AsciiClass::kLetter) + 1 &&
+                static_cast<int>(AsciiClass::kUnderscore) == static_cast<int>(AsciiClass::kLetter) + 2);
+  return static_cast<uint8_t>(static_cast<uint8_t>(c) - static_cast<uint8_t>(AsciiClass::kLetter)) < 3;
+}
+
+// Index of the first byte >= 0x80 in s[from, size), or size.
+inline size_t FindNonAscii(std::string_view s, size_t from) {
+  size_t i = from;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ull) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
 }
 
 // ASCII whitespace for the cut points: WSegSpace, Other (tab), CR, LF, Newline.
@@ -113,40 +128,28 @@ void SegmentAsciiWords(std::string_view text, uint32_t base, std::vector<WordSpa
     if (IsWordChar(c)) {
       // WB5, WB8-WB10, WB13a/b join letters, digits and '_'; WB6/7 join
       // letter (. or ') letter; WB11/12 join digit (. ' , ;) digit.
-      AsciiClass last = c;
-      AsciiClass before_last = AsciiClass::kOther;
-      while (j < n) {
-        const AsciiClass d = ClassOf(text[j]);
-        if (IsWordChar(d)) {
-          before_last = last;
-          last = d;
-          ++j;
-          continue;
-        }
-        if (j + 1 < n) {
-          const AsciiClass e = ClassOf(text[j + 1]);
-          const bool letter_mid = last == AsciiClass::kLetter && e == AsciiClass::kLetter &&
-                                  (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote);
-          const bool digit_mid = last == AsciiClass::kDigit && e == AsciiClass::kDigit &&
-                                 (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote || d == AsciiClass::kMidNum);
-          if (letter_mid || digit_mid) {
-            before_last = d;
-            last = e;
-            j += 2;
-            continue;
-          }
-        }
-        break;
+      while (true) {
+        while (j < n && IsWordChar(ClassOf(text[j]))) ++j;
+        if (j + 1 >= n) break;
+        const AsciiClass last = ClassOf(text[j - 1]), d = ClassOf(text[j]), e = ClassOf(text[j + 1]);
+        const bool letter_mid = last == AsciiClass::kLetter && e == AsciiClass::kLetter &&
+                                (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote);
+        const bool digit_mid = last == AsciiClass::kDigit && e == AsciiClass::kDigit &&
+                               (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote || d == AsciiClass::kMidNum);
+        if (!letter_mid && !digit_mid) break;
+        j += 2;
       }
       // ICU's rule status comes from the state reached by the last character:
       // a letter -> letter (200), a digit -> number (100), '_' -> number after
-      // a digit, letter otherwise; a lone '_' is no word (0).
+      // a digit, letter otherwise; a lone '_' is no word (0). (A '_' never
+      // directly follows a Mid* character inside a word.)
+      const AsciiClass last = ClassOf(text[j - 1]);
       if (last == AsciiClass::kLetter) {
         kind = WordKind::kLetter;
       } else if (last == AsciiClass::kDigit) {
         kind = WordKind::kNumber;
       } else if (j - i > 1) {
-        kind = before_last == AsciiClass::kDigit ? WordKind::kNumber : WordKind::kLetter;
+        kind = ClassOf(text[j - 2]) == AsciiClass::kDigit ? WordKind::kNumber : WordKind::kLetter;
       }
     } else if (c == AsciiClass::kCr) {
       if (j < n && text[j] == '\n') ++j;  // WB3
@@ -218,8 +221,7 @@ void WordSegmenter::Segment(std::string_view utf8, std::vector<WordSpan>* out, b
     // [done, n) is left to segment; `done` is always an ICU boundary.
     size_t done = 0;
     while (done < n) {
-      size_t na = done;
-      while (na < n && static_cast<unsigned char>(utf8[na]) < 0x80) ++na;
+      const size_t na = FindNonAscii(utf8, done);
       if (na == n) {
         SegmentAsciiWords(utf8.substr(done, n - done), static_cast<uint32_t>(done), out, include_non_words);
         break;
