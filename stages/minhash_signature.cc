@@ -304,6 +304,29 @@ bool NormalizedWordHash(std::string_view word, std::string* scratch, uint64_t* h
 
 }  // namespace
 
+namespace {
+
+// out[i] = XXH3 of words[i, i + N): a constant length lets the inlined XXH3
+// drop its length dispatch.
+template <size_t N>
+void HashNgramsFixed(const uint64_t* words, size_t m, uint64_t* out) {
+  for (size_t i = 0; i + N <= m; ++i) out[i] = XXH3_64bits(words + i, N * sizeof(uint64_t));
+}
+
+__attribute__((flatten)) void HashWordNgrams(const uint64_t* words, size_t m, size_t n, uint64_t* out) {
+  switch (n) {
+    case 3: return HashNgramsFixed<3>(words, m, out);
+    case 4: return HashNgramsFixed<4>(words, m, out);
+    case 5: return HashNgramsFixed<5>(words, m, out);
+    case 6: return HashNgramsFixed<6>(words, m, out);
+    case 7: return HashNgramsFixed<7>(words, m, out);
+    default:
+      for (size_t i = 0; i + n <= m; ++i) out[i] = XXH3_64bits(words + i, n * sizeof(uint64_t));
+  }
+}
+
+}  // namespace
+
 void MinHasher::Shingles(std::string_view text, std::vector<uint64_t>* out) const {
   out->clear();
   Scratch& s = ThreadScratch();
@@ -322,10 +345,8 @@ void MinHasher::Shingles(std::string_view text, std::vector<uint64_t>* out) cons
       out->push_back(XXH3_64bits(s.word_hashes.data(), m * sizeof(uint64_t)));
       return;
     }
-    out->reserve(m - n + 1);
-    for (size_t i = 0; i + n <= m; ++i) {
-      out->push_back(XXH3_64bits(s.word_hashes.data() + i, n * sizeof(uint64_t)));
-    }
+    out->resize(m - n + 1);
+    HashWordNgrams(s.word_hashes.data(), m, n, out->data());
     return;
   }
   // Character n-grams over the normalized code points.

@@ -4,6 +4,7 @@
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cstring>
@@ -118,7 +119,72 @@ inline bool IsCut(std::string_view s, size_t pos) {
 
 }  // namespace
 
+namespace {
+
+// Words only (no non-word segments) of pure-ASCII text: the same spans and
+// kinds as the general loop below, found as runs of set bits in a bitmask of
+// word characters (letters, '@', digits, '_') joined across single Mid*
+// characters, so there is no branch per character.
+void AsciiWordsOnly(std::string_view text, uint32_t base, std::vector<WordSpan>* out) {
+  const size_t n = text.size();
+  const size_t words = n / 64 + 1;  // bits >= n stay clear
+  thread_local std::vector<uint64_t> mask;
+  mask.assign(words, 0);
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t w = 0; w < words; ++w) {
+    const size_t begin = w * 64, end = std::min(n, begin + 64);
+    uint64_t m = 0;
+    for (size_t i = begin; i < end; ++i) m |= static_cast<uint64_t>(IsWordChar(kAsciiClasses[p[i] & 0x7F])) << (i - begin);
+    mask[w] = m;
+  }
+  auto next = [&](size_t pos, bool set) -> size_t {  // first position >= pos with the bit == set, or n
+    size_t w = pos >> 6;
+    if (w >= words) return n;
+    uint64_t x = (set ? mask[w] : ~mask[w]) & (~0ull << (pos & 63));
+    while (x == 0) {
+      if (++w == words) return n;
+      x = set ? mask[w] : ~mask[w];
+    }
+    return std::min(n, (w << 6) + static_cast<size_t>(__builtin_ctzll(x)));
+  };
+  size_t pos = 0;
+  while (true) {
+    const size_t i = next(pos, true);
+    if (i >= n) break;
+    size_t j = next(i + 1, false);
+    // WB6/7: letter (. ') letter; WB11/12: digit (. ' , ;) digit.
+    while (j + 1 < n) {
+      const AsciiClass last = ClassOf(text[j - 1]), d = ClassOf(text[j]), e = ClassOf(text[j + 1]);
+      const bool letter_mid = last == AsciiClass::kLetter && e == AsciiClass::kLetter &&
+                              (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote);
+      const bool digit_mid = last == AsciiClass::kDigit && e == AsciiClass::kDigit &&
+                             (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote || d == AsciiClass::kMidNum);
+      if (!letter_mid && !digit_mid) break;
+      j = next(j + 2, false);
+    }
+    const AsciiClass last = ClassOf(text[j - 1]);
+    WordKind kind = WordKind::kNone;
+    if (last == AsciiClass::kLetter) {
+      kind = WordKind::kLetter;
+    } else if (last == AsciiClass::kDigit) {
+      kind = WordKind::kNumber;
+    } else if (j - i > 1) {
+      kind = ClassOf(text[j - 2]) == AsciiClass::kDigit ? WordKind::kNumber : WordKind::kLetter;
+    }
+    if (kind != WordKind::kNone) {
+      out->push_back(WordSpan{base + static_cast<uint32_t>(i), base + static_cast<uint32_t>(j), kind});
+    }
+    pos = j;
+  }
+}
+
+}  // namespace
+
 void SegmentAsciiWords(std::string_view text, uint32_t base, std::vector<WordSpan>* out, bool include_non_words) {
+  if (!include_non_words) {
+    AsciiWordsOnly(text, base, out);
+    return;
+  }
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
