@@ -270,6 +270,14 @@ bool NormalizedWordHash(std::string_view word, std::string* scratch, uint64_t* h
   char buf[4 * kStackWord];
   size_t len = 0;
   size_t i = 0;
+  // Leading ASCII (all of most words) without the UTF-8 decoder.
+  for (; i < word.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(word[i]);
+    if (c >= 0x80) break;
+    const char n = kAsciiNormalization[c];
+    buf[len] = n;
+    len += n != 0;
+  }
   while (i < word.size()) {
     unsigned char c = static_cast<unsigned char>(word[i]);
     if (c < 0x80) {
