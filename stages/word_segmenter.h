@@ -6,8 +6,9 @@
 // ASCII fast path: the text is cut at positions where ICU always breaks (an
 // ASCII whitespace next to an ASCII non-whitespace character); pure-ASCII
 // pieces are segmented by a hand-written copy of ICU's rules for ASCII, the
-// rest by ICU. Output (spans and kinds) is identical to pure ICU; a
-// differential test checks it against WordSegmenter(Mode::kIcuOnly).
+// rest by ICU (one call per stretch of non-ASCII pieces, converted to UTF-16
+// once). Output (spans and kinds) is identical to pure ICU; differential tests
+// check it against WordSegmenter(Mode::kIcuOnly).
 #pragma once
 
 #include <cstdint>
