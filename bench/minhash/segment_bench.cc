@@ -1,7 +1,7 @@
 // Per-phase CPU cost of MinHash shingling on a corpus, one thread:
 // word segmentation (ICU only vs the ASCII fast path), Shingles, Compute.
 //
-//   segment_bench CORPUS.jsonl [--repeat R] [--only icu|fast|shingles|signatures]
+//   segment_bench CORPUS.jsonl [--repeat R] [--only icu|fast|icu_all|fast_all|shingles|signatures]
 //
 // Prints CPU-seconds (getrusage, median of R) and MB/s per CPU-second for each
 // phase, and checks that both segmentation modes give identical spans. --only
@@ -98,6 +98,13 @@ int main(int argc, char** argv) {
          }));
   if (run("fast")) report("segment, ASCII fast path", MedianCpu(repeat, [&] {
            for (const auto& t : texts) fast.Segment(t, &a);
+         }));
+  // With non-word segments, as text_stats / fasttext features ask for them.
+  if (run("icu_all")) report("segment + non-words, ICU only", MedianCpu(repeat, [&] {
+           for (const auto& t : texts) icu.Segment(t, &b, true);
+         }));
+  if (run("fast_all")) report("segment + non-words, fast path", MedianCpu(repeat, [&] {
+           for (const auto& t : texts) fast.Segment(t, &a, true);
          }));
   MinHasher hasher(MinHashParams{});
   std::vector<uint64_t> shingles;
