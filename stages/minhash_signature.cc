@@ -3,9 +3,13 @@
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+// Inlined XXH3 (the same algorithm and values as libxxhash): hashing 40-byte
+// n-grams and short words is the hot loop, a call into the shared library costs.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -39,8 +43,8 @@ inline uint64_t MulAddMod61(uint64_t a, uint64_t x, uint64_t b) {
 }
 
 
-// Dedup-only normalization of one code point: 0 = drop it.
-inline uint32_t NormalizeCodePoint(uint32_t cp) {
+// Dedup-only normalization of one code point with ICU: 0 = drop it.
+uint32_t NormalizeCodePointIcu(uint32_t cp) {
   if (cp < 0x80) {
     if (cp >= 'A' && cp <= 'Z') return cp + ('a' - 'A');
     if (cp >= 'a' && cp <= 'z') return cp;
@@ -52,6 +56,42 @@ inline uint32_t NormalizeCodePoint(uint32_t cp) {
   if (u_isdigit(c)) return '0';
   return static_cast<uint32_t>(u_foldCase(c, U_FOLD_CASE_DEFAULT));
 }
+
+// NormalizeCodePointIcu for the whole BMP, computed once (5 ICU property
+// look-ups per code point otherwise; Chinese text is all non-ASCII). Entries
+// are the result, or kBmpNotCached when it does not fit 16 bits.
+constexpr uint16_t kBmpNotCached = 0xFFFF;
+const uint16_t* BmpNormalizationTable() {
+  static const std::vector<uint16_t> table = [] {
+    std::vector<uint16_t> t(0x10000);
+    for (uint32_t cp = 0; cp < 0x10000; ++cp) {
+      uint32_t n = NormalizeCodePointIcu(cp);
+      t[cp] = n < kBmpNotCached ? static_cast<uint16_t>(n) : kBmpNotCached;
+    }
+    return t;
+  }();
+  return table.data();
+}
+
+// Dedup-only normalization of one code point: 0 = drop it.
+inline uint32_t NormalizeCodePoint(uint32_t cp) {
+  if (cp < 0x10000) {
+    static const uint16_t* const table = BmpNormalizationTable();
+    uint16_t n = table[cp];
+    if (n != kBmpNotCached) return n;
+  }
+  return NormalizeCodePointIcu(cp);
+}
+
+// ASCII bytes: lower-case letter, '0' for digits, 0 to drop.
+constexpr std::array<char, 128> MakeAsciiNormalization() {
+  std::array<char, 128> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = static_cast<char>(c + ('a' - 'A'));
+  for (int c = '0'; c <= '9'; ++c) t[c] = '0';
+  return t;
+}
+constexpr std::array<char, 128> kAsciiNormalization = MakeAsciiNormalization();
 
 struct Scratch {
   std::vector<WordSpan> spans;
@@ -204,8 +244,8 @@ void MinHasher::NormalizeWord(std::string_view word, std::string* out) {
     unsigned char c = static_cast<unsigned char>(word[i]);
     if (c < 0x80) {
       ++i;
-      uint32_t n = NormalizeCodePoint(c);
-      if (n != 0) out->push_back(static_cast<char>(n));
+      char n = kAsciiNormalization[c];
+      if (n != 0) out->push_back(n);
       continue;
     }
     uint32_t cp = DecodeUtf8(word, &i);
@@ -214,16 +254,97 @@ void MinHasher::NormalizeWord(std::string_view word, std::string* out) {
   }
 }
 
+namespace {
+
+// XXH3 of NormalizeWord(word) without building a string for short words.
+// Returns false when the normalized word is empty. Every code point normalizes
+// to at most 4 UTF-8 bytes, so 4 * size bytes always suffice.
+bool NormalizedWordHash(std::string_view word, std::string* scratch, uint64_t* hash) {
+  constexpr size_t kStackWord = 64;
+  if (word.size() > kStackWord) {
+    MinHasher::NormalizeWord(word, scratch);
+    if (scratch->empty()) return false;
+    *hash = XXH3_64bits(scratch->data(), scratch->size());
+    return true;
+  }
+  char buf[4 * kStackWord];
+  size_t len = 0;
+  size_t i = 0;
+  // Leading ASCII (all of most words) without the UTF-8 decoder.
+  for (; i < word.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(word[i]);
+    if (c >= 0x80) break;
+    const char n = kAsciiNormalization[c];
+    buf[len] = n;
+    len += n != 0;
+  }
+  while (i < word.size()) {
+    unsigned char c = static_cast<unsigned char>(word[i]);
+    if (c < 0x80) {
+      ++i;
+      char n = kAsciiNormalization[c];
+      buf[len] = n;
+      len += n != 0;
+      continue;
+    }
+    uint32_t n = NormalizeCodePoint(DecodeUtf8(word, &i));
+    if (n == 0) continue;
+    if (n < 0x80) {
+      buf[len++] = static_cast<char>(n);
+    } else if (n < 0x800) {
+      buf[len++] = static_cast<char>(0xC0 | (n >> 6));
+      buf[len++] = static_cast<char>(0x80 | (n & 0x3F));
+    } else if (n < 0x10000) {
+      buf[len++] = static_cast<char>(0xE0 | (n >> 12));
+      buf[len++] = static_cast<char>(0x80 | ((n >> 6) & 0x3F));
+      buf[len++] = static_cast<char>(0x80 | (n & 0x3F));
+    } else {
+      buf[len++] = static_cast<char>(0xF0 | (n >> 18));
+      buf[len++] = static_cast<char>(0x80 | ((n >> 12) & 0x3F));
+      buf[len++] = static_cast<char>(0x80 | ((n >> 6) & 0x3F));
+      buf[len++] = static_cast<char>(0x80 | (n & 0x3F));
+    }
+  }
+  if (len == 0) return false;
+  *hash = XXH3_64bits(buf, len);
+  return true;
+}
+
+}  // namespace
+
+namespace {
+
+// out[i] = XXH3 of words[i, i + N): a constant length lets the inlined XXH3
+// drop its length dispatch.
+template <size_t N>
+void HashNgramsFixed(const uint64_t* words, size_t m, uint64_t* out) {
+  for (size_t i = 0; i + N <= m; ++i) out[i] = XXH3_64bits(words + i, N * sizeof(uint64_t));
+}
+
+__attribute__((flatten)) void HashWordNgrams(const uint64_t* words, size_t m, size_t n, uint64_t* out) {
+  switch (n) {
+    case 3: return HashNgramsFixed<3>(words, m, out);
+    case 4: return HashNgramsFixed<4>(words, m, out);
+    case 5: return HashNgramsFixed<5>(words, m, out);
+    case 6: return HashNgramsFixed<6>(words, m, out);
+    case 7: return HashNgramsFixed<7>(words, m, out);
+    default:
+      for (size_t i = 0; i + n <= m; ++i) out[i] = XXH3_64bits(words + i, n * sizeof(uint64_t));
+  }
+}
+
+}  // namespace
+
 void MinHasher::Shingles(std::string_view text, std::vector<uint64_t>* out) const {
   out->clear();
   Scratch& s = ThreadScratch();
   if (params_.shingle == ShingleMode::kWord) {
     WordSegmenter::ThreadLocal().Segment(text, &s.spans);
     s.word_hashes.clear();
+    s.word_hashes.reserve(s.spans.size());
     for (const WordSpan& span : s.spans) {
-      NormalizeWord(span.in(text), &s.word);
-      if (s.word.empty()) continue;
-      s.word_hashes.push_back(XXH3_64bits(s.word.data(), s.word.size()));
+      uint64_t h;
+      if (NormalizedWordHash(span.in(text), &s.word, &h)) s.word_hashes.push_back(h);
     }
     size_t m = s.word_hashes.size();
     size_t n = static_cast<size_t>(params_.word_ngram);
@@ -232,10 +353,8 @@ void MinHasher::Shingles(std::string_view text, std::vector<uint64_t>* out) cons
       out->push_back(XXH3_64bits(s.word_hashes.data(), m * sizeof(uint64_t)));
       return;
     }
-    out->reserve(m - n + 1);
-    for (size_t i = 0; i + n <= m; ++i) {
-      out->push_back(XXH3_64bits(s.word_hashes.data() + i, n * sizeof(uint64_t)));
-    }
+    out->resize(m - n + 1);
+    HashWordNgrams(s.word_hashes.data(), m, n, out->data());
     return;
   }
   // Character n-grams over the normalized code points.

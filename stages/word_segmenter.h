@@ -3,6 +3,12 @@
 // one token per sentence. One instance per thread: ThreadLocal() hands out a
 // cached one (creating an ICU BreakIterator costs ~100 us). Not thread-safe.
 //   "Hello, 世界和平!" -> words "Hello", "世界", "和平"
+// ASCII fast path: the text is cut at positions where ICU always breaks (an
+// ASCII whitespace next to an ASCII non-whitespace character); pure-ASCII
+// pieces are segmented by a hand-written copy of ICU's rules for ASCII, the
+// rest by ICU (one call per stretch of non-ASCII pieces, converted to UTF-16
+// once). Output (spans and kinds) is identical to pure ICU; differential tests
+// check it against WordSegmenter(Mode::kIcuOnly).
 #pragma once
 
 #include <cstdint>
@@ -29,7 +35,11 @@ struct WordSpan {
 
 class WordSegmenter {
  public:
-  WordSegmenter();
+  enum class Mode {
+    kAsciiFastPath,  // default: ASCII pieces without ICU, identical output
+    kIcuOnly,        // every byte through ICU (the reference for tests)
+  };
+  explicit WordSegmenter(Mode mode = Mode::kAsciiFastPath);
   ~WordSegmenter();
   WordSegmenter(const WordSegmenter&) = delete;
   WordSegmenter& operator=(const WordSegmenter&) = delete;
@@ -42,6 +52,10 @@ class WordSegmenter {
   void Segment(std::string_view utf8, std::vector<WordSpan>* out, bool include_non_words = false);
 
  private:
+  // Appends the segments of utf8[begin, end) (both ICU boundaries of utf8).
+  void SegmentIcu(std::string_view utf8, size_t begin, size_t end, std::vector<WordSpan>* out,
+                  bool include_non_words);
+  Mode mode_;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -49,6 +63,10 @@ class WordSegmenter {
 // True for code points in the Han, Hiragana, Katakana, Hangul and CJK punctuation
 // blocks (scripts written without spaces between words, Hangul aside).
 bool IsCjkCodePoint(uint32_t cp);
+
+// Segments pure-ASCII text with ICU's word rules for ASCII (UAX #29 as tailored
+// by ICU's root word.txt), appending spans offset by `base`. Exposed for tests.
+void SegmentAsciiWords(std::string_view ascii, uint32_t base, std::vector<WordSpan>* out, bool include_non_words);
 
 // Decodes one code point from valid UTF-8 at `*pos`, advancing it.
 uint32_t DecodeUtf8(std::string_view s, size_t* pos);
