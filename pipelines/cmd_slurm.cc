@@ -229,7 +229,7 @@ int Submit(const SubmitArgs& a) {
       if (!a.run.quiet) std::cout << "phase " << phase.name << ": finished earlier, not submitted\n";
       continue;
     }
-    bool array = phase.kind == PhaseKind::kShard;
+    bool array = phase.per_shard();
     std::ostringstream s;
     s << "#!/bin/bash\n";
     s << "#SBATCH --job-name=sluice-" << phase.name << "\n";
