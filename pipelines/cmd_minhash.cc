@@ -158,7 +158,7 @@ int RunSignatures(const MinHashCli& cli) {
   };
   int threads = cli.threads > 0 ? cli.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int64_t n = 0;
-  Status st = ComputeSignatures(hasher, next_batch, out_path, threads, &n);
+  Status st = ComputeSignatures(hasher, config->exact_verify, next_batch, out_path, threads, &n);
   if (!st.ok()) return ExitCodeFor(st);
   if (!read_error.ok()) return ExitCodeFor(read_error);
   std::cerr << "minhash signatures: shard " << shard << "/" << shards << ": " << n << " documents -> " << out_path
@@ -195,6 +195,13 @@ int RunClusters(const MinHashCli& cli) {
   ClusterSummary s;
   std::string dup_path = (fs::path(cli.out) / "duplicates.tsv").string();
   Status st = ComputeClusters(sig_files, bucket_files, config->params, config->threshold, dup_path, &s);
+  if (st.ok() && s.exact != config->exact_verify) {
+    std::remove(dup_path.c_str());
+    st = Status::Config(std::string("the signature files were computed ") +
+                        (s.exact ? "with shingle sets (verify: exact)" : "without shingle sets (verify: signature)") +
+                        " but the options say verify: " + (config->exact_verify ? "exact" : "signature") +
+                        "; rerun `sluice minhash signatures` with the same options");
+  }
   if (!st.ok()) return ExitCodeFor(st);
   JsonBuilder b;
   b.BeginObject();
@@ -203,6 +210,7 @@ int RunClusters(const MinHashCli& cli) {
   b.Key("dropped").Int(s.dropped);
   b.Key("clusters").Int(s.clusters);
   b.Key("threshold").Number(config->threshold);
+  b.Key("verify").String(s.exact ? "exact" : "signature");
   b.Key("params").String(MinHashMeta(config->params));
   b.EndObject();
   std::ofstream(fs::path(cli.out) / "clusters.json") << b.str() << "\n";

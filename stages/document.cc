@@ -31,4 +31,21 @@ double Document::Signal(std::string_view name, double fallback) const {
   return fallback;
 }
 
+std::string& Document::ScratchFor(const void* owner) {
+  for (auto& [o, data] : scratch) {
+    if (o == owner) return data;
+  }
+  return scratch.emplace_back(owner, std::string()).second;
+}
+
+bool Document::TakeScratch(const void* owner, std::string* out) {
+  for (size_t i = 0; i < scratch.size(); ++i) {
+    if (scratch[i].first != owner) continue;
+    *out = std::move(scratch[i].second);
+    scratch.erase(scratch.begin() + static_cast<std::ptrdiff_t>(i));
+    return true;
+  }
+  return false;
+}
+
 }  // namespace sluice

@@ -73,6 +73,11 @@ struct Document {
   // failing ones here; the first is the drop reason).
   std::vector<std::string> all_reasons;
 
+  // Private binary data a stage passes from its parallel Process() to its own
+  // ProcessSerial() (e.g. a MinHash signature), keyed by the stage instance.
+  // Never written out; the owner erases its entry when done.
+  std::vector<std::pair<const void*, std::string>> scratch;
+
   void AddSignal(std::string name, double value) { signals.emplace_back(std::move(name), value); }
   // Sets a string annotation (replaces a previous one with the same key).
   void Annotate(std::string_view key, std::string_view string_value);
@@ -81,6 +86,11 @@ struct Document {
   void AddTag(std::string tag) { tags.push_back(std::move(tag)); }
   // Returns the signal's value, or `fallback` when it was not set.
   double Signal(std::string_view name, double fallback = 0.0) const;
+
+  // The scratch entry of `owner`, created empty when absent.
+  std::string& ScratchFor(const void* owner);
+  // Moves out and erases the scratch entry of `owner`; false when absent.
+  bool TakeScratch(const void* owner, std::string* out);
 };
 
 }  // namespace sluice

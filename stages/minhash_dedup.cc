@@ -1,52 +1,18 @@
 #include "stages/minhash_dedup.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
 #include "stages/json_writer.h"
 #include "stages/minhash_lsh_index.h"
+#include "stages/minhash_shingle_store.h"
 
 namespace sluice {
 
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-void AppendHex(std::string* out, const void* data, size_t n) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  size_t at = out->size();
-  out->resize(at + 2 * n);
-  char* o = out->data() + at;
-  for (size_t i = 0; i < n; ++i) {
-    o[2 * i] = kHex[p[i] >> 4];
-    o[2 * i + 1] = kHex[p[i] & 15];
-  }
-}
-
-// Hex digit values; -1 for anything else.
-struct HexTable {
-  int8_t v[256];
-  HexTable() {
-    for (int i = 0; i < 256; ++i) v[i] = -1;
-    for (int i = 0; i < 10; ++i) v['0' + i] = static_cast<int8_t>(i);
-    for (int i = 0; i < 6; ++i) v['a' + i] = static_cast<int8_t>(10 + i);
-  }
-};
-const HexTable kHexTable;
-inline int HexValue(char c) { return kHexTable.v[static_cast<unsigned char>(c)]; }
-
-bool ReadHex(std::string_view* text, void* data, size_t n) {
-  if (text->size() < 2 * n) return false;
-  auto* p = static_cast<unsigned char*>(data);
-  for (size_t i = 0; i < n; ++i) {
-    int hi = HexValue((*text)[2 * i]), lo = HexValue((*text)[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    p[i] = static_cast<unsigned char>(hi << 4 | lo);
-  }
-  text->remove_prefix(2 * n);
-  return true;
-}
 
 std::string ResolvePath(const std::string& path, const StageEnv& env) {
   if (path.empty()) return path;
@@ -63,35 +29,18 @@ class MinHashDedup : public Stage {
   }
 
   Verdict Process(Document& doc, StageContext& /*ctx*/) const override {
-    // Hex digits need no JSON escaping: build the JSON string directly.
-    std::string json = "\"" + Stash(doc.text) + "\"";
-    for (auto& f : doc.annotations) {
-      if (f.key == kMinHashStashKey) {
-        f.json = std::move(json);
-        return Verdict::Keep();
-      }
-    }
-    doc.annotations.push_back(JsonField{kMinHashStashKey, std::move(json)});
+    Stash(doc.text, &doc.ScratchFor(this));
     return Verdict::Keep();
   }
 
   bool has_serial_part() const override { return true; }
 
   Verdict ProcessSerial(Document& doc, StageContext& ctx) override {
-    std::string stash;
-    auto it = std::find_if(doc.annotations.begin(), doc.annotations.end(),
-                           [](const JsonField& f) { return f.key == kMinHashStashKey; });
-    if (it != doc.annotations.end()) {
-      // Stored as a JSON string of hex digits: strip the quotes.
-      if (it->json.size() >= 2) stash = it->json.substr(1, it->json.size() - 2);
-      doc.annotations.erase(it);
-    } else {
-      stash = Stash(doc.text);  // Process was skipped (not expected): compute here
-    }
+    if (!doc.TakeScratch(this, &stash_)) Stash(doc.text, &stash_);  // Process was skipped (not expected)
     const int k = config_.params.num_perm();
-    const std::vector<uint64_t>* set = config_.exact_verify ? &set_ : nullptr;
-    if (stash.empty() ||
-        !DecodeMinHashStash(stash, config_.params.bands, k, &band_keys_, &compact_, config_.exact_verify ? &set_ : nullptr)) {
+    const std::vector<uint32_t>* set = config_.exact_verify ? &set_ : nullptr;
+    if (stash_.empty() ||
+        !DecodeMinHashStash(stash_, config_.params.bands, k, &band_keys_, &compact_, config_.exact_verify ? &set_ : nullptr)) {
       ctx.stats().Add(kMinHashEmptyCounter);
       return Verdict::Keep();  // no shingles: nothing to compare, never indexed
     }
@@ -142,6 +91,10 @@ class MinHashDedup : public Stage {
     b.Key("dropped").Int(dropped);
     b.Key("index_bytes").Int(static_cast<int64_t>(bytes));
     b.Key("index_bytes_per_document").Number(index_.size() ? static_cast<double>(bytes) / index_.size() : 0.0);
+    b.Key("shingle_bytes_spilled").Int(static_cast<int64_t>(index_.SpilledBytes()));
+    if (!index_.shingle_store().spill_error().ok()) {
+      b.Key("spill_error").String(index_.shingle_store().spill_error().message());
+    }
     b.Key("largest_clusters").BeginArray();
     for (const auto& [size, slot] : largest) {
       b.BeginObject().Key("survivor").String(index_.id(slot)).Key("size").Int(size).EndObject();
@@ -149,6 +102,13 @@ class MinHashDedup : public Stage {
     b.EndArray();
     b.EndObject();
     ctx.report_json = b.Take();
+    if (!index_.shingle_store().spill_error().ok()) {
+      std::fprintf(stderr, "sluice: warning: minhash_dedup: %s; shingle sets were kept in RAM instead\n",
+                   index_.shingle_store().spill_error().message().c_str());
+    }
+    // A failed read of a spilled set made a verification answer "not similar":
+    // the decisions may be wrong, so the run fails.
+    SLUICE_RETURN_IF_ERROR(index_.shingle_store().read_error());
     if (!config_.index_out.empty()) {
       SLUICE_RETURN_IF_ERROR(index_.Save(config_.index_out, MinHashMeta(config_.params)));
     }
@@ -160,21 +120,23 @@ class MinHashDedup : public Stage {
   }
 
  private:
-  std::string Stash(std::string_view text) const {
+  // The binary stash of a document: band keys, compact signature and (exact
+  // verification) the shingle set; empty when the text has no shingles.
+  void Stash(std::string_view text, std::string* out) const {
     thread_local std::vector<uint64_t> shingles;
     thread_local MinHashSignature sig;
     thread_local std::vector<uint32_t> keys;
     thread_local std::vector<uint16_t> compact;
+    thread_local std::vector<uint32_t> set;
+    out->clear();
     hasher_.Shingles(text, &shingles);
     hasher_.ComputeFromShingles(shingles, &sig);
-    if (sig.empty()) return std::string();
+    if (sig.empty()) return;
     keys.resize(config_.params.bands);
     for (int b = 0; b < config_.params.bands; ++b) keys[b] = hasher_.BandKey(sig, b);
     MinHasher::Compact(sig, &compact);
-    if (!config_.exact_verify) return EncodeMinHashStash(keys, compact, nullptr);
-    std::sort(shingles.begin(), shingles.end());
-    shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
-    return EncodeMinHashStash(keys, compact, &shingles);
+    if (config_.exact_verify) ShingleSet32(shingles, &set);
+    EncodeMinHashStash(keys, compact, config_.exact_verify ? &set : nullptr, out);
   }
 
   MinHashDedupConfig config_;
@@ -184,7 +146,8 @@ class MinHashDedup : public Stage {
   // Serial-part scratch.
   std::vector<uint32_t> band_keys_;
   std::vector<uint16_t> compact_;
-  std::vector<uint64_t> set_;
+  std::vector<uint32_t> set_;
+  std::string stash_;
 };
 
 StageInfo MakeInfo() {
@@ -217,9 +180,15 @@ StageInfo MakeInfo() {
       opt("num_perm", OptionType::kInt, "112", "permutation budget when bands x rows are derived from threshold", 1,
           4096),
       opt("seed", OptionType::kInt, "1", "seed of the permutations (changes every signature)", 0, 9.2e18),
-      opt("verify", OptionType::kString, "signature",
-          "candidate check: estimated Jaccard from signatures, or exact Jaccard on kept shingle sets (more memory)",
-          -1e300, 1e300, {"signature", "exact"}),
+      opt("verify", OptionType::kString, "exact",
+          "candidate check: exact Jaccard on the kept documents' shingle sets (4 B per distinct shingle, spilled "
+          "to disk beyond shingle_memory_mb), or the estimate from the 16-bit signatures (no sets kept)",
+          -1e300, 1e300, {"exact", "signature"}),
+      opt("shingle_memory_mb", OptionType::kInt, "1024",
+          "MiB of kept shingle sets held in RAM (verify: exact); the rest goes to an unlinked temporary file", 0,
+          1 << 24),
+      opt("spill_dir", OptionType::kString, "",
+          "directory of that temporary file (default: $TMPDIR, else /var/tmp)"),
       opt("index_in", OptionType::kString, "", "load an index saved by an earlier run and dedup against it"),
       opt("index_out", OptionType::kString, "", "save the index of kept documents here when the run ends"),
   };
@@ -228,7 +197,7 @@ StageInfo MakeInfo() {
     if (!config.ok()) return config.status();
     const MinHashParams& p = config->params;
     if (!config->index_in.empty()) {
-      auto index = MinHashLshIndex::Load(config->index_in, MinHashMeta(p));
+      auto index = MinHashLshIndex::Load(config->index_in, MinHashMeta(p), config->shingle_memory, config->spill_dir);
       if (!index.ok()) return index.status().WithContext("option 'index_in'");
       if (index->keeps_shingles() != config->exact_verify) {
         return Status::Config("option 'index_in': index '" + config->index_in + "' was saved with verify: " +
@@ -243,7 +212,8 @@ StageInfo MakeInfo() {
       }
     }
     return std::unique_ptr<Stage>(
-        new MinHashDedup(*config, MinHashLshIndex(p.bands, p.rows, config->exact_verify)));
+        new MinHashDedup(*config, MinHashLshIndex(p.bands, p.rows, config->exact_verify, config->shingle_memory,
+                                                  config->spill_dir)));
   };
   return info;
 }
@@ -274,6 +244,8 @@ StatusOr<MinHashDedupConfig> MinHashDedupConfigFromOptions(const Options& option
     return Status::Config("options 'bands' x 'rows' = " + std::to_string(c.params.num_perm()) +
                           " permutations (at most 4096)");
   }
+  c.shingle_memory = static_cast<size_t>(options.GetInt("shingle_memory_mb")) << 20;
+  c.spill_dir = ResolvePath(options.GetString("spill_dir"), env);
   c.index_in = ResolvePath(options.GetString("index_in"), env);
   c.index_out = ResolvePath(options.GetString("index_out"), env);
   return c;
@@ -292,33 +264,34 @@ std::string NearDuplicateDetail(std::string_view survivor_id, double similarity)
   return "near-duplicate of " + std::string(survivor_id) + " (J\xE2\x89\x88" + sim + ")";
 }
 
-std::string EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vector<uint16_t>& compact,
-                               const std::vector<uint64_t>* shingle_set) {
-  std::string out;
-  out.reserve(2 * (band_keys.size() * 4 + compact.size() * 2 + (shingle_set ? shingle_set->size() * 8 + 8 : 0)));
-  AppendHex(&out, band_keys.data(), band_keys.size() * sizeof(uint32_t));
-  AppendHex(&out, compact.data(), compact.size() * sizeof(uint16_t));
-  if (shingle_set) {
-    uint64_t n = shingle_set->size();
-    AppendHex(&out, &n, sizeof(n));
-    AppendHex(&out, shingle_set->data(), n * sizeof(uint64_t));
-  }
-  return out;
+void EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vector<uint16_t>& compact,
+                        const std::vector<uint32_t>* shingle_set, std::string* out) {
+  size_t n_set = shingle_set ? shingle_set->size() : 0;
+  size_t bytes = band_keys.size() * 4 + compact.size() * 2 + n_set * 4;
+  out->resize(bytes);
+  char* o = out->data();
+  std::memcpy(o, band_keys.data(), band_keys.size() * 4);
+  o += band_keys.size() * 4;
+  std::memcpy(o, compact.data(), compact.size() * 2);
+  o += compact.size() * 2;
+  if (n_set) std::memcpy(o, shingle_set->data(), n_set * 4);
 }
 
-bool DecodeMinHashStash(std::string_view text, int bands, int num_perm, std::vector<uint32_t>* band_keys,
-                        std::vector<uint16_t>* compact, std::vector<uint64_t>* shingle_set) {
+bool DecodeMinHashStash(std::string_view data, int bands, int num_perm, std::vector<uint32_t>* band_keys,
+                        std::vector<uint16_t>* compact, std::vector<uint32_t>* shingle_set) {
+  const size_t fixed = static_cast<size_t>(bands) * 4 + static_cast<size_t>(num_perm) * 2;
+  if (data.size() < fixed) return false;
+  const size_t rest = data.size() - fixed;
+  if (shingle_set ? rest % 4 != 0 : rest != 0) return false;
   band_keys->resize(bands);
   compact->resize(num_perm);
-  if (!ReadHex(&text, band_keys->data(), bands * sizeof(uint32_t))) return false;
-  if (!ReadHex(&text, compact->data(), num_perm * sizeof(uint16_t))) return false;
+  std::memcpy(band_keys->data(), data.data(), static_cast<size_t>(bands) * 4);
+  std::memcpy(compact->data(), data.data() + static_cast<size_t>(bands) * 4, static_cast<size_t>(num_perm) * 2);
   if (shingle_set) {
-    uint64_t n = 0;
-    if (!ReadHex(&text, &n, sizeof(n)) || text.size() != 2 * n * sizeof(uint64_t)) return false;
-    shingle_set->resize(n);
-    if (!ReadHex(&text, shingle_set->data(), n * sizeof(uint64_t))) return false;
+    shingle_set->resize(rest / 4);
+    if (rest) std::memcpy(shingle_set->data(), data.data() + fixed, rest);
   }
-  return text.empty();
+  return true;
 }
 
 SLUICE_REGISTER_STAGE(MinHashDedup, MakeInfo);

@@ -28,15 +28,14 @@ inline constexpr char kMinHashClusterSizeSignal[] = "minhash_dedup.cluster_size"
 inline constexpr char kMinHashEmptyCounter[] = "minhash_dedup.empty_documents";
 inline constexpr char kMinHashCandidatesCounter[] = "minhash_dedup.candidates_verified";
 inline constexpr char kMinHashClusterHistogram[] = "minhash_dedup.cluster_size";
-// Private annotation carrying the signature from Process to ProcessSerial
-// (removed there; valid JSON in case it ever leaks).
-inline constexpr char kMinHashStashKey[] = "_minhash_signature";
 
 // Resolved settings of a minhash_dedup instance (also used by the multi-phase CLI).
 struct MinHashDedupConfig {
   MinHashParams params;
   double threshold = 0.8;
-  bool exact_verify = false;
+  bool exact_verify = true;
+  size_t shingle_memory = size_t{1} << 30;  // bytes of shingle sets in RAM before spilling
+  std::string spill_dir;                     // "" = $TMPDIR, else /var/tmp
   std::string index_in;   // resolved path, "" = none
   std::string index_out;  // resolved path, "" = none
 };
@@ -58,11 +57,12 @@ inline uint64_t MinHashOrderKey(uint32_t input_index, uint64_t line) {
 // by the stage and the multi-phase filter so both modes match byte for byte).
 std::string NearDuplicateDetail(std::string_view survivor_id, double similarity);
 
-// Serializes band keys + compact signature (+ shingle set) as text safe in a
-// JSON string, and back. Exposed for tests.
-std::string EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vector<uint16_t>& compact,
-                               const std::vector<uint64_t>* shingle_set);
-bool DecodeMinHashStash(std::string_view text, int bands, int num_perm, std::vector<uint32_t>* band_keys,
-                        std::vector<uint16_t>* compact, std::vector<uint64_t>* shingle_set);
+// The binary stash passed from Process to ProcessSerial in Document::scratch:
+// band keys, compact signature, then (exact verification) the 32-bit shingle
+// set, in native byte order (never persisted). Exposed for tests.
+void EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vector<uint16_t>& compact,
+                        const std::vector<uint32_t>* shingle_set, std::string* out);
+bool DecodeMinHashStash(std::string_view data, int bands, int num_perm, std::vector<uint32_t>* band_keys,
+                        std::vector<uint16_t>* compact, std::vector<uint32_t>* shingle_set);
 
 }  // namespace sluice

@@ -11,7 +11,9 @@
 namespace sluice {
 
 namespace {
-constexpr char kMagic[8] = {'S', 'L', 'M', 'H', 'I', 'D', 'X', '1'};
+// Version 2: shingle sets are 32-bit (version 1 stored 64-bit hashes).
+constexpr char kMagic[8] = {'S', 'L', 'M', 'H', 'I', 'D', 'X', '2'};
+constexpr char kMagicV1[8] = {'S', 'L', 'M', 'H', 'I', 'D', 'X', '1'};
 
 struct FileCloser {
   void operator()(FILE* f) const {
@@ -34,8 +36,9 @@ bool ReadVec(FILE* f, std::vector<T>* v) {
 }
 }  // namespace
 
-MinHashLshIndex::MinHashLshIndex(int bands, int rows, bool keep_shingles)
-    : bands_(bands), rows_(rows), keep_shingles_(keep_shingles) {
+MinHashLshIndex::MinHashLshIndex(int bands, int rows, bool keep_shingles, size_t shingle_memory,
+                                 std::string spill_dir)
+    : bands_(bands), rows_(rows), keep_shingles_(keep_shingles), shingles_(shingle_memory, std::move(spill_dir)) {
   capacity_ = 1024;
   tables_.assign(bands_, std::vector<Entry>(capacity_, Entry{0, kEmpty}));
 }
@@ -61,7 +64,7 @@ void MinHashLshIndex::Grow() {
 }
 
 MinHashLshIndex::Match MinHashLshIndex::Query(const uint32_t* band_keys, const uint16_t* compact_sig,
-                                              const std::vector<uint64_t>* shingle_set, double threshold) {
+                                              const std::vector<uint32_t>* shingle_set, double threshold) {
   Match best;
   seen_.clear();
   const int k = bands_ * rows_;
@@ -74,9 +77,13 @@ MinHashLshIndex::Match MinHashLshIndex::Query(const uint32_t* band_keys, const u
       if (std::find(seen_.begin(), seen_.end(), slot) != seen_.end()) continue;
       seen_.push_back(slot);
       double sim;
-      if (keep_shingles_ && shingle_set != nullptr) {
-        sim = SetJaccard(shingle_set->data(), shingle_set->size(), shingles_.data() + shingle_offsets_[slot],
-                         shingle_offsets_[slot + 1] - shingle_offsets_[slot]);
+      if (keep_shingles_) {
+        const uint32_t* set = nullptr;
+        size_t n = 0;
+        // A failed spill read counts as "not similar"; the stage reports the error.
+        sim = shingle_set && shingles_.Get(slot, &set, &n)
+                  ? SetJaccard32(shingle_set->data(), shingle_set->size(), set, n)
+                  : 0.0;
       } else {
         sim = CompactSimilarity(compact_sig, Sig(slot), k);
       }
@@ -93,22 +100,27 @@ MinHashLshIndex::Match MinHashLshIndex::Query(const uint32_t* band_keys, const u
 }
 
 uint32_t MinHashLshIndex::Insert(const uint32_t* band_keys, const uint16_t* compact_sig,
-                                 const std::vector<uint64_t>* shingle_set, uint64_t order_key,
+                                 const std::vector<uint32_t>* shingle_set, uint64_t order_key,
                                  std::string_view id) {
   if ((entries_ + 1) * 4 > capacity_ * 3) Grow();
   uint32_t slot = static_cast<uint32_t>(order_keys_.size());
   for (int b = 0; b < bands_; ++b) Place(tables_[b], band_keys[b], slot);
   ++entries_;
   const size_t k = static_cast<size_t>(bands_) * rows_;
-  if (slot % kChunkDocs == 0) sig_chunks_.push_back(std::make_unique<uint16_t[]>(kChunkDocs * k));
-  std::copy(compact_sig, compact_sig + k, MutableSig(slot));
+  if (!keep_shingles_) {  // exact verification never reads the signatures
+    if (slot % kChunkDocs == 0) sig_chunks_.push_back(std::make_unique<uint16_t[]>(kChunkDocs * k));
+    std::copy(compact_sig, compact_sig + k, MutableSig(slot));
+  }
   order_keys_.push_back(order_key);
   ids_.append(id);
   id_offsets_.push_back(ids_.size());
   cluster_sizes_.push_back(1);
   if (keep_shingles_) {
-    if (shingle_set) shingles_.insert(shingles_.end(), shingle_set->begin(), shingle_set->end());
-    shingle_offsets_.push_back(shingles_.size());
+    if (shingle_set) {
+      shingles_.Append(shingle_set->data(), shingle_set->size());
+    } else {
+      shingles_.Append(nullptr, 0);
+    }
   }
   return slot;
 }
@@ -119,7 +131,7 @@ size_t MinHashLshIndex::MemoryBytes() const {
   bytes += order_keys_.capacity() * sizeof(uint64_t);
   bytes += ids_.capacity() + id_offsets_.capacity() * sizeof(uint64_t);
   bytes += cluster_sizes_.capacity() * sizeof(uint32_t);
-  bytes += shingles_.capacity() * sizeof(uint64_t) + shingle_offsets_.capacity() * sizeof(uint64_t);
+  bytes += shingles_.MemoryBytes();
   return bytes;
 }
 
@@ -134,27 +146,39 @@ Status MinHashLshIndex::Save(const std::string& path, const std::string& meta) c
             std::fwrite(header, sizeof(header), 1, f.get()) == 1 && std::fwrite(sizes, sizeof(sizes), 1, f.get()) == 1;
   for (const auto& table : tables_) ok = ok && WriteVec(f.get(), table);
   const size_t k = static_cast<size_t>(bands_) * rows_;
-  uint64_t sig_values = order_keys_.size() * k;
+  uint64_t sig_values = keep_shingles_ ? 0 : order_keys_.size() * k;
   ok = ok && std::fwrite(&sig_values, sizeof(sig_values), 1, f.get()) == 1;
   for (size_t c = 0; c < sig_chunks_.size(); ++c) {
     size_t docs = std::min(kChunkDocs, order_keys_.size() - c * kChunkDocs);
     ok = ok && std::fwrite(sig_chunks_[c].get(), sizeof(uint16_t), docs * k, f.get()) == docs * k;
   }
   ok = ok && WriteVec(f.get(), order_keys_) && WriteVec(f.get(), id_bytes) &&
-       WriteVec(f.get(), id_offsets_) && WriteVec(f.get(), cluster_sizes_) && WriteVec(f.get(), shingles_) &&
-       WriteVec(f.get(), shingle_offsets_);
+       WriteVec(f.get(), id_offsets_) && WriteVec(f.get(), cluster_sizes_);
+  // Shingle sets (keep_shingles only): per slot, its size then its values.
+  for (size_t slot = 0; ok && keep_shingles_ && slot < shingles_.size(); ++slot) {
+    const uint32_t* set = nullptr;
+    size_t n = 0;
+    if (!shingles_.Get(slot, &set, &n)) return shingles_.read_error();
+    uint32_t n32 = static_cast<uint32_t>(n);
+    ok = std::fwrite(&n32, sizeof(n32), 1, f.get()) == 1 && (n == 0 || std::fwrite(set, sizeof(uint32_t), n, f.get()) == n);
+  }
   if (!ok || std::fflush(f.get()) != 0) return Status::Io("write error on MinHash index '" + path + "'");
   return Status::Ok();
 }
 
-StatusOr<MinHashLshIndex> MinHashLshIndex::Load(const std::string& path, const std::string& meta) {
+StatusOr<MinHashLshIndex> MinHashLshIndex::Load(const std::string& path, const std::string& meta,
+                                                size_t shingle_memory, std::string spill_dir) {
   File f(std::fopen(path.c_str(), "rb"));
   if (!f) return Status::Io("cannot read MinHash index '" + path + "': " + std::strerror(errno));
   char magic[8];
   std::vector<char> meta_bytes;
   int32_t header[3];
   uint64_t sizes[2];
-  if (std::fread(magic, 1, 8, f.get()) != 8 || std::memcmp(magic, kMagic, 8) != 0 || !ReadVec(f.get(), &meta_bytes) ||
+  if (std::fread(magic, 1, 8, f.get()) == 8 && std::memcmp(magic, kMagicV1, 8) == 0) {
+    return Status::Config("MinHash index '" + path +
+                          "' was saved by an older sluice (64-bit shingle sets); rebuild it with this version");
+  }
+  if (std::memcmp(magic, kMagic, 8) != 0 || !ReadVec(f.get(), &meta_bytes) ||
       std::fread(header, sizeof(header), 1, f.get()) != 1 || std::fread(sizes, sizeof(sizes), 1, f.get()) != 1) {
     return Status::Io("'" + path + "' is not a sluice MinHash index (bad header)");
   }
@@ -166,7 +190,7 @@ StatusOr<MinHashLshIndex> MinHashLshIndex::Load(const std::string& path, const s
   if (header[0] < 1 || header[1] < 1 || header[0] > 4096 || header[1] > 4096) {
     return Status::Io("MinHash index '" + path + "' is corrupt (bands/rows)");
   }
-  MinHashLshIndex index(header[0], header[1], header[2] != 0);
+  MinHashLshIndex index(header[0], header[1], header[2] != 0, shingle_memory, std::move(spill_dir));
   index.capacity_ = sizes[0];
   index.entries_ = sizes[1];
   bool ok = index.capacity_ >= 1 && (index.capacity_ & (index.capacity_ - 1)) == 0;
@@ -174,19 +198,27 @@ StatusOr<MinHashLshIndex> MinHashLshIndex::Load(const std::string& path, const s
   std::vector<char> id_bytes;
   std::vector<uint16_t> sigs;
   ok = ok && ReadVec(f.get(), &sigs) && ReadVec(f.get(), &index.order_keys_) && ReadVec(f.get(), &id_bytes) &&
-       ReadVec(f.get(), &index.id_offsets_) && ReadVec(f.get(), &index.cluster_sizes_) &&
-       ReadVec(f.get(), &index.shingles_) && ReadVec(f.get(), &index.shingle_offsets_);
+       ReadVec(f.get(), &index.id_offsets_) && ReadVec(f.get(), &index.cluster_sizes_);
   size_t n = index.order_keys_.size();
-  ok = ok && n == index.entries_ && sigs.size() == n * header[0] * header[1] &&
-       index.id_offsets_.size() == n + 1 && index.cluster_sizes_.size() == n &&
-       (!index.keep_shingles_ || index.shingle_offsets_.size() == n + 1);
+  ok = ok && n == index.entries_ && sigs.size() == (index.keep_shingles_ ? 0 : n * header[0] * header[1]) &&
+       index.id_offsets_.size() == n + 1 && index.cluster_sizes_.size() == n;
+  std::vector<uint32_t> set;
+  for (size_t slot = 0; ok && index.keep_shingles_ && slot < n; ++slot) {
+    uint32_t n32 = 0;
+    ok = std::fread(&n32, sizeof(n32), 1, f.get()) == 1 && n32 <= (1u << 30);
+    if (!ok) break;
+    set.resize(n32);
+    ok = n32 == 0 || std::fread(set.data(), sizeof(uint32_t), n32, f.get()) == n32;
+    if (ok) index.shingles_.Append(set.data(), set.size());
+  }
+  ok = ok && std::fgetc(f.get()) == EOF;
   for (const auto& table : index.tables_) {
     for (const Entry& e : table) ok = ok && (e.slot == kEmpty || e.slot < n);
   }
   if (!ok) return Status::Io("MinHash index '" + path + "' is truncated or corrupt");
   index.ids_.assign(id_bytes.begin(), id_bytes.end());
   const size_t k = static_cast<size_t>(header[0]) * header[1];
-  for (size_t slot = 0; slot < n; ++slot) {
+  for (size_t slot = 0; !index.keep_shingles_ && slot < n; ++slot) {
     if (slot % kChunkDocs == 0) index.sig_chunks_.push_back(std::make_unique<uint16_t[]>(kChunkDocs * k));
     std::copy(sigs.begin() + slot * k, sigs.begin() + (slot + 1) * k, index.MutableSig(static_cast<uint32_t>(slot)));
   }

@@ -11,13 +11,15 @@
 
 #include "stages/json_writer.h"
 #include "stages/minhash_dedup.h"
+#include "stages/minhash_shingle_store.h"
 #include "stages/utf8.h"
 
 namespace sluice {
 
 namespace {
 
-constexpr char kSigMagic[8] = {'S', 'L', 'M', 'H', 'S', 'I', 'G', '1'};
+// Version 2: a flags byte after the header (bit 0: records carry shingle sets).
+constexpr char kSigMagic[8] = {'S', 'L', 'M', 'H', 'S', 'I', 'G', '2'};
 constexpr char kBucketMagic[8] = {'S', 'L', 'M', 'H', 'B', 'K', 'T', '1'};
 constexpr char kDuplicatesHeader[] = "# sluice minhash duplicates v1";
 
@@ -113,62 +115,121 @@ bool UnescapeJsonString(std::string_view json, std::string* out) {
 
 }  // namespace
 
-Status ComputeSignatures(const MinHasher& hasher, const std::function<bool(std::vector<PhaseInputDoc>*)>& next_batch,
-                         const std::string& out_path, int threads, int64_t* documents) {
+void ComputeSignatureRecord(const MinHasher& hasher, bool with_sets, std::string_view text, SignatureRecord* r) {
+  thread_local std::vector<uint64_t> shingles;
+  thread_local MinHashSignature sig;
   const MinHashParams& p = hasher.params();
-  auto file = OpenFile(out_path, "wb");
-  if (!file.ok()) return file.status();
-  FILE* f = file->get();
-  bool ok = WriteHeader(f, kSigMagic, MinHashMeta(p));
-  tbb::global_control gc(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
-  std::vector<PhaseInputDoc> batch;
-  std::vector<SignatureRecord> records;
-  int64_t count = 0;
-  uint64_t last_key = 0;
-  while (ok && next_batch(&batch)) {
-    for (const auto& d : batch) {
-      if (count > 0 && d.order_key <= last_key) {
-        return Status::Internal("signatures: documents must come in increasing order key");
-      }
-      last_key = d.order_key;
-      ++count;
-    }
-    records.resize(batch.size());
-    tbb::parallel_for(size_t{0}, batch.size(), [&](size_t i) {
-      thread_local MinHashSignature sig;
-      SignatureRecord& r = records[i];
-      r.order_key = batch[i].order_key;
-      r.id = batch[i].id;
-      hasher.Compute(batch[i].text, &sig);
-      r.empty = sig.empty();
-      r.band_keys.clear();
-      r.compact.clear();
-      if (r.empty) return;
-      r.band_keys.resize(p.bands);
-      for (int b = 0; b < p.bands; ++b) r.band_keys[b] = hasher.BandKey(sig, b);
-      MinHasher::Compact(sig, &r.compact);
-    });
-    for (const auto& r : records) {
-      uint32_t id_len = static_cast<uint32_t>(r.id.size());
-      uint8_t empty = r.empty ? 1 : 0;
-      ok = ok && Put(f, &r.order_key, 8) && Put(f, &id_len, 4) && Put(f, r.id.data(), id_len) && Put(f, &empty, 1);
-      if (!r.empty) {
-        ok = ok && Put(f, r.band_keys.data(), r.band_keys.size() * 4) && Put(f, r.compact.data(), r.compact.size() * 2);
-      }
-    }
-    batch.clear();
+  hasher.Shingles(text, &shingles);
+  hasher.ComputeFromShingles(shingles, &sig);
+  r->empty = sig.empty();
+  r->band_keys.clear();
+  r->compact.clear();
+  r->shingle_set.clear();
+  if (r->empty) return;
+  r->band_keys.resize(p.bands);
+  for (int b = 0; b < p.bands; ++b) r->band_keys[b] = hasher.BandKey(sig, b);
+  MinHasher::Compact(sig, &r->compact);
+  if (with_sets) ShingleSet32(shingles, &r->shingle_set);
+}
+
+StatusOr<std::unique_ptr<SignatureFileWriter>> SignatureFileWriter::Open(const std::string& path,
+                                                                         const MinHashParams& params,
+                                                                         bool with_sets) {
+  std::unique_ptr<SignatureFileWriter> w(new SignatureFileWriter());
+  w->path_ = path;
+  w->num_perm_ = params.num_perm();
+  w->bands_ = params.bands;
+  w->with_sets_ = with_sets;
+  w->file_ = std::fopen((path + ".tmp").c_str(), "wb");
+  if (!w->file_) return Status::Io("cannot open '" + path + ".tmp': " + std::strerror(errno));
+  std::setvbuf(w->file_, nullptr, _IOFBF, 1 << 20);
+  uint8_t flags = with_sets ? 1 : 0;
+  w->ok_ = WriteHeader(w->file_, kSigMagic, MinHashMeta(params)) && Put(w->file_, &flags, 1);
+  return w;
+}
+
+SignatureFileWriter::~SignatureFileWriter() {
+  if (file_) {
+    std::fclose(file_);
+    std::remove((path_ + ".tmp").c_str());
   }
-  if (!ok || std::fflush(f) != 0) return Status::Io("write error on '" + out_path + "'");
-  if (documents) *documents = count;
+}
+
+Status SignatureFileWriter::Append(const SignatureRecord& r) {
+  if (!file_) return Status::Internal("signature file '" + path_ + "' is already finished");
+  if (records_ > 0 && r.order_key <= last_key_) {
+    return Status::Internal("signatures: documents must come in increasing order key");
+  }
+  if (!r.empty && (r.band_keys.size() != static_cast<size_t>(bands_) ||
+                   r.compact.size() != static_cast<size_t>(num_perm_))) {
+    return Status::Internal("signatures: record does not match the file's parameters");
+  }
+  last_key_ = r.order_key;
+  ++records_;
+  uint32_t id_len = static_cast<uint32_t>(r.id.size());
+  uint8_t empty = r.empty ? 1 : 0;
+  FILE* f = file_;
+  ok_ = ok_ && Put(f, &r.order_key, 8) && Put(f, &id_len, 4) && Put(f, r.id.data(), id_len) && Put(f, &empty, 1);
+  if (!r.empty) {
+    ok_ = ok_ && Put(f, r.band_keys.data(), r.band_keys.size() * 4) && Put(f, r.compact.data(), r.compact.size() * 2);
+    if (with_sets_) {
+      uint32_t n = static_cast<uint32_t>(r.shingle_set.size());
+      ok_ = ok_ && Put(f, &n, 4) && Put(f, r.shingle_set.data(), r.shingle_set.size() * 4);
+    }
+  }
+  if (!ok_) return Status::Io("write error on '" + path_ + ".tmp'");
   return Status::Ok();
 }
 
+Status SignatureFileWriter::Finish() {
+  if (!file_) return Status::Internal("signature file '" + path_ + "' is already finished");
+  bool ok = ok_ && std::fflush(file_) == 0;
+  ok = std::fclose(file_) == 0 && ok;
+  file_ = nullptr;
+  std::string tmp = path_ + ".tmp";
+  if (!ok) {
+    std::remove(tmp.c_str());
+    return Status::Io("write error on '" + tmp + "'");
+  }
+  if (std::rename(tmp.c_str(), path_.c_str()) != 0) {
+    return Status::Io("cannot rename '" + tmp + "' to '" + path_ + "': " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+Status ComputeSignatures(const MinHasher& hasher, bool with_sets,
+                         const std::function<bool(std::vector<PhaseInputDoc>*)>& next_batch,
+                         const std::string& out_path, int threads, int64_t* documents) {
+  auto writer = SignatureFileWriter::Open(out_path, hasher.params(), with_sets);
+  if (!writer.ok()) return writer.status();
+  tbb::global_control gc(tbb::global_control::max_allowed_parallelism, std::max(1, threads));
+  std::vector<PhaseInputDoc> batch;
+  std::vector<SignatureRecord> records;
+  while (next_batch(&batch)) {
+    records.resize(batch.size());
+    tbb::parallel_for(size_t{0}, batch.size(), [&](size_t i) {
+      SignatureRecord& r = records[i];
+      r.order_key = batch[i].order_key;
+      r.id = batch[i].id;
+      ComputeSignatureRecord(hasher, with_sets, batch[i].text, &r);
+    });
+    for (const auto& r : records) SLUICE_RETURN_IF_ERROR((*writer)->Append(r));
+    batch.clear();
+  }
+  if (documents) *documents = (*writer)->records();
+  return (*writer)->Finish();
+}
+
 Status ReadSignatureFile(const std::string& path, const MinHashParams& params,
-                         const std::function<void(SignatureRecord&)>& on_record) {
+                         const std::function<void(SignatureRecord&)>& on_record, bool* with_sets_out) {
   auto file = OpenFile(path, "rb");
   if (!file.ok()) return file.status();
   FILE* f = file->get();
   SLUICE_RETURN_IF_ERROR(CheckHeader(f, kSigMagic, MinHashMeta(params), path));
+  uint8_t flags = 0;
+  if (!Get(f, &flags, 1) || flags > 1) return Status::Io("'" + path + "' is truncated or corrupt (flags)");
+  const bool with_sets = flags & 1;
+  if (with_sets_out) *with_sets_out = with_sets;
   SignatureRecord r;
   const int k = params.num_perm();
   while (true) {
@@ -182,6 +243,7 @@ Status ReadSignatureFile(const std::string& path, const MinHashParams& params,
     r.id.resize(id_len);
     if (!Get(f, r.id.data(), id_len) || !Get(f, &empty, 1)) return Status::Io("'" + path + "' is truncated");
     r.empty = empty != 0;
+    r.shingle_set.clear();
     if (r.empty) {
       r.band_keys.clear();
       r.compact.clear();
@@ -190,6 +252,12 @@ Status ReadSignatureFile(const std::string& path, const MinHashParams& params,
       r.compact.resize(k);
       if (!Get(f, r.band_keys.data(), params.bands * 4) || !Get(f, r.compact.data(), k * 2)) {
         return Status::Io("'" + path + "' is truncated");
+      }
+      if (with_sets) {
+        uint32_t n = 0;
+        if (!Get(f, &n, 4) || n > (1u << 30)) return Status::Io("'" + path + "' is truncated or corrupt");
+        r.shingle_set.resize(n);
+        if (!Get(f, r.shingle_set.data(), size_t{n} * 4)) return Status::Io("'" + path + "' is truncated");
       }
     }
     on_record(r);
@@ -293,16 +361,33 @@ Status ComputeClusters(const std::vector<std::string>& signature_files, const st
   std::vector<uint16_t> sigs(docs.size() * static_cast<size_t>(k));
   std::vector<std::string> ids(docs.size());
   std::vector<bool> loaded(docs.size(), false);
+  // Exact verification: the shingle sets of the bucketed documents, concatenated.
+  std::vector<uint32_t> set_values;
+  std::vector<uint64_t> set_begin(docs.size() + 1, 0), set_end(docs.size(), 0);
+  int files_with_sets = 0;
   for (const auto& path : signature_files) {
-    SLUICE_RETURN_IF_ERROR(ReadSignatureFile(path, params, [&](SignatureRecord& r) {
-      auto it = std::lower_bound(docs.begin(), docs.end(), r.order_key);
-      if (it == docs.end() || *it != r.order_key || r.empty) return;
-      size_t d = static_cast<size_t>(it - docs.begin());
-      std::copy(r.compact.begin(), r.compact.end(), sigs.begin() + d * k);
-      ids[d] = std::move(r.id);
-      loaded[d] = true;
-    }));
+    bool with_sets = false;
+    SLUICE_RETURN_IF_ERROR(ReadSignatureFile(
+        path, params,
+        [&](SignatureRecord& r) {
+          auto it = std::lower_bound(docs.begin(), docs.end(), r.order_key);
+          if (it == docs.end() || *it != r.order_key || r.empty) return;
+          size_t d = static_cast<size_t>(it - docs.begin());
+          std::copy(r.compact.begin(), r.compact.end(), sigs.begin() + d * k);
+          ids[d] = std::move(r.id);
+          loaded[d] = true;
+          set_begin[d] = set_values.size();
+          set_values.insert(set_values.end(), r.shingle_set.begin(), r.shingle_set.end());
+          set_end[d] = set_values.size();
+        },
+        &with_sets));
+    files_with_sets += with_sets ? 1 : 0;
   }
+  if (files_with_sets != 0 && files_with_sets != static_cast<int>(signature_files.size())) {
+    return Status::Config("some signature files carry shingle sets (verify: exact) and some do not; "
+                          "recompute them with the same options");
+  }
+  const bool exact = files_with_sets > 0;
   for (size_t d = 0; d < docs.size(); ++d) {
     if (!loaded[d]) {
       return Status::Config("document with order key " + std::to_string(docs[d]) +
@@ -319,6 +404,7 @@ Status ComputeClusters(const std::vector<std::string>& signature_files, const st
   std::string header = std::string(kDuplicatesHeader) + " " + MinHashMeta(params) + "\n";
   bool ok = Put(out, header.data(), header.size());
   ClusterSummary s;
+  s.exact = exact;
   s.documents_in_buckets = static_cast<int64_t>(docs.size());
   std::string line;
   for (uint32_t d = 0; d < docs.size(); ++d) {
@@ -329,7 +415,10 @@ Status ComputeClusters(const std::vector<std::string>& signature_files, const st
         if (stamp[c] == d) continue;
         stamp[c] = d;
         ++s.candidates_verified;
-        double sim = CompactSimilarity(sigs.data() + static_cast<size_t>(d) * k, sigs.data() + static_cast<size_t>(c) * k, k);
+        double sim =
+            exact ? SetJaccard32(set_values.data() + set_begin[d], set_end[d] - set_begin[d],
+                                 set_values.data() + set_begin[c], set_end[c] - set_begin[c])
+                  : CompactSimilarity(sigs.data() + static_cast<size_t>(d) * k, sigs.data() + static_cast<size_t>(c) * k, k);
         if (sim >= threshold && (best < 0 || sim > best_sim || (sim == best_sim && c < best))) {
           best = c;
           best_sim = sim;

@@ -98,8 +98,11 @@ Score ScoreSets(const std::vector<bool>& truth, const std::vector<bool>& predict
 
 // --memory N: inserts N random documents (ids "doc-<i>") into an index with the
 // default 14 x 8 parameters and prints MemoryBytes() and the process RSS per document.
-int MemoryMode(int64_t n) {
-  MinHashLshIndex index(14, 8, false);
+// --memory N exact S: verify: exact with S random shingles per document (the
+// sets spill to $TMPDIR beyond the default 1 GiB; SpilledBytes is printed).
+int MemoryMode(int64_t n, int shingles_per_doc) {
+  MinHashLshIndex index(14, 8, shingles_per_doc > 0);
+  std::vector<uint32_t> set;
   std::mt19937_64 rng(1);
   std::vector<uint32_t> keys(14);
   std::vector<uint16_t> sig(112);
@@ -108,18 +111,26 @@ int MemoryMode(int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     for (auto& k : keys) k = static_cast<uint32_t>(rng());
     for (auto& v : sig) v = static_cast<uint16_t>(rng());
-    index.Insert(keys.data(), sig.data(), nullptr, static_cast<uint64_t>(i), "doc-" + std::to_string(i));
+    set.resize(shingles_per_doc);
+    for (auto& v : set) v = static_cast<uint32_t>(rng());
+    std::sort(set.begin(), set.end());
+    index.Insert(keys.data(), sig.data(), shingles_per_doc > 0 ? &set : nullptr, static_cast<uint64_t>(i),
+                 "doc-" + std::to_string(i));
   }
   rusage u1;
   getrusage(RUSAGE_SELF, &u1);
   std::printf("index of %lld documents: MemoryBytes %.1f MB = %.1f B/doc; max RSS grew %.1f MB = %.1f B/doc\n",
               static_cast<long long>(n), index.MemoryBytes() / 1e6, double(index.MemoryBytes()) / n,
               (u1.ru_maxrss - u0.ru_maxrss) / 1e3, (u1.ru_maxrss - u0.ru_maxrss) * 1024.0 / n);
+  if (shingles_per_doc > 0) std::printf("shingle sets spilled to disk: %.1f MB\n", index.SpilledBytes() / 1e6);
   return 0;
 }
 
 int main(int argc, char** argv) {
-  if (argc == 3 && std::string(argv[1]) == "--memory") return MemoryMode(std::atoll(argv[2]));
+  if (argc == 3 && std::string(argv[1]) == "--memory") return MemoryMode(std::atoll(argv[2]), 0);
+  if (argc == 5 && std::string(argv[1]) == "--memory" && std::string(argv[3]) == "exact") {
+    return MemoryMode(std::atoll(argv[2]), std::atoi(argv[4]));
+  }
   if (argc < 2) {
     std::cerr << "usage: minhash_eval CORPUS.jsonl [--options YAML] [--threads N] [--repeat R] [--score-ids FILE]\n";
     return 1;

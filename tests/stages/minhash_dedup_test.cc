@@ -166,8 +166,8 @@ TEST_CASE("minhash_dedup drops edited copies of real English text and names the 
     CHECK(r.docs[19 + i].Signal(kMinHashClusterSizeSignal) == 2);
   }
   CHECK(r.verdicts[29].keep());
-  // The private signature annotation never leaves the stage.
-  for (const auto& d : r.docs) CHECK(Annotation(d, kMinHashStashKey).empty());
+  // The private stash never leaves the stage.
+  for (const auto& d : r.docs) CHECK(d.scratch.empty());
   CHECK(r.stats.histograms().at(kMinHashClusterHistogram).total() == 10);
   CHECK(r.report.find("\"clusters\":10,\"dropped\":10") != std::string::npos);
 }
@@ -257,15 +257,58 @@ TEST_CASE("minhash_dedup keeps documents without shingles and counts them", "[mi
 TEST_CASE("minhash_dedup stash round-trips", "[minhash_dedup]") {
   std::vector<uint32_t> keys = {1, 0xFFFFFFFFu, 42};
   std::vector<uint16_t> sig = {0, 1, 0xFFFF, 7, 8, 9};
-  std::vector<uint64_t> set = {3, 1ull << 63};
-  std::string text = EncodeMinHashStash(keys, sig, &set);
+  std::vector<uint32_t> set = {3, 1u << 31, 0xFFFFFFFFu};
+  std::string data;
+  EncodeMinHashStash(keys, sig, &set, &data);
   std::vector<uint32_t> k2;
   std::vector<uint16_t> s2;
-  std::vector<uint64_t> set2;
-  REQUIRE(DecodeMinHashStash(text, 3, 6, &k2, &s2, &set2));
+  std::vector<uint32_t> set2;
+  REQUIRE(DecodeMinHashStash(data, 3, 6, &k2, &s2, &set2));
   CHECK(k2 == keys);
   CHECK(s2 == sig);
   CHECK(set2 == set);
-  CHECK(!DecodeMinHashStash(text.substr(1), 3, 6, &k2, &s2, &set2));
-  CHECK(!DecodeMinHashStash(text, 3, 6, &k2, &s2, nullptr));  // trailing bytes
+  CHECK(!DecodeMinHashStash(data.substr(1), 3, 6, &k2, &s2, &set2));  // not whole 32-bit values
+  CHECK(!DecodeMinHashStash(data, 3, 6, &k2, &s2, nullptr));           // trailing bytes
+  CHECK(!DecodeMinHashStash(data.substr(0, 10), 3, 6, &k2, &s2, &set2));  // shorter than keys + signature
+}
+
+TEST_CASE("minhash_dedup verify: exact spills shingle sets to disk with identical decisions", "[minhash_dedup]") {
+  std::vector<std::string> base = GplDocuments(3);
+  base.resize(12);
+  std::vector<std::string> texts = base;
+  for (int i = 0; i < 12; ++i) texts.push_back(EditWords(base[i], 1 + i % 5, 31 + i));
+  texts.insert(texts.end(), kChineseParagraphs.begin(), kChineseParagraphs.end());
+  texts.push_back(kChineseParagraphs[1] + "我们");
+  RunResult in_ram = Run("{}", texts);
+  RunResult spilled = Run("{shingle_memory_mb: 0}", texts);
+  // A spill directory that cannot be created: the sets stay in RAM, decisions unchanged, warning in the report.
+  RunResult no_spill = Run("{shingle_memory_mb: 0, spill_dir: /proc/sluice-no-such-dir}", texts);
+  int dropped = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    INFO("doc " << i);
+    CHECK(in_ram.verdicts[i].keep() == spilled.verdicts[i].keep());
+    CHECK(in_ram.verdicts[i].detail() == spilled.verdicts[i].detail());
+    CHECK(in_ram.docs[i].signals == spilled.docs[i].signals);
+    CHECK(in_ram.verdicts[i].detail() == no_spill.verdicts[i].detail());
+    dropped += !in_ram.verdicts[i].keep();
+  }
+  CHECK(dropped >= 8);  // most edited copies (1-5 words changed) and the Chinese one
+  CHECK(in_ram.report.find("\"verify\":\"exact\"") != std::string::npos);
+  CHECK(in_ram.report.find("\"shingle_bytes_spilled\":0") != std::string::npos);
+  CHECK(spilled.report.find("\"shingle_bytes_spilled\":0") == std::string::npos);
+  CHECK(no_spill.report.find("\"spill_error\":\"cannot create a MinHash spill file") != std::string::npos);
+}
+
+TEST_CASE("minhash_dedup verify: exact drops exactly the pairs at or above the threshold", "[minhash_dedup]") {
+  // Unigram sets of 10 words: J(a, b_k) = (10 - k) / (10 + k) for k substituted words:
+  // k = 1 -> 0.818 (>= 0.8, dropped), k = 2 -> 0.667 (kept). With 224 permutations
+  // of 1 row the estimate would scatter around these values; exact does not.
+  std::string a = "one two three four five six seven eight nine ten";
+  std::string b1 = "one two three four five six seven eight nine eleven";
+  std::string b2 = "one two three four five six seven eight twelve thirteen";
+  RunResult r = Run("{ngram: 1, threshold: 0.8, bands: 224, rows: 1}", {a, b1, b2});
+  CHECK(r.verdicts[0].keep());
+  REQUIRE(!r.verdicts[1].keep());
+  CHECK(r.docs[1].Signal(kMinHashSimilaritySignal) == Approx(9.0 / 11));
+  CHECK(r.verdicts[2].keep());
 }

@@ -82,7 +82,10 @@ std::vector<TestDoc> MakeCorpus() {
 }  // namespace
 
 TEST_CASE("minhash multi-phase mode makes the same decisions as the in-process stage", "[minhash_phases]") {
-  const std::string options = "{bands: 14, rows: 8, threshold: 0.8}";
+  const std::string options =
+      GENERATE(std::string("{bands: 14, rows: 8, threshold: 0.8}"),  // verify: exact (the default)
+               std::string("{bands: 14, rows: 8, threshold: 0.8, verify: signature}"));
+  INFO(options);
   std::vector<TestDoc> corpus = MakeCorpus();
   REQUIRE(corpus.size() > 100);
 
@@ -124,7 +127,7 @@ TEST_CASE("minhash multi-phase mode makes the same decisions as the in-process s
       return true;
     };
     int64_t n = 0;
-    REQUIRE(ComputeSignatures(hasher, next, path, 2, &n).ok());
+    REQUIRE(ComputeSignatures(hasher, config->exact_verify, next, path, 2, &n).ok());
     CHECK(n > 0);
     sig_files.push_back(path);
   }
@@ -137,6 +140,7 @@ TEST_CASE("minhash multi-phase mode makes the same decisions as the in-process s
   std::string dup_path = (dir / "duplicates.tsv").string();
   ClusterSummary summary;
   REQUIRE(ComputeClusters(sig_files, bucket_files, config->params, config->threshold, dup_path, &summary).ok());
+  CHECK(summary.exact == config->exact_verify);
   auto dups = LoadDuplicates(dup_path);
   REQUIRE(dups.ok());
 
@@ -181,6 +185,22 @@ TEST_CASE("minhash multi-phase mode makes the same decisions as the in-process s
   other.word_ngram = 3;
   Status mismatch = BuildBandBuckets(sig_files, other, 0, (dir / "x").string(), nullptr);
   CHECK(mismatch.message().find("different MinHash parameters") != std::string::npos);
+  // Signature files with and without shingle sets cannot be mixed.
+  {
+    std::string odd = (dir / "odd.mhsig").string();
+    bool given = false;
+    auto one = [&](std::vector<PhaseInputDoc>* batch) {
+      if (given) return false;
+      given = true;
+      batch->push_back({MinHashOrderKey(9, 1), "odd", corpus[0].text});
+      return true;
+    };
+    REQUIRE(ComputeSignatures(hasher, !config->exact_verify, one, odd, 1, nullptr).ok());
+    std::vector<std::string> mixed = sig_files;
+    mixed.push_back(odd);
+    Status st = ComputeClusters(mixed, bucket_files, config->params, 0.8, dup_path, nullptr);
+    CHECK(st.message().find("some signature files carry shingle sets") != std::string::npos);
+  }
   std::filesystem::remove_all(dir);
 }
 

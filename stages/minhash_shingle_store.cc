@@ -1,0 +1,170 @@
+#include "stages/minhash_shingle_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+namespace sluice {
+
+namespace {
+constexpr size_t kWriteBufferValues = size_t{1} << 18;  // 1 MiB
+}  // namespace
+
+double SetJaccard32(const uint32_t* x, size_t nx, const uint32_t* y, size_t ny) {
+  if (nx == 0 && ny == 0) return 0.0;
+  size_t i = 0, j = 0, inter = 0;
+  while (i < nx && j < ny) {
+    if (x[i] < y[j]) {
+      ++i;
+    } else if (y[j] < x[i]) {
+      ++j;
+    } else {
+      ++inter;
+      ++i;
+      ++j;
+    }
+  }
+  return static_cast<double>(inter) / static_cast<double>(nx + ny - inter);
+}
+
+void ShingleSet32(const std::vector<uint64_t>& shingles, std::vector<uint32_t>* set) {
+  set->resize(shingles.size());
+  for (size_t i = 0; i < shingles.size(); ++i) (*set)[i] = static_cast<uint32_t>(shingles[i]);
+  std::sort(set->begin(), set->end());
+  set->erase(std::unique(set->begin(), set->end()), set->end());
+}
+
+ShingleSetStore::ShingleSetStore(size_t memory_budget, std::string spill_dir)
+    : budget_values_(memory_budget / sizeof(uint32_t)), spill_dir_(std::move(spill_dir)) {}
+
+ShingleSetStore::~ShingleSetStore() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+ShingleSetStore::ShingleSetStore(ShingleSetStore&& other) noexcept { *this = std::move(other); }
+
+ShingleSetStore& ShingleSetStore::operator=(ShingleSetStore&& other) noexcept {
+  if (this == &other) return *this;
+  if (fd_ >= 0) ::close(fd_);
+  budget_values_ = other.budget_values_;
+  spill_dir_ = std::move(other.spill_dir_);
+  ram_ = std::move(other.ram_);
+  locations_ = std::move(other.locations_);
+  counts_ = std::move(other.counts_);
+  fd_ = other.fd_;
+  other.fd_ = -1;
+  file_values_ = other.file_values_;
+  flushed_values_ = other.flushed_values_;
+  write_buf_ = std::move(other.write_buf_);
+  read_buf_ = std::move(other.read_buf_);
+  spill_error_ = std::move(other.spill_error_);
+  read_error_ = std::move(other.read_error_);
+  return *this;
+}
+
+bool ShingleSetStore::OpenSpill() {
+  std::string dir = spill_dir_;
+  if (dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    dir = tmp && *tmp ? tmp : "/var/tmp";
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::string path = (std::filesystem::path(dir) / "sluice-minhash-shingles-XXXXXX").string();
+  int fd = ::mkstemp(path.data());
+  if (fd < 0) {
+    spill_error_ = Status::Io("cannot create a MinHash spill file in '" + dir + "': " + std::strerror(errno));
+    return false;
+  }
+  ::unlink(path.c_str());  // removed with the process, whatever happens
+  fd_ = fd;
+  return true;
+}
+
+bool ShingleSetStore::FlushWrites() {
+  const char* p = reinterpret_cast<const char*>(write_buf_.data());
+  size_t left = write_buf_.size() * sizeof(uint32_t);
+  off_t at = static_cast<off_t>(flushed_values_ * sizeof(uint32_t));
+  while (left > 0) {
+    ssize_t w = ::pwrite(fd_, p, left, at);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      spill_error_ = Status::Io(std::string("write error on the MinHash spill file: ") + std::strerror(errno));
+      return false;
+    }
+    p += w;
+    left -= static_cast<size_t>(w);
+    at += w;
+  }
+  flushed_values_ += write_buf_.size();
+  write_buf_.clear();
+  return true;
+}
+
+void ShingleSetStore::Append(const uint32_t* set, size_t n) {
+  counts_.push_back(static_cast<uint32_t>(n));
+  bool to_file = spill_error_.ok() && ram_.size() + n > budget_values_ && (fd_ >= 0 || OpenSpill());
+  if (to_file) {
+    locations_.push_back(kInFile | file_values_);
+    write_buf_.insert(write_buf_.end(), set, set + n);
+    file_values_ += n;
+    if (write_buf_.size() >= kWriteBufferValues && !FlushWrites()) {
+      // The buffered sets stay readable from write_buf_, which now just keeps growing in RAM.
+    }
+    return;
+  }
+  if (ram_.size() + n > ram_.capacity()) {
+    // Grow by doubling but not past the budget, so RAM stays within it.
+    size_t want = std::max(ram_.size() + n, std::min(2 * ram_.capacity(), budget_values_));
+    ram_.reserve(std::max<size_t>(want, 1024));
+  }
+  locations_.push_back(ram_.size());
+  ram_.insert(ram_.end(), set, set + n);
+}
+
+bool ShingleSetStore::Get(size_t slot, const uint32_t** set, size_t* n) const {
+  uint64_t loc = locations_[slot];
+  *n = counts_[slot];
+  if (!(loc & kInFile)) {
+    *set = ram_.data() + loc;
+    return true;
+  }
+  uint64_t at = loc & ~kInFile;
+  if (at >= flushed_values_) {  // still in the write buffer
+    *set = write_buf_.data() + (at - flushed_values_);
+    return true;
+  }
+  read_buf_.resize(*n);
+  char* p = reinterpret_cast<char*>(read_buf_.data());
+  size_t left = *n * sizeof(uint32_t);
+  off_t off = static_cast<off_t>(at * sizeof(uint32_t));
+  while (left > 0) {
+    ssize_t r = ::pread(fd_, p, left, off);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      if (read_error_.ok()) {
+        read_error_ = Status::Io(std::string("read error on the MinHash spill file: ") +
+                                 (r < 0 ? std::strerror(errno) : "unexpected end of file"));
+      }
+      return false;
+    }
+    p += r;
+    left -= static_cast<size_t>(r);
+    off += r;
+  }
+  *set = read_buf_.data();
+  return true;
+}
+
+size_t ShingleSetStore::MemoryBytes() const {
+  return ram_.capacity() * sizeof(uint32_t) + locations_.capacity() * sizeof(uint64_t) +
+         counts_.capacity() * sizeof(uint32_t) + write_buf_.capacity() * sizeof(uint32_t) +
+         read_buf_.capacity() * sizeof(uint32_t);
+}
+
+}  // namespace sluice
