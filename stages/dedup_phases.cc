@@ -10,6 +10,7 @@
 #include "stages/exact_dedup.h"
 #include "stages/json_writer.h"
 #include "stages/minhash_lsh_index.h"
+#include "stages/minhash_phases.h"
 #include "stages/minhash_signature.h"
 
 namespace sluice {
@@ -21,10 +22,6 @@ namespace fs = std::filesystem;
 constexpr char kMagic[] = "SLUICE-DEDUP-RECORDS 1\n";
 constexpr size_t kMagicLen = sizeof(kMagic) - 1;
 constexpr char kKeysWrittenReason[] = "dedup_phase.keys_written";
-// Private annotation carrying a key payload from Process to ProcessSerial of
-// the key writer (never written: a keys pass keeps nothing and writes no
-// rejected file).
-constexpr char kStashKey[] = "_sluice_dedup_key";
 
 void PutU32(std::string* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
@@ -100,21 +97,14 @@ Status WriteText(const std::string& path, const std::string& text) {
 
 // The in-process minhash_dedup stash of one text (band keys, compact
 // signature, shingle set when verify: exact), "" for a text without shingles.
-std::string MinHashStash(const MinHasher& hasher, const MinHashDedupConfig& config, std::string_view text) {
-  thread_local std::vector<uint64_t> shingles;
-  thread_local MinHashSignature sig;
-  thread_local std::vector<uint32_t> keys;
-  thread_local std::vector<uint16_t> compact;
-  hasher.Shingles(text, &shingles);
-  hasher.ComputeFromShingles(shingles, &sig);
-  if (sig.empty()) return std::string();
-  keys.resize(config.params.bands);
-  for (int b = 0; b < config.params.bands; ++b) keys[b] = hasher.BandKey(sig, b);
-  MinHasher::Compact(sig, &compact);
-  if (!config.exact_verify) return EncodeMinHashStash(keys, compact, nullptr);
-  std::sort(shingles.begin(), shingles.end());
-  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
-  return EncodeMinHashStash(keys, compact, &shingles);
+void AppendMinHashStash(const MinHasher& hasher, const MinHashDedupConfig& config, std::string_view text,
+                        std::string* out) {
+  thread_local SignatureRecord r;
+  thread_local std::string stash;
+  ComputeSignatureRecord(hasher, config.exact_verify, text, &r);
+  if (r.empty) return;
+  EncodeMinHashStash(r.band_keys, r.compact, config.exact_verify ? &r.shingle_set : nullptr, &stash);
+  out->append(stash);
 }
 
 // ---------------------------------------------------------------- key writer
@@ -141,20 +131,17 @@ class DedupKeyWriter final : public Stage {
       }
     } else {
       PutString(&payload, doc.id);
-      payload.append(MinHashStash(hasher_, spec_.minhash, doc.text));
+      AppendMinHashStash(hasher_, spec_.minhash, doc.text, &payload);
     }
-    doc.annotations.push_back(JsonField{kStashKey, std::move(payload)});
+    doc.ScratchFor(this) = std::move(payload);
     return Verdict::Keep();
   }
 
   bool has_serial_part() const override { return true; }
 
   Verdict ProcessSerial(Document& doc, StageContext&) override {
-    auto it = std::find_if(doc.annotations.begin(), doc.annotations.end(),
-                           [](const JsonField& f) { return f.key == kStashKey; });
-    if (it != doc.annotations.end() && status_.ok()) {
-      status_ = writer_->Append(MinHashOrderKey(doc.input_index, doc.line), it->json);
-      doc.annotations.erase(it);
+    if (doc.TakeScratch(this, &payload_) && status_.ok()) {
+      status_ = writer_->Append(MinHashOrderKey(doc.input_index, doc.line), payload_);
     }
     return Verdict::Drop(kKeysWrittenReason);
   }
@@ -169,6 +156,7 @@ class DedupKeyWriter final : public Stage {
   MinHasher hasher_;
   std::unique_ptr<DedupRecordWriter> writer_;
   Status status_ = Status::Ok();
+  std::string payload_;  // serial-part scratch
 };
 
 // ---------------------------------------------------------------- decision filter
@@ -304,6 +292,10 @@ std::string MinHashReport(const MinHashDedupConfig& config, const MinHashLshInde
   b.Key("dropped").Int(dropped);
   b.Key("index_bytes").Int(static_cast<int64_t>(bytes));
   b.Key("index_bytes_per_document").Number(index.size() ? static_cast<double>(bytes) / index.size() : 0.0);
+  b.Key("shingle_bytes_spilled").Int(static_cast<int64_t>(index.SpilledBytes()));
+  if (!index.shingle_store().spill_error().ok()) {
+    b.Key("spill_error").String(index.shingle_store().spill_error().message());
+  }
   b.Key("largest_clusters").BeginArray();
   for (const auto& [size, slot] : largest) {
     b.BeginObject().Key("survivor").String(index.id(slot)).Key("size").Int(size).EndObject();
@@ -317,17 +309,21 @@ Status ResolveMinHash(const GlobalDedupSpec& spec, const std::vector<std::string
                       Stats* stats, std::string* report) {
   const MinHashDedupConfig& config = spec.minhash;
   const MinHashParams& params = config.params;
-  MinHashLshIndex index(params.bands, params.rows, config.exact_verify);
+  MinHashLshIndex index(params.bands, params.rows, config.exact_verify, config.shingle_memory, config.spill_dir);
   if (!config.index_in.empty()) {
-    auto loaded = MinHashLshIndex::Load(config.index_in, MinHashMeta(params));
+    auto loaded = MinHashLshIndex::Load(config.index_in, MinHashMeta(params), config.shingle_memory, config.spill_dir);
     if (!loaded.ok()) return loaded.status().WithContext("stage " + spec.name + ", option 'index_in'");
+    if (loaded->keeps_shingles() != config.exact_verify) {
+      return Status::Config("stage " + spec.name + ", option 'index_in': index '" + config.index_in +
+                            "' was saved with verify: " + (loaded->keeps_shingles() ? "exact" : "signature"));
+    }
     index = std::move(loaded).value();
   }
   const size_t base_slots = index.size();
   std::vector<uint32_t> band_keys;
   std::vector<uint16_t> compact;
-  std::vector<uint64_t> set;
-  const std::vector<uint64_t>* set_ptr = config.exact_verify ? &set : nullptr;
+  std::vector<uint32_t> set;
+  const std::vector<uint32_t>* set_ptr = config.exact_verify ? &set : nullptr;
   std::string decision;
   SLUICE_RETURN_IF_ERROR(MergeDedupRecordFiles(files, [&](uint64_t order_key, std::string_view p) -> Status {
     std::string_view id;
@@ -355,6 +351,12 @@ Status ResolveMinHash(const GlobalDedupSpec& spec, const std::vector<std::string
     return Status::Ok();
   }));
   *report = MinHashReport(config, index, base_slots, stats);
+  if (!index.shingle_store().spill_error().ok()) {
+    std::fprintf(stderr, "sluice: warning: minhash_dedup: %s; shingle sets were kept in RAM instead\n",
+                 index.shingle_store().spill_error().message().c_str());
+  }
+  // A failed read of a spilled set made a verification answer "not similar".
+  SLUICE_RETURN_IF_ERROR(index.shingle_store().read_error());
   if (!config.index_out.empty()) SLUICE_RETURN_IF_ERROR(index.Save(config.index_out, MinHashMeta(params)));
   return Status::Ok();
 }
