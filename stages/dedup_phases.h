@@ -13,7 +13,12 @@
 //      stands and applies the decisions with the same reason, detail,
 //      annotations, signals and counters as the in-process stage.
 // Record files: "SLUICE-DEDUP-RECORDS 1\n", then per record u64 order key,
-// u32 payload length, payload (little-endian), sorted by order key.
+// u32 payload length, payload (little-endian), sorted by order key. Payloads:
+// exact keys = u64 high, u64 low, id; line keys = u64 per eligible line;
+// minhash keys = u32 id length, id, the stage's stash (EncodeMinHashStash,
+// native byte order: all tasks of a run must share it); decisions = the
+// survivor id (exact), u32 ordinals of removed eligible lines (line), or
+// u32 length, survivor id, f64 similarity, u32 cluster size (minhash).
 // Everything here is thread-compatible; the stages are thread-safe.
 #pragma once
 
