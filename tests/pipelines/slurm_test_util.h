@@ -179,6 +179,8 @@ inline void CheckSameOutputs(const fs::path& a, const fs::path& b, bool tokenize
     CHECK(StatsValue(a / "stats.json", key) == StatsValue(b / "stats.json", key));
     CHECK_FALSE(StatsValue(a / "stats.json", key).empty());
   }
+  // The bias audit (when stages tag documents) is computed from merged counts.
+  CHECK(StatsValue(a / "stats.json", "bias_audit") == StatsValue(b / "stats.json", "bias_audit"));
   simdjson::dom::parser pa, pb;
   simdjson::dom::element da = pa.load((a / "stats.json").string()).value();
   simdjson::dom::element db = pb.load((b / "stats.json").string()).value();
