@@ -118,7 +118,7 @@ Status RunShardPass(const RunArgs& base, const Plan& plan, int task, int shards,
     if (!spec.ok()) return spec.status();
     const std::string& name = recipe.stages[idx].name;
     auto stage = static_cast<int>(g) == keys_of ? MakeDedupKeyWriter(*spec, DedupKeysPath(out, name, task, shards))
-                                                : MakeDedupDecisionFilter(*spec, DedupDecisionsPath(out, name));
+                                                : MakeDedupDecisionFilter(*spec, DedupDecisionsPath(out, name, task, shards));
     if (!stage.ok()) return stage.status().WithContext("stage '" + name + "'");
     config.stages[idx].stage = std::move(stage).value();
   }
@@ -170,10 +170,12 @@ Status RunResolveTask(const Plan& plan, const Phase& phase, const Recipe& recipe
   const std::string& name = recipe.stages[idx].name;
   auto spec = GlobalSpec(recipe, idx, out);
   if (!spec.ok()) return spec.status();
-  std::vector<std::string> files;
-  for (int t = 0; t < plan.shards; ++t) files.push_back(DedupKeysPath(out, name, t, plan.shards));
-  return ResolveGlobalDedup(*spec, files, out, DedupDecisionsPath(out, name), StatsPatchPath(out, name))
-      .WithContext("phase " + phase.name);
+  std::vector<std::string> keys, decisions;
+  for (int t = 0; t < plan.shards; ++t) {
+    keys.push_back(DedupKeysPath(out, name, t, plan.shards));
+    decisions.push_back(DedupDecisionsPath(out, name, t, plan.shards));
+  }
+  return ResolveGlobalDedup(*spec, keys, out, decisions, StatsPatchPath(out, name)).WithContext("phase " + phase.name);
 }
 
 // Trains into a scratch directory and renames it to OUTDIR/tokenizer, so a

@@ -1,5 +1,6 @@
 #include "pipelines/plan.h"
 
+#include <cctype>
 #include <filesystem>
 #include <sstream>
 
@@ -31,6 +32,18 @@ StatusOr<Plan> MakePlan(const Recipe& recipe, int shards) {
     if (shards > 1 && IsGlobalStageType(s.type)) plan.global_stages.push_back(static_cast<int>(i));
     plan.shard_stages.push_back(s.name);
   }
+  // Global stages and the tokenizer name phases and work directories.
+  std::vector<int> named = plan.global_stages;
+  if (plan.tokenizer_stage >= 0) named.push_back(plan.tokenizer_stage);
+  for (int idx : named) {
+    const std::string& name = recipe.stages[idx].name;
+    bool ok = !name.empty() && name[0] != '.' && name.size() <= 100;
+    for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
+    if (!ok) {
+      return Status::Config("stage name '" + name + "' (" + recipe.stages[idx].type +
+                            ") names phases and files of a sharded run: use letters, digits, '_', '-' or '.'");
+    }
+  }
   const std::string n = std::to_string(shards);
   std::string before;  // stages a keys pass runs before its global stage
   size_t next_stage = 0;
@@ -51,7 +64,7 @@ StatusOr<Plan> MakePlan(const Recipe& recipe, int shards) {
     Phase resolve{"resolve-" + gs.name, PhaseKind::kResolve, 1,
                   "merge the " + n + " key files in input order, replay " + gs.type +
                       " (first in input order survives) -> .sluice/work/" + gs.name +
-                      "/decisions.bin and stats-patch.json",
+                      "/decisions-I-of-" + n + ".bin (per shard) and stats-patch.json",
                   static_cast<int>(g)};
     plan.phases.push_back(keys);
     plan.phases.push_back(resolve);
@@ -90,8 +103,9 @@ std::string DedupKeysPath(const std::string& output_dir, const std::string& stag
   return WorkDir(output_dir, stage_name) + "/keys-" + std::to_string(task) + "-of-" + std::to_string(shards) + ".bin";
 }
 
-std::string DedupDecisionsPath(const std::string& output_dir, const std::string& stage_name) {
-  return WorkDir(output_dir, stage_name) + "/decisions.bin";
+std::string DedupDecisionsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {
+  return WorkDir(output_dir, stage_name) + "/decisions-" + std::to_string(task) + "-of-" + std::to_string(shards) +
+         ".bin";
 }
 
 std::string StatsPatchPath(const std::string& output_dir, const std::string& stage_name) {

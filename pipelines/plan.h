@@ -46,13 +46,15 @@ struct Plan {
 };
 
 // Builds the plan, or a Config error naming the first stage that cannot be
-// sharded (a train_tokenizer that is not the last stage).
+// sharded (a train_tokenizer that is not the last stage; a global stage or
+// tokenizer whose name is not usable in file names).
 StatusOr<Plan> MakePlan(const Recipe& recipe, int shards);
 
 // Files the phases exchange, below OUTDIR/.sluice/work/<stage name>/.
 std::string WorkDir(const std::string& output_dir, const std::string& stage_name);
 std::string DedupKeysPath(const std::string& output_dir, const std::string& stage_name, int task, int shards);
-std::string DedupDecisionsPath(const std::string& output_dir, const std::string& stage_name);
+// The decisions about the documents of shard `task` (inputs with index % shards == task).
+std::string DedupDecisionsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards);
 // The stats patch of a stage computed by a global phase (merged into stats.json).
 std::string StatsPatchPath(const std::string& output_dir, const std::string& stage_name);
 std::string WordCountsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards);

@@ -216,8 +216,20 @@ class DedupDecisionFilter final : public Stage {
 
 // ---------------------------------------------------------------- resolve
 
+// Routes each decision to the file of its document's shard.
+class DecisionSink {
+ public:
+  explicit DecisionSink(std::vector<std::unique_ptr<DedupRecordWriter>>* writers) : writers_(writers) {}
+  Status Append(uint64_t order_key, std::string_view payload) {
+    return (*writers_)[(order_key >> 40) % writers_->size()]->Append(order_key, payload);
+  }
+
+ private:
+  std::vector<std::unique_ptr<DedupRecordWriter>>* writers_;
+};
+
 Status ResolveExact(const GlobalDedupSpec& spec, const std::vector<std::string>& files, const std::string& output_dir,
-                    DedupRecordWriter* out, std::string* report) {
+                    DecisionSink* out, std::string* report) {
   ExactDedupIndex index;
   if (!spec.exact_index_in.empty()) {
     SLUICE_RETURN_IF_ERROR(index.Load(spec.exact_index_in).WithContext("stage " + spec.name + ", option 'index_in'"));
@@ -237,7 +249,7 @@ Status ResolveExact(const GlobalDedupSpec& spec, const std::vector<std::string>&
   return index.Save(path).WithContext("stage exact_dedup, option 'index_out'");
 }
 
-Status ResolveLine(const GlobalDedupSpec& spec, const std::vector<std::string>& files, DedupRecordWriter* out,
+Status ResolveLine(const GlobalDedupSpec& spec, const std::vector<std::string>& files, DecisionSink* out,
                    std::string* report) {
   LineCounter counter;
   std::vector<uint64_t> keys;
@@ -305,7 +317,7 @@ std::string MinHashReport(const MinHashDedupConfig& config, const MinHashLshInde
   return b.Take();
 }
 
-Status ResolveMinHash(const GlobalDedupSpec& spec, const std::vector<std::string>& files, DedupRecordWriter* out,
+Status ResolveMinHash(const GlobalDedupSpec& spec, const std::vector<std::string>& files, DecisionSink* out,
                       Stats* stats, std::string* report) {
   const MinHashDedupConfig& config = spec.minhash;
   const MinHashParams& params = config.params;
@@ -468,10 +480,15 @@ StatusOr<std::unique_ptr<Stage>> MakeDedupKeyWriter(const GlobalDedupSpec& spec,
 }
 
 Status ResolveGlobalDedup(const GlobalDedupSpec& spec, const std::vector<std::string>& key_files,
-                          const std::string& output_dir, const std::string& decisions_path,
+                          const std::string& output_dir, const std::vector<std::string>& decision_paths,
                           const std::string& patch_path) {
-  DedupRecordWriter out;
-  SLUICE_RETURN_IF_ERROR(out.Open(decisions_path));
+  if (decision_paths.empty()) return Status::Internal("ResolveGlobalDedup: no decision files");
+  std::vector<std::unique_ptr<DedupRecordWriter>> writers;
+  for (const auto& path : decision_paths) {
+    writers.push_back(std::make_unique<DedupRecordWriter>());
+    SLUICE_RETURN_IF_ERROR(writers.back()->Open(path));
+  }
+  DecisionSink out(&writers);
   Stats stats;
   std::string report;
   if (spec.type == "exact_dedup") {
@@ -481,7 +498,7 @@ Status ResolveGlobalDedup(const GlobalDedupSpec& spec, const std::vector<std::st
   } else {
     SLUICE_RETURN_IF_ERROR(ResolveMinHash(spec, key_files, &out, &stats, &report));
   }
-  SLUICE_RETURN_IF_ERROR(out.Finish());
+  for (auto& w : writers) SLUICE_RETURN_IF_ERROR(w->Finish());
   return WriteText(patch_path, StatsPatchJson(stats, report));
 }
 

@@ -86,10 +86,12 @@ StatusOr<GlobalDedupSpec> MakeGlobalDedupSpec(const std::string& type, const std
 StatusOr<std::unique_ptr<Stage>> MakeDedupKeyWriter(const GlobalDedupSpec& spec, const std::string& keys_path);
 
 // Phase 2: replays the stage over the merged key files; writes the decision
-// file and the stats patch (JSON, see StatsPatchJson). `output_dir` resolves
-// exact_dedup's index_out.
+// files and the stats patch (JSON, see StatsPatchJson). A document of input
+// i goes to decision_paths[i % decision_paths.size()] (its shard's file, so a
+// shard loads only its own decisions). `output_dir` resolves exact_dedup's
+// index_out.
 Status ResolveGlobalDedup(const GlobalDedupSpec& spec, const std::vector<std::string>& key_files,
-                          const std::string& output_dir, const std::string& decisions_path,
+                          const std::string& output_dir, const std::vector<std::string>& decision_paths,
                           const std::string& patch_path);
 
 // Phase 3: the stage that applies a decision file (loaded here, read-only after).

@@ -56,6 +56,13 @@ TEST_CASE("sharded dedup: plan has keys and resolve phases per global stage", "[
   REQUIRE(one.ok());
   CHECK(one->phases.size() == 4);
   CHECK(one->global_stages.empty());
+  // Global stage names become phase and file names.
+  auto bad = ParseRecipe("stages:\n  - {type: exact_dedup, name: \"my dedup/1\"}\n", "<test>");
+  REQUIRE(bad.ok());
+  auto refused = MakePlan(*bad, 2);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("'my dedup/1'") != std::string::npos);
+  CHECK(MakePlan(*bad, 1).ok());
   // The built-in default recipe can be sharded.
   auto def = MakePlan(DefaultRecipe(), 4);
   REQUIRE(def.ok());
@@ -93,6 +100,7 @@ TEST_CASE("sharded dedup: default recipe, 2 and 3 shards == one process, byte fo
   CHECK(log.find("phase keys-exact_dedup: finished earlier") != std::string::npos);
   CHECK(log.find("phase keys-minhash_dedup: task(s) 1 of 3 failed") != std::string::npos);
   CHECK_FALSE(fs::exists(dir.path / "s3/.sluice/work/minhash_dedup/keys-1-of-3.bin"));
+  CHECK(fs::exists(dir.path / "s3/.sluice/work/exact_dedup/decisions-2-of-3.bin"));
   REQUIRE(RunShell(base + bin + " run -i in -o s3 --executor local --shards 3 --threads 2", &log) == 0);
   CHECK(log.find("phase keys-minhash_dedup: 1 task(s) done") != std::string::npos);
   CheckSameOutputs(dir.path / "single", dir.path / "s3", false);

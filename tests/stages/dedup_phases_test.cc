@@ -124,16 +124,23 @@ void CheckPhasesMatch(const std::string& type, const std::string& options, int s
     FinishContext f;
     REQUIRE((*writer)->Finish(f).ok());
   }
-  const std::string decisions = (dir / "decisions").string(), patch = (dir / "patch.json").string();
+  const std::string patch = (dir / "patch.json").string();
+  std::vector<std::string> decisions;
+  for (int s = 0; s < shards; ++s) decisions.push_back((dir / ("decisions-" + std::to_string(s))).string());
   REQUIRE(ResolveGlobalDedup(*spec, key_files, dir.string(), decisions, patch).ok());
-  auto filter = MakeDedupDecisionFilter(*spec, decisions);
-  REQUIRE(filter.ok());
-  CHECK_FALSE((*filter)->has_serial_part());
+  // Shard s loads only the decisions about its own documents.
+  std::vector<std::unique_ptr<Stage>> filters;
+  for (int s = 0; s < shards; ++s) {
+    auto filter = MakeDedupDecisionFilter(*spec, decisions[s]);
+    REQUIRE(filter.ok());
+    CHECK_FALSE((*filter)->has_serial_part());
+    filters.push_back(std::move(filter).value());
+  }
   Stats phased_stats;
   std::vector<Outcome> phased;
   for (Document& d : Corpus()) {
     StageContext ctx(&phased_stats);
-    phased.push_back(OutcomeOf(d, (*filter)->Process(d, ctx)));
+    phased.push_back(OutcomeOf(d, filters[d.input_index % shards]->Process(d, ctx)));
   }
   REQUIRE(phased.size() == single.size());
   // The corpus exercises the stage: some documents are dropped, some kept.
