@@ -1,7 +1,9 @@
-// The phase plan of a sharded run, derived from a recipe: which stages run per
-// shard, which global phases follow (stats merge, tokenizer training, report),
-// and where each phase's completion markers live. A plain value; no I/O but
-// the marker helpers. Used by `sluice plan`, the local executor and Slurm.
+// The phase plan of a sharded run, derived from a recipe: per global dedup
+// stage a keys phase (per shard) and a resolve phase (one task), then the
+// per-shard phase running every stage, then the global phases (tokenizer
+// training from merged word counts, stats merge, report); where each phase's
+// files and completion markers live. A plain value; no I/O but the marker
+// helpers. Used by `sluice plan`, the local executor and Slurm.
 #pragma once
 
 #include <string>
