@@ -117,7 +117,28 @@ class DedupKeyWriter final : public Stage {
       : spec_(std::move(spec)), hasher_(spec_.minhash.params), writer_(std::move(writer)) {}
 
   Verdict Process(Document& doc, StageContext&) const override {
-    std::string payload;
+    Payload(doc, &doc.ScratchFor(this));
+    return Verdict::Keep();
+  }
+
+  bool has_serial_part() const override { return true; }
+
+  Verdict ProcessSerial(Document& doc, StageContext&) override {
+    if (!doc.TakeScratch(this, &payload_)) Payload(doc, &payload_);  // Process was skipped (not expected)
+    if (status_.ok()) status_ = writer_->Append(MinHashOrderKey(doc.input_index, doc.line), payload_);
+    return Verdict::Drop(kKeysWrittenReason);
+  }
+
+  Status Finish(FinishContext&) override {
+    SLUICE_RETURN_IF_ERROR(status_);
+    return writer_->Finish();
+  }
+
+ private:
+  // The key record payload of `doc` (see dedup_phases.h).
+  void Payload(const Document& doc, std::string* out) const {
+    std::string& payload = *out;
+    payload.clear();
     if (spec_.type == "exact_dedup") {
       DedupKey k = DedupKeyOf(doc.text, spec_.fold_case, spec_.fold_whitespace);
       PutU64(&payload, k.high);
@@ -133,25 +154,8 @@ class DedupKeyWriter final : public Stage {
       PutString(&payload, doc.id);
       AppendMinHashStash(hasher_, spec_.minhash, doc.text, &payload);
     }
-    doc.ScratchFor(this) = std::move(payload);
-    return Verdict::Keep();
   }
 
-  bool has_serial_part() const override { return true; }
-
-  Verdict ProcessSerial(Document& doc, StageContext&) override {
-    if (doc.TakeScratch(this, &payload_) && status_.ok()) {
-      status_ = writer_->Append(MinHashOrderKey(doc.input_index, doc.line), payload_);
-    }
-    return Verdict::Drop(kKeysWrittenReason);
-  }
-
-  Status Finish(FinishContext&) override {
-    SLUICE_RETURN_IF_ERROR(status_);
-    return writer_->Finish();
-  }
-
- private:
   GlobalDedupSpec spec_;
   MinHasher hasher_;
   std::unique_ptr<DedupRecordWriter> writer_;
