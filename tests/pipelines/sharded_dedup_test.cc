@@ -23,7 +23,7 @@ const char* kDedupRecipe =
     "stages:\n"
     "  - {type: normalize}\n"
     "  - {type: line_dedup, min_line_chars: 15}\n"
-    "  - {type: exact_dedup, fold_whitespace: true}\n"
+    "  - {type: exact_dedup, fold_whitespace: true, index_out: exact.idx}\n"
     "  - {type: gopher_repetition}\n"
     "  - {type: minhash_dedup, threshold: 0.7}\n"
     "  - {type: train_tokenizer, vocab_size: 500}\n";
@@ -124,6 +124,9 @@ TEST_CASE("sharded dedup: line_dedup + exact + minhash + tokenizer recipe, 3 sha
   CHECK(stages.at(1)["counters"]["line_dedup.lines_removed"].get_int64().value() > 10);
   REQUIRE(RunShell(base + bin + " run r.yaml -i in -o s3 -q --executor local --shards 3 --threads 2", &log) == 0);
   CheckSameOutputs(dir.path / "single", dir.path / "s3", true);
+  // exact_dedup's index_out is written by the resolve phase, the same bytes.
+  CHECK_FALSE(Slurp(dir.path / "single" / "exact.idx").empty());
+  CHECK(Slurp(dir.path / "single" / "exact.idx") == Slurp(dir.path / "s3" / "exact.idx"));
 }
 
 }  // namespace
