@@ -209,6 +209,7 @@ int Submit(const SubmitArgs& a) {
       return ExitCodeFor(Status::Config("--partition '" + a.partition + "' does not exist; partitions: " + list));
     }
   }
+  if (Status st = CheckShardCount(out, a.shards); !st.ok()) return ExitCodeFor(st);
   fs::path dir = fs::path(out) / "slurm";
   std::error_code ec;
   fs::create_directories(dir / "logs", ec);

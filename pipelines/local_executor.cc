@@ -319,7 +319,9 @@ int RunSharded(const RunArgs& args, int shards) {
   if (args.no_resume) {
     std::error_code ec;
     fs::remove_all(fs::path(out) / ".sluice" / "phases", ec);
+    fs::remove(fs::path(out) / ".sluice" / "shards", ec);
   }
+  if (Status st = CheckShardCount(out, shards); !st.ok()) return ExitCodeFor(st);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int total_threads = args.threads > 0 ? args.threads : cores;
   const std::string self = SelfExecutable();

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "stages/record_writer.h"
@@ -147,6 +148,23 @@ Status MarkPhaseTaskDone(const std::string& output_dir, const Phase& phase, int 
   fs::create_directories(marker.parent_path(), ec);
   if (ec) return Status::Io("cannot create '" + marker.parent_path().string() + "': " + ec.message());
   return WriteFileAtomically(marker.string(), "done\n");
+}
+
+Status CheckShardCount(const std::string& output_dir, int shards) {
+  const fs::path path = fs::path(output_dir) / ".sluice" / "shards";
+  std::ifstream in(path);
+  int recorded = 0;
+  if (in >> recorded) {
+    if (recorded == shards) return Status::Ok();
+    return Status::Config("'" + output_dir + "' holds a run with --shards " + std::to_string(recorded) +
+                          "; rerun with --shards " + std::to_string(recorded) +
+                          " to resume it, or start over (sluice run --overwrite, or remove the directory) to use --shards " +
+                          std::to_string(shards));
+  }
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return Status::Io("cannot create '" + path.parent_path().string() + "': " + ec.message());
+  return WriteFileAtomically(path.string(), std::to_string(shards) + "\n");
 }
 
 std::vector<int> UnfinishedTasks(const std::string& output_dir, const Phase& phase) {

@@ -68,6 +68,12 @@ std::string FormatPlan(const Plan& plan, const Recipe& recipe);
 std::string PhaseMarkerPath(const std::string& output_dir, const Phase& phase, int task);
 bool PhaseTaskDone(const std::string& output_dir, const Phase& phase, int task);
 Status MarkPhaseTaskDone(const std::string& output_dir, const Phase& phase, int task);
+// Records the shard count of the plan run into OUTDIR (.sluice/shards), or,
+// when an earlier run recorded another one, a Config error: markers, keys and
+// decisions of an N-shard run do not fit an M-shard one (rerun with the same
+// --shards, or start over with --overwrite).
+Status CheckShardCount(const std::string& output_dir, int shards);
+
 // Tasks of `phase` without a marker, in order.
 std::vector<int> UnfinishedTasks(const std::string& output_dir, const Phase& phase);
 

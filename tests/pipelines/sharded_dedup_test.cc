@@ -83,6 +83,9 @@ TEST_CASE("sharded dedup: default recipe, 2 and 3 shards == one process, byte fo
 
   REQUIRE(RunShell(base + bin + " run -i in -o s2 -q --executor local --shards 2 --threads 2", &log) == 0);
   CheckSameOutputs(dir.path / "single", dir.path / "s2", false);
+  // Its markers, keys and decisions are for 2 shards: another count is refused.
+  CHECK(RunShell(base + bin + " run -i in -o s2 -q --executor local --shards 3", &log) == 1);
+  CHECK(log.find("holds a run with --shards 2") != std::string::npos);
 
   // A failed task of a dedup phase stops the run before anything is promoted.
   int rc = RunShell(base + "SLUICE_FAIL_TASK=resolve-exact_dedup:0 " + bin +
