@@ -209,6 +209,7 @@ int Submit(const SubmitArgs& a) {
       return ExitCodeFor(Status::Config("--partition '" + a.partition + "' does not exist; partitions: " + list));
     }
   }
+  if (Status st = CheckShardCount(out, a.shards); !st.ok()) return ExitCodeFor(st);
   fs::path dir = fs::path(out) / "slurm";
   std::error_code ec;
   fs::create_directories(dir / "logs", ec);
@@ -229,7 +230,7 @@ int Submit(const SubmitArgs& a) {
       if (!a.run.quiet) std::cout << "phase " << phase.name << ": finished earlier, not submitted\n";
       continue;
     }
-    bool array = phase.kind == PhaseKind::kShard;
+    bool array = phase.per_shard();
     std::ostringstream s;
     s << "#!/bin/bash\n";
     s << "#SBATCH --job-name=sluice-" << phase.name << "\n";

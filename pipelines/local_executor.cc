@@ -7,11 +7,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "pipelines/command.h"
 #include "pipelines/report_hook.h"
 #include "pipelines/stats_merge.h"
+#include "pipelines/tokenizer_stages.h"
+#include "stages/dedup_phases.h"
 #include "stages/record_writer.h"
 #include "stages/stage.h"
 
@@ -61,41 +64,98 @@ int ExitOf(int status) {
   return 2;
 }
 
-Status RunShardTask(const RunArgs& base, const Plan& plan, const Recipe& recipe_in, int task, int shards) {
+Status WriteResolvedRecipe(const std::string& output_dir, const std::string& resolved) {
+  // Every shard writes the same recipe.resolved.yaml, possibly at the same
+  // time: a per-process temporary name, then an atomic rename.
+  const std::string final_path = output_dir + "/recipe.resolved.yaml";
+  const std::string tmp = final_path + ".tmp." + std::to_string(getpid());
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return Status::Io("cannot write '" + tmp + "'");
+  bool ok = std::fwrite(resolved.data(), 1, resolved.size(), f) == resolved.size();
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok || std::rename(tmp.c_str(), final_path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::Io("cannot write '" + final_path + "'");
+  }
+  return Status::Ok();
+}
+
+StatusOr<Options> StageOptions(const RecipeStage& rs) {
+  const StageInfo* info = StageRegistry::Global().Find(rs.type);
+  if (!info) return Status::Internal("stage type '" + rs.type + "' is not registered");
+  return ValidateOptions(*info, rs.name, rs.options_yaml);
+}
+
+StatusOr<GlobalDedupSpec> GlobalSpec(const Recipe& recipe, int stage_index, const std::string& output_dir) {
+  const RecipeStage& rs = recipe.stages[stage_index];
+  auto options = StageOptions(rs);
+  if (!options.ok()) return options.status();
+  StageEnv env;
+  env.recipe_dir = recipe.dir;
+  env.output_dir = output_dir;
+  env.instance_name = rs.name;
+  return MakeGlobalDedupSpec(rs.type, rs.name, *options, env);
+}
+
+// Runs the recipe on shard `task` of `shards`. A keys pass (`keys_of` = index
+// into plan.global_stages) stops at that global stage and writes its keys
+// (outputs go to a scratch directory and are discarded); the final pass
+// (`keys_of` = -1) runs every stage and writes kept/rejected/stats. In both,
+// earlier global stages are decision filters, never in-shard indexes.
+Status RunShardPass(const RunArgs& base, const Plan& plan, int task, int shards, int keys_of) {
   RunArgs args = base;
   args.shard = std::to_string(task) + "/" + std::to_string(shards);
   Recipe recipe;
   RunConfig config;
   std::string resolved;
   SLUICE_RETURN_IF_ERROR(PrepareRun(args, &recipe, &config, &resolved));
-  (void)recipe_in;
+  const std::string out = config.output_dir;
+  if (config.stages.size() != recipe.stages.size()) return Status::Internal("stages and recipe disagree");
+  const size_t globals = keys_of >= 0 ? static_cast<size_t>(keys_of) + 1 : plan.global_stages.size();
+  for (size_t g = 0; g < globals; ++g) {
+    const int idx = plan.global_stages[g];
+    auto spec = GlobalSpec(recipe, idx, out);
+    if (!spec.ok()) return spec.status();
+    const std::string& name = recipe.stages[idx].name;
+    auto stage = static_cast<int>(g) == keys_of ? MakeDedupKeyWriter(*spec, DedupKeysPath(out, name, task, shards))
+                                                : MakeDedupDecisionFilter(*spec, DedupDecisionsPath(out, name, task, shards));
+    if (!stage.ok()) return stage.status().WithContext("stage '" + name + "'");
+    config.stages[idx].stage = std::move(stage).value();
+  }
+  std::error_code ec;
+  if (keys_of >= 0) {
+    const int idx = plan.global_stages[keys_of];
+    config.stages.resize(static_cast<size_t>(idx) + 1);
+    config.output_dir = WorkDir(out, recipe.stages[idx].name) + "/pass-" + std::to_string(task);
+    fs::remove_all(config.output_dir, ec);
+    config.output.write_rejected = false;
+    config.resume = false;
+    config.stats_path = config.output_dir + "/stats.json";
+    config.shard_label = args.shard;
+    RunResult result;
+    SLUICE_RETURN_IF_ERROR(RunPipeline(config, &result));
+    for (const auto& in : result.inputs) {
+      if (!in.read_error.empty()) return Status::Io("input '" + in.path + "' ended early: " + in.read_error);
+    }
+    fs::remove_all(config.output_dir, ec);
+    return Status::Ok();
+  }
   if (plan.tokenizer_stage >= 0) {
-    const std::string& name = recipe.stages[plan.tokenizer_stage].name;
-    config.stages.erase(std::remove_if(config.stages.begin(), config.stages.end(),
-                                       [&](const StageInstance& s) { return s.name == name; }),
-                        config.stages.end());
+    const RecipeStage& rs = recipe.stages[plan.tokenizer_stage];
+    auto options = StageOptions(rs);
+    if (!options.ok()) return options.status();
+    TokenizerTrainConfig tc;
+    tokenizer::PreTokenizer pre;
+    SLUICE_RETURN_IF_ERROR(TrainConfigFromOptions(*options, &tc, &pre));
+    config.stages[plan.tokenizer_stage].stage =
+        MakeWordCountWriter(std::move(tc), std::move(pre), WordCountsPath(out, rs.name, task, shards));
   }
   // Always a shard stats file (even for N = 1), so the merge phase is uniform.
   config.shard_label = args.shard;
-  config.stats_path = config.output_dir + "/stats/shard-" + std::to_string(task) + "-of-" + std::to_string(shards) +
-                      ".json";
-  std::error_code ec;
-  fs::create_directories(config.output_dir, ec);
-  if (ec) return Status::Io("cannot create '" + config.output_dir + "': " + ec.message());
-  // Every shard writes the same recipe.resolved.yaml, possibly at the same
-  // time: a per-process temporary name, then an atomic rename.
-  {
-    const std::string final_path = config.output_dir + "/recipe.resolved.yaml";
-    const std::string tmp = final_path + ".tmp." + std::to_string(getpid());
-    FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return Status::Io("cannot write '" + tmp + "'");
-    bool ok = std::fwrite(resolved.data(), 1, resolved.size(), f) == resolved.size();
-    ok = (std::fclose(f) == 0) && ok;
-    if (!ok || std::rename(tmp.c_str(), final_path.c_str()) != 0) {
-      std::remove(tmp.c_str());
-      return Status::Io("cannot write '" + final_path + "'");
-    }
-  }
+  config.stats_path = out + "/stats/shard-" + std::to_string(task) + "-of-" + std::to_string(shards) + ".json";
+  fs::create_directories(out, ec);
+  if (ec) return Status::Io("cannot create '" + out + "': " + ec.message());
+  SLUICE_RETURN_IF_ERROR(WriteResolvedRecipe(out, resolved));
   RunResult result;
   SLUICE_RETURN_IF_ERROR(RunPipeline(config, &result));
   if (!args.quiet) std::cout << FormatAccounting(result);
@@ -105,38 +165,52 @@ Status RunShardTask(const RunArgs& base, const Plan& plan, const Recipe& recipe_
   return Status::Ok();
 }
 
-Status RunTokenizerTask(const RunArgs& args, const Plan& plan, const Recipe& recipe, const std::string& out) {
+Status RunResolveTask(const Plan& plan, const Phase& phase, const Recipe& recipe, const std::string& out) {
+  const int idx = plan.global_stages[phase.global];
+  const std::string& name = recipe.stages[idx].name;
+  auto spec = GlobalSpec(recipe, idx, out);
+  if (!spec.ok()) return spec.status();
+  std::vector<std::string> keys, decisions;
+  for (int t = 0; t < plan.shards; ++t) {
+    keys.push_back(DedupKeysPath(out, name, t, plan.shards));
+    decisions.push_back(DedupDecisionsPath(out, name, t, plan.shards));
+  }
+  return ResolveGlobalDedup(*spec, keys, out, decisions, StatsPatchPath(out, name)).WithContext("phase " + phase.name);
+}
+
+// Trains into a scratch directory and renames it to OUTDIR/tokenizer, so a
+// failed training never leaves partial tokenizer files.
+Status RunTokenizerTask(const Plan& plan, const Recipe& recipe, const std::string& out) {
   const RecipeStage& rs = recipe.stages[plan.tokenizer_stage];
-  const StageInfo* info = StageRegistry::Global().Find("train_tokenizer");
-  if (!info) return Status::Internal("train_tokenizer stage is not registered");
-  auto o = ValidateOptions(*info, rs.name, rs.options_yaml);
-  if (!o.ok()) return o.status();
-  std::vector<std::string> argv = {SelfExecutable(), "train-tokenizer", "-q", "-i", out + "/kept", "-o",
-                                   out + "/tokenizer"};
-  argv.insert(argv.end(), {"--vocab-size", std::to_string(o->GetInt("vocab_size")), "--preset", o->GetString("preset"),
-                           "--min-frequency", std::to_string(o->GetInt("min_frequency")), "--initial-alphabet",
-                           o->GetString("initial_alphabet"), "--max-token-length",
-                           std::to_string(o->GetInt("max_token_length")), "--max-pretoken-bytes",
-                           std::to_string(o->GetInt("max_pretoken_bytes")), "--text-key", recipe.reader.text_key});
-  if (!o->GetString("pattern").empty()) argv.insert(argv.end(), {"--pattern", o->GetString("pattern")});
-  std::string specials;
-  for (const auto& s : o->GetStringList("special_tokens")) {
-    if (s.find(',') != std::string::npos) {
-      return Status::Config("stage '" + rs.name + "': special token '" + s +
-                            "' contains a comma, which `sluice train-tokenizer --special-tokens` cannot take");
-    }
-    specials += (specials.empty() ? "" : ",") + s;
-  }
-  if (!specials.empty()) argv.insert(argv.end(), {"--special-tokens", specials});
-  if (args.threads > 0) argv.insert(argv.end(), {"--threads", std::to_string(args.threads)});
-  pid_t pid = 0;
-  if (Spawn(argv, &pid) != 0) return Status::Io("cannot start sluice train-tokenizer");
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (int rc = ExitOf(status); rc != 0) {
-    return Status::Io("sluice train-tokenizer over " + out + "/kept failed (exit " + std::to_string(rc) + ")");
-  }
+  auto options = StageOptions(rs);
+  if (!options.ok()) return options.status();
+  TokenizerTrainConfig tc;
+  tokenizer::PreTokenizer pre;
+  SLUICE_RETURN_IF_ERROR(TrainConfigFromOptions(*options, &tc, &pre));
+  std::vector<std::string> files;
+  for (int t = 0; t < plan.shards; ++t) files.push_back(WordCountsPath(out, rs.name, t, plan.shards));
+  const std::string scratch = WorkDir(out, rs.name) + "/tokenizer.partial";
+  std::error_code ec;
+  fs::remove_all(scratch, ec);
+  std::string patch;
+  SLUICE_RETURN_IF_ERROR(TrainFromCountFiles(tc, pre, files, scratch, &patch));
+  SLUICE_RETURN_IF_ERROR(WriteFileAtomically(StatsPatchPath(out, rs.name), patch));
+  const fs::path final_dir = fs::path(out) / "tokenizer";
+  fs::remove_all(final_dir, ec);
+  fs::rename(scratch, final_dir, ec);
+  if (ec) return Status::Io("cannot rename '" + scratch + "' to '" + final_dir.string() + "': " + ec.message());
   return Status::Ok();
+}
+
+// Stage name -> stats patch file of every stage a global phase computed.
+std::map<std::string, std::string> PatchFiles(const Plan& plan, const Recipe& recipe, const std::string& out) {
+  std::map<std::string, std::string> patches;
+  for (int idx : plan.global_stages) patches[recipe.stages[idx].name] = StatsPatchPath(out, recipe.stages[idx].name);
+  if (plan.tokenizer_stage >= 0) {
+    const std::string& name = recipe.stages[plan.tokenizer_stage].name;
+    patches[name] = StatsPatchPath(out, name);
+  }
+  return patches;
 }
 
 }  // namespace
@@ -181,14 +255,21 @@ Status RunPhaseTask(const RunArgs& args, const std::string& phase_name, int task
                       kFailTaskEnv + "=" + fail + ")");
   }
   switch (phase->kind) {
+    case PhaseKind::kKeys:
+      SLUICE_RETURN_IF_ERROR(RunShardPass(args, *plan, task, shards, phase->global));
+      break;
+    case PhaseKind::kResolve:
+      SLUICE_RETURN_IF_ERROR(RunResolveTask(*plan, *phase, recipe, out));
+      break;
     case PhaseKind::kShard:
-      SLUICE_RETURN_IF_ERROR(RunShardTask(args, *plan, recipe, task, shards));
+      SLUICE_RETURN_IF_ERROR(RunShardPass(args, *plan, task, shards, -1));
       break;
     case PhaseKind::kMerge:
-      SLUICE_RETURN_IF_ERROR(MergeShardStatsFiles(out, shards, recipe.output.samples_per_reason));
+      SLUICE_RETURN_IF_ERROR(
+          MergeShardStatsFiles(out, shards, recipe.output.samples_per_reason, PatchFiles(*plan, recipe, out)));
       break;
     case PhaseKind::kTokenizer:
-      SLUICE_RETURN_IF_ERROR(RunTokenizerTask(args, *plan, recipe, out));
+      SLUICE_RETURN_IF_ERROR(RunTokenizerTask(*plan, recipe, out));
       break;
     case PhaseKind::kReport: {
       auto stats = ReadFile(out + "/stats.json");
@@ -238,7 +319,9 @@ int RunSharded(const RunArgs& args, int shards) {
   if (args.no_resume) {
     std::error_code ec;
     fs::remove_all(fs::path(out) / ".sluice" / "phases", ec);
+    fs::remove(fs::path(out) / ".sluice" / "shards", ec);
   }
+  if (Status st = CheckShardCount(out, shards); !st.ok()) return ExitCodeFor(st);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int total_threads = args.threads > 0 ? args.threads : cores;
   const std::string self = SelfExecutable();

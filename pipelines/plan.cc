@@ -1,6 +1,8 @@
 #include "pipelines/plan.h"
 
+#include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "stages/record_writer.h"
@@ -28,30 +30,92 @@ StatusOr<Plan> MakePlan(const Recipe& recipe, int shards) {
       plan.tokenizer_stage = static_cast<int>(i);
       continue;
     }
-    if (shards > 1 && IsGlobalStageType(s.type)) {
-      return Status::Config("stage '" + s.name + "' (" + s.type +
-                            ") needs all documents in one process, so it cannot run in " + std::to_string(shards) +
-                            " shards; sluice has no cross-shard phase for it yet: run it with --shards 1, or use "
-                            "`sluice minhash` phases with a minhash_filter stage instead of minhash_dedup");
-    }
+    if (shards > 1 && IsGlobalStageType(s.type)) plan.global_stages.push_back(static_cast<int>(i));
     plan.shard_stages.push_back(s.name);
   }
-  std::string stage_list;
-  for (const auto& n : plan.shard_stages) stage_list += (stage_list.empty() ? "" : ", ") + n;
-  if (stage_list.empty()) stage_list = "(no stages: copy)";
-  plan.phases.push_back(Phase{"shard", PhaseKind::kShard, shards,
-                              "per shard I of N (inputs with index % N == I): read, run stages [" + stage_list +
-                                  "], write kept/rejected parts and stats/shard-I-of-N.json"});
-  plan.phases.push_back(Phase{"merge", PhaseKind::kMerge, 1,
-                              "merge stats/shard-*-of-N.json into stats.json (counters and histograms summed, "
-                              "inputs in input order)"});
-  if (plan.tokenizer_stage >= 0) {
-    plan.phases.push_back(Phase{"tokenizer", PhaseKind::kTokenizer, 1,
-                                "sluice train-tokenizer over kept/ with stage '" +
-                                    recipe.stages[plan.tokenizer_stage].name + "' options -> tokenizer/"});
+  // Global stages and the tokenizer name phases and work directories.
+  std::vector<int> named = plan.global_stages;
+  if (plan.tokenizer_stage >= 0) named.push_back(plan.tokenizer_stage);
+  for (int idx : named) {
+    const std::string& name = recipe.stages[idx].name;
+    bool ok = !name.empty() && name[0] != '.' && name.size() <= 100;
+    for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
+    if (!ok) {
+      return Status::Config("stage name '" + name + "' (" + recipe.stages[idx].type +
+                            ") names phases and files of a sharded run: use letters, digits, '_', '-' or '.'");
+    }
   }
+  const std::string n = std::to_string(shards);
+  std::string before;  // stages a keys pass runs before its global stage
+  size_t next_stage = 0;
+  std::vector<std::string> resolved;
+  for (size_t g = 0; g < plan.global_stages.size(); ++g) {
+    const RecipeStage& gs = recipe.stages[plan.global_stages[g]];
+    for (; next_stage < static_cast<size_t>(plan.global_stages[g]); ++next_stage) {
+      before += (before.empty() ? "" : ", ") + recipe.stages[next_stage].name;
+    }
+    std::string upto = before.empty() ? "no stages" : "[" + before + "]";
+    std::string filters;
+    for (const auto& r : resolved) filters += (filters.empty() ? "" : ", ") + r;
+    Phase keys{"keys-" + gs.name, PhaseKind::kKeys, shards,
+               "per shard I of N (inputs with index % N == I): run " + upto +
+                   (filters.empty() ? "" : " (decided dedups as filters: " + filters + ")") + ", write the " +
+                   gs.type + " keys of '" + gs.name + "' to .sluice/work/" + gs.name + "/keys-I-of-" + n + ".bin",
+               static_cast<int>(g)};
+    Phase resolve{"resolve-" + gs.name, PhaseKind::kResolve, 1,
+                  "merge the " + n + " key files in input order, replay " + gs.type +
+                      " (first in input order survives) -> .sluice/work/" + gs.name +
+                      "/decisions-I-of-" + n + ".bin (per shard) and stats-patch.json",
+                  static_cast<int>(g)};
+    plan.phases.push_back(keys);
+    plan.phases.push_back(resolve);
+    resolved.push_back(gs.name);
+    before += (before.empty() ? "" : ", ") + gs.name;
+    next_stage = static_cast<size_t>(plan.global_stages[g]) + 1;
+  }
+  std::string stage_list;
+  for (const auto& name : plan.shard_stages) stage_list += (stage_list.empty() ? "" : ", ") + name;
+  if (stage_list.empty()) stage_list = "(no stages: copy)";
+  std::string filters;
+  for (const auto& r : resolved) filters += (filters.empty() ? "" : ", ") + r;
+  plan.phases.push_back(Phase{"shard", PhaseKind::kShard, shards,
+                              "per shard I of N (inputs with index % N == I): read, run stages [" + stage_list + "]" +
+                                  (filters.empty() ? "" : " (" + filters + " as decision filters)") +
+                                  ", write kept/rejected parts and stats/shard-I-of-N.json" +
+                                  (plan.tokenizer_stage >= 0 ? " and the shard's tokenizer word counts" : "")});
+  if (plan.tokenizer_stage >= 0) {
+    const std::string& name = recipe.stages[plan.tokenizer_stage].name;
+    plan.phases.push_back(Phase{"tokenizer", PhaseKind::kTokenizer, 1,
+                                "merge the " + n + " word-count files of '" + name +
+                                    "' and train the BPE tokenizer -> tokenizer/"});
+  }
+  plan.phases.push_back(Phase{"merge", PhaseKind::kMerge, 1,
+                              "merge stats/shard-*-of-N.json and the global phases' stats patches into stats.json "
+                              "(counters and histograms summed, inputs in input order)"});
   plan.phases.push_back(Phase{"report", PhaseKind::kReport, 1, "report.html from stats.json"});
   return plan;
+}
+
+std::string WorkDir(const std::string& output_dir, const std::string& stage_name) {
+  return (fs::path(output_dir) / ".sluice" / "work" / stage_name).string();
+}
+
+std::string DedupKeysPath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {
+  return WorkDir(output_dir, stage_name) + "/keys-" + std::to_string(task) + "-of-" + std::to_string(shards) + ".bin";
+}
+
+std::string DedupDecisionsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {
+  return WorkDir(output_dir, stage_name) + "/decisions-" + std::to_string(task) + "-of-" + std::to_string(shards) +
+         ".bin";
+}
+
+std::string StatsPatchPath(const std::string& output_dir, const std::string& stage_name) {
+  return WorkDir(output_dir, stage_name) + "/stats-patch.json";
+}
+
+std::string WordCountsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {
+  return WorkDir(output_dir, stage_name) + "/counts-" + std::to_string(task) + "-of-" + std::to_string(shards) +
+         ".bin";
 }
 
 std::string FormatPlan(const Plan& plan, const Recipe& recipe) {
@@ -61,7 +125,7 @@ std::string FormatPlan(const Plan& plan, const Recipe& recipe) {
   int k = 1;
   for (const auto& p : plan.phases) {
     out << "  " << k++ << ". " << p.name << " (" << p.tasks << (p.tasks == 1 ? " task" : " tasks")
-        << (p.kind == PhaseKind::kShard ? ", parallel" : "") << "): " << p.description << "\n";
+        << (p.per_shard() && p.tasks > 1 ? ", parallel" : "") << "): " << p.description << "\n";
   }
   out << "markers: OUTDIR/.sluice/phases/<phase>/task-I-of-N.done; a rerun skips finished tasks\n";
   return out.str();
@@ -84,6 +148,23 @@ Status MarkPhaseTaskDone(const std::string& output_dir, const Phase& phase, int 
   fs::create_directories(marker.parent_path(), ec);
   if (ec) return Status::Io("cannot create '" + marker.parent_path().string() + "': " + ec.message());
   return WriteFileAtomically(marker.string(), "done\n");
+}
+
+Status CheckShardCount(const std::string& output_dir, int shards) {
+  const fs::path path = fs::path(output_dir) / ".sluice" / "shards";
+  std::ifstream in(path);
+  int recorded = 0;
+  if (in >> recorded) {
+    if (recorded == shards) return Status::Ok();
+    return Status::Config("'" + output_dir + "' holds a run with --shards " + std::to_string(recorded) +
+                          "; rerun with --shards " + std::to_string(recorded) +
+                          " to resume it, or start over (sluice run --overwrite, or remove the directory) to use --shards " +
+                          std::to_string(shards));
+  }
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return Status::Io("cannot create '" + path.parent_path().string() + "': " + ec.message());
+  return WriteFileAtomically(path.string(), std::to_string(shards) + "\n");
 }
 
 std::vector<int> UnfinishedTasks(const std::string& output_dir, const Phase& phase) {

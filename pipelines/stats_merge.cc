@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "filters/bias_audit.h"
 #include "stages/json_writer.h"
 #include "stages/record_writer.h"
 
@@ -139,7 +140,8 @@ struct StageAcc {
 
 }  // namespace
 
-StatusOr<std::string> MergeShardStats(const std::vector<std::string>& shard_jsons, int samples_per_reason) {
+StatusOr<std::string> MergeShardStats(const std::vector<std::string>& shard_jsons, int samples_per_reason,
+                                      const std::map<std::string, std::string>& patches) {
   const size_t n = shard_jsons.size();
   if (n == 0) return Status::Internal("no shard stats to merge");
   std::vector<simdjson::dom::parser> parsers(n);
@@ -243,6 +245,21 @@ StatusOr<std::string> MergeShardStats(const std::vector<std::string>& shard_json
     }
   }
 
+  std::vector<std::string> patch_reports(stages.size());
+  for (const auto& [name, json] : patches) {
+    auto it = std::find_if(stages.begin(), stages.end(), [&](const StageAcc& a) { return a.name == name; });
+    if (it == stages.end()) return Status::Io("stats patch for stage '" + name + "', which the shards do not have");
+    simdjson::dom::parser parser;
+    object patch;
+    if (parser.parse(json).get_object().get(patch)) {
+      return Status::Io("stats patch of stage '" + name + "' is not a JSON object");
+    }
+    SumInts(patch, "counters", &it->counters);
+    SumHists(patch, "histograms", &it->histograms);
+    element report;
+    patch_reports[it - stages.begin()] = patch.at_key("report").get(report) ? "" : simdjson::minify(report);
+  }
+
   JsonBuilder b;
   b.BeginObject();
   b.Key("schema").String("sluice.stats/1");
@@ -269,7 +286,8 @@ StatusOr<std::string> MergeShardStats(const std::vector<std::string>& shard_json
   WriteHists(b, "histograms", engine_hists);
   b.EndObject();
   b.Key("stages").BeginArray();
-  for (const auto& acc : stages) {
+  for (size_t si = 0; si < stages.size(); ++si) {
+    const StageAcc& acc = stages[si];
     b.BeginObject();
     b.Key("name").String(acc.name).Key("type").String(acc.type);
     for (const char* f : kStageFields) b.Key(f).Int(acc.fields.count(f) ? acc.fields.at(f) : 0);
@@ -281,7 +299,10 @@ StatusOr<std::string> MergeShardStats(const std::vector<std::string>& shard_json
     b.EndObject();
     WriteHists(b, "signals", acc.signals);
     WriteHists(b, "histograms", acc.histograms);
-    if (!acc.reports.empty()) {
+    if (!patch_reports[si].empty()) {
+      // Computed over the whole corpus by a global phase: as one process reports it.
+      b.Key("report").Raw(patch_reports[si]);
+    } else if (!acc.reports.empty()) {
       // A Finish() report describes one shard's documents; keep shard 0's as
       // "report" (what the HTML report shows) and all of them per shard.
       b.Key("report").Raw(acc.reports[0]);
@@ -317,7 +338,8 @@ StatusOr<std::string> MergeShardStats(const std::vector<std::string>& shard_json
   return b.Take() + "\n";
 }
 
-Status MergeShardStatsFiles(const std::string& output_dir, int shards, int samples_per_reason) {
+Status MergeShardStatsFiles(const std::string& output_dir, int shards, int samples_per_reason,
+                            const std::map<std::string, std::string>& patch_files) {
   std::vector<std::string> jsons;
   for (int i = 0; i < shards; ++i) {
     fs::path p = fs::path(output_dir) / "stats" /
@@ -328,8 +350,25 @@ Status MergeShardStatsFiles(const std::string& output_dir, int shards, int sampl
     ss << in.rdbuf();
     jsons.push_back(ss.str());
   }
-  auto merged = MergeShardStats(jsons, samples_per_reason);
+  std::map<std::string, std::string> patches;
+  for (const auto& [name, path] : patch_files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::Io("cannot read '" + path + "' (did the global phase of stage '" + name + "' finish?)");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    patches[name] = ss.str();
+  }
+  auto merged = MergeShardStats(jsons, samples_per_reason, patches);
   if (!merged.ok()) return merged.status();
+  // As `sluice run` does: the bias audit table over the merged per-tag counts.
+  std::string& json = *merged;
+  if (json.find("\"tags\":{\"") != std::string::npos) {
+    auto funnel = TagFunnelFromStatsJson(json);
+    if (!funnel.ok()) return Status::Internal("bias audit: " + funnel.status().message());
+    size_t timing = json.rfind(",\"timing\":");
+    if (timing == std::string::npos) return Status::Internal("bias audit: merged stats have no timing section");
+    json.insert(timing, ",\"bias_audit\":" + ComputeBiasAudit(*funnel).ToJson());
+  }
   return WriteFileAtomically((fs::path(output_dir) / "stats.json").string(), *merged);
 }
 

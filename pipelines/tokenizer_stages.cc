@@ -10,9 +10,12 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <sstream>
 
+#include "stages/dedup_phases.h"
+#include "stages/record_writer.h"
 #include "stages/stage.h"
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/hf_json.h"
@@ -57,6 +60,22 @@ Status TrainAndSave(const TokenizerTrainConfig& config, const tokenizer::PreToke
 
 namespace {
 
+// What train_tokenizer adds when it has trained: counters and its report.
+std::string RecordTraining(const tokenizer::BpeTrainStats& stats, const tokenizer::WordCounter& total,
+                           const tokenizer::PreTokenizer& pre, Stats* out) {
+  if (out) {
+    out->Add(kStatTrainVocab, static_cast<int64_t>(stats.vocab_size));
+    out->Add(kStatTrainMerges, static_cast<int64_t>(stats.merges));
+    out->Add(kStatTrainWords, static_cast<int64_t>(stats.words));
+    out->Add(kStatTrainPiecesCut, static_cast<int64_t>(total.pieces_cut()));
+  }
+  std::ostringstream r;
+  r << "{\"dir\":\"tokenizer\",\"vocab_size\":" << stats.vocab_size << ",\"merges\":" << stats.merges
+    << ",\"distinct_words\":" << stats.words << ",\"word_occurrences\":" << stats.word_occurrences
+    << ",\"stop_reason\":\"" << stats.stop_reason << "\",\"pre_tokenizer\":\"" << pre.name() << "\"}";
+  return r.str();
+}
+
 // ---------------------------------------------------------------- train_tokenizer
 
 class TrainTokenizerStage : public Stage {
@@ -81,17 +100,7 @@ class TrainTokenizerStage : public Stage {
     tokenizer::BpeTrainStats stats;
     tokenizer::BpeModel model;
     SLUICE_RETURN_IF_ERROR(TrainAndSave(config_, pre_, total, dir, &stats, &model).WithContext("train_tokenizer"));
-    if (ctx.stats) {
-      ctx.stats->Add(kStatTrainVocab, static_cast<int64_t>(stats.vocab_size));
-      ctx.stats->Add(kStatTrainMerges, static_cast<int64_t>(stats.merges));
-      ctx.stats->Add(kStatTrainWords, static_cast<int64_t>(stats.words));
-      ctx.stats->Add(kStatTrainPiecesCut, static_cast<int64_t>(total.pieces_cut()));
-    }
-    std::ostringstream r;
-    r << "{\"dir\":\"tokenizer\",\"vocab_size\":" << stats.vocab_size << ",\"merges\":" << stats.merges
-      << ",\"distinct_words\":" << stats.words << ",\"word_occurrences\":" << stats.word_occurrences
-      << ",\"stop_reason\":\"" << stats.stop_reason << "\",\"pre_tokenizer\":\"" << pre_.name() << "\"}";
-    ctx.report_json = r.str();
+    ctx.report_json = RecordTraining(stats, total, pre_, ctx.stats);
     return Status::Ok();
   }
 
@@ -125,20 +134,47 @@ SLUICE_REGISTER_STAGE(TrainTokenizer, [] {
   };
   info.factory = [](const Options& o, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
     TokenizerTrainConfig config;
-    config.preset = o.GetString("preset");
-    config.pattern = o.GetString("pattern");
-    config.trainer.vocab_size = static_cast<uint64_t>(o.GetInt("vocab_size"));
-    config.trainer.min_frequency = static_cast<uint64_t>(o.GetInt("min_frequency"));
-    config.trainer.special_tokens = o.GetStringList("special_tokens");
-    config.trainer.full_byte_alphabet = o.GetString("initial_alphabet") == "all";
-    config.trainer.max_token_length = static_cast<uint64_t>(o.GetInt("max_token_length"));
-    config.max_pretoken_bytes = static_cast<uint64_t>(o.GetInt("max_pretoken_bytes"));
     tokenizer::PreTokenizer pre;
-    SLUICE_RETURN_IF_ERROR(ValidateTrainConfig(config, &pre).WithContext("train_tokenizer"));
+    SLUICE_RETURN_IF_ERROR(TrainConfigFromOptions(o, &config, &pre));
     return std::unique_ptr<Stage>(new TrainTokenizerStage(std::move(config), std::move(pre)));
   };
   return info;
 });
+
+// ---------------------------------------------------------------- word counts of a shard
+
+// Counts like TrainTokenizerStage::Process (per-thread counters, same
+// counters in the stats); Finish merges and writes the counts instead of training.
+class WordCountWriter : public Stage {
+ public:
+  WordCountWriter(TokenizerTrainConfig config, tokenizer::PreTokenizer pre, std::string path)
+      : config_(std::move(config)),
+        pre_(std::move(pre)),
+        path_(std::move(path)),
+        counters_([this] { return tokenizer::WordCounter(&pre_, config_.max_pretoken_bytes); }) {}
+
+  Verdict Process(Document& doc, StageContext& ctx) const override {
+    counters_.local().AddText(doc.text);
+    ctx.stats().Add(kStatTrainDocs);
+    ctx.stats().Add(kStatTrainBytes, static_cast<int64_t>(doc.text.size()));
+    return Verdict::Keep();
+  }
+
+  Status Finish(FinishContext&) override {
+    tokenizer::WordCounter total(&pre_, config_.max_pretoken_bytes);
+    for (const tokenizer::WordCounter& c : counters_) total.MergeFrom(c);
+    counters_.clear();
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+    return WriteFileAtomically(path_, total.Serialize());
+  }
+
+ private:
+  TokenizerTrainConfig config_;
+  tokenizer::PreTokenizer pre_;
+  std::string path_;
+  mutable tbb::enumerable_thread_specific<tokenizer::WordCounter> counters_;
+};
 
 // ---------------------------------------------------------------- token_count
 
@@ -184,4 +220,42 @@ SLUICE_REGISTER_STAGE(TokenCount, [] {
 });
 
 }  // namespace
+
+Status TrainConfigFromOptions(const Options& o, TokenizerTrainConfig* config, tokenizer::PreTokenizer* pre) {
+  config->preset = o.GetString("preset");
+  config->pattern = o.GetString("pattern");
+  config->trainer.vocab_size = static_cast<uint64_t>(o.GetInt("vocab_size"));
+  config->trainer.min_frequency = static_cast<uint64_t>(o.GetInt("min_frequency"));
+  config->trainer.special_tokens = o.GetStringList("special_tokens");
+  config->trainer.full_byte_alphabet = o.GetString("initial_alphabet") == "all";
+  config->trainer.max_token_length = static_cast<uint64_t>(o.GetInt("max_token_length"));
+  config->max_pretoken_bytes = static_cast<uint64_t>(o.GetInt("max_pretoken_bytes"));
+  return ValidateTrainConfig(*config, pre).WithContext("train_tokenizer");
+}
+
+std::unique_ptr<Stage> MakeWordCountWriter(TokenizerTrainConfig config, tokenizer::PreTokenizer pre,
+                                           std::string counts_path) {
+  return std::unique_ptr<Stage>(new WordCountWriter(std::move(config), std::move(pre), std::move(counts_path)));
+}
+
+Status TrainFromCountFiles(const TokenizerTrainConfig& config, const tokenizer::PreTokenizer& pre,
+                           const std::vector<std::string>& count_files, const std::string& dir,
+                           std::string* stats_patch_json) {
+  tokenizer::WordCounter total(&pre, config.max_pretoken_bytes);
+  for (const std::string& path : count_files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::Io("cannot read word counts '" + path + "'");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (!total.MergeSerialized(ss.str())) return Status::Io("'" + path + "' is not a sluice word-count file");
+  }
+  tokenizer::BpeTrainStats stats;
+  tokenizer::BpeModel model;
+  SLUICE_RETURN_IF_ERROR(TrainAndSave(config, pre, total, dir, &stats, &model).WithContext("train_tokenizer"));
+  Stats patch;
+  std::string report = RecordTraining(stats, total, pre, &patch);
+  *stats_patch_json = StatsPatchJson(patch, report);
+  return Status::Ok();
+}
+
 }  // namespace sluice

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "stages/stage.h"
 #include "stages/status.h"
 #include "tokenizer/bpe_trainer.h"
 #include "tokenizer/pre_tokenizer.h"
@@ -48,5 +49,23 @@ Status ValidateTrainConfig(const TokenizerTrainConfig& config, tokenizer::PreTok
 Status TrainAndSave(const TokenizerTrainConfig& config, const tokenizer::PreTokenizer& pre_tokenizer,
                     const tokenizer::WordCounter& counts, const std::string& dir,
                     tokenizer::BpeTrainStats* stats, tokenizer::BpeModel* model);
+
+// The train_tokenizer stage's validated options as a config; *pre_tokenizer
+// gets the pre-tokenizer. Errors name the option.
+Status TrainConfigFromOptions(const Options& options, TokenizerTrainConfig* config,
+                              tokenizer::PreTokenizer* pre_tokenizer);
+
+// Sharded runs: a stage standing where train_tokenizer stands that counts
+// words the same way (and records the same per-document counters) and, in
+// Finish, writes the shard's counts (WordCounter::Serialize) to `counts_path`.
+std::unique_ptr<Stage> MakeWordCountWriter(TokenizerTrainConfig config, tokenizer::PreTokenizer pre_tokenizer,
+                                           std::string counts_path);
+
+// The tokenizer phase: merges the shards' count files, trains, writes the
+// tokenizer files into `dir` and *stats_patch_json (the counters and report the
+// in-process train_tokenizer stage adds in Finish; see stages/dedup_phases.h).
+Status TrainFromCountFiles(const TokenizerTrainConfig& config, const tokenizer::PreTokenizer& pre_tokenizer,
+                           const std::vector<std::string>& count_files, const std::string& dir,
+                           std::string* stats_patch_json);
 
 }  // namespace sluice

@@ -203,24 +203,12 @@ class ExactDedupStage final : public Stage {
 
   Verdict ProcessSerial(Document& doc, StageContext& ctx) override {
     DedupKey key = DedupKeyOf(doc.text, fold_case_, fold_whitespace_);
-    if (index_->Insert(key, doc.id, &survivor_)) {
-      ctx.stats().Add("exact_dedup.distinct");
-      return Verdict::Keep();
-    }
-    ctx.stats().Add("exact_dedup.duplicates");
-    doc.Annotate("duplicate_of", survivor_);
-    doc.all_reasons.push_back(kReasonDuplicate);
-    return Verdict::Drop(kReasonDuplicate, "duplicate of " + survivor_);
+    const bool first = index_->Insert(key, doc.id, &survivor_);
+    return ExactDedupVerdict(doc, ctx, first ? nullptr : &survivor_);
   }
 
   Status Finish(FinishContext& ctx) override {
-    JsonBuilder j;
-    j.BeginObject();
-    j.Key("distinct_keys").Int(static_cast<int64_t>(index_->size()));
-    j.Key("preloaded_keys").Int(static_cast<int64_t>(preloaded_));
-    j.Key("index_bytes").Int(static_cast<int64_t>(index_->MemoryBytes()));
-    j.EndObject();
-    ctx.report_json = j.Take();
+    ctx.report_json = ExactDedupReport(*index_, preloaded_);
     if (index_out_.empty()) return Status::Ok();
     std::string path = index_out_;
     if (std::filesystem::path(path).is_relative() && !ctx.output_dir.empty()) {
@@ -261,6 +249,27 @@ StatusOr<std::unique_ptr<Stage>> MakeExactDedup(const Options& o, const StageEnv
 }
 
 }  // namespace
+
+Verdict ExactDedupVerdict(Document& doc, StageContext& ctx, const std::string* survivor) {
+  if (survivor == nullptr) {
+    ctx.stats().Add("exact_dedup.distinct");
+    return Verdict::Keep();
+  }
+  ctx.stats().Add("exact_dedup.duplicates");
+  doc.Annotate("duplicate_of", *survivor);
+  doc.all_reasons.push_back(kReasonDuplicate);
+  return Verdict::Drop(kReasonDuplicate, "duplicate of " + *survivor);
+}
+
+std::string ExactDedupReport(const ExactDedupIndex& index, size_t preloaded) {
+  JsonBuilder j;
+  j.BeginObject();
+  j.Key("distinct_keys").Int(static_cast<int64_t>(index.size()));
+  j.Key("preloaded_keys").Int(static_cast<int64_t>(preloaded));
+  j.Key("index_bytes").Int(static_cast<int64_t>(index.MemoryBytes()));
+  j.EndObject();
+  return j.Take();
+}
 
 SLUICE_REGISTER_STAGE(ExactDedup, [] {
   using T = OptionType;

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "stages/document.h"
+#include "stages/stage.h"
 #include "stages/status.h"
 
 namespace sluice {
@@ -59,5 +61,13 @@ class ExactDedupIndex {
   std::string ids_;
   size_t size_ = 0;
 };
+
+// What exact_dedup records for one document once its fate is known (survivor
+// == nullptr: first of its key): counters, annotation, reason and verdict.
+// Shared by the in-process stage and the sharded decision filter.
+Verdict ExactDedupVerdict(Document& doc, StageContext& ctx, const std::string* survivor);
+
+// exact_dedup's Finish() report over its index.
+std::string ExactDedupReport(const ExactDedupIndex& index, size_t preloaded);
 
 }  // namespace sluice

@@ -123,13 +123,6 @@ constexpr const char* kReasonTooShort = "line_dedup.too_short";
 constexpr const char* kReasonMostlyDuplicate = "line_dedup.mostly_duplicate";
 constexpr const char* kSignalRemoved = "line_dedup.removed_fraction";
 
-struct LineDedupConfig {
-  int64_t min_docs = 1;
-  int64_t min_line_chars = 20;
-  int64_t min_remaining_chars = 1;
-  double max_removed_fraction = 1.0;
-};
-
 // The counter lives in the stage and is touched only by ProcessSerial (one
 // thread, input order): output is the same for any thread count.
 class LineDedupStage final : public Stage {
@@ -140,80 +133,35 @@ class LineDedupStage final : public Stage {
   bool has_serial_part() const override { return true; }
 
   Verdict ProcessSerial(Document& doc, StageContext& ctx) override {
-    std::string_view text = doc.text;
+    SplitDedupLines(doc.text, cfg_, &lines_);
+    remove_.assign(lines_.size(), false);
     doc_keys_.clear();
-    out_.clear();
-    int64_t total_chars = 0;
-    int64_t removed_chars = 0;
-    int64_t removed_lines = 0;
-    size_t pos = 0;
-    bool first = true;
-    while (pos <= text.size()) {
-      size_t nl = text.find('\n', pos);
-      if (nl == std::string_view::npos) nl = text.size();
-      std::string_view line = text.substr(pos, nl - pos);
-      int64_t chars = static_cast<int64_t>(CountCodePoints(line));
-      total_chars += chars;
-      bool remove = false;
-      uint64_t key;
-      if (chars >= cfg_.min_line_chars && LineKey(line, &key)) {
-        remove = counter_.Count(key) >= static_cast<uint64_t>(cfg_.min_docs);
-        doc_keys_.push_back(key);
-      }
-      if (remove) {
-        removed_chars += chars;
-        ++removed_lines;
-      } else {
-        if (!first) out_.push_back('\n');
-        out_.append(line);
-        first = false;
-      }
-      if (nl == text.size()) break;
-      pos = nl + 1;
+    for (size_t i = 0; i < lines_.size(); ++i) {
+      if (!lines_[i].eligible) continue;
+      remove_[i] = counter_.Count(lines_[i].key) >= static_cast<uint64_t>(cfg_.min_docs);
+      doc_keys_.push_back(lines_[i].key);
     }
     // Count each line once per document, after the document was judged.
     std::sort(doc_keys_.begin(), doc_keys_.end());
     doc_keys_.erase(std::unique(doc_keys_.begin(), doc_keys_.end()), doc_keys_.end());
     for (uint64_t k : doc_keys_) counter_.Increment(k);
-
-    double fraction = total_chars == 0 ? 0.0 : static_cast<double>(removed_chars) / total_chars;
-    doc.AddSignal(kSignalRemoved, fraction);
-    if (removed_lines > 0) {
-      ctx.stats().Add("line_dedup.docs_changed");
-      ctx.stats().Add("line_dedup.lines_removed", removed_lines);
-      ctx.stats().Add("line_dedup.chars_removed", removed_chars);
-      doc.text.swap(out_);
-    }
-    if (total_chars - removed_chars < cfg_.min_remaining_chars) doc.all_reasons.push_back(kReasonTooShort);
-    if (fraction > cfg_.max_removed_fraction) doc.all_reasons.push_back(kReasonMostlyDuplicate);
-    if (!doc.all_reasons.empty()) {
-      char detail[96];
-      std::snprintf(detail, sizeof detail, "%lld of %lld chars in repeated lines",
-                    static_cast<long long>(removed_chars), static_cast<long long>(total_chars));
-      return Verdict::Drop(doc.all_reasons.front(), detail);
-    }
-    return Verdict::Keep();
+    return ApplyLineRemovals(doc, ctx, cfg_, lines_, remove_);
   }
 
   Status Finish(FinishContext& ctx) override {
-    JsonBuilder j;
-    j.BeginObject();
-    j.Key("distinct_lines").Int(static_cast<int64_t>(counter_.size()));
-    j.Key("table_bytes").Int(static_cast<int64_t>(counter_.MemoryBytes()));
-    j.EndObject();
-    ctx.report_json = j.Take();
+    ctx.report_json = LineDedupReport(counter_);
     return Status::Ok();
   }
 
-  std::vector<HistogramSpec> signal_histograms() const override {
-    return {HistogramSpec::Linear(kSignalRemoved, 0.0, 1.0, 20)};
-  }
+  std::vector<HistogramSpec> signal_histograms() const override { return {LineDedupSignalHistogram()}; }
 
  private:
   LineDedupConfig cfg_;
   LineCounter counter_;
-  std::vector<uint64_t> doc_keys_;  // scratch, serial part only
-  std::string out_;
+  // Scratch, serial part only.
+  std::vector<DedupLine> lines_;
+  std::vector<bool> remove_;
+  std::vector<uint64_t> doc_keys_;
 };
 
 OptionSpec Opt(std::string name, OptionType type, std::string def, std::string help, double min, double max) {
@@ -228,15 +176,87 @@ OptionSpec Opt(std::string name, OptionType type, std::string def, std::string h
 }
 
 StatusOr<std::unique_ptr<Stage>> MakeLineDedup(const Options& o, const StageEnv&) {
+  return std::unique_ptr<Stage>(new LineDedupStage(LineDedupConfigFromOptions(o)));
+}
+
+}  // namespace
+
+LineDedupConfig LineDedupConfigFromOptions(const Options& o) {
   LineDedupConfig cfg;
   cfg.min_docs = o.GetInt("min_docs");
   cfg.min_line_chars = o.GetInt("min_line_chars");
   cfg.min_remaining_chars = o.GetInt("min_remaining_chars");
   cfg.max_removed_fraction = o.GetDouble("max_removed_fraction");
-  return std::unique_ptr<Stage>(new LineDedupStage(cfg));
+  return cfg;
 }
 
-}  // namespace
+void SplitDedupLines(std::string_view text, const LineDedupConfig& cfg, std::vector<DedupLine>* lines) {
+  lines->clear();
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    DedupLine l;
+    l.begin = pos;
+    l.end = nl;
+    std::string_view line = text.substr(pos, nl - pos);
+    l.chars = static_cast<int64_t>(CountCodePoints(line));
+    l.eligible = l.chars >= cfg.min_line_chars && LineKey(line, &l.key);
+    lines->push_back(l);
+    if (nl == text.size()) break;
+    pos = nl + 1;
+  }
+}
+
+Verdict ApplyLineRemovals(Document& doc, StageContext& ctx, const LineDedupConfig& cfg,
+                          const std::vector<DedupLine>& lines, const std::vector<bool>& remove) {
+  thread_local std::string out;
+  out.clear();
+  int64_t total_chars = 0;
+  int64_t removed_chars = 0;
+  int64_t removed_lines = 0;
+  bool first = true;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const DedupLine& l = lines[i];
+    total_chars += l.chars;
+    if (remove[i]) {
+      removed_chars += l.chars;
+      ++removed_lines;
+    } else {
+      if (!first) out.push_back('\n');
+      out.append(doc.text, l.begin, l.end - l.begin);
+      first = false;
+    }
+  }
+  double fraction = total_chars == 0 ? 0.0 : static_cast<double>(removed_chars) / total_chars;
+  doc.AddSignal(kSignalRemoved, fraction);
+  if (removed_lines > 0) {
+    ctx.stats().Add("line_dedup.docs_changed");
+    ctx.stats().Add("line_dedup.lines_removed", removed_lines);
+    ctx.stats().Add("line_dedup.chars_removed", removed_chars);
+    doc.text.swap(out);
+  }
+  if (total_chars - removed_chars < cfg.min_remaining_chars) doc.all_reasons.push_back(kReasonTooShort);
+  if (fraction > cfg.max_removed_fraction) doc.all_reasons.push_back(kReasonMostlyDuplicate);
+  if (!doc.all_reasons.empty()) {
+    char detail[96];
+    std::snprintf(detail, sizeof detail, "%lld of %lld chars in repeated lines", static_cast<long long>(removed_chars),
+                  static_cast<long long>(total_chars));
+    return Verdict::Drop(doc.all_reasons.front(), detail);
+  }
+  return Verdict::Keep();
+}
+
+HistogramSpec LineDedupSignalHistogram() { return HistogramSpec::Linear(kSignalRemoved, 0.0, 1.0, 20); }
+
+std::string LineDedupReport(const LineCounter& counter) {
+  JsonBuilder j;
+  j.BeginObject();
+  j.Key("distinct_lines").Int(static_cast<int64_t>(counter.size()));
+  j.Key("table_bytes").Int(static_cast<int64_t>(counter.MemoryBytes()));
+  j.EndObject();
+  return j.Take();
+}
 
 SLUICE_REGISTER_STAGE(LineDedup, [] {
   using T = OptionType;

@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "stages/document.h"
+#include "stages/stage.h"
+
 namespace sluice {
 
 // The key of one line: lower-cased (Unicode), every digit -> '0', runs of
@@ -38,5 +41,39 @@ class LineCounter {
   std::vector<uint32_t> counts_;
   size_t size_ = 0;
 };
+
+// Settings of a line_dedup instance (the stage's options).
+struct LineDedupConfig {
+  int64_t min_docs = 1;
+  int64_t min_line_chars = 20;
+  int64_t min_remaining_chars = 1;
+  double max_removed_fraction = 1.0;
+};
+LineDedupConfig LineDedupConfigFromOptions(const Options& options);
+
+// One line of a document as line_dedup sees it: byte range, code points, and
+// whether it is long enough and non-empty after normalization (then `key`).
+struct DedupLine {
+  size_t begin = 0;
+  size_t end = 0;
+  int64_t chars = 0;
+  bool eligible = false;
+  uint64_t key = 0;
+};
+// Splits `text` at '\n' (a trailing '\n' gives a last empty line).
+void SplitDedupLines(std::string_view text, const LineDedupConfig& cfg, std::vector<DedupLine>* lines);
+
+// The per-document part of line_dedup once it is known which lines go
+// (`remove[i]` for lines[i]): rewrites doc.text, records the signal
+// line_dedup.removed_fraction, the counters and the drop reasons. Shared by the
+// in-process stage and the sharded decision filter so both match byte for byte.
+Verdict ApplyLineRemovals(Document& doc, StageContext& ctx, const LineDedupConfig& cfg,
+                          const std::vector<DedupLine>& lines, const std::vector<bool>& remove);
+
+// The signal histogram line_dedup declares.
+HistogramSpec LineDedupSignalHistogram();
+
+// The Finish() report of line_dedup over a counter.
+std::string LineDedupReport(const LineCounter& counter);
 
 }  // namespace sluice

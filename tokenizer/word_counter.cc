@@ -203,4 +203,55 @@ std::vector<WordCount> WordCounter::Sorted() const {
   return out;
 }
 
+namespace {
+constexpr char kCountsMagic[] = "SLUICE-WORD-COUNTS 1\n";
+void PutLE(std::string* out, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+uint64_t GetLE(std::string_view s, size_t at, int bytes) {
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
+  return v;
+}
+}  // namespace
+
+std::string WordCounter::Serialize() const {
+  std::vector<WordCount> words = Sorted();
+  std::string out(kCountsMagic);
+  PutLE(&out, pieces_cut_, 8);
+  PutLE(&out, text_bytes_, 8);
+  PutLE(&out, words.size(), 8);
+  for (const WordCount& w : words) {
+    PutLE(&out, w.word.size(), 4);
+    out.append(w.word);
+    PutLE(&out, w.count, 8);
+  }
+  return out;
+}
+
+bool WordCounter::MergeSerialized(std::string_view data) {
+  const size_t magic = sizeof(kCountsMagic) - 1;
+  if (data.size() < magic + 24 || data.substr(0, magic) != kCountsMagic) return false;
+  size_t pos = magic;
+  const uint64_t cut = GetLE(data, pos, 8), bytes = GetLE(data, pos + 8, 8), n = GetLE(data, pos + 16, 8);
+  pos += 24;
+  // Check the whole file first so that a malformed one adds nothing.
+  size_t check = pos;
+  for (uint64_t k = 0; k < n; ++k) {
+    if (check + 4 > data.size()) return false;
+    uint64_t len = GetLE(data, check, 4);
+    if (check + 4 + len + 8 > data.size()) return false;
+    check += 4 + len + 8;
+  }
+  if (check != data.size()) return false;
+  for (uint64_t k = 0; k < n; ++k) {
+    uint64_t len = GetLE(data, pos, 4);
+    AddWord(data.substr(pos + 4, len), GetLE(data, pos + 4 + len, 8));
+    pos += 4 + len + 8;
+  }
+  pieces_cut_ += cut;
+  text_bytes_ += bytes;
+  return true;
+}
+
 }  // namespace sluice::tokenizer

@@ -43,6 +43,14 @@ class WordCounter {
   // The words sorted by their bytes (a deterministic order for training).
   std::vector<WordCount> Sorted() const;
 
+  // Binary form of the counts, for merging counts of separate processes
+  // (shards): "SLUICE-WORD-COUNTS 1\n", u64 pieces_cut, u64 text_bytes,
+  // u64 words, then per word (sorted) u32 length, bytes, u64 count.
+  std::string Serialize() const;
+  // Adds the counts of a Serialize() output; false when `data` is malformed
+  // (nothing is added then).
+  bool MergeSerialized(std::string_view data);
+
  private:
   // 32 bytes. Words of at most 16 bytes live in the slot itself (zero-padded),
   // so the common lookup touches one cache line; longer ones live in arena_.

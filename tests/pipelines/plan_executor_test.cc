@@ -20,14 +20,14 @@ Recipe MustParse(const std::string& yaml) {
   return *r;
 }
 
-TEST_CASE("plan: per-shard stages, then merge, tokenizer and report", "[plan]") {
+TEST_CASE("plan: per-shard stages, then tokenizer, merge and report", "[plan]") {
   auto plan = MakePlan(MustParse(kShardedRecipe), 4);
   REQUIRE(plan.ok());
   REQUIRE(plan->phases.size() == 4);
   CHECK(plan->phases[0].name == "shard");
   CHECK(plan->phases[0].tasks == 4);
-  CHECK(plan->phases[1].name == "merge");
-  CHECK(plan->phases[2].name == "tokenizer");
+  CHECK(plan->phases[1].name == "tokenizer");
+  CHECK(plan->phases[2].name == "merge");
   CHECK(plan->phases[3].name == "report");
   CHECK(plan->shard_stages == std::vector<std::string>{"normalize", "gopher_quality"});
   CHECK(plan->tokenizer_stage == 2);
@@ -40,15 +40,24 @@ TEST_CASE("plan: per-shard stages, then merge, tokenizer and report", "[plan]") 
   CHECK(no_tok->tokenizer_stage == -1);
 }
 
-TEST_CASE("plan: refuses global stages across shards, naming the stage", "[plan]") {
+TEST_CASE("plan: global stages get keys and resolve phases across shards, none in one shard", "[plan]") {
   for (const char* type : {"exact_dedup", "line_dedup", "minhash_dedup"}) {
     Recipe r = MustParse(std::string("stages:\n  - {type: normalize}\n  - {type: ") + type + ", name: my_dedup}\n");
     auto plan = MakePlan(r, 3);
-    REQUIRE_FALSE(plan.ok());
-    CHECK(plan.status().code() == StatusCode::kConfig);
-    CHECK(plan.status().message().find("'my_dedup'") != std::string::npos);
-    CHECK(plan.status().message().find(type) != std::string::npos);
-    CHECK(MakePlan(r, 1).ok());  // one shard sees every document
+    REQUIRE(plan.ok());
+    REQUIRE(plan->phases.size() == 5);
+    CHECK(plan->phases[0].name == "keys-my_dedup");
+    CHECK(plan->phases[0].tasks == 3);
+    CHECK(plan->phases[0].kind == PhaseKind::kKeys);
+    CHECK(plan->phases[1].name == "resolve-my_dedup");
+    CHECK(plan->phases[1].tasks == 1);
+    CHECK(plan->phases[2].name == "shard");
+    CHECK(plan->global_stages == std::vector<int>{1});
+    CHECK(FormatPlan(*plan, r).find(std::string(type) + " keys of 'my_dedup'") != std::string::npos);
+    auto one = MakePlan(r, 1);  // one shard sees every document
+    REQUIRE(one.ok());
+    CHECK(one->phases.size() == 3);
+    CHECK(one->global_stages.empty());
   }
   auto mid = MakePlan(MustParse("stages:\n  - {type: train_tokenizer, vocab_size: 300}\n  - {type: normalize}\n"), 2);
   REQUIRE_FALSE(mid.ok());
@@ -141,8 +150,8 @@ TEST_CASE("run-sharded: same kept output, stats and tokenizer as one process; fa
   simdjson::dom::array sa = pa.load((a / "stats.json").string())["stages"].get_array().value();
   simdjson::dom::array sb = pb.load((b / "stats.json").string())["stages"].get_array().value();
   REQUIRE(sa.size() == 3);
-  REQUIRE(sb.size() == 2);  // train_tokenizer ran as the tokenizer phase
-  for (size_t i = 0; i < 2; ++i) CHECK(simdjson::minify(sa.at(i).value()) == simdjson::minify(sb.at(i).value()));
+  REQUIRE(sb.size() == 3);  // train_tokenizer: per-shard word counts + the tokenizer phase's stats patch
+  for (size_t i = 0; i < 3; ++i) CHECK(simdjson::minify(sa.at(i).value()) == simdjson::minify(sb.at(i).value()));
   CHECK(fs::exists(b / "report.html"));
 
   // Everything finished: a third run does nothing.

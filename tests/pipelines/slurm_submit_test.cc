@@ -53,7 +53,7 @@ TEST_CASE("slurm: 4-shard run of the sample equals the local run; a failed shard
     REQUIRE(rc == 0);
     CHECK(fs::exists(dir.path / "out/slurm/1-shard.sbatch"));
     CHECK(Slurp(dir.path / "out/slurm/1-shard.sbatch").find("#SBATCH --array=0-3") != std::string::npos);
-    CHECK(Slurp(dir.path / "out/slurm/2-merge.sbatch").find("phase") != std::string::npos);
+    CHECK(Slurp(dir.path / "out/slurm/3-merge.sbatch").find("phase") != std::string::npos);
     CheckSameAsLocal(dir.path / "local", dir.path / "out");
     REQUIRE(RunShell(bin + " slurm status " + (dir.path / "out").string(), &log) == 0);
     CHECK(log.find("shard: 4/4 done") != std::string::npos);
@@ -89,6 +89,25 @@ TEST_CASE("slurm: 4-shard run of the sample equals the local run; a failed shard
     CHECK(rc == 1);
     CHECK(log.find("'nosuchpart' does not exist") != std::string::npos);
   }
+}
+
+TEST_CASE("slurm: default recipe (exact + minhash dedup) in 4 shards equals the local run", "[slurm][.slurm]") {
+  if (!SlurmEnabled()) return;
+  ScratchDir dir("slurm-dedup");
+  std::string log;
+  REQUIRE(MakeDuplicatedSample(dir.path, &log));
+  const std::string bin = SLUICE_BINARY;
+  const std::string base = "cd " + dir.path.string() + " && ";
+  REQUIRE(RunShell(base + bin + " run -i in -o local -q --threads 2", &log) == 0);
+  int rc = RunShell(base + bin + " slurm submit -i in -o out --shards 4 --wait --poll-seconds 0.5", &log);
+  INFO(log);
+  REQUIRE(rc == 0);
+  const std::string keys = Slurp(dir.path / "out/slurm/1-keys-exact_dedup.sbatch");
+  CHECK(keys.find("#SBATCH --array=0-3") != std::string::npos);
+  CHECK(Slurp(dir.path / "out/slurm/2-resolve-exact_dedup.sbatch").find("--array") == std::string::npos);
+  CheckSameOutputs(dir.path / "local", dir.path / "out", false);
+  REQUIRE(RunShell(bin + " slurm status " + (dir.path / "out").string(), &log) == 0);
+  CHECK(log.find("resolve-minhash_dedup: 1/1 done") != std::string::npos);
 }
 
 TEST_CASE("slurm: unreachable controller is a clear error", "[slurm][.slurm]") {

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +15,8 @@
 #include <vector>
 
 #include <simdjson.h>
+
+#include "stages/json_writer.h"
 
 namespace sluice::testing {
 
@@ -100,6 +105,100 @@ inline std::string StatsValue(const fs::path& stats, const char* key) {
   if (parser.load(stats.string()).get(doc)) return "";
   if (doc.at_key(key).get(v)) return "";
   return simdjson::minify(v);
+}
+
+// The sample split in 5 files plus in/zz-dups.jsonl (the last input, so in
+// other shards than the originals): exact copies, near-duplicates (one word
+// added) and copies with a shared boilerplate line of documents of part-00
+// and part-01.
+inline bool MakeDuplicatedSample(const fs::path& dir, std::string* log) {
+  if (!MakeSplitSample(dir, 5, log)) return false;
+  std::ofstream dups(dir / "in" / "zz-dups.jsonl", std::ios::binary);
+  int n = 0;
+  for (const char* part : {"part-00.jsonl", "part-01.jsonl"}) {
+    std::ifstream in(dir / "in" / part, std::ios::binary);
+    for (std::string line; std::getline(in, line) && n < 80; ++n) {
+      simdjson::dom::parser parser;
+      simdjson::dom::element doc;
+      if (parser.parse(line).get(doc)) continue;
+      std::string_view id, text;
+      if (doc["id"].get_string().get(id) || doc["text"].get_string().get(text)) continue;
+      const std::string sid(id), stext(text);
+      switch (n % 3) {
+        case 0:
+          dups << "{\"id\":" << JsonString(sid + "-copy") << ",\"text\":" << JsonString(stext) << "}\n";
+          break;
+        case 1:
+          dups << "{\"id\":" << JsonString(sid + "-near") << ",\"text\":" << JsonString("Indeed, " + stext)
+               << "}\n";
+          break;
+        default:
+          dups << "{\"id\":" << JsonString(sid + "-boiler") << ",\"text\":"
+               << JsonString(stext + "\nShare this page with your friends and family on every social network.")
+               << "}\n";
+          dups << "{\"id\":" << JsonString(sid + "-boiler2") << ",\"text\":"
+               << JsonString("Share this page with your friends and family on every social network.\n" + stext +
+                             " More words follow here.")
+               << "}\n";
+      }
+    }
+  }
+  return n > 0;
+}
+
+// A stage's stats without its Finish() reports (one per shard for per-document stages).
+inline std::string StageWithoutReports(simdjson::dom::element stage) {
+  std::string out = "{";
+  simdjson::dom::object fields = stage.get_object().value();
+  for (auto [k, v] : fields) {
+    if (k == "shard_reports" || k == "report") continue;
+    out += JsonString(k) + ":" + simdjson::minify(v) + ",";
+  }
+  return out + "}";
+}
+
+inline void CheckSameOutputs(const fs::path& a, const fs::path& b, bool tokenizer) {
+  INFO(a.string() << " vs " << b.string());
+  for (const char* sub : {"kept", "rejected", "malformed"}) {
+    INFO(sub);
+    CHECK(FileNames(a / sub) == FileNames(b / sub));
+    CHECK(Concatenated(a / sub) == Concatenated(b / sub));
+  }
+  CHECK_FALSE(Concatenated(a / "kept").empty());
+  CHECK_FALSE(Concatenated(a / "rejected").empty());
+  if (tokenizer) {
+    CHECK(FileNames(a / "tokenizer") == FileNames(b / "tokenizer"));
+    CHECK(FileNames(a / "tokenizer").size() >= 3);
+    for (const auto& f : FileNames(a / "tokenizer")) {
+      INFO(f);
+      CHECK(Slurp(a / "tokenizer" / f) == Slurp(b / "tokenizer" / f));
+    }
+  }
+  for (const char* key : {"totals", "inputs", "engine", "kept_signals"}) {
+    INFO(key);
+    CHECK(StatsValue(a / "stats.json", key) == StatsValue(b / "stats.json", key));
+    CHECK_FALSE(StatsValue(a / "stats.json", key).empty());
+  }
+  // The bias audit (when stages tag documents) is computed from merged counts.
+  CHECK(StatsValue(a / "stats.json", "bias_audit") == StatsValue(b / "stats.json", "bias_audit"));
+  simdjson::dom::parser pa, pb;
+  simdjson::dom::element da = pa.load((a / "stats.json").string()).value();
+  simdjson::dom::element db = pb.load((b / "stats.json").string()).value();
+  simdjson::dom::array sa = da["stages"].get_array().value();
+  simdjson::dom::array sb = db["stages"].get_array().value();
+  REQUIRE(sa.size() == sb.size());
+  for (size_t i = 0; i < sa.size(); ++i) {
+    simdjson::dom::element x = sa.at(i).value(), y = sb.at(i).value();
+    std::string_view type = x["type"].get_string().value();
+    INFO("stage " << i << " " << type);
+    if (type == "exact_dedup" || type == "line_dedup" || type == "minhash_dedup" || type == "train_tokenizer") {
+      // Global stages: everything, Finish() report included.
+      CHECK(simdjson::minify(x) == simdjson::minify(y));
+    } else {
+      // Per-document stages: a Finish() report is per shard (as before).
+      CHECK(StageWithoutReports(x) == StageWithoutReports(y));
+    }
+  }
 }
 
 }  // namespace sluice::testing
