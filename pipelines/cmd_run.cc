@@ -9,6 +9,7 @@
 #include "filters/bias_audit.h"
 #include "pipelines/command.h"
 #include "pipelines/local_executor.h"
+#include "pipelines/plan.h"
 #include "pipelines/report_hook.h"
 #include "pipelines/run_command.h"
 #include "stages/record_writer.h"
@@ -147,6 +148,16 @@ int RunMain(const RunArgs& args) {
   std::string resolved;
   Status st = PrepareRun(args, &recipe, &config, &resolved);
   if (!st.ok()) return ExitCodeFor(st);
+  if (!config.shard_label.empty() && !args.quiet) {
+    // A hand-run shard (--shard I/N or a Slurm array task) sees only its own
+    // inputs: say so for every stage whose decisions need the whole corpus.
+    for (const auto& s : recipe.stages) {
+      if (!IsGlobalStageType(s.type)) continue;
+      std::cerr << "sluice: warning: shard " << config.shard_label << ": stage '" << s.name << "' (" << s.type
+                << ") dedups only within this shard's inputs; for corpus-wide dedup use `sluice run --executor "
+                   "local --shards N` or `sluice slurm submit`\n";
+    }
+  }
   if (args.overwrite) {
     std::error_code ec;
     for (const char* sub : {"kept", "rejected", "malformed", ".sluice", "stats", "tokenizer"}) {

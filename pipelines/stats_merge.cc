@@ -156,7 +156,8 @@ StatusOr<std::string> MergeShardStats(const std::vector<std::string>& shard_json
   IntMap engine_counters;
   HistMap engine_hists, kept_signals;
   std::vector<StageAcc> stages;
-  std::map<std::string, std::vector<std::array<std::string, 4>>> samples;  // "stage\treason" -> samples
+  // "stage\treason" -> ((input, line), {stage, reason, id, text}), from every shard.
+  std::map<std::string, std::vector<std::pair<std::pair<int64_t, int64_t>, std::array<std::string, 4>>>> samples;
   int threads = 0;
   double wall = 0;
   for (size_t s = 0; s < n; ++s) {
@@ -221,10 +222,11 @@ StatusOr<std::string> MergeShardStats(const std::vector<std::string>& shard_json
       for (element e : smp) {
         object so;
         if (e.get_object().get(so)) continue;
-        auto& list = samples[Str(so, "stage") + "\t" + Str(so, "reason")];
-        if (static_cast<int>(list.size()) < samples_per_reason) {
-          list.push_back({Str(so, "stage"), Str(so, "reason"), Str(so, "id"), Str(so, "text")});
-        }
+        // Each shard lists its first samples in input order; the run's first
+        // ones (what one process lists) are the first by (input, line) of all.
+        samples[Str(so, "stage") + "\t" + Str(so, "reason")].push_back(
+            {{Field(so, "input"), Field(so, "line")},
+             {Str(so, "stage"), Str(so, "reason"), Str(so, "id"), Str(so, "text")}});
       }
     }
     object timing;
@@ -315,9 +317,12 @@ StatusOr<std::string> MergeShardStats(const std::vector<std::string>& shard_json
   b.EndArray();
   WriteHists(b, "kept_signals", kept_signals);
   b.Key("samples").BeginArray();
-  for (const auto& [key, list] : samples) {
-    for (const auto& s : list) {
+  for (auto& [key, list] : samples) {
+    std::stable_sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    if (static_cast<int>(list.size()) > samples_per_reason) list.resize(samples_per_reason);
+    for (const auto& [pos, s] : list) {
       b.BeginObject().Key("stage").String(s[0]).Key("reason").String(s[1]).Key("id").String(s[2]);
+      b.Key("input").Int(pos.first).Key("line").Int(pos.second);
       b.Key("text").String(s[3]).EndObject();
     }
   }

@@ -74,6 +74,8 @@ struct Step {
 
 struct Sample {
   std::string stage, reason, id, text;
+  uint32_t input_index = 0;
+  uint64_t line = 0;
 };
 
 std::string MarkerPath(const RunConfig& c, uint32_t input_index) {
@@ -483,7 +485,8 @@ void Runner::WriteBatch(Batch* batch_ptr) {
       std::string key = doc.drop_stage + "\t" + doc.drop_reason;
       auto& list = samples_[key];
       if (static_cast<int>(list.size()) < c_.output.samples_per_reason) {
-        list.push_back(Sample{doc.drop_stage, doc.drop_reason, doc.id, Truncate(doc.text, kSampleChars)});
+        list.push_back(Sample{doc.drop_stage, doc.drop_reason, doc.id, Truncate(doc.text, kSampleChars),
+                              doc.input_index, doc.line});
       }
     } else {
       ++acc.kept;
@@ -659,6 +662,7 @@ std::string Runner::StatsJson(double wall_seconds) {
   for (const auto& [key, list] : samples_) {
     for (const auto& s : list) {
       b.BeginObject().Key("stage").String(s.stage).Key("reason").String(s.reason).Key("id").String(s.id);
+      b.Key("input").Int(s.input_index).Key("line").Int(static_cast<int64_t>(s.line));
       b.Key("text").String(s.text).EndObject();
     }
   }

@@ -140,7 +140,7 @@ TEST_CASE("run-sharded: same kept output, stats and tokenizer as one process; fa
   CHECK(FileNames(a / "tokenizer") == FileNames(b / "tokenizer"));
   CHECK_FALSE(FileNames(a / "tokenizer").empty());
   for (const auto& f : FileNames(a / "tokenizer")) CHECK(Slurp(a / "tokenizer" / f) == Slurp(b / "tokenizer" / f));
-  for (const char* key : {"totals", "inputs", "engine", "kept_signals"}) {
+  for (const char* key : {"totals", "inputs", "engine", "kept_signals", "samples"}) {
     INFO(key);
     CHECK(StatsValue(a / "stats.json", key) == StatsValue(b / "stats.json", key));
     CHECK_FALSE(StatsValue(a / "stats.json", key).empty());

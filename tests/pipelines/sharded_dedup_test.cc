@@ -1,6 +1,6 @@
 // Sharded runs of recipes with global dedup stages (exact_dedup, line_dedup,
 // minhash_dedup) and a tokenizer: kept/rejected/malformed, stats.json (but for
-// timing and samples) and the tokenizer files equal the single-process run's
+// timing) and the tokenizer files equal the single-process run's
 // byte for byte, with exact and near duplicates spread ACROSS shards; a failed
 // dedup-phase task stops the run, and the rerun completes it.
 #include <catch2/catch.hpp>

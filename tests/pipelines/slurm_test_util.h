@@ -174,7 +174,7 @@ inline void CheckSameOutputs(const fs::path& a, const fs::path& b, bool tokenize
       CHECK(Slurp(a / "tokenizer" / f) == Slurp(b / "tokenizer" / f));
     }
   }
-  for (const char* key : {"totals", "inputs", "engine", "kept_signals"}) {
+  for (const char* key : {"totals", "inputs", "engine", "kept_signals", "samples"}) {
     INFO(key);
     CHECK(StatsValue(a / "stats.json", key) == StatsValue(b / "stats.json", key));
     CHECK_FALSE(StatsValue(a / "stats.json", key).empty());
