@@ -86,6 +86,13 @@ StatusOr<Options> StageOptions(const RecipeStage& rs) {
   return ValidateOptions(*info, rs.name, rs.options_yaml);
 }
 
+// The training options of a recipe's train_tokenizer stage.
+Status TokenizerConfigOf(const RecipeStage& rs, TokenizerTrainConfig* tc, tokenizer::PreTokenizer* pre) {
+  auto options = StageOptions(rs);
+  if (!options.ok()) return options.status();
+  return TrainConfigFromOptions(*options, tc, pre);
+}
+
 StatusOr<GlobalDedupSpec> GlobalSpec(const Recipe& recipe, int stage_index, const std::string& output_dir) {
   const RecipeStage& rs = recipe.stages[stage_index];
   auto options = StageOptions(rs);
@@ -142,11 +149,9 @@ Status RunShardPass(const RunArgs& base, const Plan& plan, int task, int shards,
   }
   if (plan.tokenizer_stage >= 0) {
     const RecipeStage& rs = recipe.stages[plan.tokenizer_stage];
-    auto options = StageOptions(rs);
-    if (!options.ok()) return options.status();
     TokenizerTrainConfig tc;
     tokenizer::PreTokenizer pre;
-    SLUICE_RETURN_IF_ERROR(TrainConfigFromOptions(*options, &tc, &pre));
+    SLUICE_RETURN_IF_ERROR(TokenizerConfigOf(rs, &tc, &pre));
     config.stages[plan.tokenizer_stage].stage =
         MakeWordCountWriter(std::move(tc), std::move(pre), WordCountsPath(out, rs.name, task, shards));
   }
@@ -182,11 +187,9 @@ Status RunResolveTask(const Plan& plan, const Phase& phase, const Recipe& recipe
 // failed training never leaves partial tokenizer files.
 Status RunTokenizerTask(const Plan& plan, const Recipe& recipe, const std::string& out) {
   const RecipeStage& rs = recipe.stages[plan.tokenizer_stage];
-  auto options = StageOptions(rs);
-  if (!options.ok()) return options.status();
   TokenizerTrainConfig tc;
   tokenizer::PreTokenizer pre;
-  SLUICE_RETURN_IF_ERROR(TrainConfigFromOptions(*options, &tc, &pre));
+  SLUICE_RETURN_IF_ERROR(TokenizerConfigOf(rs, &tc, &pre));
   std::vector<std::string> files;
   for (int t = 0; t < plan.shards; ++t) files.push_back(WordCountsPath(out, rs.name, t, plan.shards));
   const std::string scratch = WorkDir(out, rs.name) + "/tokenizer.partial";

@@ -78,9 +78,12 @@ std::string RecordTraining(const tokenizer::BpeTrainStats& stats, const tokenize
 
 // ---------------------------------------------------------------- train_tokenizer
 
-class TrainTokenizerStage : public Stage {
+// Counts the pre-tokens of every document it sees (per-thread counters, as
+// Process is const) and the train_tokenizer counters; subclasses decide what
+// Finish does with the merged counts.
+class WordCountingStage : public Stage {
  public:
-  TrainTokenizerStage(TokenizerTrainConfig config, tokenizer::PreTokenizer pre)
+  WordCountingStage(TokenizerTrainConfig config, tokenizer::PreTokenizer pre)
       : config_(std::move(config)),
         pre_(std::move(pre)),
         counters_([this] { return tokenizer::WordCounter(&pre_, config_.max_pretoken_bytes); }) {}
@@ -92,10 +95,28 @@ class TrainTokenizerStage : public Stage {
     return Verdict::Keep();
   }
 
-  Status Finish(FinishContext& ctx) override {
+ protected:
+  // Merges the per-thread counts (and frees them).
+  tokenizer::WordCounter TakeTotal() {
     tokenizer::WordCounter total(&pre_, config_.max_pretoken_bytes);
     for (const tokenizer::WordCounter& c : counters_) total.MergeFrom(c);
     counters_.clear();
+    return total;
+  }
+
+  TokenizerTrainConfig config_;
+  tokenizer::PreTokenizer pre_;
+
+ private:
+  mutable tbb::enumerable_thread_specific<tokenizer::WordCounter> counters_;
+};
+
+class TrainTokenizerStage : public WordCountingStage {
+ public:
+  using WordCountingStage::WordCountingStage;
+
+  Status Finish(FinishContext& ctx) override {
+    tokenizer::WordCounter total = TakeTotal();
     const std::string dir = (std::filesystem::path(ctx.output_dir) / "tokenizer").string();
     tokenizer::BpeTrainStats stats;
     tokenizer::BpeModel model;
@@ -103,12 +124,6 @@ class TrainTokenizerStage : public Stage {
     ctx.report_json = RecordTraining(stats, total, pre_, ctx.stats);
     return Status::Ok();
   }
-
- private:
-  TokenizerTrainConfig config_;
-  tokenizer::PreTokenizer pre_;
-  // Per-thread word counts (Process is const; each thread touches its own).
-  mutable tbb::enumerable_thread_specific<tokenizer::WordCounter> counters_;
 };
 
 SLUICE_REGISTER_STAGE(TrainTokenizer, [] {
@@ -143,37 +158,22 @@ SLUICE_REGISTER_STAGE(TrainTokenizer, [] {
 
 // ---------------------------------------------------------------- word counts of a shard
 
-// Counts like TrainTokenizerStage::Process (per-thread counters, same
-// counters in the stats); Finish merges and writes the counts instead of training.
-class WordCountWriter : public Stage {
+// Counts like train_tokenizer (same counters in the stats); Finish writes the
+// merged counts of this shard instead of training.
+class WordCountWriter : public WordCountingStage {
  public:
   WordCountWriter(TokenizerTrainConfig config, tokenizer::PreTokenizer pre, std::string path)
-      : config_(std::move(config)),
-        pre_(std::move(pre)),
-        path_(std::move(path)),
-        counters_([this] { return tokenizer::WordCounter(&pre_, config_.max_pretoken_bytes); }) {}
-
-  Verdict Process(Document& doc, StageContext& ctx) const override {
-    counters_.local().AddText(doc.text);
-    ctx.stats().Add(kStatTrainDocs);
-    ctx.stats().Add(kStatTrainBytes, static_cast<int64_t>(doc.text.size()));
-    return Verdict::Keep();
-  }
+      : WordCountingStage(std::move(config), std::move(pre)), path_(std::move(path)) {}
 
   Status Finish(FinishContext&) override {
-    tokenizer::WordCounter total(&pre_, config_.max_pretoken_bytes);
-    for (const tokenizer::WordCounter& c : counters_) total.MergeFrom(c);
-    counters_.clear();
+    tokenizer::WordCounter total = TakeTotal();
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
     return WriteFileAtomically(path_, total.Serialize());
   }
 
  private:
-  TokenizerTrainConfig config_;
-  tokenizer::PreTokenizer pre_;
   std::string path_;
-  mutable tbb::enumerable_thread_specific<tokenizer::WordCounter> counters_;
 };
 
 // ---------------------------------------------------------------- token_count

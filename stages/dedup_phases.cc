@@ -200,11 +200,7 @@ class DedupDecisionFilter final : public Stage {
       std::memcpy(&similarity, in.data(), 8);
       cluster_size = static_cast<uint32_t>(GetLE(in.data() + 8, 4));
     }
-    doc.Annotate("duplicate_of", survivor);
-    doc.AnnotateNumber("duplicate_similarity", similarity);
-    doc.AddSignal(kMinHashSimilaritySignal, similarity);
-    doc.AddSignal(kMinHashClusterSizeSignal, cluster_size);
-    return Verdict::Drop(kMinHashNearDuplicate, NearDuplicateDetail(survivor, similarity));
+    return MarkNearDuplicate(doc, survivor, similarity, cluster_size);
   }
 
   std::vector<HistogramSpec> signal_histograms() const override {
@@ -275,106 +271,26 @@ Status ResolveLine(const GlobalDedupSpec& spec, const std::vector<std::string>& 
   return Status::Ok();
 }
 
-// The in-process stage's report (minhash_dedup.cc, Finish) over `index`.
-std::string MinHashReport(const MinHashDedupConfig& config, const MinHashLshIndex& index, size_t base_slots,
-                          Stats* stats) {
-  const HistogramSpec spec = HistogramSpec::Log(kMinHashClusterHistogram);
-  int64_t clusters = 0, dropped = 0;
-  std::vector<std::pair<uint32_t, uint32_t>> largest;  // (size, slot)
-  for (uint32_t slot = 0; slot < index.size(); ++slot) {
-    uint32_t size = index.cluster_size(slot);
-    if (size < 2) continue;
-    ++clusters;
-    dropped += size - 1;
-    stats->Observe(spec, size);
-    largest.emplace_back(size, slot);
-  }
-  std::sort(largest.begin(), largest.end(),
-            [](const auto& x, const auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
-  if (largest.size() > 10) largest.resize(10);
-  size_t bytes = index.MemoryBytes();
-  const MinHashParams& p = config.params;
-  JsonBuilder b;
-  b.BeginObject();
-  b.Key("shingle").String(p.shingle == ShingleMode::kWord ? "word" : "char");
-  b.Key("ngram").Int(p.shingle == ShingleMode::kWord ? p.word_ngram : p.char_ngram);
-  b.Key("bands").Int(p.bands);
-  b.Key("rows").Int(p.rows);
-  b.Key("threshold").Number(config.threshold);
-  b.Key("verify").String(config.exact_verify ? "exact" : "signature");
-  b.Key("indexed_documents").Int(static_cast<int64_t>(index.size()));
-  b.Key("loaded_documents").Int(static_cast<int64_t>(base_slots));
-  b.Key("clusters").Int(clusters);
-  b.Key("dropped").Int(dropped);
-  b.Key("index_bytes").Int(static_cast<int64_t>(bytes));
-  b.Key("index_bytes_per_document").Number(index.size() ? static_cast<double>(bytes) / index.size() : 0.0);
-  b.Key("shingle_bytes_spilled").Int(static_cast<int64_t>(index.SpilledBytes()));
-  if (!index.shingle_store().spill_error().ok()) {
-    b.Key("spill_error").String(index.shingle_store().spill_error().message());
-  }
-  b.Key("largest_clusters").BeginArray();
-  for (const auto& [size, slot] : largest) {
-    b.BeginObject().Key("survivor").String(index.id(slot)).Key("size").Int(size).EndObject();
-  }
-  b.EndArray();
-  b.EndObject();
-  return b.Take();
-}
-
 Status ResolveMinHash(const GlobalDedupSpec& spec, const std::vector<std::string>& files, DecisionSink* out,
                       Stats* stats, std::string* report) {
-  const MinHashDedupConfig& config = spec.minhash;
-  const MinHashParams& params = config.params;
-  MinHashLshIndex index(params.bands, params.rows, config.exact_verify, config.shingle_memory, config.spill_dir);
-  if (!config.index_in.empty()) {
-    auto loaded = MinHashLshIndex::Load(config.index_in, MinHashMeta(params), config.shingle_memory, config.spill_dir);
-    if (!loaded.ok()) return loaded.status().WithContext("stage " + spec.name + ", option 'index_in'");
-    if (loaded->keeps_shingles() != config.exact_verify) {
-      return Status::Config("stage " + spec.name + ", option 'index_in': index '" + config.index_in +
-                            "' was saved with verify: " + (loaded->keeps_shingles() ? "exact" : "signature"));
-    }
-    index = std::move(loaded).value();
-  }
-  const size_t base_slots = index.size();
-  std::vector<uint32_t> band_keys;
-  std::vector<uint16_t> compact;
-  std::vector<uint32_t> set;
-  const std::vector<uint32_t>* set_ptr = config.exact_verify ? &set : nullptr;
+  // Exactly the in-process stage's serial part (minhash_dedup.h), in input order.
+  auto dedup = MinHashDeduplicator::Create(spec.minhash);
+  if (!dedup.ok()) return dedup.status().WithContext("stage " + spec.name);
   std::string decision;
   SLUICE_RETURN_IF_ERROR(MergeDedupRecordFiles(files, [&](uint64_t order_key, std::string_view p) -> Status {
     std::string_view id;
     if (!TakeString(&p, &id)) return Status::Io("stage " + spec.name + ": bad minhash_dedup key record");
-    // Exactly the in-process ProcessSerial (minhash_dedup.cc), in input order.
-    if (p.empty() || !DecodeMinHashStash(p, params.bands, params.num_perm(), &band_keys, &compact,
-                                         config.exact_verify ? &set : nullptr)) {
-      stats->Add(kMinHashEmptyCounter);
-      return Status::Ok();
-    }
-    MinHashLshIndex::Match match = index.Query(band_keys.data(), compact.data(), set_ptr, config.threshold);
-    stats->Add(kMinHashCandidatesCounter, match.candidates);
-    if (match.slot >= 0) {
-      uint32_t slot = static_cast<uint32_t>(match.slot);
-      index.AddToCluster(slot);
-      decision.clear();
-      PutString(&decision, index.id(slot));
-      char sim[8];
-      std::memcpy(sim, &match.similarity, 8);
-      decision.append(sim, 8);
-      PutU32(&decision, index.cluster_size(slot));
-      return out->Append(order_key, decision);
-    }
-    index.Insert(band_keys.data(), compact.data(), set_ptr, order_key, id);
-    return Status::Ok();
+    MinHashDeduplicator::Decision d = (*dedup)->Decide(p, order_key, id, stats);
+    if (!d.duplicate) return Status::Ok();
+    decision.clear();
+    PutString(&decision, d.survivor_id);
+    char sim[8];
+    std::memcpy(sim, &d.similarity, 8);
+    decision.append(sim, 8);
+    PutU32(&decision, static_cast<uint32_t>(d.cluster_size));
+    return out->Append(order_key, decision);
   }));
-  *report = MinHashReport(config, index, base_slots, stats);
-  if (!index.shingle_store().spill_error().ok()) {
-    std::fprintf(stderr, "sluice: warning: minhash_dedup: %s; shingle sets were kept in RAM instead\n",
-                 index.shingle_store().spill_error().message().c_str());
-  }
-  // A failed read of a spilled set made a verification answer "not similar".
-  SLUICE_RETURN_IF_ERROR(index.shingle_store().read_error());
-  if (!config.index_out.empty()) SLUICE_RETURN_IF_ERROR(index.Save(config.index_out, MinHashMeta(params)));
-  return Status::Ok();
+  return (*dedup)->Finish(stats, report);
 }
 
 }  // namespace

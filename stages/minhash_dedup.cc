@@ -23,10 +23,8 @@ std::string ResolvePath(const std::string& path, const StageEnv& env) {
 
 class MinHashDedup : public Stage {
  public:
-  MinHashDedup(MinHashDedupConfig config, MinHashLshIndex index)
-      : config_(std::move(config)), hasher_(config_.params), index_(std::move(index)) {
-    base_slots_ = index_.size();
-  }
+  MinHashDedup(MinHashDedupConfig config, std::unique_ptr<MinHashDeduplicator> dedup)
+      : config_(std::move(config)), hasher_(config_.params), dedup_(std::move(dedup)) {}
 
   Verdict Process(Document& doc, StageContext& /*ctx*/) const override {
     Stash(doc.text, &doc.ScratchFor(this));
@@ -37,83 +35,13 @@ class MinHashDedup : public Stage {
 
   Verdict ProcessSerial(Document& doc, StageContext& ctx) override {
     if (!doc.TakeScratch(this, &stash_)) Stash(doc.text, &stash_);  // Process was skipped (not expected)
-    const int k = config_.params.num_perm();
-    const std::vector<uint32_t>* set = config_.exact_verify ? &set_ : nullptr;
-    if (stash_.empty() ||
-        !DecodeMinHashStash(stash_, config_.params.bands, k, &band_keys_, &compact_, config_.exact_verify ? &set_ : nullptr)) {
-      ctx.stats().Add(kMinHashEmptyCounter);
-      return Verdict::Keep();  // no shingles: nothing to compare, never indexed
-    }
-    MinHashLshIndex::Match match = index_.Query(band_keys_.data(), compact_.data(), set, config_.threshold);
-    ctx.stats().Add(kMinHashCandidatesCounter, match.candidates);
-    if (match.slot >= 0) {
-      uint32_t slot = static_cast<uint32_t>(match.slot);
-      index_.AddToCluster(slot);
-      std::string_view survivor = index_.id(slot);
-      doc.Annotate("duplicate_of", survivor);
-      doc.AnnotateNumber("duplicate_similarity", match.similarity);
-      doc.AddSignal(kMinHashSimilaritySignal, match.similarity);
-      doc.AddSignal(kMinHashClusterSizeSignal, index_.cluster_size(slot));
-      return Verdict::Drop(kMinHashNearDuplicate, NearDuplicateDetail(survivor, match.similarity));
-    }
-    index_.Insert(band_keys_.data(), compact_.data(), set, MinHashOrderKey(doc.input_index, doc.line), doc.id);
-    return Verdict::Keep();
+    MinHashDeduplicator::Decision d =
+        dedup_->Decide(stash_, MinHashOrderKey(doc.input_index, doc.line), doc.id, &ctx.stats());
+    if (!d.duplicate) return Verdict::Keep();
+    return MarkNearDuplicate(doc, d.survivor_id, d.similarity, d.cluster_size);
   }
 
-  Status Finish(FinishContext& ctx) override {
-    const HistogramSpec spec = HistogramSpec::Log(kMinHashClusterHistogram);
-    int64_t clusters = 0, dropped = 0;
-    std::vector<std::pair<uint32_t, uint32_t>> largest;  // (size, slot)
-    for (uint32_t slot = 0; slot < index_.size(); ++slot) {
-      uint32_t size = index_.cluster_size(slot);
-      if (size < 2) continue;
-      ++clusters;
-      dropped += size - 1;
-      if (ctx.stats) ctx.stats->Observe(spec, size);
-      largest.emplace_back(size, slot);
-    }
-    std::sort(largest.begin(), largest.end(),
-              [](const auto& x, const auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
-    if (largest.size() > 10) largest.resize(10);
-    size_t bytes = index_.MemoryBytes();
-    JsonBuilder b;
-    b.BeginObject();
-    b.Key("shingle").String(config_.params.shingle == ShingleMode::kWord ? "word" : "char");
-    b.Key("ngram").Int(config_.params.shingle == ShingleMode::kWord ? config_.params.word_ngram
-                                                                     : config_.params.char_ngram);
-    b.Key("bands").Int(config_.params.bands);
-    b.Key("rows").Int(config_.params.rows);
-    b.Key("threshold").Number(config_.threshold);
-    b.Key("verify").String(config_.exact_verify ? "exact" : "signature");
-    b.Key("indexed_documents").Int(static_cast<int64_t>(index_.size()));
-    b.Key("loaded_documents").Int(static_cast<int64_t>(base_slots_));
-    b.Key("clusters").Int(clusters);
-    b.Key("dropped").Int(dropped);
-    b.Key("index_bytes").Int(static_cast<int64_t>(bytes));
-    b.Key("index_bytes_per_document").Number(index_.size() ? static_cast<double>(bytes) / index_.size() : 0.0);
-    b.Key("shingle_bytes_spilled").Int(static_cast<int64_t>(index_.SpilledBytes()));
-    if (!index_.shingle_store().spill_error().ok()) {
-      b.Key("spill_error").String(index_.shingle_store().spill_error().message());
-    }
-    b.Key("largest_clusters").BeginArray();
-    for (const auto& [size, slot] : largest) {
-      b.BeginObject().Key("survivor").String(index_.id(slot)).Key("size").Int(size).EndObject();
-    }
-    b.EndArray();
-    b.EndObject();
-    ctx.report_json = b.Take();
-    if (!index_.shingle_store().spill_error().ok()) {
-      std::fprintf(stderr, "sluice: warning: minhash_dedup: %s; shingle sets were kept in RAM instead\n",
-                   index_.shingle_store().spill_error().message().c_str());
-    }
-    // A failed read of a spilled set made a verification answer "not similar":
-    // the decisions may be wrong, so the run fails.
-    SLUICE_RETURN_IF_ERROR(index_.shingle_store().read_error());
-    if (!config_.index_out.empty()) {
-      SLUICE_RETURN_IF_ERROR(index_.Save(config_.index_out, MinHashMeta(config_.params)));
-    }
-    return Status::Ok();
-  }
+  Status Finish(FinishContext& ctx) override { return dedup_->Finish(ctx.stats, &ctx.report_json); }
 
   std::vector<HistogramSpec> signal_histograms() const override {
     return {HistogramSpec::Linear(kMinHashSimilaritySignal, 0.0, 1.0, 20)};
@@ -141,13 +69,8 @@ class MinHashDedup : public Stage {
 
   MinHashDedupConfig config_;
   MinHasher hasher_;
-  MinHashLshIndex index_;
-  size_t base_slots_ = 0;
-  // Serial-part scratch.
-  std::vector<uint32_t> band_keys_;
-  std::vector<uint16_t> compact_;
-  std::vector<uint32_t> set_;
-  std::string stash_;
+  std::unique_ptr<MinHashDeduplicator> dedup_;
+  std::string stash_;  // serial-part scratch
 };
 
 StageInfo MakeInfo() {
@@ -195,25 +118,15 @@ StageInfo MakeInfo() {
   info.factory = [](const Options& options, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
     auto config = MinHashDedupConfigFromOptions(options, env);
     if (!config.ok()) return config.status();
-    const MinHashParams& p = config->params;
-    if (!config->index_in.empty()) {
-      auto index = MinHashLshIndex::Load(config->index_in, MinHashMeta(p), config->shingle_memory, config->spill_dir);
-      if (!index.ok()) return index.status().WithContext("option 'index_in'");
-      if (index->keeps_shingles() != config->exact_verify) {
-        return Status::Config("option 'index_in': index '" + config->index_in + "' was saved with verify: " +
-                              (index->keeps_shingles() ? "exact" : "signature"));
-      }
-      return std::unique_ptr<Stage>(new MinHashDedup(*config, std::move(index).value()));
-    }
     if (!config->index_out.empty()) {
       auto dir = std::filesystem::path(config->index_out).parent_path();
       if (!dir.empty() && !std::filesystem::is_directory(dir)) {
         return Status::Config("option 'index_out': directory '" + dir.string() + "' does not exist");
       }
     }
-    return std::unique_ptr<Stage>(
-        new MinHashDedup(*config, MinHashLshIndex(p.bands, p.rows, config->exact_verify, config->shingle_memory,
-                                                  config->spill_dir)));
+    auto dedup = MinHashDeduplicator::Create(*config);
+    if (!dedup.ok()) return dedup.status();
+    return std::unique_ptr<Stage>(new MinHashDedup(*config, std::move(dedup).value()));
   };
   return info;
 }
@@ -262,6 +175,113 @@ std::string NearDuplicateDetail(std::string_view survivor_id, double similarity)
   char sim[32];
   std::snprintf(sim, sizeof(sim), "%.2f", similarity);
   return "near-duplicate of " + std::string(survivor_id) + " (J\xE2\x89\x88" + sim + ")";
+}
+
+Verdict MarkNearDuplicate(Document& doc, std::string_view survivor_id, double similarity, int64_t cluster_size) {
+  doc.Annotate("duplicate_of", survivor_id);
+  doc.AnnotateNumber("duplicate_similarity", similarity);
+  doc.AddSignal(kMinHashSimilaritySignal, similarity);
+  doc.AddSignal(kMinHashClusterSizeSignal, static_cast<double>(cluster_size));
+  return Verdict::Drop(kMinHashNearDuplicate, NearDuplicateDetail(survivor_id, similarity));
+}
+
+MinHashDeduplicator::MinHashDeduplicator(MinHashDedupConfig config, std::unique_ptr<MinHashLshIndex> index)
+    : config_(std::move(config)), index_(std::move(index)), base_slots_(index_->size()) {}
+
+StatusOr<std::unique_ptr<MinHashDeduplicator>> MinHashDeduplicator::Create(const MinHashDedupConfig& config) {
+  const MinHashParams& p = config.params;
+  std::unique_ptr<MinHashLshIndex> index;
+  if (!config.index_in.empty()) {
+    auto loaded = MinHashLshIndex::Load(config.index_in, MinHashMeta(p), config.shingle_memory, config.spill_dir);
+    if (!loaded.ok()) return loaded.status().WithContext("option 'index_in'");
+    if (loaded->keeps_shingles() != config.exact_verify) {
+      return Status::Config("option 'index_in': index '" + config.index_in + "' was saved with verify: " +
+                            (loaded->keeps_shingles() ? "exact" : "signature"));
+    }
+    index = std::make_unique<MinHashLshIndex>(std::move(loaded).value());
+  } else {
+    index = std::make_unique<MinHashLshIndex>(p.bands, p.rows, config.exact_verify, config.shingle_memory,
+                                              config.spill_dir);
+  }
+  return std::unique_ptr<MinHashDeduplicator>(new MinHashDeduplicator(config, std::move(index)));
+}
+
+MinHashDeduplicator::Decision MinHashDeduplicator::Decide(std::string_view stash, uint64_t order_key,
+                                                          std::string_view id, Stats* stats) {
+  Decision d;
+  const std::vector<uint32_t>* set = config_.exact_verify ? &set_ : nullptr;
+  if (stash.empty() || !DecodeMinHashStash(stash, config_.params.bands, config_.params.num_perm(), &band_keys_,
+                                           &compact_, config_.exact_verify ? &set_ : nullptr)) {
+    stats->Add(kMinHashEmptyCounter);
+    d.empty = true;
+    return d;  // no shingles: nothing to compare, never indexed
+  }
+  MinHashLshIndex::Match match = index_->Query(band_keys_.data(), compact_.data(), set, config_.threshold);
+  stats->Add(kMinHashCandidatesCounter, match.candidates);
+  if (match.slot < 0) {
+    index_->Insert(band_keys_.data(), compact_.data(), set, order_key, id);
+    return d;
+  }
+  uint32_t slot = static_cast<uint32_t>(match.slot);
+  index_->AddToCluster(slot);
+  d.duplicate = true;
+  d.survivor_id = index_->id(slot);
+  d.similarity = match.similarity;
+  d.cluster_size = index_->cluster_size(slot);
+  return d;
+}
+
+Status MinHashDeduplicator::Finish(Stats* stats, std::string* report_json) {
+  const MinHashLshIndex& index = *index_;
+  const HistogramSpec spec = HistogramSpec::Log(kMinHashClusterHistogram);
+  int64_t clusters = 0, dropped = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> largest;  // (size, slot)
+  for (uint32_t slot = 0; slot < index.size(); ++slot) {
+    uint32_t size = index.cluster_size(slot);
+    if (size < 2) continue;
+    ++clusters;
+    dropped += size - 1;
+    if (stats) stats->Observe(spec, size);
+    largest.emplace_back(size, slot);
+  }
+  std::sort(largest.begin(), largest.end(),
+            [](const auto& x, const auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
+  if (largest.size() > 10) largest.resize(10);
+  const size_t bytes = index.MemoryBytes();
+  const MinHashParams& p = config_.params;
+  const Status& spill_error = index.shingle_store().spill_error();
+  JsonBuilder b;
+  b.BeginObject();
+  b.Key("shingle").String(p.shingle == ShingleMode::kWord ? "word" : "char");
+  b.Key("ngram").Int(p.shingle == ShingleMode::kWord ? p.word_ngram : p.char_ngram);
+  b.Key("bands").Int(p.bands);
+  b.Key("rows").Int(p.rows);
+  b.Key("threshold").Number(config_.threshold);
+  b.Key("verify").String(config_.exact_verify ? "exact" : "signature");
+  b.Key("indexed_documents").Int(static_cast<int64_t>(index.size()));
+  b.Key("loaded_documents").Int(static_cast<int64_t>(base_slots_));
+  b.Key("clusters").Int(clusters);
+  b.Key("dropped").Int(dropped);
+  b.Key("index_bytes").Int(static_cast<int64_t>(bytes));
+  b.Key("index_bytes_per_document").Number(index.size() ? static_cast<double>(bytes) / index.size() : 0.0);
+  b.Key("shingle_bytes_spilled").Int(static_cast<int64_t>(index.SpilledBytes()));
+  if (!spill_error.ok()) b.Key("spill_error").String(spill_error.message());
+  b.Key("largest_clusters").BeginArray();
+  for (const auto& [size, slot] : largest) {
+    b.BeginObject().Key("survivor").String(index.id(slot)).Key("size").Int(size).EndObject();
+  }
+  b.EndArray();
+  b.EndObject();
+  *report_json = b.Take();
+  if (!spill_error.ok()) {
+    std::fprintf(stderr, "sluice: warning: minhash_dedup: %s; shingle sets were kept in RAM instead\n",
+                 spill_error.message().c_str());
+  }
+  // A failed read of a spilled set made a verification answer "not similar":
+  // the decisions may be wrong, so the run fails.
+  SLUICE_RETURN_IF_ERROR(index.shingle_store().read_error());
+  if (!config_.index_out.empty()) SLUICE_RETURN_IF_ERROR(index.Save(config_.index_out, MinHashMeta(p)));
+  return Status::Ok();
 }
 
 void EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vector<uint16_t>& compact,

@@ -13,10 +13,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "stages/minhash_lsh_index.h"
 #include "stages/minhash_signature.h"
 #include "stages/stage.h"
+#include "stages/stats.h"
 
 namespace sluice {
 
@@ -56,6 +60,48 @@ inline uint64_t MinHashOrderKey(uint32_t input_index, uint64_t line) {
 // Verdict detail of a near-duplicate, "near-duplicate of <id> (J≈0.87)" (shared
 // by the stage and the multi-phase filter so both modes match byte for byte).
 std::string NearDuplicateDetail(std::string_view survivor_id, double similarity);
+
+// Marks `doc` as a near-duplicate of `survivor_id` exactly as minhash_dedup
+// does (duplicate_of / duplicate_similarity annotations, similarity and
+// cluster-size signals, reason and detail). Shared by the stage, the
+// minhash_filter stage and the sharded decision filter.
+Verdict MarkNearDuplicate(Document& doc, std::string_view survivor_id, double similarity, int64_t cluster_size);
+
+// The serial, order-dependent half of minhash_dedup: the index of kept
+// documents and the greedy in-input-order decision. Used by the stage's
+// ProcessSerial and by the sharded resolve phase (stages/dedup_phases.h), which
+// must decide identically. Not thread-safe.
+class MinHashDeduplicator {
+ public:
+  // A fresh index, or the one saved at config.index_in (errors name the option).
+  static StatusOr<std::unique_ptr<MinHashDeduplicator>> Create(const MinHashDedupConfig& config);
+
+  struct Decision {
+    bool empty = false;        // no shingles: kept, never indexed
+    bool duplicate = false;
+    std::string_view survivor_id;  // valid until the next call
+    double similarity = 0.0;
+    int64_t cluster_size = 0;  // the survivor's cluster, this document included
+  };
+  // Decides the document whose stash (EncodeMinHashStash; "" = no shingles) is
+  // given; kept documents are indexed under `order_key` and `id`. Adds the
+  // stage's counters to `stats`.
+  Decision Decide(std::string_view stash, uint64_t order_key, std::string_view id, Stats* stats);
+
+  // End of input: observes the cluster-size histogram into `stats` (may be
+  // null), returns the stage report, warns about a failed spill, fails on a
+  // failed spill read, and saves config.index_out.
+  Status Finish(Stats* stats, std::string* report_json);
+
+ private:
+  MinHashDeduplicator(MinHashDedupConfig config, std::unique_ptr<MinHashLshIndex> index);
+  MinHashDedupConfig config_;
+  std::unique_ptr<MinHashLshIndex> index_;
+  size_t base_slots_ = 0;
+  std::vector<uint32_t> band_keys_;
+  std::vector<uint16_t> compact_;
+  std::vector<uint32_t> set_;
+};
 
 // The binary stash passed from Process to ProcessSerial in Document::scratch:
 // band keys, compact signature, then (exact verification) the 32-bit shingle

@@ -29,11 +29,7 @@ class MinHashFilter : public Stage {
     // The list names documents by input position; a different id means the
     // inputs differ from the ones the signatures were computed on.
     if (e.id != doc.id) ctx.stats().Add(kIdMismatchCounter);
-    doc.Annotate("duplicate_of", e.survivor_id);
-    doc.AnnotateNumber("duplicate_similarity", e.similarity);
-    doc.AddSignal(kMinHashSimilaritySignal, e.similarity);
-    doc.AddSignal(kMinHashClusterSizeSignal, static_cast<double>(e.cluster_size));
-    return Verdict::Drop(kMinHashNearDuplicate, NearDuplicateDetail(e.survivor_id, e.similarity));
+    return MarkNearDuplicate(doc, e.survivor_id, e.similarity, e.cluster_size);
   }
 
  private:

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "stages/minhash_signature.h"
+
 namespace sluice {
 
 namespace {
@@ -16,20 +18,8 @@ constexpr size_t kWriteBufferValues = size_t{1} << 18;  // 1 MiB
 }  // namespace
 
 double SetJaccard32(const uint32_t* x, size_t nx, const uint32_t* y, size_t ny) {
-  if (nx == 0 && ny == 0) return 0.0;
-  size_t i = 0, j = 0, inter = 0;
-  while (i < nx && j < ny) {
-    if (x[i] < y[j]) {
-      ++i;
-    } else if (y[j] < x[i]) {
-      ++j;
-    } else {
-      ++inter;
-      ++i;
-      ++j;
-    }
-  }
-  return static_cast<double>(inter) / static_cast<double>(nx + ny - inter);
+  if (nx == 0 && ny == 0) return 0.0;  // never a near-duplicate of nothing
+  return SortedSetJaccard(x, nx, y, ny);
 }
 
 void ShingleSet32(const std::vector<uint64_t>& shingles, std::vector<uint32_t>* set) {

@@ -428,21 +428,4 @@ double CompactSimilarity(const uint16_t* x, const uint16_t* y, int num_perm) {
   return static_cast<double>(equal) / num_perm;
 }
 
-double SetJaccard(const uint64_t* x, size_t nx, const uint64_t* y, size_t ny) {
-  if (nx == 0 && ny == 0) return 1.0;
-  size_t i = 0, j = 0, inter = 0;
-  while (i < nx && j < ny) {
-    if (x[i] < y[j]) {
-      ++i;
-    } else if (y[j] < x[i]) {
-      ++j;
-    } else {
-      ++inter;
-      ++i;
-      ++j;
-    }
-  }
-  return static_cast<double>(inter) / static_cast<double>(nx + ny - inter);
-}
-
 }  // namespace sluice

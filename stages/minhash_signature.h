@@ -93,8 +93,29 @@ bool MinHashMinsAvx2(const uint64_t* a, const uint64_t* b, int k, const uint64_t
 // 16-bit minima (a chance 16-bit collision adds at most 2^-16 to the estimate).
 double CompactSimilarity(const uint16_t* x, const uint16_t* y, int num_perm);
 
+// Exact Jaccard similarity of two sorted, de-duplicated sets (1 when both are empty).
+template <typename T>
+double SortedSetJaccard(const T* x, size_t nx, const T* y, size_t ny) {
+  if (nx == 0 && ny == 0) return 1.0;
+  size_t i = 0, j = 0, inter = 0;
+  while (i < nx && j < ny) {
+    if (x[i] < y[j]) {
+      ++i;
+    } else if (y[j] < x[i]) {
+      ++j;
+    } else {
+      ++inter;
+      ++i;
+      ++j;
+    }
+  }
+  return static_cast<double>(inter) / static_cast<double>(nx + ny - inter);
+}
+
 // Exact Jaccard similarity of two sorted, de-duplicated hash sets.
-double SetJaccard(const uint64_t* x, size_t nx, const uint64_t* y, size_t ny);
+inline double SetJaccard(const uint64_t* x, size_t nx, const uint64_t* y, size_t ny) {
+  return SortedSetJaccard(x, nx, y, ny);
+}
 inline double SetJaccard(const std::vector<uint64_t>& x, const std::vector<uint64_t>& y) {
   return SetJaccard(x.data(), x.size(), y.data(), y.size());
 }

@@ -93,6 +93,30 @@ inline bool IsWordChar(AsciiClass c) {
   return static_cast<uint8_t>(static_cast<uint8_t>(c) - static_cast<uint8_t>(AsciiClass::kLetter)) < 3;
 }
 
+// Whether the word ending at text[j - 1] continues across the middle
+// character text[j] (needs j + 1 < size): WB6/7 letter (. ') letter, WB11/12
+// digit (. ' , ;) digit.
+inline bool JoinsAcrossMid(std::string_view text, size_t j) {
+  const AsciiClass last = ClassOf(text[j - 1]), d = ClassOf(text[j]), e = ClassOf(text[j + 1]);
+  const bool letter_mid =
+      last == AsciiClass::kLetter && e == AsciiClass::kLetter && (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote);
+  const bool digit_mid = last == AsciiClass::kDigit && e == AsciiClass::kDigit &&
+                         (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote || d == AsciiClass::kMidNum);
+  return letter_mid || digit_mid;
+}
+
+// ICU's rule status of the ASCII word text[i, j) comes from the state reached
+// by its last character: a letter -> letter (200), a digit -> number (100),
+// '_' -> number after a digit, letter otherwise; a lone '_' is no word (0).
+// (A '_' never directly follows a Mid* character inside a word.)
+inline WordKind KindOfAsciiWord(std::string_view text, size_t i, size_t j) {
+  const AsciiClass last = ClassOf(text[j - 1]);
+  if (last == AsciiClass::kLetter) return WordKind::kLetter;
+  if (last == AsciiClass::kDigit) return WordKind::kNumber;
+  if (j - i > 1) return ClassOf(text[j - 2]) == AsciiClass::kDigit ? WordKind::kNumber : WordKind::kLetter;
+  return WordKind::kNone;
+}
+
 // Index of the first byte >= 0x80 in s[from, size), or size.
 inline size_t FindNonAscii(std::string_view s, size_t from) {
   size_t i = from;
@@ -178,23 +202,10 @@ void AsciiWordsOnly(std::string_view text, uint32_t base, std::vector<WordSpan>*
     size_t j = next(i + 1, false);
     // WB6/7: letter (. ') letter; WB11/12: digit (. ' , ;) digit.
     while (j + 1 < n) {
-      const AsciiClass last = ClassOf(text[j - 1]), d = ClassOf(text[j]), e = ClassOf(text[j + 1]);
-      const bool letter_mid = last == AsciiClass::kLetter && e == AsciiClass::kLetter &&
-                              (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote);
-      const bool digit_mid = last == AsciiClass::kDigit && e == AsciiClass::kDigit &&
-                             (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote || d == AsciiClass::kMidNum);
-      if (!letter_mid && !digit_mid) break;
+      if (!JoinsAcrossMid(text, j)) break;
       j = next(j + 2, false);
     }
-    const AsciiClass last = ClassOf(text[j - 1]);
-    WordKind kind = WordKind::kNone;
-    if (last == AsciiClass::kLetter) {
-      kind = WordKind::kLetter;
-    } else if (last == AsciiClass::kDigit) {
-      kind = WordKind::kNumber;
-    } else if (j - i > 1) {
-      kind = ClassOf(text[j - 2]) == AsciiClass::kDigit ? WordKind::kNumber : WordKind::kLetter;
-    }
+    const WordKind kind = KindOfAsciiWord(text, i, j);
     if (kind != WordKind::kNone) {
       out->push_back(WordSpan{base + static_cast<uint32_t>(i), base + static_cast<uint32_t>(j), kind});
     }
@@ -221,26 +232,10 @@ void SegmentAsciiWords(std::string_view text, uint32_t base, std::vector<WordSpa
       while (true) {
         while (j < n && IsWordChar(ClassOf(text[j]))) ++j;
         if (j + 1 >= n) break;
-        const AsciiClass last = ClassOf(text[j - 1]), d = ClassOf(text[j]), e = ClassOf(text[j + 1]);
-        const bool letter_mid = last == AsciiClass::kLetter && e == AsciiClass::kLetter &&
-                                (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote);
-        const bool digit_mid = last == AsciiClass::kDigit && e == AsciiClass::kDigit &&
-                               (d == AsciiClass::kMidNumLet || d == AsciiClass::kQuote || d == AsciiClass::kMidNum);
-        if (!letter_mid && !digit_mid) break;
+        if (!JoinsAcrossMid(text, j)) break;
         j += 2;
       }
-      // ICU's rule status comes from the state reached by the last character:
-      // a letter -> letter (200), a digit -> number (100), '_' -> number after
-      // a digit, letter otherwise; a lone '_' is no word (0). (A '_' never
-      // directly follows a Mid* character inside a word.)
-      const AsciiClass last = ClassOf(text[j - 1]);
-      if (last == AsciiClass::kLetter) {
-        kind = WordKind::kLetter;
-      } else if (last == AsciiClass::kDigit) {
-        kind = WordKind::kNumber;
-      } else if (j - i > 1) {
-        kind = ClassOf(text[j - 2]) == AsciiClass::kDigit ? WordKind::kNumber : WordKind::kLetter;
-      }
+      kind = KindOfAsciiWord(text, i, j);
     } else if (c == AsciiClass::kCr) {
       if (j < n && text[j] == '\n') ++j;  // WB3
     } else if (c == AsciiClass::kSpace) {
