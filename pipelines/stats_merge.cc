@@ -248,7 +248,9 @@ StatusOr<std::string> MergeShardStats(const std::vector<std::string>& shard_json
   }
 
   std::vector<std::string> patch_reports(stages.size());
-  for (const auto& [name, json] : patches) {
+  for (const auto& patch_entry : patches) {
+    const std::string& name = patch_entry.first;
+    const std::string& json = patch_entry.second;
     auto it = std::find_if(stages.begin(), stages.end(), [&](const StageAcc& a) { return a.name == name; });
     if (it == stages.end()) return Status::Io("stats patch for stage '" + name + "', which the shards do not have");
     simdjson::dom::parser parser;
