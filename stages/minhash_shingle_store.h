@@ -22,6 +22,9 @@ namespace sluice {
 // Exact Jaccard similarity of two sorted, distinct 32-bit sets (0 when both are empty).
 double SetJaccard32(const uint32_t* x, size_t nx, const uint32_t* y, size_t ny);
 
+// Sorts `values` ascending and removes repeats (radix sort beyond 32 values).
+void SortUnique32(std::vector<uint32_t>* values);
+
 // Replaces 64-bit shingle hashes by the sorted, distinct set of their low 32 bits.
 void ShingleSet32(const std::vector<uint64_t>& shingles, std::vector<uint32_t>* set);
 

@@ -201,6 +201,85 @@ __attribute__((target("avx2"))) static void MinHashMinsAvx2Impl(const uint64_t* 
 }
 #endif
 
+#ifdef SLUICE_MINHASH_AVX2
+// GCC 12's avx512fintrin.h seeds shifts and multiplies with
+// _mm512_undefined_epi32() and then warns about it (GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+namespace {
+// The same arithmetic as Avx2Step on eight lanes, with AVX-512's unsigned
+// 64-bit min: the sum (< 2^64, unsigned) folds to r = (sum & p) + (sum >> 61)
+// < p + 8, and min(r, r - p) is r mod p (r - p wraps above r when r < p).
+// `ah8` = 8 * ah holds the 2^64 = 8 (mod p) factor of the high product.
+struct Avx512Lane {
+  __m512i a, ah, ah8, b, m;
+};
+
+__attribute__((target("avx512f"), always_inline)) inline __m512i Avx512Step(const Avx512Lane& l, __m512i x,
+                                                                            __m512i xh) {
+  const __m512i p = _mm512_set1_epi64(static_cast<long long>(kMinHashPrime));
+  const __m512i lo29 = _mm512_set1_epi64((1ll << 29) - 1);
+  __m512i ll = _mm512_mul_epu32(l.a, x);
+  __m512i mid = _mm512_add_epi64(_mm512_mul_epu32(l.a, xh), _mm512_mul_epu32(l.ah, x));
+  __m512i sum = _mm512_add_epi64(_mm512_mul_epu32(l.ah8, xh), _mm512_srli_epi64(mid, 29));
+  sum = _mm512_add_epi64(sum, _mm512_slli_epi64(_mm512_and_si512(mid, lo29), 32));
+  sum = _mm512_add_epi64(sum, _mm512_srli_epi64(ll, 61));
+  sum = _mm512_add_epi64(sum, _mm512_and_si512(ll, p));
+  sum = _mm512_add_epi64(sum, l.b);
+  __m512i r = _mm512_add_epi64(_mm512_and_si512(sum, p), _mm512_srli_epi64(sum, 61));
+  r = _mm512_min_epu64(r, _mm512_sub_epi64(r, p));
+  return _mm512_min_epu64(l.m, r);
+}
+
+// kVecs x 8 permutations per pass over the shingles, minima in registers.
+template <int kVecs>
+__attribute__((target("avx512f"), always_inline)) inline void Avx512Block(const uint64_t* a, const uint64_t* b,
+                                                                          const uint64_t* x, size_t n,
+                                                                          uint64_t* mins) {
+  Avx512Lane lanes[kVecs];
+  for (int v = 0; v < kVecs; ++v) {
+    lanes[v].a = _mm512_loadu_si512(a + 8 * v);
+    lanes[v].b = _mm512_loadu_si512(b + 8 * v);
+    lanes[v].ah = _mm512_srli_epi64(lanes[v].a, 32);
+    lanes[v].ah8 = _mm512_slli_epi64(lanes[v].ah, 3);
+    lanes[v].m = _mm512_set1_epi64(-1);
+  }
+  for (size_t j = 0; j < n; ++j) {
+    const __m512i vx = _mm512_set1_epi64(static_cast<long long>(x[j]));
+    const __m512i xh = _mm512_srli_epi64(vx, 32);
+    for (int v = 0; v < kVecs; ++v) lanes[v].m = Avx512Step(lanes[v], vx, xh);
+  }
+  for (int v = 0; v < kVecs; ++v) _mm512_storeu_si512(mins + 8 * v, lanes[v].m);
+}
+}  // namespace
+
+__attribute__((target("avx512f"))) static void MinHashMinsAvx512Impl(const uint64_t* a, const uint64_t* b, int k,
+                                                                      const uint64_t* x, size_t n, uint64_t* mins) {
+  int i = 0;
+  for (; i + 32 <= k; i += 32) Avx512Block<4>(a + i, b + i, x, n, mins + i);
+  for (; i + 16 <= k; i += 16) Avx512Block<2>(a + i, b + i, x, n, mins + i);
+  for (; i + 8 <= k; i += 8) Avx512Block<1>(a + i, b + i, x, n, mins + i);
+  if (i < k) MinHashMinsScalar(a + i, b + i, k - i, x, n, mins + i);
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+#endif
+
+bool MinHashMinsAvx512(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins) {
+#ifdef SLUICE_MINHASH_AVX2
+  static const bool supported = __builtin_cpu_supports("avx512f");
+  if (!supported || n == 0) return false;
+  MinHashMinsAvx512Impl(a, b, k, x, n, mins);
+  return true;
+#else
+  (void)a, (void)b, (void)k, (void)x, (void)n, (void)mins;
+  return false;
+#endif
+}
+
 bool MinHashMinsAvx2(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins) {
 #ifdef SLUICE_MINHASH_AVX2
   static const bool supported = __builtin_cpu_supports("avx2");
@@ -403,9 +482,10 @@ void MinHasher::ComputeFromShingles(const std::vector<uint64_t>& shingles, MinHa
   thread_local std::vector<uint64_t> xs;
   xs.resize(shingles.size());
   for (size_t j = 0; j < shingles.size(); ++j) xs[j] = shingles[j] & kMinHashPrime;
-  // The AVX2 kernel (runtime-dispatched) and the scalar one compute the same
-  // exact values; a test checks them against each other.
-  if (!MinHashMinsAvx2(a_.data(), b_.data(), k, xs.data(), xs.size(), sig->mins.data())) {
+  // The AVX-512 and AVX2 kernels (runtime-dispatched) and the scalar one compute
+  // the same exact values; a test checks them against each other.
+  if (!MinHashMinsAvx512(a_.data(), b_.data(), k, xs.data(), xs.size(), sig->mins.data()) &&
+      !MinHashMinsAvx2(a_.data(), b_.data(), k, xs.data(), xs.size(), sig->mins.data())) {
     MinHashMinsScalar(a_.data(), b_.data(), k, xs.data(), xs.size(), sig->mins.data());
   }
 }

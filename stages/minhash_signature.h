@@ -84,10 +84,11 @@ class MinHasher {
 };
 
 // The permutation kernels: mins[i] = min_j (a[i] * x[j] + b[i]) mod 2^61-1 for
-// a, b, x < 2^61 and n >= 1. The AVX2 one returns false (and does nothing) when
-// the CPU lacks AVX2; both give identical values.
+// a, b, x < 2^61 and n >= 1. The AVX-512 and AVX2 ones return false (and do
+// nothing) when the CPU lacks AVX-512F / AVX2; all give identical values.
 void MinHashMinsScalar(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins);
 bool MinHashMinsAvx2(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins);
+bool MinHashMinsAvx512(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins);
 
 // Estimated Jaccard similarity of two compact signatures: the fraction of equal
 // 16-bit minima (a chance 16-bit collision adds at most 2^-16 to the estimate).

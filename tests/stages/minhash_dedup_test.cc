@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "stages/minhash_shingle_store.h"
 #include "stages/stage.h"
 
 using namespace sluice;
@@ -311,4 +313,27 @@ TEST_CASE("minhash_dedup verify: exact drops exactly the pairs at or above the t
   REQUIRE(!r.verdicts[1].keep());
   CHECK(r.docs[1].Signal(kMinHashSimilaritySignal) == Approx(9.0 / 11));
   CHECK(r.verdicts[2].keep());
+}
+
+TEST_CASE("SortUnique32 equals sort + unique at every size and digit pattern", "[minhash_dedup]") {
+  std::mt19937_64 rng(5);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{2}, size_t{31}, size_t{32}, size_t{33}, size_t{66}, size_t{257},
+                   size_t{5000}}) {
+    for (int pattern = 0; pattern < 4; ++pattern) {
+      std::vector<uint32_t> v(n);
+      for (auto& x : v) {
+        uint32_t r = static_cast<uint32_t>(rng());
+        if (pattern == 1) r &= 0xFF00FF00u;            // constant digits
+        if (pattern == 2) r = r % 7;                    // many repeats
+        if (pattern == 3) r = r % 2 ? 0xFFFFFFFFu : 0;  // extremes only
+        x = r;
+      }
+      std::vector<uint32_t> want = v;
+      std::sort(want.begin(), want.end());
+      want.erase(std::unique(want.begin(), want.end()), want.end());
+      SortUnique32(&v);
+      INFO("n " << n << " pattern " << pattern);
+      CHECK(v == want);
+    }
+  }
 }

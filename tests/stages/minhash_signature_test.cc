@@ -199,27 +199,33 @@ TEST_CASE("minhash bands x rows from a threshold follow the S-curve", "[minhash]
   CHECK(DeriveBandsRows(0.05, 4) == std::make_pair(4, 1));  // unreachable: most bands possible
 }
 
-TEST_CASE("minhash AVX2 and scalar permutation kernels agree", "[minhash]") {
+TEST_CASE("minhash AVX-512, AVX2 and scalar permutation kernels agree", "[minhash]") {
   std::mt19937_64 rng(99);
-  for (int k : {1, 3, 4, 7, 8, 112, 130}) {
+  for (int k : {1, 3, 4, 7, 8, 9, 16, 24, 33, 56, 112, 130}) {
     std::vector<uint64_t> a(k), b(k);
     for (int i = 0; i < k; ++i) {
       a[i] = rng() % (kMinHashPrime - 1) + 1;
       b[i] = rng() % kMinHashPrime;
     }
-    if (k == 8) a[0] = kMinHashPrime - 1, b[0] = kMinHashPrime - 1;  // extremes
+    if (k >= 8) a[0] = kMinHashPrime - 1, b[0] = kMinHashPrime - 1;  // extremes
+    if (k >= 16) a[15] = 1, b[15] = 0;                                 // identity permutation
     for (size_t n : {size_t{1}, size_t{2}, size_t{17}, size_t{500}}) {
       std::vector<uint64_t> x(n);
       for (auto& v : x) v = rng() & kMinHashPrime;
       x[0] = kMinHashPrime;  // 2^61-1 itself (= 0 mod p)
       if (n > 1) x[1] = 0;
-      std::vector<uint64_t> scalar(k), simd(k);
+      std::vector<uint64_t> scalar(k), avx2(k, 7), avx512(k, 7);
       sluice::MinHashMinsScalar(a.data(), b.data(), k, x.data(), n, scalar.data());
-      if (!sluice::MinHashMinsAvx2(a.data(), b.data(), k, x.data(), n, simd.data())) {
-        WARN("no AVX2 on this CPU: only the scalar kernel is used");
-        return;
+      if (sluice::MinHashMinsAvx2(a.data(), b.data(), k, x.data(), n, avx2.data())) {
+        CHECK(avx2 == scalar);
+      } else {
+        WARN("no AVX2 on this CPU: the AVX2 kernel is not checked");
       }
-      CHECK(simd == scalar);
+      if (sluice::MinHashMinsAvx512(a.data(), b.data(), k, x.data(), n, avx512.data())) {
+        CHECK(avx512 == scalar);
+      } else {
+        WARN("no AVX-512F on this CPU: the AVX-512 kernel is not checked");
+      }
     }
   }
 }
