@@ -103,6 +103,10 @@ StageInfo MakeInfo() {
       opt("num_perm", OptionType::kInt, "112", "permutation budget when bands x rows are derived from threshold", 1,
           4096),
       opt("seed", OptionType::kInt, "1", "seed of the permutations (changes every signature)", 0, 9.2e18),
+      opt("hash_family", OptionType::kString, "multiply_shift",
+          "the K hash functions: ((a*x+b) mod 2^64) >> 32 over 32-bit shingle ids, or (a*x+b) mod 2^61-1 over "
+          "61-bit ones (datasketch's and datatrove's family, ~3x slower)",
+          -1e300, 1e300, {"multiply_shift", "mersenne61"}),
       opt("verify", OptionType::kString, "exact",
           "candidate check: exact Jaccard on the kept documents' shingle sets (4 B per distinct shingle, spilled "
           "to disk beyond shingle_memory_mb), or the estimate from the 16-bit signatures (no sets kept)",
@@ -139,6 +143,8 @@ StatusOr<MinHashDedupConfig> MinHashDedupConfigFromOptions(const Options& option
   c.params.word_ngram = static_cast<int>(options.GetInt("ngram"));
   c.params.char_ngram = static_cast<int>(options.GetInt("char_ngram"));
   c.params.seed = static_cast<uint64_t>(options.GetInt("seed"));
+  c.params.family =
+      options.GetString("hash_family") == "mersenne61" ? MinHashFamily::kMersenne61 : MinHashFamily::kMultiplyShift;
   c.threshold = options.GetDouble("threshold");
   c.exact_verify = options.GetString("verify") == "exact";
   bool bands_set = options.IsSet("bands"), rows_set = options.IsSet("rows");
@@ -168,6 +174,7 @@ std::string MinHashMeta(const MinHashParams& p) {
   std::string meta = p.shingle == ShingleMode::kWord ? "word" : "char";
   meta += ":n=" + std::to_string(p.shingle == ShingleMode::kWord ? p.word_ngram : p.char_ngram);
   meta += ":bands=" + std::to_string(p.bands) + ":rows=" + std::to_string(p.rows) + ":seed=" + std::to_string(p.seed);
+  meta += p.family == MinHashFamily::kMersenne61 ? ":hash=mersenne61" : ":hash=multiply_shift";
   return meta;
 }
 

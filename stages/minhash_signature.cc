@@ -292,6 +292,135 @@ bool MinHashMinsAvx2(const uint64_t* a, const uint64_t* b, int k, const uint64_t
 #endif
 }
 
+void MulShiftMinsScalar(const uint64_t* a, const uint64_t* b, int k, const uint32_t* x, size_t n, uint64_t* mins) {
+  int i = 0;
+  for (; i + 4 <= k; i += 4) {
+    const uint64_t a0 = a[i], a1 = a[i + 1], a2 = a[i + 2], a3 = a[i + 3];
+    const uint64_t b0 = b[i], b1 = b[i + 1], b2 = b[i + 2], b3 = b[i + 3];
+    uint64_t m0 = ~0ull, m1 = ~0ull, m2 = ~0ull, m3 = ~0ull;
+    for (size_t j = 0; j < n; ++j) {
+      const uint64_t v = x[j];
+      const uint64_t v0 = a0 * v + b0, v1 = a1 * v + b1, v2 = a2 * v + b2, v3 = a3 * v + b3;
+      m0 = v0 < m0 ? v0 : m0;
+      m1 = v1 < m1 ? v1 : m1;
+      m2 = v2 < m2 ? v2 : m2;
+      m3 = v3 < m3 ? v3 : m3;
+    }
+    // The minimum of the 64-bit values has the minimum high half.
+    mins[i] = m0 >> 32;
+    mins[i + 1] = m1 >> 32;
+    mins[i + 2] = m2 >> 32;
+    mins[i + 3] = m3 >> 32;
+  }
+  for (; i < k; ++i) {
+    uint64_t m = ~0ull;
+    for (size_t j = 0; j < n; ++j) {
+      const uint64_t v = a[i] * x[j] + b[i];
+      m = v < m ? v : m;
+    }
+    mins[i] = m >> 32;
+  }
+}
+
+#ifdef SLUICE_MINHASH_AVX2
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC bug 105593, as above
+#endif
+namespace {
+// a * x mod 2^64 for 32-bit x from two 32x32->64 products: lo(a)*x + (hi(a)*x << 32).
+// AVX2 has no unsigned 64-bit compare: it keeps the minimum of the high halves
+// (< 2^32, so the signed compare is right).
+template <int kVecs>
+__attribute__((target("avx2"), always_inline)) inline void MulShiftAvx2Block(const uint64_t* a, const uint64_t* b,
+                                                                             const uint32_t* x, size_t n,
+                                                                             uint64_t* mins) {
+  __m256i va[kVecs], vah[kVecs], vb[kVecs], vm[kVecs];
+  for (int v = 0; v < kVecs; ++v) {
+    va[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + 4 * v));
+    vb[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 4 * v));
+    vah[v] = _mm256_srli_epi64(va[v], 32);
+    vm[v] = _mm256_set1_epi64x(0xFFFFFFFFll);
+  }
+  for (size_t j = 0; j < n; ++j) {
+    const __m256i vx = _mm256_set1_epi64x(static_cast<long long>(x[j]));
+    for (int v = 0; v < kVecs; ++v) {
+      __m256i s = _mm256_add_epi64(_mm256_mul_epu32(va[v], vx), _mm256_slli_epi64(_mm256_mul_epu32(vah[v], vx), 32));
+      s = _mm256_srli_epi64(_mm256_add_epi64(s, vb[v]), 32);
+      vm[v] = _mm256_blendv_epi8(vm[v], s, _mm256_cmpgt_epi64(vm[v], s));
+    }
+  }
+  for (int v = 0; v < kVecs; ++v) _mm256_storeu_si256(reinterpret_cast<__m256i*>(mins + 4 * v), vm[v]);
+}
+
+template <int kVecs>
+__attribute__((target("avx512f"), always_inline)) inline void MulShiftAvx512Block(const uint64_t* a,
+                                                                                  const uint64_t* b,
+                                                                                  const uint32_t* x, size_t n,
+                                                                                  uint64_t* mins) {
+  __m512i va[kVecs], vah[kVecs], vb[kVecs], vm[kVecs];
+  for (int v = 0; v < kVecs; ++v) {
+    va[v] = _mm512_loadu_si512(a + 8 * v);
+    vb[v] = _mm512_loadu_si512(b + 8 * v);
+    vah[v] = _mm512_srli_epi64(va[v], 32);
+    vm[v] = _mm512_set1_epi64(-1);
+  }
+  for (size_t j = 0; j < n; ++j) {
+    const __m512i vx = _mm512_set1_epi64(static_cast<long long>(x[j]));
+    for (int v = 0; v < kVecs; ++v) {
+      __m512i s = _mm512_add_epi64(_mm512_mul_epu32(va[v], vx), _mm512_slli_epi64(_mm512_mul_epu32(vah[v], vx), 32));
+      vm[v] = _mm512_min_epu64(vm[v], _mm512_add_epi64(s, vb[v]));
+    }
+  }
+  for (int v = 0; v < kVecs; ++v) _mm512_storeu_si512(mins + 8 * v, _mm512_srli_epi64(vm[v], 32));
+}
+}  // namespace
+
+__attribute__((target("avx2"))) static void MulShiftMinsAvx2Impl(const uint64_t* a, const uint64_t* b, int k,
+                                                                  const uint32_t* x, size_t n, uint64_t* mins) {
+  int i = 0;
+  for (; i + 16 <= k; i += 16) MulShiftAvx2Block<4>(a + i, b + i, x, n, mins + i);
+  for (; i + 4 <= k; i += 4) MulShiftAvx2Block<1>(a + i, b + i, x, n, mins + i);
+  if (i < k) MulShiftMinsScalar(a + i, b + i, k - i, x, n, mins + i);
+}
+
+__attribute__((target("avx512f"))) static void MulShiftMinsAvx512Impl(const uint64_t* a, const uint64_t* b, int k,
+                                                                       const uint32_t* x, size_t n, uint64_t* mins) {
+  int i = 0;
+  for (; i + 32 <= k; i += 32) MulShiftAvx512Block<4>(a + i, b + i, x, n, mins + i);
+  for (; i + 16 <= k; i += 16) MulShiftAvx512Block<2>(a + i, b + i, x, n, mins + i);
+  for (; i + 8 <= k; i += 8) MulShiftAvx512Block<1>(a + i, b + i, x, n, mins + i);
+  if (i < k) MulShiftMinsScalar(a + i, b + i, k - i, x, n, mins + i);
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+#endif
+
+bool MulShiftMinsAvx2(const uint64_t* a, const uint64_t* b, int k, const uint32_t* x, size_t n, uint64_t* mins) {
+#ifdef SLUICE_MINHASH_AVX2
+  static const bool supported = __builtin_cpu_supports("avx2");
+  if (!supported || n == 0) return false;
+  MulShiftMinsAvx2Impl(a, b, k, x, n, mins);
+  return true;
+#else
+  (void)a, (void)b, (void)k, (void)x, (void)n, (void)mins;
+  return false;
+#endif
+}
+
+bool MulShiftMinsAvx512(const uint64_t* a, const uint64_t* b, int k, const uint32_t* x, size_t n, uint64_t* mins) {
+#ifdef SLUICE_MINHASH_AVX2
+  static const bool supported = __builtin_cpu_supports("avx512f");
+  if (!supported || n == 0) return false;
+  MulShiftMinsAvx512Impl(a, b, k, x, n, mins);
+  return true;
+#else
+  (void)a, (void)b, (void)k, (void)x, (void)n, (void)mins;
+  return false;
+#endif
+}
+
 double LshCandidateProbability(double s, int bands, int rows) {
   return 1.0 - std::pow(1.0 - std::pow(s, rows), bands);
 }
@@ -311,8 +440,13 @@ MinHasher::MinHasher(const MinHashParams& params) : params_(params) {
   a_.resize(k);
   b_.resize(k);
   for (int i = 0; i < k; ++i) {
-    a_[i] = SplitMix64(&state) % (kMinHashPrime - 1) + 1;
-    b_[i] = SplitMix64(&state) % kMinHashPrime;
+    if (params.family == MinHashFamily::kMersenne61) {
+      a_[i] = SplitMix64(&state) % (kMinHashPrime - 1) + 1;
+      b_[i] = SplitMix64(&state) % kMinHashPrime;
+    } else {
+      a_[i] = SplitMix64(&state);  // uniform over [0, 2^64)
+      b_[i] = SplitMix64(&state);
+    }
   }
 }
 
@@ -479,6 +613,16 @@ void MinHasher::ComputeFromShingles(const std::vector<uint64_t>& shingles, MinHa
   if (shingles.empty()) return;
   const int k = params_.num_perm();
   sig->mins.resize(k);
+  if (params_.family == MinHashFamily::kMultiplyShift) {
+    thread_local std::vector<uint32_t> ids;
+    ids.resize(shingles.size());
+    for (size_t j = 0; j < shingles.size(); ++j) ids[j] = static_cast<uint32_t>(shingles[j]);
+    if (!MulShiftMinsAvx512(a_.data(), b_.data(), k, ids.data(), ids.size(), sig->mins.data()) &&
+        !MulShiftMinsAvx2(a_.data(), b_.data(), k, ids.data(), ids.size(), sig->mins.data())) {
+      MulShiftMinsScalar(a_.data(), b_.data(), k, ids.data(), ids.size(), sig->mins.data());
+    }
+    return;
+  }
   thread_local std::vector<uint64_t> xs;
   xs.resize(shingles.size());
   for (size_t j = 0; j < shingles.size(); ++j) xs[j] = shingles[j] & kMinHashPrime;

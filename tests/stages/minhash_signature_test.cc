@@ -98,6 +98,7 @@ TEST_CASE("minhash char shingles normalize whitespace and punctuation", "[minhas
 
 TEST_CASE("minhash permutations are (a*x+b) mod 2^61-1 minima", "[minhash]") {
   MinHashParams p;
+  p.family = sluice::MinHashFamily::kMersenne61;
   p.bands = 2;
   p.rows = 3;
   p.seed = 7;
@@ -124,8 +125,10 @@ TEST_CASE("minhash permutations are (a*x+b) mod 2^61-1 minima", "[minhash]") {
   }
 }
 
-TEST_CASE("minhash golden signatures never change", "[minhash]") {
-  MinHasher h(MinHashParams{});
+TEST_CASE("minhash golden signatures never change (mersenne61)", "[minhash]") {
+  MinHashParams params;
+  params.family = sluice::MinHashFamily::kMersenne61;
+  MinHasher h(params);
   MinHashSignature en, zh;
   h.Compute(kEnglish, &en);
   h.Compute(kChinese, &zh);
@@ -157,6 +160,70 @@ TEST_CASE("minhash golden signatures never change", "[minhash]") {
   CHECK(h.BandKey(zh, 0) == 2426786242u);
   CHECK(h.BandKey(zh, 13) == 852731832u);
   CHECK(XXH3_64bits(zh.mins.data(), zh.mins.size() * 8) == 0xd9c9ddb629b42531ull);
+}
+
+TEST_CASE("minhash golden signatures never change (multiply_shift, the default)", "[minhash]") {
+  MinHasher h(MinHashParams{});
+  MinHashSignature en, zh;
+  h.Compute(kEnglish, &en);
+  h.Compute(kChinese, &zh);
+  REQUIRE(en.mins.size() == 112);
+  REQUIRE(zh.mins.size() == 112);
+  if (std::getenv("SLUICE_PRINT_GOLDEN")) {
+    for (const auto* s : {&en, &zh}) {
+      std::printf("mins: 0x%llx 0x%llx 0x%llx 0x%llx band keys: %u %u shingles %zu digest 0x%llx\n",
+                  (unsigned long long)s->mins[0], (unsigned long long)s->mins[1], (unsigned long long)s->mins[56],
+                  (unsigned long long)s->mins[111], h.BandKey(*s, 0), h.BandKey(*s, 13), s->shingles,
+                  (unsigned long long)XXH3_64bits(s->mins.data(), s->mins.size() * 8));
+    }
+  }
+  for (uint64_t m : en.mins) CHECK(m <= 0xFFFFFFFFull);
+  CHECK(en.shingles == 68);
+  CHECK(en.mins[0] == 0x20629dfull);
+  CHECK(en.mins[1] == 0x38b163full);
+  CHECK(en.mins[56] == 0x9d83483ull);
+  CHECK(en.mins[111] == 0x576ebb0ull);
+  CHECK(h.BandKey(en, 0) == 716763348u);
+  CHECK(h.BandKey(en, 13) == 2193611155u);
+  CHECK(XXH3_64bits(en.mins.data(), en.mins.size() * 8) == 0x4769788a9bdb1dc9ull);
+  CHECK(zh.shingles == 71);
+  CHECK(zh.mins[0] == 0x2d2de39ull);
+  CHECK(zh.mins[1] == 0x9063946ull);
+  CHECK(zh.mins[56] == 0x2887665ull);
+  CHECK(zh.mins[111] == 0x3b899a7ull);
+  CHECK(h.BandKey(zh, 0) == 891431047u);
+  CHECK(h.BandKey(zh, 13) == 2207351361u);
+  CHECK(XXH3_64bits(zh.mins.data(), zh.mins.size() * 8) == 0x48aa90e5b1865e90ull);
+}
+
+TEST_CASE("multiply-shift kernels are ((a*x+b) mod 2^64) >> 32 minima, on every instruction set", "[minhash]") {
+  std::mt19937_64 rng(17);
+  for (int k : {1, 3, 4, 8, 9, 16, 24, 33, 112, 130}) {
+    std::vector<uint64_t> a(k), b(k);
+    for (int i = 0; i < k; ++i) a[i] = rng(), b[i] = rng();
+    a[0] = ~0ull, b[0] = ~0ull;  // extremes: every sum wraps
+    if (k > 1) a[1] = 0, b[1] = 0;
+    for (size_t n : {size_t{1}, size_t{2}, size_t{17}, size_t{500}}) {
+      std::vector<uint32_t> x(n);
+      for (auto& v : x) v = static_cast<uint32_t>(rng());
+      x[0] = 0xFFFFFFFFu;
+      if (n > 1) x[1] = 0;
+      std::vector<uint64_t> want(k);
+      for (int i = 0; i < k; ++i) {
+        uint64_t m = ~0ull;
+        for (uint32_t v : x) {
+          unsigned __int128 full = static_cast<unsigned __int128>(a[i]) * v + b[i];
+          m = std::min(m, static_cast<uint64_t>(static_cast<uint64_t>(full) >> 32));
+        }
+        want[i] = m;
+      }
+      std::vector<uint64_t> scalar(k, 7), avx2(k, 7), avx512(k, 7);
+      sluice::MulShiftMinsScalar(a.data(), b.data(), k, x.data(), n, scalar.data());
+      CHECK(scalar == want);
+      if (sluice::MulShiftMinsAvx2(a.data(), b.data(), k, x.data(), n, avx2.data())) CHECK(avx2 == want);
+      if (sluice::MulShiftMinsAvx512(a.data(), b.data(), k, x.data(), n, avx512.data())) CHECK(avx512 == want);
+    }
+  }
 }
 
 TEST_CASE("minhash estimate tracks exact Jaccard on edited text", "[minhash]") {
