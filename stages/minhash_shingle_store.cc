@@ -24,37 +24,42 @@ double SetJaccard32(const uint32_t* x, size_t nx, const uint32_t* y, size_t ny) 
 
 void SortUnique32(std::vector<uint32_t>* values) {
   const size_t n = values->size();
-  if (n <= 32) {
+  if (n <= 16) {
     std::sort(values->begin(), values->end());
   } else {
-    // LSD radix sort, four 8-bit digits. Shingle hashes are random, so a
-    // comparison sort mispredicts about every other branch; this has none in
-    // its loops. All four histograms come from one read.
+    // The values are hashes, uniform over 32 bits: one counting pass on the
+    // top ceil(log2 n) bits puts ~1 value per bucket, and an insertion sort
+    // finishes in ~n steps. A comparison sort of random keys mispredicts about
+    // every other branch; this has no unpredictable branch. Should the values
+    // not be uniform (the same few repeated, say), the insertion sort's moves
+    // are capped and std::sort takes over.
+    int bits = 4;
+    while (bits < 16 && (size_t{1} << bits) < n) ++bits;
+    const int shift = 32 - bits;
+    thread_local std::vector<uint32_t> counts;
     thread_local std::vector<uint32_t> tmp;
+    counts.assign((size_t{1} << bits) + 1, 0);
     tmp.resize(n);
-    uint32_t counts[4][256] = {};
     uint32_t* v = values->data();
-    for (size_t i = 0; i < n; ++i) {
-      const uint32_t x = v[i];
-      ++counts[0][x & 0xFF];
-      ++counts[1][(x >> 8) & 0xFF];
-      ++counts[2][(x >> 16) & 0xFF];
-      ++counts[3][x >> 24];
-    }
-    uint32_t* src = v;
-    uint32_t* dst = tmp.data();
-    for (int d = 0; d < 4; ++d) {
-      uint32_t sum = 0;
-      for (uint32_t& c : counts[d]) {
-        const uint32_t here = c;
-        c = sum;
-        sum += here;
+    for (size_t i = 0; i < n; ++i) ++counts[(v[i] >> shift) + 1];
+    for (size_t b = 1; b < counts.size(); ++b) counts[b] += counts[b - 1];
+    for (size_t i = 0; i < n; ++i) tmp[counts[v[i] >> shift]++] = v[i];
+    size_t budget = 8 * n;
+    bool sorted = true;
+    for (size_t i = 1; i < n; ++i) {
+      const uint32_t x = tmp[i];
+      size_t j = i;
+      for (; j > 0 && tmp[j - 1] > x; --j) tmp[j] = tmp[j - 1];
+      tmp[j] = x;
+      const size_t moved = i - j;
+      if (moved > budget) {
+        sorted = false;
+        break;
       }
-      const int shift = 8 * d;
-      for (size_t i = 0; i < n; ++i) dst[counts[d][(src[i] >> shift) & 0xFF]++] = src[i];
-      std::swap(src, dst);
+      budget -= moved;
     }
-    // Four passes: the sorted values are back in `values`.
+    if (!sorted) std::sort(tmp.begin(), tmp.end());
+    values->swap(tmp);
   }
   values->erase(std::unique(values->begin(), values->end()), values->end());
 }
