@@ -472,6 +472,30 @@ namespace {
 // XXH3 of NormalizeWord(word) without building a string for short words.
 // Returns false when the normalized word is empty. Every code point normalizes
 // to at most 4 UTF-8 bytes, so 4 * size bytes always suffice.
+#ifdef __SSE2__
+// The common case without a loop per byte: a word of at most 16 ASCII letters
+// and digits whose 16 bytes from its start can be read (`readable`), normalized
+// in one vector (letters lower-cased, digits to '0') and hashed like
+// NormalizedWordHash. Returns false, touching nothing, for anything else
+// (non-ASCII, punctuation to drop, longer words, the text's last bytes).
+inline bool ShortAsciiWordHash(const char* word, size_t size, size_t readable, uint64_t* hash) {
+  if (size == 0 || size > 16 || readable < 16) return false;
+  const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(word));
+  const unsigned in_word = (1u << size) - 1;
+  // Non-ASCII bytes are negative as signed chars: in none of the ranges below.
+  const __m128i lc = _mm_or_si128(c, _mm_set1_epi8(0x20));
+  const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lc, _mm_set1_epi8('a' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), lc));
+  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), c));
+  const unsigned kept = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
+  if ((kept & in_word) != in_word) return false;
+  const __m128i norm = _mm_or_si128(_mm_and_si128(letter, lc), _mm_and_si128(digit, _mm_set1_epi8('0')));
+  alignas(16) char buf[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(buf), norm);
+  *hash = XXH3_64bits(buf, size);
+  return true;
+}
+#endif
+
 bool NormalizedWordHash(std::string_view word, std::string* scratch, uint64_t* hash) {
   constexpr size_t kStackWord = 64;
   if (word.size() > kStackWord) {
@@ -557,6 +581,12 @@ void MinHasher::Shingles(std::string_view text, std::vector<uint64_t>* out) cons
     s.word_hashes.reserve(s.spans.size());
     for (const WordSpan& span : s.spans) {
       uint64_t h;
+#ifdef __SSE2__
+      if (ShortAsciiWordHash(text.data() + span.begin, span.end - span.begin, text.size() - span.begin, &h)) {
+        s.word_hashes.push_back(h);
+        continue;
+      }
+#endif
       if (NormalizedWordHash(span.in(text), &s.word, &h)) s.word_hashes.push_back(h);
     }
     size_t m = s.word_hashes.size();

@@ -76,9 +76,11 @@ TEST_CASE("minhash normalization of every code point matches ICU", "[minhash]") 
 
 TEST_CASE("minhash word shingles equal the reference shingling", "[minhash]") {
   // Mixed scripts, case, digits, punctuation, long words (> 64 bytes take the
-  // string path) and non-BMP letters.
+  // string path), ASCII words of 15-17 bytes (the vector path takes <= 16)
+  // and non-BMP letters.
   const std::vector<std::string> pieces = {
       "The", "GNU", "license", "Don't", "v3.14", "1,000", "x_y", "Straße", "ÄÖÜ", "ΣΑΣ", "北京大学", "我们在学习中文",
+      "abcdefghijklmnop", "Abcdefghijklmnopq", "ABCDEFGHIJKLMNO", "user@host", "IPv6", "x86_64", "A1b2C3", "Z", "9",
       "１２３", "Ｗｉｄｅ", "😀", "𐐀𐐨", "café", "e\xCC\x81", "—", "’", "...", "\n", "\t", " ", " ", " ", ", ",
       "Supercalifragilisticexpialidocious-Supercalifragilisticexpialidocious-Supercalifragilistic",
       "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ",
