@@ -95,15 +95,17 @@ Status WriteText(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
-// The in-process minhash_dedup stash of one text (band keys, compact
-// signature, shingle set when verify: exact), "" for a text without shingles.
+// The in-process minhash_dedup stash of one text (band keys, then the compact
+// signature or, verify: exact, the shingle set), "" for a text without shingles.
 void AppendMinHashStash(const MinHasher& hasher, const MinHashDedupConfig& config, std::string_view text,
                         std::string* out) {
   thread_local SignatureRecord r;
   thread_local std::string stash;
   ComputeSignatureRecord(hasher, config.exact_verify, text, &r);
   if (r.empty) return;
-  EncodeMinHashStash(r.band_keys, r.compact, config.exact_verify ? &r.shingle_set : nullptr, &stash);
+  static const std::vector<uint16_t> kNoCompact;  // exact verification does not stash it
+  EncodeMinHashStash(r.band_keys, config.exact_verify ? kNoCompact : r.compact,
+                     config.exact_verify ? &r.shingle_set : nullptr, &stash);
   out->append(stash);
 }
 

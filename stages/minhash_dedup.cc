@@ -62,8 +62,13 @@ class MinHashDedup : public Stage {
     if (sig.empty()) return;
     keys.resize(config_.params.bands);
     for (int b = 0; b < config_.params.bands; ++b) keys[b] = hasher_.BandKey(sig, b);
-    MinHasher::Compact(sig, &compact);
-    if (config_.exact_verify) ShingleSet32(shingles, &set);
+    // Exact verification never reads the compact signature: not stashed.
+    if (config_.exact_verify) {
+      compact.clear();
+      ShingleSet32(shingles, &set);
+    } else {
+      MinHasher::Compact(sig, &compact);
+    }
     EncodeMinHashStash(keys, compact, config_.exact_verify ? &set : nullptr, out);
   }
 
@@ -217,8 +222,9 @@ MinHashDeduplicator::Decision MinHashDeduplicator::Decide(std::string_view stash
                                                           std::string_view id, Stats* stats) {
   Decision d;
   const std::vector<uint32_t>* set = config_.exact_verify ? &set_ : nullptr;
-  if (stash.empty() || !DecodeMinHashStash(stash, config_.params.bands, config_.params.num_perm(), &band_keys_,
-                                           &compact_, config_.exact_verify ? &set_ : nullptr)) {
+  const int stashed_perms = config_.exact_verify ? 0 : config_.params.num_perm();  // see EncodeMinHashStash
+  if (stash.empty() || !DecodeMinHashStash(stash, config_.params.bands, stashed_perms, &band_keys_, &compact_,
+                                           config_.exact_verify ? &set_ : nullptr)) {
     stats->Add(kMinHashEmptyCounter);
     d.empty = true;
     return d;  // no shingles: nothing to compare, never indexed
