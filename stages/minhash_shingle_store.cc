@@ -84,7 +84,11 @@ ShingleSetStore& ShingleSetStore::operator=(ShingleSetStore&& other) noexcept {
   if (fd_ >= 0) ::close(fd_);
   budget_values_ = other.budget_values_;
   spill_dir_ = std::move(other.spill_dir_);
-  ram_ = std::move(other.ram_);
+  chunks_ = std::move(other.chunks_);
+  ram_values_ = other.ram_values_;
+  ram_capacity_ = other.ram_capacity_;
+  chunk_used_ = other.chunk_used_;
+  chunk_capacity_ = other.chunk_capacity_;
   locations_ = std::move(other.locations_);
   counts_ = std::move(other.counts_);
   fd_ = other.fd_;
@@ -139,7 +143,7 @@ bool ShingleSetStore::FlushWrites() {
 
 void ShingleSetStore::Append(const uint32_t* set, size_t n) {
   counts_.push_back(static_cast<uint32_t>(n));
-  bool to_file = spill_error_.ok() && ram_.size() + n > budget_values_ && (fd_ >= 0 || OpenSpill());
+  bool to_file = spill_error_.ok() && ram_values_ + n > budget_values_ && (fd_ >= 0 || OpenSpill());
   if (to_file) {
     locations_.push_back(kInFile | file_values_);
     write_buf_.insert(write_buf_.end(), set, set + n);
@@ -149,20 +153,36 @@ void ShingleSetStore::Append(const uint32_t* set, size_t n) {
     }
     return;
   }
-  if (ram_.size() + n > ram_.capacity()) {
-    // Grow by doubling but not past the budget, so RAM stays within it.
-    size_t want = std::max(ram_.size() + n, std::min(2 * ram_.capacity(), budget_values_));
-    ram_.reserve(std::max<size_t>(want, 1024));
+  uint64_t location = 0;
+  uint32_t* to = AllocateRam(n, &location);
+  locations_.push_back(location);
+  if (n) std::memcpy(to, set, n * sizeof(uint32_t));
+  ram_values_ += n;
+}
+
+uint32_t* ShingleSetStore::AllocateRam(size_t n, uint64_t* location) {
+  if (chunks_.empty() || chunk_used_ + n > chunk_capacity_) {
+    // The next chunk doubles the RAM held, within kMaxChunkValues and (unless
+    // the set alone is larger) the room left in the budget.
+    size_t size = std::clamp<size_t>(ram_capacity_, 1024, kMaxChunkValues);
+    if (budget_values_ > ram_capacity_) size = std::min(size, budget_values_ - ram_capacity_);
+    size = std::max(size, n);
+    chunks_.push_back(std::make_unique_for_overwrite<uint32_t[]>(size));
+    ram_capacity_ += size;
+    chunk_capacity_ = size;
+    chunk_used_ = 0;
   }
-  locations_.push_back(ram_.size());
-  ram_.insert(ram_.end(), set, set + n);
+  *location = (static_cast<uint64_t>(chunks_.size() - 1) << 32) | chunk_used_;
+  uint32_t* at = chunks_.back().get() + chunk_used_;
+  chunk_used_ += n;
+  return at;
 }
 
 bool ShingleSetStore::Get(size_t slot, const uint32_t** set, size_t* n) const {
   uint64_t loc = locations_[slot];
   *n = counts_[slot];
   if (!(loc & kInFile)) {
-    *set = ram_.data() + loc;
+    *set = chunks_[loc >> 32].get() + (loc & 0xFFFFFFFFu);
     return true;
   }
   uint64_t at = loc & ~kInFile;
@@ -193,7 +213,8 @@ bool ShingleSetStore::Get(size_t slot, const uint32_t** set, size_t* n) const {
 }
 
 size_t ShingleSetStore::MemoryBytes() const {
-  return ram_.capacity() * sizeof(uint32_t) + locations_.capacity() * sizeof(uint64_t) +
+  return ram_capacity_ * sizeof(uint32_t) + chunks_.capacity() * sizeof(chunks_[0]) +
+         locations_.capacity() * sizeof(uint64_t) +
          counts_.capacity() * sizeof(uint32_t) + write_buf_.capacity() * sizeof(uint32_t) +
          read_buf_.capacity() * sizeof(uint32_t);
 }

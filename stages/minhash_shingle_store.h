@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -61,10 +62,20 @@ class ShingleSetStore {
   bool OpenSpill();
   bool FlushWrites();
 
+  // RAM sets live in chunks that are never reallocated (a growing vector would
+  // copy everything and briefly hold twice the budget): chunk sizes double from
+  // 1 Ki up to kMaxChunkValues values, a larger set gets a chunk of its own.
+  static constexpr size_t kMaxChunkValues = size_t{1} << 20;  // 4 MiB
+  uint32_t* AllocateRam(size_t n, uint64_t* location);
+
   size_t budget_values_;
   std::string spill_dir_;
-  std::vector<uint32_t> ram_;
-  std::vector<uint64_t> locations_;  // per slot: offset in ram_, or kInFile | offset in the file (values)
+  std::vector<std::unique_ptr<uint32_t[]>> chunks_;
+  size_t ram_values_ = 0;     // values of the sets held in RAM
+  size_t ram_capacity_ = 0;   // values allocated in chunks_
+  size_t chunk_used_ = 0;     // values used in the last chunk
+  size_t chunk_capacity_ = 0; // size of the last chunk
+  std::vector<uint64_t> locations_;  // per slot: chunk << 32 | offset in it, or kInFile | offset in the file (values)
   std::vector<uint32_t> counts_;     // per slot: set size
   int fd_ = -1;
   uint64_t file_values_ = 0;      // values appended to the file (incl. those still in write_buf_)
