@@ -13,3 +13,6 @@ echo "built $OUT"
 g++ -std=c++20 -O2 -g -Wall -Wextra -I. bench/minhash/segment_bench.cc -o "$BUILD/segment_bench" \
   "$BUILD/libsluice_stages.a" -lsimdjson -lxxhash $(pkg-config --libs icu-uc icu-i18n) -lpthread
 echo "built $BUILD/segment_bench"
+g++ -std=c++20 -O2 -Wall -Wextra -I. bench/minhash/family_check.cc -o "$BUILD/family_check" \
+  "$BUILD/libsluice_stages.a" -lsimdjson -lxxhash $(pkg-config --libs icu-uc icu-i18n) -lpthread
+echo "built $BUILD/family_check"

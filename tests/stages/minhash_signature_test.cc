@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -294,5 +295,49 @@ TEST_CASE("minhash AVX-512, AVX2 and scalar permutation kernels agree", "[minhas
         WARN("no AVX-512F on this CPU: the AVX-512 kernel is not checked");
       }
     }
+  }
+}
+
+TEST_CASE("both hash families estimate Jaccard without bias, with the MinHash variance", "[minhash]") {
+  // Random 32-bit shingle ids (what XXH3 gives), fresh random functions per
+  // trial: the fraction of equal minima must average J and spread
+  // sqrt(J(1-J)/K). 600 trials: the mean's standard error is ~0.0015.
+  const int k = 112;
+  std::mt19937_64 rng(2026);
+  for (bool mersenne : {false, true}) {
+    double sum = 0, sq = 0;
+    const int trials = 600, common = 67;  // |A| = |B| = 100, J = 67 / 133 ~= 0.504
+    const double j = common / 133.0;
+    for (int t = 0; t < trials; ++t) {
+      std::vector<uint64_t> a(k), b(k), ma(k), mb(k);
+      for (int i = 0; i < k; ++i) {
+        a[i] = mersenne ? rng() % (kMinHashPrime - 1) + 1 : rng();
+        b[i] = mersenne ? rng() % kMinHashPrime : rng();
+      }
+      std::vector<uint32_t> xa, xb;
+      for (int i = 0; i < 100; ++i) {
+        uint32_t shared = static_cast<uint32_t>(rng());
+        xa.push_back(i < common ? shared : static_cast<uint32_t>(rng()));
+        xb.push_back(i < common ? shared : static_cast<uint32_t>(rng()));
+      }
+      if (mersenne) {
+        std::vector<uint64_t> ya(xa.begin(), xa.end()), yb(xb.begin(), xb.end());
+        sluice::MinHashMinsScalar(a.data(), b.data(), k, ya.data(), ya.size(), ma.data());
+        sluice::MinHashMinsScalar(a.data(), b.data(), k, yb.data(), yb.size(), mb.data());
+      } else {
+        sluice::MulShiftMinsScalar(a.data(), b.data(), k, xa.data(), xa.size(), ma.data());
+        sluice::MulShiftMinsScalar(a.data(), b.data(), k, xb.data(), xb.size(), mb.data());
+      }
+      int equal = 0;
+      for (int i = 0; i < k; ++i) equal += ma[i] == mb[i];
+      const double e = static_cast<double>(equal) / k - j;
+      sum += e;
+      sq += e * e;
+    }
+    INFO((mersenne ? "mersenne61" : "multiply_shift"));
+    CHECK(std::abs(sum / trials) < 0.006);
+    const double rmse = std::sqrt(sq / trials), theory = std::sqrt(j * (1 - j) / k);
+    CHECK(rmse > 0.85 * theory);
+    CHECK(rmse < 1.15 * theory);
   }
 }
