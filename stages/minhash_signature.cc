@@ -233,12 +233,15 @@ __attribute__((target("avx512f"), always_inline)) inline __m512i Avx512Step(cons
   return _mm512_min_epu64(l.m, r);
 }
 
-// kVecs x 8 permutations per pass over the shingles, minima in registers.
+// kVecs x 8 permutations per pass over the shingles, minima in registers. The
+// loops over kVecs must be unrolled (the pragmas): GCC 12 otherwise keeps the
+// lane arrays on the stack, and every step then waits for its own store.
 template <int kVecs>
 __attribute__((target("avx512f"), always_inline)) inline void Avx512Block(const uint64_t* a, const uint64_t* b,
                                                                           const uint64_t* x, size_t n,
                                                                           uint64_t* mins) {
   Avx512Lane lanes[kVecs];
+  #pragma GCC unroll 8
   for (int v = 0; v < kVecs; ++v) {
     lanes[v].a = _mm512_loadu_si512(a + 8 * v);
     lanes[v].b = _mm512_loadu_si512(b + 8 * v);
@@ -249,8 +252,10 @@ __attribute__((target("avx512f"), always_inline)) inline void Avx512Block(const 
   for (size_t j = 0; j < n; ++j) {
     const __m512i vx = _mm512_set1_epi64(static_cast<long long>(x[j]));
     const __m512i xh = _mm512_srli_epi64(vx, 32);
+    #pragma GCC unroll 8
     for (int v = 0; v < kVecs; ++v) lanes[v].m = Avx512Step(lanes[v], vx, xh);
   }
+  #pragma GCC unroll 8
   for (int v = 0; v < kVecs; ++v) _mm512_storeu_si512(mins + 8 * v, lanes[v].m);
 }
 }  // namespace
@@ -336,6 +341,7 @@ __attribute__((target("avx2"), always_inline)) inline void MulShiftAvx2Block(con
                                                                              const uint32_t* x, size_t n,
                                                                              uint64_t* mins) {
   __m256i va[kVecs], vah[kVecs], vb[kVecs], vm[kVecs];
+  #pragma GCC unroll 8
   for (int v = 0; v < kVecs; ++v) {
     va[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + 4 * v));
     vb[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 4 * v));
@@ -344,12 +350,14 @@ __attribute__((target("avx2"), always_inline)) inline void MulShiftAvx2Block(con
   }
   for (size_t j = 0; j < n; ++j) {
     const __m256i vx = _mm256_set1_epi64x(static_cast<long long>(x[j]));
+    #pragma GCC unroll 8
     for (int v = 0; v < kVecs; ++v) {
       __m256i s = _mm256_add_epi64(_mm256_mul_epu32(va[v], vx), _mm256_slli_epi64(_mm256_mul_epu32(vah[v], vx), 32));
       s = _mm256_srli_epi64(_mm256_add_epi64(s, vb[v]), 32);
       vm[v] = _mm256_blendv_epi8(vm[v], s, _mm256_cmpgt_epi64(vm[v], s));
     }
   }
+  #pragma GCC unroll 8
   for (int v = 0; v < kVecs; ++v) _mm256_storeu_si256(reinterpret_cast<__m256i*>(mins + 4 * v), vm[v]);
 }
 
@@ -359,6 +367,7 @@ __attribute__((target("avx512f"), always_inline)) inline void MulShiftAvx512Bloc
                                                                                   const uint32_t* x, size_t n,
                                                                                   uint64_t* mins) {
   __m512i va[kVecs], vah[kVecs], vb[kVecs], vm[kVecs];
+  #pragma GCC unroll 8
   for (int v = 0; v < kVecs; ++v) {
     va[v] = _mm512_loadu_si512(a + 8 * v);
     vb[v] = _mm512_loadu_si512(b + 8 * v);
@@ -367,11 +376,13 @@ __attribute__((target("avx512f"), always_inline)) inline void MulShiftAvx512Bloc
   }
   for (size_t j = 0; j < n; ++j) {
     const __m512i vx = _mm512_set1_epi64(static_cast<long long>(x[j]));
+    #pragma GCC unroll 8
     for (int v = 0; v < kVecs; ++v) {
       __m512i s = _mm512_add_epi64(_mm512_mul_epu32(va[v], vx), _mm512_slli_epi64(_mm512_mul_epu32(vah[v], vx), 32));
       vm[v] = _mm512_min_epu64(vm[v], _mm512_add_epi64(s, vb[v]));
     }
   }
+  #pragma GCC unroll 8
   for (int v = 0; v < kVecs; ++v) _mm512_storeu_si512(mins + 8 * v, _mm512_srli_epi64(vm[v], 32));
 }
 }  // namespace
