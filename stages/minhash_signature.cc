@@ -108,6 +108,31 @@ Scratch& ThreadScratch() {
 
 }  // namespace
 
+namespace {
+
+// Runs a SIMD kernel when the CPU has its instruction set (false otherwise,
+// and for n == 0, so the caller falls back to the next kernel).
+template <typename X>
+bool RunKernel(bool supported, void (*kernel)(const uint64_t*, const uint64_t*, int, const X*, size_t, uint64_t*),
+               const uint64_t* a, const uint64_t* b, int k, const X* x, size_t n, uint64_t* mins) {
+  if (!supported || n == 0) return false;
+  kernel(a, b, k, x, n, mins);
+  return true;
+}
+
+#ifdef SLUICE_MINHASH_AVX2
+bool CpuHasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+bool CpuHasAvx512() {
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has;
+}
+#endif
+
+}  // namespace
+
 void MinHashMinsScalar(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins) {
   // Permutation-outer, shingle-inner, four permutations per pass: the minima
   // stay in registers and the iterations are independent (good ILP).
@@ -275,25 +300,17 @@ __attribute__((target("avx512f"))) static void MinHashMinsAvx512Impl(const uint6
 
 bool MinHashMinsAvx512(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins) {
 #ifdef SLUICE_MINHASH_AVX2
-  static const bool supported = __builtin_cpu_supports("avx512f");
-  if (!supported || n == 0) return false;
-  MinHashMinsAvx512Impl(a, b, k, x, n, mins);
-  return true;
+  return RunKernel<uint64_t>(CpuHasAvx512(), MinHashMinsAvx512Impl, a, b, k, x, n, mins);
 #else
-  (void)a, (void)b, (void)k, (void)x, (void)n, (void)mins;
-  return false;
+  return RunKernel<uint64_t>(false, nullptr, a, b, k, x, n, mins);
 #endif
 }
 
 bool MinHashMinsAvx2(const uint64_t* a, const uint64_t* b, int k, const uint64_t* x, size_t n, uint64_t* mins) {
 #ifdef SLUICE_MINHASH_AVX2
-  static const bool supported = __builtin_cpu_supports("avx2");
-  if (!supported || n == 0) return false;
-  MinHashMinsAvx2Impl(a, b, k, x, n, mins);
-  return true;
+  return RunKernel<uint64_t>(CpuHasAvx2(), MinHashMinsAvx2Impl, a, b, k, x, n, mins);
 #else
-  (void)a, (void)b, (void)k, (void)x, (void)n, (void)mins;
-  return false;
+  return RunKernel<uint64_t>(false, nullptr, a, b, k, x, n, mins);
 #endif
 }
 
@@ -410,25 +427,17 @@ __attribute__((target("avx512f"))) static void MulShiftMinsAvx512Impl(const uint
 
 bool MulShiftMinsAvx2(const uint64_t* a, const uint64_t* b, int k, const uint32_t* x, size_t n, uint64_t* mins) {
 #ifdef SLUICE_MINHASH_AVX2
-  static const bool supported = __builtin_cpu_supports("avx2");
-  if (!supported || n == 0) return false;
-  MulShiftMinsAvx2Impl(a, b, k, x, n, mins);
-  return true;
+  return RunKernel<uint32_t>(CpuHasAvx2(), MulShiftMinsAvx2Impl, a, b, k, x, n, mins);
 #else
-  (void)a, (void)b, (void)k, (void)x, (void)n, (void)mins;
-  return false;
+  return RunKernel<uint32_t>(false, nullptr, a, b, k, x, n, mins);
 #endif
 }
 
 bool MulShiftMinsAvx512(const uint64_t* a, const uint64_t* b, int k, const uint32_t* x, size_t n, uint64_t* mins) {
 #ifdef SLUICE_MINHASH_AVX2
-  static const bool supported = __builtin_cpu_supports("avx512f");
-  if (!supported || n == 0) return false;
-  MulShiftMinsAvx512Impl(a, b, k, x, n, mins);
-  return true;
+  return RunKernel<uint32_t>(CpuHasAvx512(), MulShiftMinsAvx512Impl, a, b, k, x, n, mins);
 #else
-  (void)a, (void)b, (void)k, (void)x, (void)n, (void)mins;
-  return false;
+  return RunKernel<uint32_t>(false, nullptr, a, b, k, x, n, mins);
 #endif
 }
 
