@@ -303,9 +303,10 @@ void EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vecto
   size_t bytes = band_keys.size() * 4 + compact.size() * 2 + n_set * 4;
   out->resize(bytes);
   char* o = out->data();
-  std::memcpy(o, band_keys.data(), band_keys.size() * 4);
+  // memcpy needs valid pointers even for 0 bytes (an empty vector's data() may be null).
+  if (!band_keys.empty()) std::memcpy(o, band_keys.data(), band_keys.size() * 4);
   o += band_keys.size() * 4;
-  std::memcpy(o, compact.data(), compact.size() * 2);
+  if (!compact.empty()) std::memcpy(o, compact.data(), compact.size() * 2);
   o += compact.size() * 2;
   if (n_set) std::memcpy(o, shingle_set->data(), n_set * 4);
 }
@@ -318,8 +319,10 @@ bool DecodeMinHashStash(std::string_view data, int bands, int num_perm, std::vec
   if (shingle_set ? rest % 4 != 0 : rest != 0) return false;
   band_keys->resize(bands);
   compact->resize(num_perm);
-  std::memcpy(band_keys->data(), data.data(), static_cast<size_t>(bands) * 4);
-  std::memcpy(compact->data(), data.data() + static_cast<size_t>(bands) * 4, static_cast<size_t>(num_perm) * 2);
+  if (bands > 0) std::memcpy(band_keys->data(), data.data(), static_cast<size_t>(bands) * 4);
+  if (num_perm > 0) {
+    std::memcpy(compact->data(), data.data() + static_cast<size_t>(bands) * 4, static_cast<size_t>(num_perm) * 2);
+  }
   if (shingle_set) {
     shingle_set->resize(rest / 4);
     if (rest) std::memcpy(shingle_set->data(), data.data() + fixed, rest);
