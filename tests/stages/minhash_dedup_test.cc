@@ -40,18 +40,19 @@ RunResult Run(const std::string& options, const std::vector<std::string>& texts,
     r.docs[i].line = i + 1;
   }
   std::vector<Stats> per_doc(texts.size());
+  // Catch's assertions are not thread-safe: collect the parallel verdicts, check them after.
+  std::vector<char> kept(texts.size(), 0);
+  auto process = [&](size_t i) {
+    StageContext ctx(&per_doc[i]);
+    kept[i] = (*stage)->Process(r.docs[i], ctx).keep();
+  };
   if (threads > 1) {
     tbb::global_control gc(tbb::global_control::max_allowed_parallelism, threads);
-    tbb::parallel_for(size_t{0}, texts.size(), [&](size_t i) {
-      StageContext ctx(&per_doc[i]);
-      REQUIRE((*stage)->Process(r.docs[i], ctx).keep());
-    });
+    tbb::parallel_for(size_t{0}, texts.size(), process);
   } else {
-    for (size_t i = 0; i < texts.size(); ++i) {
-      StageContext ctx(&per_doc[i]);
-      REQUIRE((*stage)->Process(r.docs[i], ctx).keep());
-    }
+    for (size_t i = 0; i < texts.size(); ++i) process(i);
   }
+  REQUIRE(std::count(kept.begin(), kept.end(), 0) == 0);
   for (size_t i = 0; i < texts.size(); ++i) {
     StageContext ctx(&r.stats);
     r.verdicts.push_back((*stage)->ProcessSerial(r.docs[i], ctx));
