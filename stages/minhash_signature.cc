@@ -11,7 +11,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <string>
+#include <string_view>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -121,12 +124,22 @@ bool RunKernel(bool supported, void (*kernel)(const uint64_t*, const uint64_t*, 
 }
 
 #ifdef SLUICE_MINHASH_AVX2
+// SLUICE_MINHASH_ISA=avx2 or =scalar caps the instruction set (for benchmarks
+// and for checking the fallbacks on a newer CPU); the values never change.
+bool IsaAllowed(std::string_view isa) {
+  static const std::string cap = [] {
+    const char* env = std::getenv("SLUICE_MINHASH_ISA");
+    return std::string(env ? env : "");
+  }();
+  if (cap == "scalar") return false;
+  return !(cap == "avx2" && isa == "avx512");
+}
 bool CpuHasAvx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
+  static const bool has = __builtin_cpu_supports("avx2") && IsaAllowed("avx2");
   return has;
 }
 bool CpuHasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f");
+  static const bool has = __builtin_cpu_supports("avx512f") && IsaAllowed("avx512");
   return has;
 }
 #endif
