@@ -113,6 +113,15 @@ Scratch& ThreadScratch() {
 
 namespace {
 
+// The fastest kernel the CPU runs: AVX-512, else AVX2, else scalar (all give the same values).
+template <typename X>
+void RunBestKernel(bool (*avx512)(const uint64_t*, const uint64_t*, int, const X*, size_t, uint64_t*),
+                   bool (*avx2)(const uint64_t*, const uint64_t*, int, const X*, size_t, uint64_t*),
+                   void (*scalar)(const uint64_t*, const uint64_t*, int, const X*, size_t, uint64_t*),
+                   const uint64_t* a, const uint64_t* b, int k, const X* x, size_t n, uint64_t* mins) {
+  if (!avx512(a, b, k, x, n, mins) && !avx2(a, b, k, x, n, mins)) scalar(a, b, k, x, n, mins);
+}
+
 // Runs a SIMD kernel when the CPU has its instruction set (false otherwise,
 // and for n == 0, so the caller falls back to the next kernel).
 template <typename X>
@@ -502,9 +511,6 @@ void MinHasher::NormalizeWord(std::string_view word, std::string* out) {
 
 namespace {
 
-// XXH3 of NormalizeWord(word) without building a string for short words.
-// Returns false when the normalized word is empty. Every code point normalizes
-// to at most 4 UTF-8 bytes, so 4 * size bytes always suffice.
 #ifdef __SSE2__
 // The common case without a loop per byte: a word of at most 16 ASCII letters
 // and digits whose 16 bytes from its start can be read (`readable`), normalized
@@ -529,6 +535,9 @@ inline bool ShortAsciiWordHash(const char* word, size_t size, size_t readable, u
 }
 #endif
 
+// XXH3 of NormalizeWord(word) without building a string for short words.
+// Returns false when the normalized word is empty. Every code point normalizes
+// to at most 4 UTF-8 bytes, so 4 * size bytes always suffice.
 bool NormalizedWordHash(std::string_view word, std::string* scratch, uint64_t* hash) {
   constexpr size_t kStackWord = 64;
   if (word.size() > kStackWord) {
@@ -680,10 +689,8 @@ void MinHasher::ComputeFromShingles(const std::vector<uint64_t>& shingles, MinHa
     thread_local std::vector<uint32_t> ids;
     ids.resize(shingles.size());
     for (size_t j = 0; j < shingles.size(); ++j) ids[j] = static_cast<uint32_t>(shingles[j]);
-    if (!MulShiftMinsAvx512(a_.data(), b_.data(), k, ids.data(), ids.size(), sig->mins.data()) &&
-        !MulShiftMinsAvx2(a_.data(), b_.data(), k, ids.data(), ids.size(), sig->mins.data())) {
-      MulShiftMinsScalar(a_.data(), b_.data(), k, ids.data(), ids.size(), sig->mins.data());
-    }
+    RunBestKernel<uint32_t>(MulShiftMinsAvx512, MulShiftMinsAvx2, MulShiftMinsScalar, a_.data(), b_.data(), k,
+                            ids.data(), ids.size(), sig->mins.data());
     return;
   }
   thread_local std::vector<uint64_t> xs;
@@ -691,10 +698,8 @@ void MinHasher::ComputeFromShingles(const std::vector<uint64_t>& shingles, MinHa
   for (size_t j = 0; j < shingles.size(); ++j) xs[j] = shingles[j] & kMinHashPrime;
   // The AVX-512 and AVX2 kernels (runtime-dispatched) and the scalar one compute
   // the same exact values; a test checks them against each other.
-  if (!MinHashMinsAvx512(a_.data(), b_.data(), k, xs.data(), xs.size(), sig->mins.data()) &&
-      !MinHashMinsAvx2(a_.data(), b_.data(), k, xs.data(), xs.size(), sig->mins.data())) {
-    MinHashMinsScalar(a_.data(), b_.data(), k, xs.data(), xs.size(), sig->mins.data());
-  }
+  RunBestKernel<uint64_t>(MinHashMinsAvx512, MinHashMinsAvx2, MinHashMinsScalar, a_.data(), b_.data(), k, xs.data(),
+                          xs.size(), sig->mins.data());
 }
 
 uint32_t MinHasher::BandKey(const MinHashSignature& sig, int band) const {
