@@ -104,6 +104,7 @@ StatusOr<TagFunnel> TagFunnelFromStatsJson(const std::string& stats_json) {
     for (const auto& st : stages) {
       StageFunnel f;
       f.stage = st["name"].as<std::string>();
+      if (const YAML::Node type = st["type"]; type && type.IsScalar()) f.type = type.as<std::string>();
       f.docs_in = st["docs_in"].as<int64_t>();
       f.dropped = st["docs_dropped"].as<int64_t>();
       if (const YAML::Node tags = st["tags"]; tags && tags.IsMap()) {

@@ -34,7 +34,8 @@ struct StageFunnel {
   std::string stage;    // instance name
   int64_t docs_in = 0;  // all documents that reached the stage
   int64_t dropped = 0;
-  std::map<std::string, TagCounts> tags;  // tag -> counts (tags without kIdentityTagPrefix are ignored)
+  std::map<std::string, TagCounts> tags;  // tag -> counts (tags without the audit's prefix are ignored)
+  std::string type;  // recipe type ("" when unknown); the language audit sets dedup stages apart
 };
 
 // Per-stage counts in pipeline order.
@@ -80,7 +81,7 @@ struct BiasAuditTable {
 // the group reaches) with the same share for all documents.
 BiasAuditTable ComputeBiasAudit(const TagFunnel& funnel, const BiasAuditOptions& options = {});
 
-// Reads the funnel from a run's stats.json text: "stages": [{"name", "docs_in",
+// Reads the funnel from a run's stats.json text: "stages": [{"name", "type", "docs_in",
 // "docs_dropped", "tags": {tag: {"in", "dropped"}}}, ...]. For the pipelines
 // layer, which has stats.json but not the engine's internals:
 //   auto f = TagFunnelFromStatsJson(json); if (f.ok()) report = ComputeBiasAudit(*f).ToJson();

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <thread>
 
-#include "filters/bias_audit.h"
+#include "filters/language_audit.h"
 #include "pipelines/command.h"
 #include "pipelines/local_executor.h"
 #include "pipelines/plan.h"
@@ -128,18 +128,14 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
   return Status::Ok();
 }
 
-// When stages tagged documents (the bias_audit stage), adds the computed audit
-// table (removal rate per identity group vs all documents, per stage) to
-// stats.json as the top-level "bias_audit" object, before "timing".
-Status AddBiasAudit(RunResult* result, const std::string& stats_path) {
-  std::string& json = result->stats_json;
-  if (json.find("\"tags\":{\"") == std::string::npos) return Status::Ok();
-  auto funnel = TagFunnelFromStatsJson(json);
-  if (!funnel.ok()) return Status::Internal("bias audit: " + funnel.status().message());
-  size_t timing = json.rfind(",\"timing\":");
-  if (timing == std::string::npos) return Status::Internal("bias audit: stats.json has no timing section");
-  json.insert(timing, ",\"bias_audit\":" + ComputeBiasAudit(*funnel).ToJson());
-  return WriteFileAtomically(stats_path, json);
+// When stages tagged documents, adds the computed audits (the bias audit per
+// identity group, the language audit per language; AddAuditsToStatsJson) to
+// stats.json as top-level objects before "timing", and rewrites the file.
+Status AddAudits(RunResult* result, const std::string& stats_path) {
+  const size_t before = result->stats_json.size();
+  Status st = AddAuditsToStatsJson(&result->stats_json);
+  if (!st.ok() || result->stats_json.size() == before) return st;
+  return WriteFileAtomically(stats_path, result->stats_json);
 }
 
 int RunMain(const RunArgs& args) {
@@ -174,7 +170,7 @@ int RunMain(const RunArgs& args) {
   RunResult result;
   st = RunPipeline(config, &result);
   if (!st.ok()) return ExitCodeFor(st);
-  st = AddBiasAudit(&result, config.stats_path.empty() ? config.output_dir + "/stats.json" : config.stats_path);
+  st = AddAudits(&result, config.stats_path.empty() ? config.output_dir + "/stats.json" : config.stats_path);
   if (!st.ok()) return ExitCodeFor(st);
   if (!args.no_report && config.shard_label.empty()) {
     st = WriteRunReport(result.stats_json, config.output_dir + "/report.html");

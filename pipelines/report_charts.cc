@@ -323,4 +323,63 @@ std::string RenderHistogram(const HistogramData* before, const HistogramData* af
   return OneChart(bins, kind, true, color, aria);
 }
 
+std::string RenderRateChart(const std::vector<RateRow>& rows, double reference, std::string_view reference_label,
+                            std::string_view aria) {
+  constexpr double kWidth = 720, kLabelW = 120, kValueW = 150, kRowH = 22, kTop = 22, kBottom = 26;
+  const double plot_w = kWidth - kLabelW - kValueW;
+  double max = std::max(reference, 0.0);
+  for (const auto& r : rows) max = std::max({max, r.rate, r.outer_rate});
+  // A round scale: the smallest of these at or above the largest rate.
+  double scale = 1.0;
+  for (double s : {0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.4, 0.5, 0.6, 0.8, 1.0}) {
+    if (s >= max * 1.02) {
+      scale = s;
+      break;
+    }
+  }
+  auto x = [&](double rate) { return kLabelW + plot_w * std::clamp(rate / scale, 0.0, 1.0); };
+  const double height = kTop + kRowH * static_cast<double>(rows.size()) + kBottom;
+  std::string out = "<svg class=\"rate-chart\" viewBox=\"0 0 " + Fixed(kWidth, 0) + " " + Fixed(height, 0) +
+                    "\" role=\"img\" aria-label=\"" + HtmlEscape(aria) + "\">";
+  // Grid and x axis: 0, 1/4, 1/2, 3/4, 1 of the scale.
+  const double axis_y = kTop + kRowH * static_cast<double>(rows.size());
+  for (int k = 0; k <= 4; ++k) {
+    double gx = x(scale * k / 4);
+    out += "<line class=\"rate-grid\" x1=\"" + Fixed(gx, 1) + "\" y1=\"" + Fixed(kTop, 1) + "\" x2=\"" +
+           Fixed(gx, 1) + "\" y2=\"" + Fixed(axis_y, 1) + "\"/>";
+    out += "<text class=\"rate-tick\" x=\"" + Fixed(gx, 1) + "\" y=\"" + Fixed(axis_y + 16, 1) + "\">" +
+           FormatPercent(scale * k / 4) + "</text>";
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const RateRow& r = rows[i];
+    const double y = kTop + kRowH * static_cast<double>(i);
+    std::string cls = r.flagged ? "rate-row flag" : (r.muted ? "rate-row muted" : "rate-row");
+    out += "<g class=\"" + cls + "\">";
+    if (!r.title.empty()) out += "<title>" + HtmlEscape(r.title) + "</title>";
+    if (r.flagged) {
+      out += "<rect class=\"rate-hl\" x=\"0\" y=\"" + Fixed(y, 1) + "\" width=\"" + Fixed(kWidth, 0) +
+             "\" height=\"" + Fixed(kRowH, 1) + "\"/>";
+    }
+    out += "<text class=\"rate-label\" x=\"" + Fixed(kLabelW - 8, 1) + "\" y=\"" + Fixed(y + 15, 1) + "\">" +
+           HtmlEscape(TruncateUtf8(r.label, 16)) + (r.flagged ? " ⚑" : "") + "</text>";
+    const double bar_y = y + 4, bar_h = kRowH - 8;
+    if (r.outer_rate > r.rate) {
+      out += "<rect class=\"rate-bar outer\" x=\"" + Fixed(kLabelW, 1) + "\" y=\"" + Fixed(bar_y, 1) +
+             "\" width=\"" + Fixed(x(r.outer_rate) - kLabelW, 1) + "\" height=\"" + Fixed(bar_h, 1) + "\"/>";
+    }
+    out += "<rect class=\"rate-bar\" x=\"" + Fixed(kLabelW, 1) + "\" y=\"" + Fixed(bar_y, 1) + "\" width=\"" +
+           Fixed(x(r.rate) - kLabelW, 1) + "\" height=\"" + Fixed(bar_h, 1) + "\"/>";
+    out += "<text class=\"rate-value\" x=\"" + Fixed(kWidth - kValueW + 8, 1) + "\" y=\"" + Fixed(y + 15, 1) +
+           "\">" + FormatPercent(r.rate) + (r.outer_rate > r.rate ? " (" + FormatPercent(r.outer_rate) + ")" : "") +
+           "</text></g>";
+  }
+  const double rx = x(reference);
+  out += "<line class=\"rate-ref\" x1=\"" + Fixed(rx, 1) + "\" y1=\"" + Fixed(kTop - 6, 1) + "\" x2=\"" +
+         Fixed(rx, 1) + "\" y2=\"" + Fixed(axis_y, 1) + "\"/>";
+  out += "<text class=\"rate-ref-label\" x=\"" + Fixed(rx, 1) + "\" y=\"" + Fixed(kTop - 9, 1) + "\">" +
+         HtmlEscape(reference_label) + " " + FormatPercent(reference) + "</text>";
+  out += "</svg>";
+  return out;
+}
+
 }  // namespace sluice

@@ -41,6 +41,23 @@ std::string RenderBarList(const std::vector<BarRow>& rows, double scale, std::st
 std::string RenderHistogram(const HistogramData* before, const HistogramData* after, int color,
                             std::string_view aria);
 
+// One row of a rate chart (RenderRateChart).
+struct RateRow {
+  std::string label;      // plain text; escaped on output
+  double rate = 0;        // the solid bar, a fraction in [0, 1]
+  double outer_rate = 0;  // a light bar behind it from 0 to here (>= rate; e.g. removal by any stage)
+  std::string title;      // tooltip (plain text)
+  bool flagged = false;   // drawn in the alert colour, label marked
+  bool muted = false;     // drawn grey (e.g. too few documents to judge)
+};
+
+// Horizontal bars of rates against one reference rate drawn as a dashed
+// vertical line over every row (e.g. each language's removal rate vs the
+// run's). Inline SVG with CSS classes rate-*; the x axis runs from 0 to a round
+// value at or above the largest rate (at most 100%).
+std::string RenderRateChart(const std::vector<RateRow>& rows, double reference, std::string_view reference_label,
+                            std::string_view aria);
+
 // A short axis label for a number: 0.25, 3.4k, 12M.
 std::string CompactNumber(double value);
 

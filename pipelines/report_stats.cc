@@ -255,6 +255,101 @@ class StatsReader {
     return s;
   }
 
+  bool BoolKey(object obj, std::string_view key, const std::string& path) {
+    element e;
+    if (!Member(obj, key, path, &e, true)) return false;
+    bool v = false;
+    if (e.get_bool().get(v) != simdjson::SUCCESS) Fail(Join(path, key), "expected true or false");
+    return v;
+  }
+
+  double NumberKey(object obj, std::string_view key, const std::string& path) {
+    element e;
+    if (!Member(obj, key, path, &e, true)) return 0;
+    return Number(e, Join(path, key));
+  }
+
+  // A language_audit row: a language (with disparities and flags) or the run.
+  LanguageAuditRow LanguageRow(element e, const std::string& path, bool is_language) {
+    LanguageAuditRow r;
+    object obj;
+    if (!Object(e, path, &obj)) return r;
+    if (is_language) r.language = StringKey(obj, "language", path);
+    r.in = IntKey(obj, "in", path);
+    r.kept = IntKey(obj, "kept", path);
+    r.dropped = IntKey(obj, "dropped", path);
+    r.dropped_filters = IntKey(obj, "dropped_filters", path);
+    r.dropped_dedup = IntKey(obj, "dropped_dedup", path);
+    r.rate = NumberKey(obj, "rate", path);
+    r.rate_filters = NumberKey(obj, "rate_filters", path);
+    if (is_language) {
+      r.disparity = NumberKey(obj, "disparity", path);
+      r.disparity_any = NumberKey(obj, "disparity_any", path);
+      r.low_support = BoolKey(obj, "low_support", path);
+      r.alert = BoolKey(obj, "alert", path);
+    }
+    element st;
+    array a;
+    if (Member(obj, "stages", path, &st, false) && Array(st, Join(path, "stages"), &a)) {
+      size_t i = 0;
+      for (element item : a) {
+        std::string sp = Join(path, "stages") + "[" + std::to_string(i++) + "]";
+        object so;
+        if (!Object(item, sp, &so)) break;
+        LanguageStageRow sr;
+        sr.stage = StringKey(so, "stage", sp);
+        sr.in = IntKey(so, "in", sp);
+        sr.dropped = IntKey(so, "dropped", sp);
+        sr.rate = NumberKey(so, "rate", sp);
+        if (is_language) {
+          sr.disparity = NumberKey(so, "disparity", sp);
+          sr.low_support = BoolKey(so, "low_support", sp);
+          sr.alert = BoolKey(so, "alert", sp);
+        }
+        r.stages.push_back(std::move(sr));
+      }
+    }
+    return r;
+  }
+
+  LanguageAuditTable LanguageAudit(element e, const std::string& path) {
+    LanguageAuditTable t;
+    object obj;
+    if (!Object(e, path, &obj)) return t;
+    t.options.tag_prefix = StringKey(obj, "tag_prefix", path);
+    t.options.min_docs = IntKey(obj, "min_docs", path);
+    t.options.alert_disparity = NumberKey(obj, "alert_disparity", path);
+    t.language_stage = StringKey(obj, "language_stage", path);
+    t.docs_first_stage = IntKey(obj, "docs_first_stage", path);
+    t.removed_before_language = IntKey(obj, "removed_before_language", path);
+    element x;
+    array a;
+    if (Member(obj, "stages", path, &x, true) && Array(x, Join(path, "stages"), &a)) {
+      size_t i = 0;
+      for (element item : a) {
+        std::string sp = Join(path, "stages") + "[" + std::to_string(i++) + "]";
+        object so;
+        if (!Object(item, sp, &so)) break;
+        LanguageAuditStage s;
+        s.name = StringKey(so, "name", sp);
+        s.type = StringKey(so, "type", sp);
+        s.dedup = BoolKey(so, "dedup", sp);
+        s.docs_in = IntKey(so, "docs_in", sp);
+        s.dropped = IntKey(so, "dropped", sp);
+        s.rate = NumberKey(so, "rate", sp);
+        t.stages.push_back(std::move(s));
+      }
+    }
+    if (Member(obj, "run", path, &x, true)) t.run = LanguageRow(x, Join(path, "run"), false);
+    if (Member(obj, "languages", path, &x, true) && Array(x, Join(path, "languages"), &a)) {
+      size_t i = 0;
+      for (element item : a) {
+        t.languages.push_back(LanguageRow(item, Join(path, "languages") + "[" + std::to_string(i++) + "]", true));
+      }
+    }
+    return t;
+  }
+
   RunStats Root(element root) {
     RunStats r;
     object obj;
@@ -298,6 +393,7 @@ class StatsReader {
         r.samples.push_back(std::move(s));
       }
     }
+    if (Member(obj, "language_audit", kRoot, &e, false)) r.language_audit = LanguageAudit(e, "language_audit");
     object timing;
     if (Member(obj, "timing", kRoot, &e, false) && Object(e, "timing", &timing)) {
       r.threads = IntKey(timing, "threads", "timing", false);

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "filters/language_audit.h"
 #include "stages/status.h"
 
 namespace sluice {
@@ -117,6 +118,9 @@ struct RunStats {
   int64_t threads = 0;
   double wall_seconds = 0;
   std::vector<StageTiming> timing;  // in stats.json order (recipe order)
+  // "language_audit" as ComputeLanguageAudit wrote it (the report renders it
+  // as is, never recomputes it); absent when no stage tagged languages.
+  std::optional<LanguageAuditTable> language_audit;
 };
 
 // Parses and checks stats.json text. Errors are Status::Io naming the JSON path

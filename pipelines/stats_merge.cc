@@ -10,7 +10,7 @@
 #include <map>
 #include <sstream>
 
-#include "filters/bias_audit.h"
+#include "filters/language_audit.h"
 #include "stages/json_writer.h"
 #include "stages/record_writer.h"
 
@@ -367,15 +367,8 @@ Status MergeShardStatsFiles(const std::string& output_dir, int shards, int sampl
   }
   auto merged = MergeShardStats(jsons, samples_per_reason, patches);
   if (!merged.ok()) return merged.status();
-  // As `sluice run` does: the bias audit table over the merged per-tag counts.
-  std::string& json = *merged;
-  if (json.find("\"tags\":{\"") != std::string::npos) {
-    auto funnel = TagFunnelFromStatsJson(json);
-    if (!funnel.ok()) return Status::Internal("bias audit: " + funnel.status().message());
-    size_t timing = json.rfind(",\"timing\":");
-    if (timing == std::string::npos) return Status::Internal("bias audit: merged stats have no timing section");
-    json.insert(timing, ",\"bias_audit\":" + ComputeBiasAudit(*funnel).ToJson());
-  }
+  // As `sluice run` does: the audits over the merged per-tag counts.
+  if (Status st = AddAuditsToStatsJson(&*merged); !st.ok()) return st;
   return WriteFileAtomically((fs::path(output_dir) / "stats.json").string(), *merged);
 }
 
