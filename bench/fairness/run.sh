@@ -25,7 +25,9 @@ fi
 # The binary is rebuilt from time to time by others: wait for it (up to 5 minutes).
 for _ in $(seq 60); do [[ -x "$SLUICE" ]] && break; sleep 5; done
 [[ -x "$SLUICE" ]] || { echo "fairness: no $SLUICE" >&2; exit 1; }
-git -C "$REPO" log -1 --format='%h %cI %s' > "$OUT/binary_commit.txt" 2>/dev/null || true
+# The binary may hold uncommitted work: record HEAD and the binary's build time.
+{ printf 'HEAD %s; binary built %s\n' "$(git -C "$REPO" log -1 --format='%h (%cI)' 2>/dev/null)" \
+    "$(date -u -r "$SLUICE" +%Y-%m-%dT%H:%M:%SZ)"; } > "$OUT/binary_commit.txt"
 "$SLUICE" --version > "$OUT/binary_version.txt" 2>&1 || true
 
 for set in $SETS; do
