@@ -282,6 +282,67 @@ TEST_CASE("language audit: the script's CSP hash matches the script", "[language
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("language audit table sorts in headless Chromium under the page's CSP", "[language_audit][slow]") {
+  std::string chromium;
+  for (const char* name : {"chromium", "chromium-browser"}) {
+    if (chromium.empty() && RunShell(std::string("command -v ") + name + " > /dev/null 2>&1") == 0) chromium = name;
+  }
+  if (chromium.empty()) {
+    WARN("chromium is not installed: browser test SKIPPED (run scripts/setup.d/report.sh)");
+    return;
+  }
+  const std::string dir = MakeTempDir("langaudit-browser");
+  REQUIRE(!dir.empty());
+  auto stats = ParseRunStats(RenderFixture());
+  REQUIRE(stats.ok());
+  // A test-only script clicks "documents in" twice (descending, then ascending).
+  const std::string clicker =
+      "var h=document.querySelector('#language-audit-table thead th:nth-child(2)');h.click();h.click();";
+  WriteTextFile(dir + "/clicker.js", clicker);
+  REQUIRE(RunShell("sha256sum " + Quote(dir + "/clicker.js") + " > " + Quote(dir + "/sum.txt")) == 0);
+  const std::string hex = ReadTextFile(dir + "/sum.txt").substr(0, 64);
+  std::string digest;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) digest.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  const std::string clicker_csp = "'sha256-" + Base64(digest) + "'";
+  auto page = [&](const std::string& script_src) {
+    return "<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" "
+           "content=\"default-src 'none'; style-src 'unsafe-inline'; script-src " +
+           script_src + "\"></head><body>" + RenderLanguageAuditSection(*stats) + "<script>" + clicker +
+           "</script></body></html>";
+  };
+  auto dump = [&](const std::string& name, const std::string& html) {
+    WriteTextFile(dir + "/" + name + ".html", html);
+    const std::string cmd = "timeout 120 " + chromium +
+                            " --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
+                            " --disable-component-update --disable-sync --user-data-dir=" +
+                            Quote(dir + "/profile-" + name) + " --dump-dom " + Quote("file://" + dir + "/" + name + ".html") +
+                            " > " + Quote(dir + "/" + name + ".dom") + " 2> /dev/null";
+    REQUIRE(RunShell(cmd) == 0);
+    return ReadTextFile(dir + "/" + name + ".dom");
+  };
+  // Allowed by the section's hash: the script ran, and the clicks sorted by
+  // documents in, ascending: und (10), the hostile code (40), zh (100), en (200).
+  const std::string dom = dump("allowed", page(std::string(kLanguageAuditScriptCspSource) + " " + clicker_csp));
+  REQUIRE(dom.find("id=\"language-audit-table\"") != std::string::npos);
+  CHECK(dom.find("class=\"sortable\"") != std::string::npos);
+  CHECK(dom.find("aria-sort=\"ascending\"") != std::string::npos);
+  const size_t und = dom.find("<td class=\"t\">und</td>"), hostile = dom.find("<td class=\"t\">&lt;img"),
+               zh = dom.find("<td class=\"t\">zh</td>"), en = dom.find("<td class=\"t\">en</td>");
+  REQUIRE(und != std::string::npos);
+  REQUIRE(en != std::string::npos);
+  CHECK(und < hostile);
+  CHECK(hostile < zh);
+  CHECK(zh < en);
+  CHECK(dom.find("<img") == std::string::npos);
+  // Without the section's hash the browser blocks it: a plain table, in stats.json order.
+  const std::string blocked = dump("blocked", page(clicker_csp));
+  REQUIRE(blocked.find("id=\"language-audit-table\"") != std::string::npos);
+  CHECK(blocked.find("class=\"sortable\"") == std::string::npos);
+  CHECK(blocked.find("aria-sort") == std::string::npos);
+  CHECK(blocked.find("<td class=\"t\">en</td>") < blocked.find("<td class=\"t\">und</td>"));
+  std::filesystem::remove_all(dir);
+}
+
 // ------------------------------------------------------------ runs
 
 TEST_CASE("language audit through sluice run: stats.json counts are consistent", "[language_audit]") {
