@@ -23,15 +23,17 @@ std::vector<text::LanguageThresholds::Param> Params() {
 
 // A Chinese paragraph carries about as much as an English one in a third of
 // the characters (1 Han character ~ 0.6 English word ~ 3.5 letters).
+// Han text whose language is not known: as zh/ja.
+constexpr char kBuiltinPerScript[] = "{Hani: {min_paragraph_length: 70}}";
+
 constexpr char kBuiltinPerLanguage[] = "{zh: {min_paragraph_length: 70}, ja: {min_paragraph_length: 70}}";
 
 constexpr std::string_view kPolicyPhrases[] = {"terms of use", "privacy policy", "cookie policy", "uses cookies",
                                                "use of cookies", "use cookies", "隐私政策", "隱私政策",
                                                "使用条款", "服务条款", "使用條款", "服務條款"};
 
-bool IsSentenceEnd(uint32_t cp) {
-  return cp == '.' || cp == '!' || cp == '?' || cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == 0x2026;
-}
+// . ! ? 。！？ … and every other script's sentence terminals (। ؟ ։ ። ...).
+bool IsSentenceEnd(uint32_t cp) { return cp == 0x2026 || text::IsSentenceTerminal(cp); }
 bool IsCloser(uint32_t cp) {
   return cp == '"' || cp == '\'' || cp == ')' || cp == 0x201D || cp == 0x2019 || cp == 0x300D || cp == 0x300F ||
          cp == 0xFF09;
@@ -67,6 +69,28 @@ size_t CountSentences(std::string_view line) {
   return n + (open ? 1 : 0);
 }
 
+// True when a '{' in the line can be code: every '{' except an editorial
+// brace, one closed on the same line around words only ("{komyuuniti}",
+// "{सर्वांगीण}": translators' and editors' insertions in prose). A brace
+// that opens a block, or encloses ':', ';', '=', quotes, '$', '|', ... counts.
+bool HasCodeBrace(std::string_view line) {
+  size_t pos = 0;
+  while ((pos = line.find('{', pos)) != std::string_view::npos) {
+    size_t close = line.find('}', pos + 1);
+    if (close == std::string_view::npos || close == pos + 1) return true;
+    std::string_view inside = line.substr(pos + 1, close - pos - 1);
+    for (size_t i = 0; i < inside.size();) {
+      uint32_t cp = DecodeUtf8(inside, &i);
+      if (!(text::IsLetterOrMark(cp) || cp == ' ' || cp == '\'' || cp == '-' || cp == 0x2019 || cp == 0xA78C ||
+            cp == 0x02BC)) {
+        return true;
+      }
+    }
+    pos = close + 1;
+  }
+  return false;
+}
+
 class C4 : public Stage {
  public:
   C4(text::LanguageThresholds t, const Options& o)
@@ -80,7 +104,7 @@ class C4 : public Stage {
         citation_re_(R"(\[\d*\]|\[(?i:edit)\]|\[(?i:citation needed)\]|\[编辑\]|\[編輯\]|\[来源请求\]|\[來源請求\]|\[需要引用\])") {}
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
-    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc));
+    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc), text::DominantScript(doc.text));
     thread_local std::vector<text::Word> words;
     text::SegmentWords(doc.text, &words);
     const std::string_view all(doc.text);
@@ -132,7 +156,7 @@ class C4 : public Stage {
         ctx.stats().Add(kLineJavascript);
         continue;
       }
-      if (filter_curly_bracket_ && line.find('{') != std::string_view::npos) curly = true;
+      if (filter_curly_bracket_ && line.find('{') != std::string_view::npos && HasCodeBrace(line)) curly = true;
       if (filter_policy_ && std::any_of(std::begin(kPolicyPhrases), std::end(kPolicyPhrases),
                                         [&](std::string_view p) { return lower.find(p) != std::string::npos; })) {
         ctx.stats().Add(kLinePolicy);
@@ -187,7 +211,8 @@ SLUICE_REGISTER_STAGE(C4Filter, [] {
       text::BoolOption("filter_no_terminal_punct", "true", "drop lines not ending in terminal punctuation"),
       text::BoolOption("filter_lorem_ipsum", "true", "drop documents containing 'lorem ipsum'"),
       text::BoolOption("filter_javascript", "true", "drop lines mentioning javascript"),
-      text::BoolOption("filter_curly_bracket", "true", "drop documents containing '{'"),
+      text::BoolOption("filter_curly_bracket", "true", "drop documents containing a '{' that can be code (not one "
+                       "closed on its line around words only)"),
       text::BoolOption("filter_policy", "true", "drop lines with cookie/privacy/terms-of-use phrases"),
       text::NumberOption("min_sentences", OptionType::kInt, "5", "fewest sentences in the kept text", 0, 1e9),
       text::NumberOption("min_words_per_line", OptionType::kInt, "3", "fewest words in a kept line", 0, 1e9),
@@ -200,13 +225,15 @@ SLUICE_REGISTER_STAGE(C4Filter, [] {
       text::TextOption("per_language", OptionType::kYaml, kBuiltinPerLanguage,
                        "per-language overrides {lang: {option: value}} of the numeric options, merged key by key "
                        "over the shipped zh/ja values"),
+      text::PerScriptOption(kBuiltinPerScript),
   };
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
     auto params = Params();
     std::vector<double> base;
     for (const auto& p : params) base.push_back(o.GetDouble(p.name));
     auto t = text::LanguageThresholds::Build(env.instance_name, std::move(params), std::move(base),
-                                             kBuiltinPerLanguage, o.GetYaml("per_language"));
+                                             kBuiltinPerLanguage, o.GetYaml("per_language"), kBuiltinPerScript,
+                                             o.GetYaml("per_script"));
     if (!t.ok()) return t.status();
     return std::unique_ptr<Stage>(std::make_unique<C4>(std::move(t).value(), o));
   };

@@ -23,6 +23,10 @@ std::vector<text::LanguageThresholds::Param> Params() {
 
 // 30 code points of Chinese hold what ~80-100 English characters do; a 30-char
 // Chinese line is a normal sentence, so "short" means <= 10 there.
+// Han text whose language is not known: as zh. Thai and Lao end sentences with a
+// space, not a punctuation mark, so the terminal-punctuation rule cannot apply.
+constexpr char kBuiltinPerScript[] = "{Hani: {short_line_length: 10}, Thai: {min_line_punct_ratio: 0}, Laoo: {min_line_punct_ratio: 0}}";
+
 constexpr char kBuiltinPerLanguage[] = "{zh: {short_line_length: 10}, ja: {short_line_length: 12}}";
 
 class FineWeb : public Stage {
@@ -30,7 +34,7 @@ class FineWeb : public Stage {
   FineWeb(text::LanguageThresholds t, bool exclude_zero) : t_(std::move(t)), exclude_zero_(exclude_zero) {}
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
-    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc));
+    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc), text::DominantScript(doc.text));
     std::vector<std::string_view> lines;
     for (std::string_view l : text::SplitLines(doc.text)) {
       if (!text::Trim(l).empty()) lines.push_back(l);
@@ -98,13 +102,15 @@ SLUICE_REGISTER_STAGE(FineWebFilter, [] {
       text::TextOption("per_language", OptionType::kYaml, kBuiltinPerLanguage,
                        "per-language overrides {lang: {option: value}} of the numeric options, merged key by key "
                        "over the shipped zh/ja values"),
+      text::PerScriptOption(kBuiltinPerScript),
   };
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
     auto params = Params();
     std::vector<double> base;
     for (const auto& p : params) base.push_back(o.GetDouble(p.name));
     auto t = text::LanguageThresholds::Build(env.instance_name, std::move(params), std::move(base),
-                                             kBuiltinPerLanguage, o.GetYaml("per_language"));
+                                             kBuiltinPerLanguage, o.GetYaml("per_language"), kBuiltinPerScript,
+                                             o.GetYaml("per_script"));
     if (!t.ok()) return t.status();
     return std::unique_ptr<Stage>(
         std::make_unique<FineWeb>(std::move(t).value(), o.GetBool("line_punct_exclude_zero")));

@@ -18,5 +18,8 @@ inline constexpr char kBulletLines[] = "gopher_quality.bullet_lines";
 inline constexpr char kEllipsisLines[] = "gopher_quality.ellipsis_lines";
 inline constexpr char kAlphaWords[] = "gopher_quality.alpha_words";
 inline constexpr char kStopWords[] = "gopher_quality.stop_words";
+// Counter (not a reason): documents the stop-word rule did not apply to (no list
+// for the language, or language_id not sure of it).
+inline constexpr char kStopWordsNotApplied[] = "gopher_quality.stop_words_not_applied";
 
 }  // namespace sluice::gopher_quality

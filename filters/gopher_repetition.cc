@@ -77,7 +77,7 @@ class GopherRepetition : public Stage {
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
     const Names& names = GetNames();
-    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc));
+    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc), text::DominantScript(doc.text));
     std::vector<double> value(kParamCount, 0.0);
     const double chars = static_cast<double>(std::max<size_t>(1, text::CodePoints(doc.text)));
 
@@ -163,6 +163,7 @@ SLUICE_REGISTER_STAGE(GopherRepetition, [] {
   }
   info.options.push_back(text::TextOption("per_language", OptionType::kYaml, "{}",
                                           "per-language overrides {lang: {option: value}}"));
+  info.options.push_back(text::PerScriptOption("{}"));
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
     std::vector<text::LanguageThresholds::Param> params;
     std::vector<double> base;
@@ -171,7 +172,7 @@ SLUICE_REGISTER_STAGE(GopherRepetition, [] {
       base.push_back(o.GetDouble(name));
     }
     auto t = text::LanguageThresholds::Build(env.instance_name, std::move(params), std::move(base), "",
-                                             o.GetYaml("per_language"));
+                                             o.GetYaml("per_language"), "", o.GetYaml("per_script"));
     if (!t.ok()) return t.status();
     return std::unique_ptr<Stage>(std::make_unique<GopherRepetition>(std::move(t).value()));
   };

@@ -61,7 +61,10 @@ bool IsProsePunct(uint32_t cp) {
     case 0x2019: case 0x300A: case 0x300B: case 0x2014: case 0x2026: case 0x2013: case 0x00B7:
       return true;
     default:
-      return false;
+      // The punctuation of other scripts (danda ।, Arabic ، ؛ ؟, Urdu ۔,
+      // Armenian ։, Ethiopic ። ፣, Tibetan ། ...) is prose punctuation too;
+      // General Punctuation (bullets, daggers) and the symbol blocks are not.
+      return cp >= 0x370 && !(cp >= 0x2000 && cp <= 0x2BFF) && u_ispunct(static_cast<UChar32>(cp));
   }
 }
 
@@ -73,9 +76,18 @@ double MojibakeScore(std::string_view text) {
   while (pos < text.size()) {
     uint32_t cp = DecodeUtf8(text, &pos);
     ++cps;
-    if ((prev == 0xC3 || prev == 0xC2 || prev == 0xE2 || prev == 0xC5) && IsLatin1Continuation(cp)) {
-      bad += 2;
-      cp = 0;  // a pair is counted once
+    if ((prev == 0xC3 || prev == 0xC2 || prev == 0xC5) && IsLatin1Continuation(cp)) {
+      bad += 2;  // "Ã©", "Â ", "Å¡": a two-byte sequence read as cp1252
+      cp = 0;    // a pair is counted once
+    } else if (prev == 0xE2 && IsLatin1Continuation(cp)) {
+      // "â€™" needs a second continuation char: "â’r" is Welsh, not mojibake.
+      size_t look = pos;
+      if (look < text.size() && IsLatin1Continuation(DecodeUtf8(text, &look))) {
+        bad += 3;
+        ++cps;
+        pos = look;
+      }
+      cp = 0;
     } else if (cp >= 0x4E00 && IsGbkMojibakeChar(cp)) {
       ++bad;
     }
@@ -132,12 +144,9 @@ class QualitySignals : public Stage {
       longest_char_run = std::max(longest_char_run, cp == ' ' || cp == '\n' ? 0 : char_run);
       prev = cp;
       const bool space = cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r' || cp == 0x3000 || cp == 0xA0;
-      bool letter;
-      if (cp < 128) {
-        letter = ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
-      } else {
-        letter = u_isalpha(static_cast<UChar32>(cp));
-      }
+      // Combining marks (matras, viramas, harakat, tone marks) are part of
+      // the letters they sit on, not symbols.
+      const bool letter = text::IsLetterOrMark(cp);
       if (cp == 0xFFFD) ++replacement;
       if (letter) {
         ++letters;

@@ -1,13 +1,18 @@
 #include "filters/text_stats.h"
 
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <sstream>
+#include <unordered_map>
 #include <unordered_set>
+
+#include "filters/stopword_lists.h"
+#include "stages/utf8.h"
 
 namespace sluice::text {
 
@@ -143,10 +148,35 @@ void SegmentWords(std::string_view text, std::vector<Word>* words, size_t* symbo
       continue;
     }
     chunk_has_word = true;
-    words->push_back(Word{w, static_cast<uint32_t>(CodePoints(w)), s.kind});
+    words->push_back(Word{w, static_cast<uint32_t>(CodePoints(w)), static_cast<uint32_t>(Chars(w)), s.kind});
   }
   symbols += chunk_has_symbol && !chunk_has_word;
   if (symbol_tokens != nullptr) *symbol_tokens = symbols;
+}
+
+bool IsMarkOrJoiner(uint32_t cp) {
+  if (cp < 0x300) return false;
+  if (cp == 0x200C || cp == 0x200D) return true;
+  return (U_GET_GC_MASK(static_cast<UChar32>(cp)) & U_GC_M_MASK) != 0;
+}
+
+bool IsLetterOrMark(uint32_t cp) {
+  if (cp < 0x80) return ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+  return u_isalpha(static_cast<UChar32>(cp)) || IsMarkOrJoiner(cp);
+}
+
+size_t Chars(std::string_view s) {
+  size_t n = 0, pos = 0;
+  while (pos < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[pos]);
+    if (c < 0x80) {
+      ++n;
+      ++pos;
+      continue;
+    }
+    n += !IsMarkOrJoiner(DecodeUtf8(s, &pos));
+  }
+  return n;
 }
 
 bool HasAlpha(std::string_view word) {
@@ -169,6 +199,20 @@ std::string AsciiLower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
   }
   return out;
+}
+
+void LowerInto(std::string_view s, std::string* out) {
+  out->clear();
+  size_t pos = 0;
+  while (pos < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[pos]);
+    if (c < 0x80) {
+      out->push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : static_cast<char>(c));
+      ++pos;
+      continue;
+    }
+    AppendUtf8(out, static_cast<uint32_t>(u_tolower(static_cast<UChar32>(DecodeUtf8(s, &pos)))));
+  }
 }
 
 namespace {
@@ -205,10 +249,55 @@ const WordSet& JapaneseStopWords() {
 
 }  // namespace
 
+namespace {
+
+// Every language's list: en, zh, ja as above (English keeps Gopher's eight words,
+// so English results equal the peers'); the others from stopwords-iso.
+const std::unordered_map<std::string_view, const WordSet*>& AllStopWords() {
+  static const auto* kAll = [] {
+    auto* all = new std::unordered_map<std::string_view, const WordSet*>;
+    for (const StopwordList& list : StopwordLists()) {
+      auto* set = new WordSet;
+      std::string_view words = list.words;
+      size_t pos = 0;
+      while (pos < words.size()) {
+        size_t nl = words.find('\n', pos);
+        if (nl == std::string_view::npos) nl = words.size();
+        if (nl > pos) set->insert(words.substr(pos, nl - pos));
+        pos = nl + 1;
+      }
+      (*all)[list.language] = set;
+    }
+    (*all)["en"] = &EnglishStopWords();
+    (*all)["zh"] = &ChineseStopWords();
+    (*all)["ja"] = &JapaneseStopWords();
+    return all;
+  }();
+  return *kAll;
+}
+
+}  // namespace
+
+bool HasStopWords(std::string_view lang) { return AllStopWords().count(lang) != 0; }
+
+std::string_view StopWordScript(std::string_view lang) {
+  static const auto* kScripts = [] {
+    auto* scripts = new std::unordered_map<std::string_view, std::string>;
+    for (const auto& [code, set] : AllStopWords()) {
+      std::string all;
+      for (std::string_view w : *set) all.append(w).push_back(' ');
+      (*scripts)[code] = DominantScript(all);
+    }
+    return scripts;
+  }();
+  auto it = kScripts->find(lang);
+  return it == kScripts->end() ? std::string_view() : std::string_view(it->second);
+}
+
 bool IsStopWord(std::string_view lang, std::string_view lower_word) {
-  if (lang == "zh") return ChineseStopWords().count(lower_word) != 0;
-  if (lang == "ja") return JapaneseStopWords().count(lower_word) != 0;
-  return EnglishStopWords().count(lower_word) != 0;
+  const auto& all = AllStopWords();
+  auto it = all.find(lang);
+  return it != all.end() && it->second->count(lower_word) != 0;
 }
 
 namespace {
@@ -217,6 +306,17 @@ bool IsCjkLetter(uint32_t cp) {
          (cp >= 0x20000 && cp <= 0x3FFFF);
 }
 }  // namespace
+
+bool IsSentenceTerminal(uint32_t cp) {
+  if (cp < 0x80) return cp == '.' || cp == '!' || cp == '?';
+  if (cp == 0x2026) return false;  // the ellipsis has rules of its own
+  // Tibetan marks its sentences with shads, which Unicode lists as terminal
+  // punctuation but not as Sentence_Terminal.
+  if (cp >= 0x0F08 && cp <= 0x0F12 && cp != 0x0F0B && cp != 0x0F0C) return true;
+  // Khmer khan and bariyoosan (ICU 72 lists neither as Sentence_Terminal).
+  if (cp == 0x17D4 || cp == 0x17D5) return true;
+  return u_hasBinaryProperty(static_cast<UChar32>(cp), UCHAR_S_TERM);
+}
 
 bool EndsWithEllipsis(std::string_view line) {
   line = Trim(line);
@@ -254,8 +354,21 @@ bool EndsWithTerminalPunctuation(std::string_view line) {
       }
       return false;
     }
-    default:
-      return false;
+    default: {
+      if (cp < 0x80) return false;
+      // । ॥ ؟ ۔ ։ ። ။ ។ ། ... (Unicode Sentence_Terminal in every script).
+      if (IsSentenceTerminal(cp)) return true;
+      // Ethiopic texts often write the full stop as two word spaces "፡፡".
+      if (cp == 0x1361) return line.ends_with("\u1361\u1361");
+      // A sentence end inside closing quotes or brackets: «…фраза.» „…Satz.“
+      const int8_t type = u_charType(static_cast<UChar32>(cp));
+      if (type != U_FINAL_PUNCTUATION && type != U_END_PUNCTUATION && cp != 0x201C && cp != 0x00BB) return false;
+      std::string_view rest = line.substr(0, begin);
+      if (rest.empty()) return false;
+      size_t b;
+      uint32_t prev = LastCodePoint(rest, &b);
+      return IsSentenceTerminal(prev);
+    }
   }
 }
 
@@ -301,6 +414,74 @@ std::string DocumentLanguage(const Document& doc) {
   // Latin letters are ~4 per word, Han ~1.5: weight Han so a mostly-Chinese text wins.
   if (han * 3 > letters) return "zh";
   return "";
+}
+
+namespace {
+
+// The first ~4 KB of `text`, cut at a character boundary.
+std::string_view Head(std::string_view text) {
+  size_t cut = std::min<size_t>(text.size(), 4096);
+  while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
+}  // namespace
+
+std::string DominantScript(std::string_view text) {
+  std::string_view t = Head(text);
+  size_t latin = 0, pos = 0;
+  std::map<int, size_t> others;
+  while (pos < t.size()) {
+    unsigned char c = static_cast<unsigned char>(t[pos]);
+    if (c < 0x80) {
+      ++pos;
+      latin += ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+      continue;
+    }
+    uint32_t cp = DecodeUtf8(t, &pos);
+    if (!u_isalpha(static_cast<UChar32>(cp))) continue;
+    UErrorCode err = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(static_cast<UChar32>(cp), &err);
+    if (U_FAILURE(err) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN) continue;
+    if (sc == USCRIPT_LATIN) {
+      ++latin;
+    } else {
+      // Japanese kana and Han are one writing system for the thresholds.
+      if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA) sc = USCRIPT_HAN;
+      ++others[sc];
+    }
+  }
+  int best = USCRIPT_LATIN;
+  size_t best_n = latin;
+  for (const auto& [sc, n] : others) {
+    // Han characters carry a word each; weight them as the language guess does.
+    size_t weighted = sc == USCRIPT_HAN ? n * 3 : n;
+    if (weighted > best_n) {
+      best = sc;
+      best_n = weighted;
+    }
+  }
+  if (best_n == 0) return "";
+  return uscript_getShortName(static_cast<UScriptCode>(best));
+}
+
+DocumentLocale LocaleOf(const Document& doc) {
+  DocumentLocale loc;
+  loc.language = DocumentLanguage(doc);
+  loc.script = DominantScript(doc.text);
+  bool from_detector = false;
+  for (const auto& f : doc.annotations) {
+    if (f.key == "language") from_detector = true;
+    if (f.key == "language_score") loc.language_score = std::strtod(f.json.c_str(), nullptr);
+  }
+  if (!from_detector) {
+    bool from_field = false;
+    for (const auto& f : doc.fields) from_field |= f.key == "language";
+    // An input field is taken as given; a guess from the script is only ever
+    // zh or ja, which the script alone tells apart from everything else.
+    loc.language_score = from_field || !loc.language.empty() ? 1.0 : 0.0;
+  }
+  return loc;
 }
 
 void HashCounter::Reset(size_t expected) {
@@ -391,25 +572,34 @@ Verdict DropOnFailures(Document& doc, StageContext& ctx, const std::vector<std::
 
 namespace {
 
-Status MergeYaml(const std::string& stage, const std::vector<LanguageThresholds::Param>& params,
-                 const std::string& yaml, std::map<std::string, std::map<size_t, double>>* out) {
+Status MergeYaml(const std::string& stage, const std::string& option, bool scripts,
+                 const std::vector<LanguageThresholds::Param>& params, const std::string& yaml,
+                 std::map<std::string, std::map<size_t, double>>* out) {
   if (yaml.empty()) return Status::Ok();
+  const std::string opt = "stage '" + stage + "', option '" + option + "'";
   YAML::Node root;
   try {
     root = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
-    return Status::Config("stage '" + stage + "', option 'per_language': not valid YAML: " + e.what());
+    return Status::Config(opt + ": not valid YAML: " + e.what());
   }
   if (root.IsNull()) return Status::Ok();
   if (!root.IsMap())
-    return Status::Config("stage '" + stage + "', option 'per_language': expected a mapping {language: {key: value}}");
+    return Status::Config(opt + (scripts ? ": expected a mapping {script: {key: value}}"
+                                         : ": expected a mapping {language: {key: value}}"));
   for (const auto& lang_kv : root) {
-    std::string lang = lang_kv.first.Scalar();
-    std::string where = "stage '" + stage + "', option 'per_language', language '" + lang + "'";
-    if (lang.empty() || lang.size() > 16 || lang.find_first_of("-_ ") != std::string::npos)
+    std::string key_name = lang_kv.first.Scalar();
+    std::string where = opt + (scripts ? ", script '" : ", language '") + key_name + "'";
+    if (scripts) {
+      // ISO 15924: four letters, title case ("Thai", "Deva").
+      bool ok = key_name.size() == 4 && key_name[0] >= 'A' && key_name[0] <= 'Z';
+      for (size_t i = 1; ok && i < 4; ++i) ok = key_name[i] >= 'a' && key_name[i] <= 'z';
+      if (!ok) return Status::Config(where + ": expected an ISO 15924 script code such as Thai, Deva, Cyrl");
+    } else if (key_name.empty() || key_name.size() > 16 || key_name.find_first_of("-_ ") != std::string::npos) {
       return Status::Config(where + ": expected a language code such as zh, ja, en");
+    }
     if (!lang_kv.second.IsMap()) return Status::Config(where + ": expected a mapping {key: value}");
-    auto& values = (*out)[AsciiLower(lang)];
+    auto& values = (*out)[scripts ? key_name : AsciiLower(key_name)];
     for (const auto& kv : lang_kv.second) {
       std::string key = kv.first.Scalar();
       size_t idx = params.size();
@@ -440,29 +630,51 @@ Status MergeYaml(const std::string& stage, const std::vector<LanguageThresholds:
 
 StatusOr<LanguageThresholds> LanguageThresholds::Build(const std::string& stage, std::vector<Param> params,
                                                        std::vector<double> base, const std::string& builtin_yaml,
-                                                       const std::string& per_language_yaml) {
+                                                       const std::string& per_language_yaml,
+                                                       const std::string& builtin_script_yaml,
+                                                       const std::string& per_script_yaml) {
   assert(params.size() == base.size());
-  std::map<std::string, std::map<size_t, double>> merged;
-  Status st = MergeYaml(stage, params, builtin_yaml, &merged);
-  if (!st.ok()) return Status::Internal("built-in per_language defaults: " + st.message());
-  SLUICE_RETURN_IF_ERROR(MergeYaml(stage, params, per_language_yaml, &merged));
+  std::map<std::string, std::map<size_t, double>> langs, scripts;
+  Status st = MergeYaml(stage, "per_language", false, params, builtin_yaml, &langs);
+  if (st.ok()) st = MergeYaml(stage, "per_script", true, params, builtin_script_yaml, &scripts);
+  if (!st.ok()) return Status::Internal("built-in defaults: " + st.message());
+  SLUICE_RETURN_IF_ERROR(MergeYaml(stage, "per_language", false, params, per_language_yaml, &langs));
+  SLUICE_RETURN_IF_ERROR(MergeYaml(stage, "per_script", true, params, per_script_yaml, &scripts));
   LanguageThresholds t;
   t.params_ = std::move(params);
   t.base_ = std::move(base);
-  for (const auto& [lang, values] : merged) {
-    std::vector<double> v = t.base_;
-    for (const auto& [idx, value] : values) v[idx] = value;
-    t.per_lang_[lang] = std::move(v);
+  auto apply = [](std::vector<double> v, const std::map<size_t, double>& over) {
+    for (const auto& [idx, value] : over) v[idx] = value;
+    return v;
+  };
+  for (const auto& [script, values] : scripts) t.per_script_[script] = apply(t.base_, values);
+  for (const auto& [lang, values] : langs) {
+    t.per_lang_[lang] = apply(t.base_, values);
+    for (const auto& [script, script_values] : scripts) {
+      t.per_lang_script_[lang + "|" + script] = apply(apply(t.base_, script_values), values);
+    }
   }
   return t;
 }
 
-const std::vector<double>& LanguageThresholds::For(std::string_view lang) const {
-  if (!lang.empty()) {
-    auto it = per_lang_.find(lang);
-    if (it != per_lang_.end()) return it->second;
+const std::vector<double>& LanguageThresholds::For(std::string_view lang, std::string_view script) const {
+  const bool has_lang = !lang.empty() && per_lang_.count(lang) != 0;
+  const bool has_script = !script.empty() && per_script_.count(script) != 0;
+  if (has_lang && has_script) {
+    std::string key;
+    key.reserve(lang.size() + 1 + script.size());
+    key.append(lang).append("|").append(script);
+    return per_lang_script_.find(key)->second;
   }
+  if (has_lang) return per_lang_.find(lang)->second;
+  if (has_script) return per_script_.find(script)->second;
   return base_;
+}
+
+OptionSpec PerScriptOption(const char* builtin_yaml) {
+  return TextOption("per_script", OptionType::kYaml, builtin_yaml,
+                    "per-script overrides {ISO 15924 script: {option: value}} (Thai, Deva, Hang, ...), merged key by "
+                    "key over the shipped values; a per_language entry wins over its script's");
 }
 
 size_t LanguageThresholds::Index(std::string_view name) const {

@@ -30,12 +30,26 @@ std::vector<std::string_view> SplitParagraphs(std::string_view text);
 // Trims ASCII and Unicode white space (U+3000, NBSP) on both sides.
 std::string_view Trim(std::string_view s);
 
-// One word of a text: its bytes and its length in code points.
+// One word of a text: its bytes, its length in code points, and its length in
+// characters as a reader counts them: code points that are not combining marks
+// or joiners (Devanagari "हिन्दी" is 6 code points, 3 characters; Latin NFC text
+// is unchanged). Word-length rules use `chars`, so scripts that write vowels and
+// viramas as marks are measured like the others.
 struct Word {
   std::string_view text;
   uint32_t code_points;
+  uint32_t chars;
   WordKind kind;
 };
+
+// True for a combining mark (Unicode Mn, Mc, Me) or a zero-width joiner/non-joiner.
+bool IsMarkOrJoiner(uint32_t cp);
+// True for a letter of any script, including the combining marks that are part
+// of written words (matras, viramas, harakat, tone marks): the letter classes the
+// ratio rules count.
+bool IsLetterOrMark(uint32_t cp);
+// Characters of `s` as Word::chars counts them.
+size_t Chars(std::string_view s);
 
 // Words of `text` (ICU word segments of kind letter/number/ideo/kana), with
 // `symbol_tokens` set to the number of non-space punctuation/symbol segments.
@@ -44,18 +58,33 @@ void SegmentWords(std::string_view text, std::vector<Word>* words, size_t* symbo
 
 // True when `word` contains at least one alphabetic code point (any script).
 bool HasAlpha(std::string_view word);
-// ASCII-lowercased copy (enough for the stop-word and phrase lists, which are
-// ASCII for Latin scripts).
+// ASCII-lowercased copy.
 std::string AsciiLower(std::string_view s);
+// Unicode lower case (simple per-code-point mapping, any script: "ДЛЯ" -> "для",
+// "İ" -> "i̇"-free "i"), written to *out; ASCII takes a fast path.
+void LowerInto(std::string_view s, std::string* out);
 
-// Stop words of a language ("en", "zh", "ja"; anything else falls back to en).
-// Latin entries are lower case.
+// True when `lang` has a stop-word list: Gopher's eight English words for "en",
+// curated lists for "zh" and "ja" (as ICU's dictionary segments them), and the
+// stopwords-iso lists (filters/stopwords/) for ~55 other languages.
+bool HasStopWords(std::string_view lang);
+// The script of `lang`'s stop-word list (ISO 15924, "Latn", "Arab", "Hani"),
+// "" without a list: a list only applies to text in its own script.
+std::string_view StopWordScript(std::string_view lang);
+// True when `lower_word` (see LowerInto) is on `lang`'s list; false for a
+// language without a list.
 bool IsStopWord(std::string_view lang, std::string_view lower_word);
 
 // True when the line ends in sentence-final punctuation: . ! ? " ' and the CJK
 // 。！？．」』”’）…… (an ASCII "..." at the end is an ellipsis, not an ending; a
-// single "…" ends a sentence only after a CJK character).
+// single "…" ends a sentence only after a CJK character), any other script's
+// sentence terminal (IsSentenceTerminal), or one of those inside closing quotes
+// or brackets (».  .“).
 bool EndsWithTerminalPunctuation(std::string_view line);
+// True for a character that ends a sentence in some script: . ! ? and Unicode's
+// Sentence_Terminal characters (। ॥ ؟ ۔ ։ ። ။ ។ 。 ！ ...) plus the Tibetan
+// shads; not the ellipsis.
+bool IsSentenceTerminal(uint32_t cp);
 // True when the line ends with an ellipsis ("..." or "…").
 bool EndsWithEllipsis(std::string_view line);
 
@@ -64,6 +93,20 @@ bool EndsWithEllipsis(std::string_view line);
 // '-'/'_' ("zh-Hans" -> "zh"). When both are absent, a guess from the script: "ja" if kana is present among CJK text,
 // "zh" if Han characters make up most letters, else "" (unknown).
 std::string DocumentLanguage(const Document& doc);
+
+// The document's language as DocumentLanguage gives it, the detector's
+// confidence in it (`language_score`; 1.0 when the language came from an input
+// field or is the zh/ja guess from the script) and the dominant script of its letters
+// as an ISO 15924 code ("Latn", "Cyrl", "Deva", "Hani", "Thai", ...; "" when the
+// text has no letters), from the first ~4 KB.
+struct DocumentLocale {
+  std::string language;
+  double language_score = 0;
+  std::string script;
+};
+DocumentLocale LocaleOf(const Document& doc);
+// The dominant script of `text`'s letters (first ~4 KB), as in DocumentLocale.
+std::string DominantScript(std::string_view text);
 
 // Counts 64-bit hashes (open addressing, linear probing): the per-document
 // duplicate and n-gram tables, without a heap node per entry. Reused across
@@ -95,8 +138,10 @@ OptionSpec TextOption(std::string name, OptionType type, std::string def, std::s
 // rule that fired, not only the first); the first one becomes the drop reason.
 Verdict DropOnFailures(Document& doc, StageContext& ctx, const std::vector<std::string_view>& failed);
 
-// Named numeric thresholds of a stage, with per-language overrides.
-// Built once in the factory; For() is const and thread-safe.
+// Named numeric thresholds of a stage, with per-script and per-language
+// overrides. A value comes from, in order of precedence: the language's entry
+// (recipe over built-in), the script's entry (recipe over built-in), the stage's
+// option. Built once in the factory; For() is const and thread-safe.
 class LanguageThresholds {
  public:
   struct Param {
@@ -109,19 +154,27 @@ class LanguageThresholds {
   // `per_language_yaml` is the recipe's per_language mapping
   // ({lang: {param: value}}), merged key by key over `builtin` (the shipped
   // defaults for zh/ja). Errors name the stage, the language and the key.
+  // `builtin_script_yaml` / `per_script_yaml` are the same for ISO 15924 script
+  // codes ({Thai: {param: value}}).
   static StatusOr<LanguageThresholds> Build(const std::string& stage, std::vector<Param> params,
                                             std::vector<double> base, const std::string& builtin_yaml,
-                                            const std::string& per_language_yaml);
+                                            const std::string& per_language_yaml,
+                                            const std::string& builtin_script_yaml = "",
+                                            const std::string& per_script_yaml = "");
 
-  // The values for a language ("" = base); unknown languages get the base.
-  const std::vector<double>& For(std::string_view lang) const;
+  // The values for a language and script ("" = none); unknown ones get the base.
+  const std::vector<double>& For(std::string_view lang, std::string_view script = "") const;
   size_t Index(std::string_view name) const;  // programmer error if absent
-  const std::map<std::string, std::vector<double>, std::less<>>& languages() const { return per_lang_; }
 
  private:
   std::vector<Param> params_;
   std::vector<double> base_;
   std::map<std::string, std::vector<double>, std::less<>> per_lang_;
+  std::map<std::string, std::vector<double>, std::less<>> per_script_;
+  std::map<std::string, std::vector<double>, std::less<>> per_lang_script_;  // "lang|Script"
 };
+
+// The per_script option every calibrated rule stage has.
+OptionSpec PerScriptOption(const char* builtin_yaml);
 
 }  // namespace sluice::text

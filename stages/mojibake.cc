@@ -18,8 +18,14 @@ constexpr uint16_t kCp1252High[32] = {
 
 // True when a code point that mojibake repair would produce is one real text
 // uses. This is what keeps "GROß“" (ß + “ = DF 93 -> U+07D3, NKo) intact.
-bool Plausible(uint32_t cp, int len) {
+bool Plausible(uint32_t cp, int len, int last_byte) {
   if (len == 2) {
+    // IPA letters (ɛ ɔ ə ŋ-family), modifier letters and combining diacritics:
+    // the orthographies of many African and American languages and of
+    // Azerbaijani ("É™" is ə). An NBSP after an upper-case letter ("É\u00A0»"
+    // in French) is ordinary text, so a sequence that ends in byte A0 is not
+    // taken for one of these.
+    if (cp >= 0x250 && cp <= 0x36F) return last_byte != 0xA0;
     return (cp >= 0xA0 && cp <= 0x24F) ||   // Latin-1 supplement, Latin Extended-A/B
            (cp >= 0x370 && cp <= 0x52F) ||  // Greek, Cyrillic
            (cp >= 0x590 && cp <= 0x6FF);    // Hebrew, Arabic
@@ -65,10 +71,11 @@ bool DecodeSequence(std::string_view s, size_t pos, uint32_t* out_cp, size_t* en
     return false;
   }
   size_t p = lead.next;
+  int b = 0;
   for (int i = 0; i < need; ++i) {
     if (p >= s.size()) return false;
     Char c = At(s, p);
-    int b = Cp1252ByteOf(c.cp);
+    b = Cp1252ByteOf(c.cp);
     if (b < 0x80 || b > 0xBF) return false;
     if (i == 0) {  // overlong / surrogate / out-of-range checks on the 2nd byte
       if (b0 == 0xE0 && b < 0xA0) return false;
@@ -79,7 +86,7 @@ bool DecodeSequence(std::string_view s, size_t pos, uint32_t* out_cp, size_t* en
     cp = (cp << 6) | static_cast<uint32_t>(b & 0x3F);
     p = c.next;
   }
-  if (!Plausible(cp, need + 1)) return false;
+  if (!Plausible(cp, need + 1, b)) return false;
   *out_cp = cp;
   *end = p;
   return true;
@@ -155,13 +162,14 @@ MojibakeCounts CountMojibake(std::string_view text) {
     } else if (b == 0xEF && i + 2 < n && s[i + 1] == 0xBF && s[i + 2] == 0xBD) {
       ++counts.suspicious;  // U+FFFD
     } else if (b == 0xC3 && i + 2 < n && s[i + 1] >= 0x82 && s[i + 1] <= 0xB4) {
-      // A cp1252 lead char followed by a continuation-range char.
-      size_t p = i + 2;
-      if (s[p] >= 0x80) {
-        Char c = At(text, p);
-        int cb = Cp1252ByteOf(c.cp);
-        if (cb >= 0x80 && cb <= 0xBF) ++counts.suspicious;
-      }
+      // A cp1252 lead char followed by continuation-range chars that together
+      // decode to a plausible character: "Ã©", "â€™". An accented letter
+      // followed by one such char is ordinary text in many languages
+      // (Czech "vypíše", Sorbian "kóždy", Sami "julgáštu", Welsh "â’r") and
+      // is not counted: its bytes do not form a UTF-8 sequence.
+      uint32_t cp;
+      size_t end;
+      if (DecodeSequence(text, i, &cp, &end)) ++counts.suspicious;
     }
   }
   return counts;
