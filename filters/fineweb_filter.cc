@@ -105,12 +105,8 @@ SLUICE_REGISTER_STAGE(FineWebFilter, [] {
       text::PerScriptOption(kBuiltinPerScript),
   };
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
-    auto params = Params();
-    std::vector<double> base;
-    for (const auto& p : params) base.push_back(o.GetDouble(p.name));
-    auto t = text::LanguageThresholds::Build(env.instance_name, std::move(params), std::move(base),
-                                             kBuiltinPerLanguage, o.GetYaml("per_language"), kBuiltinPerScript,
-                                             o.GetYaml("per_script"));
+    auto t = text::LanguageThresholds::FromOptions(env.instance_name, Params(), o, kBuiltinPerLanguage,
+                                                   kBuiltinPerScript);
     if (!t.ok()) return t.status();
     return std::unique_ptr<Stage>(
         std::make_unique<FineWeb>(std::move(t).value(), o.GetBool("line_punct_exclude_zero")));

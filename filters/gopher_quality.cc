@@ -97,7 +97,7 @@ class GopherQuality : public Stage {
     // Wayuu -> sw; Kurdish in Latin letters -> ku, whose list is Arabic), and
     // that label's list does not match it.
     const bool stop_rule = text::HasStopWords(lang) && loc.language_score >= th[kMinStopLangScore] &&
-                           text::StopWordScript(lang) == loc.script;
+                           (loc.script.empty() || text::StopWordScript(lang) == loc.script);
     const double n_words = static_cast<double>(words.size());
     const double n_tokens = std::max<double>(1.0, n_words + static_cast<double>(symbols));
     double total_len = 0;
@@ -193,12 +193,8 @@ SLUICE_REGISTER_STAGE(GopherQuality, [] {
       text::PerScriptOption(kBuiltinPerScript),
   };
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
-    auto params = Params();
-    std::vector<double> base;
-    for (const auto& p : params) base.push_back(o.GetDouble(p.name));
-    auto t = text::LanguageThresholds::Build(env.instance_name, std::move(params), std::move(base),
-                                             kBuiltinPerLanguage, o.GetYaml("per_language"), kBuiltinPerScript,
-                                             o.GetYaml("per_script"));
+    auto t = text::LanguageThresholds::FromOptions(env.instance_name, Params(), o, kBuiltinPerLanguage,
+                                                   kBuiltinPerScript);
     if (!t.ok()) return t.status();
     return std::unique_ptr<Stage>(std::make_unique<GopherQuality>(std::move(t).value()));
   };

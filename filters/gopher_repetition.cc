@@ -166,13 +166,8 @@ SLUICE_REGISTER_STAGE(GopherRepetition, [] {
   info.options.push_back(text::PerScriptOption("{}"));
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
     std::vector<text::LanguageThresholds::Param> params;
-    std::vector<double> base;
-    for (const auto& name : GetNames().params) {
-      params.push_back({name, 0, 1});
-      base.push_back(o.GetDouble(name));
-    }
-    auto t = text::LanguageThresholds::Build(env.instance_name, std::move(params), std::move(base), "",
-                                             o.GetYaml("per_language"), "", o.GetYaml("per_script"));
+    for (const auto& name : GetNames().params) params.push_back({name, 0, 1});
+    auto t = text::LanguageThresholds::FromOptions(env.instance_name, std::move(params), o, "", "");
     if (!t.ok()) return t.status();
     return std::unique_ptr<Stage>(std::make_unique<GopherRepetition>(std::move(t).value()));
   };

@@ -104,18 +104,21 @@ constexpr char kCodeLinePattern[] =
     R"(^\s*(?:var|let|const|function|import|export|@media|@import|@font-face)\b|^\s*[}{]|[{}]\s*$|(?:^|[^&\w#])\w*\)?;\s*$|=>|)"
     R"(\bfunction\s*\(|\bdocument\.|\bwindow\.|\$\(|^\s*[.#]?[a-zA-Z][\w-]*\s*\{|^\s*[a-z-]+\s*:\s*[^;]{1,80};)";
 
+enum Param : size_t {
+  kMaxReplacement, kMaxMojibake, kMaxSymbols, kMinEntropy, kMaxNonLetterRun, kMaxCharRun, kMaxMarkup,
+  kMaxCodeLines, kMinUniqueNgrams
+};
+
+std::vector<text::LanguageThresholds::Param> Params() {
+  return {{"max_replacement_ratio", 0, 1}, {"max_mojibake_score", 0, 1},   {"max_symbol_ratio", 0, 1e9},
+          {"min_char_entropy", 0, 32},     {"max_non_letter_run", 0, 1e12}, {"max_char_run", 0, 1e12},
+          {"max_markup_ratio", 0, 1},      {"max_code_line_ratio", 0, 1},   {"min_unique_ngram_ratio", 0, 1}};
+}
+
 class QualitySignals : public Stage {
  public:
-  explicit QualitySignals(const Options& o)
-      : max_replacement_(o.GetDouble("max_replacement_ratio")),
-        max_mojibake_(o.GetDouble("max_mojibake_score")),
-        max_symbols_(o.GetDouble("max_symbol_ratio")),
-        min_entropy_(o.GetDouble("min_char_entropy")),
-        max_non_letter_run_(o.GetInt("max_non_letter_run")),
-        max_char_run_(o.GetInt("max_char_run")),
-        max_markup_(o.GetDouble("max_markup_ratio")),
-        max_code_lines_(o.GetDouble("max_code_line_ratio")),
-        min_unique_ngrams_(o.GetDouble("min_unique_ngram_ratio")),
+  QualitySignals(const Options& o, text::LanguageThresholds t)
+      : t_(std::move(t)),
         drop_truncated_(o.GetBool("drop_truncated")),
         markup_(kMarkupPattern),
         code_line_(kCodeLinePattern) {}
@@ -127,6 +130,11 @@ class QualitySignals : public Stage {
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
     const std::string_view t = doc.text;
+    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc), text::DominantScript(t));
+    const double max_replacement = th[kMaxReplacement], max_mojibake = th[kMaxMojibake],
+                 max_symbols = th[kMaxSymbols], min_entropy = th[kMinEntropy], max_markup = th[kMaxMarkup],
+                 max_code_lines = th[kMaxCodeLines], min_unique_ngrams = th[kMinUniqueNgrams];
+    const double max_non_letter_run = th[kMaxNonLetterRun], max_char_run = th[kMaxCharRun];
     size_t cps = 0, replacement = 0, letters = 0, symbols = 0;
     int64_t non_letter_run = 0, longest_non_letter = 0, char_run = 0, longest_char_run = 0;
     uint32_t prev = 0;
@@ -245,15 +253,15 @@ class QualitySignals : public Stage {
 
     const bool distribution = cps >= kMinCharsForDistribution;
     std::vector<std::string_view> failed;
-    if (replacement_ratio > max_replacement_) failed.push_back(kReplacementChars);
-    if (mojibake > max_mojibake_) failed.push_back(kMojibake);
-    if (markup_ratio > max_markup_) failed.push_back(kMarkup);
-    if (code_ratio > max_code_lines_ && lines >= 3) failed.push_back(kCodeLines);
-    if (symbol_ratio > max_symbols_ && distribution) failed.push_back(kSymbols);
-    if (entropy < min_entropy_ && distribution) failed.push_back(kLowEntropy);
-    if (longest_non_letter > max_non_letter_run_) failed.push_back(kNonLetterRun);
-    if (longest_char_run > max_char_run_) failed.push_back(kCharRun);
-    if (unique_ratio < min_unique_ngrams_ && distribution) failed.push_back(kRepetition);
+    if (replacement_ratio > max_replacement) failed.push_back(kReplacementChars);
+    if (mojibake > max_mojibake) failed.push_back(kMojibake);
+    if (markup_ratio > max_markup) failed.push_back(kMarkup);
+    if (code_ratio > max_code_lines && lines >= 3) failed.push_back(kCodeLines);
+    if (symbol_ratio > max_symbols && distribution) failed.push_back(kSymbols);
+    if (entropy < min_entropy && distribution) failed.push_back(kLowEntropy);
+    if (longest_non_letter > max_non_letter_run) failed.push_back(kNonLetterRun);
+    if (longest_char_run > max_char_run) failed.push_back(kCharRun);
+    if (unique_ratio < min_unique_ngrams && distribution) failed.push_back(kRepetition);
     if (truncated && drop_truncated_) failed.push_back(kTruncated);
     if (truncated) ctx.stats().Add("quality_signals.truncated_docs");
     return text::DropOnFailures(doc, ctx, failed);
@@ -266,9 +274,7 @@ class QualitySignals : public Stage {
   }
 
  private:
-  double max_replacement_, max_mojibake_, max_symbols_, min_entropy_;
-  int64_t max_non_letter_run_, max_char_run_;
-  double max_markup_, max_code_lines_, min_unique_ngrams_;
+  text::LanguageThresholds t_;
   bool drop_truncated_;
   RE2 markup_, code_line_;
 };
@@ -299,9 +305,14 @@ SLUICE_REGISTER_STAGE(QualitySignals, [] {
                    "least fraction of distinct character 10-grams (extreme repetition below)", 0, 1),
       text::BoolOption("drop_truncated", "false", "drop documents whose last line is cut off mid-sentence "
                        "(the signal is always recorded)"),
+      text::TextOption("per_language", OptionType::kYaml, "{}",
+                       "per-language overrides {lang: {option: value}} of the numeric options"),
+      text::PerScriptOption("{}"),
   };
-  info.factory = [](const Options& o, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
-    auto stage = std::make_unique<QualitySignals>(o);
+  info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
+    auto t = text::LanguageThresholds::FromOptions(env.instance_name, Params(), o, "", "");
+    if (!t.ok()) return t.status();
+    auto stage = std::make_unique<QualitySignals>(o, std::move(t).value());
     SLUICE_RETURN_IF_ERROR(stage->Init());
     return std::unique_ptr<Stage>(std::move(stage));
   };

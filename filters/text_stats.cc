@@ -469,11 +469,16 @@ DocumentLocale LocaleOf(const Document& doc) {
   DocumentLocale loc;
   loc.language = DocumentLanguage(doc);
   loc.script = DominantScript(doc.text);
-  bool from_detector = false;
+  bool from_detector = false, has_score = false;
   for (const auto& f : doc.annotations) {
     if (f.key == "language") from_detector = true;
-    if (f.key == "language_score") loc.language_score = std::strtod(f.json.c_str(), nullptr);
+    if (f.key == "language_score") {
+      has_score = true;
+      loc.language_score = std::strtod(f.json.c_str(), nullptr);
+    }
   }
+  // A language annotated without a score (another tool's label) is taken as given.
+  if (from_detector && !has_score) loc.language_score = 1.0;
   if (!from_detector) {
     bool from_field = false;
     for (const auto& f : doc.fields) from_field |= f.key == "language";
@@ -632,12 +637,22 @@ StatusOr<LanguageThresholds> LanguageThresholds::Build(const std::string& stage,
                                                        std::vector<double> base, const std::string& builtin_yaml,
                                                        const std::string& per_language_yaml,
                                                        const std::string& builtin_script_yaml,
-                                                       const std::string& per_script_yaml) {
+                                                       const std::string& per_script_yaml,
+                                                       const std::vector<bool>& explicitly_set) {
   assert(params.size() == base.size());
   std::map<std::string, std::map<size_t, double>> langs, scripts;
   Status st = MergeYaml(stage, "per_language", false, params, builtin_yaml, &langs);
   if (st.ok()) st = MergeYaml(stage, "per_script", true, params, builtin_script_yaml, &scripts);
   if (!st.ok()) return Status::Internal("built-in defaults: " + st.message());
+  // An option the recipe sets applies to every language and script: it
+  // replaces the shipped values of that key (recipe per_language/per_script
+  // entries still refine it).
+  for (size_t i = 0; i < explicitly_set.size(); ++i) {
+    if (!explicitly_set[i]) continue;
+    for (auto* table : {&langs, &scripts}) {
+      for (auto& [_, values] : *table) values.erase(i);
+    }
+  }
   SLUICE_RETURN_IF_ERROR(MergeYaml(stage, "per_language", false, params, per_language_yaml, &langs));
   SLUICE_RETURN_IF_ERROR(MergeYaml(stage, "per_script", true, params, per_script_yaml, &scripts));
   LanguageThresholds t;
@@ -669,6 +684,23 @@ const std::vector<double>& LanguageThresholds::For(std::string_view lang, std::s
   if (has_lang) return per_lang_.find(lang)->second;
   if (has_script) return per_script_.find(script)->second;
   return base_;
+}
+
+StatusOr<LanguageThresholds> LanguageThresholds::FromOptions(const std::string& stage, std::vector<Param> params,
+                                                             const Options& o, const std::string& builtin_yaml,
+                                                             const std::string& builtin_script_yaml) {
+  std::vector<double> base;
+  std::vector<bool> explicitly_set;
+  for (const auto& p : params) {
+    base.push_back(o.GetDouble(p.name));
+    explicitly_set.push_back(o.IsSet(p.name));
+  }
+  // The per_language/per_script options default to the shipped tables: only
+  // what the recipe sets counts as the recipe's.
+  const std::string empty;
+  return Build(stage, std::move(params), std::move(base), builtin_yaml,
+               o.IsSet("per_language") ? o.GetYaml("per_language") : empty, builtin_script_yaml,
+               o.IsSet("per_script") ? o.GetYaml("per_script") : empty, explicitly_set);
 }
 
 OptionSpec PerScriptOption(const char* builtin_yaml) {

@@ -140,8 +140,9 @@ Verdict DropOnFailures(Document& doc, StageContext& ctx, const std::vector<std::
 
 // Named numeric thresholds of a stage, with per-script and per-language
 // overrides. A value comes from, in order of precedence: the language's entry
-// (recipe over built-in), the script's entry (recipe over built-in), the stage's
-// option. Built once in the factory; For() is const and thread-safe.
+// (recipe over shipped), the script's entry (recipe over shipped), the stage's
+// option; an option set explicitly in the recipe replaces the shipped entries
+// of its key (FromOptions). Built once in the factory; For() is const and thread-safe.
 class LanguageThresholds {
  public:
   struct Param {
@@ -160,7 +161,16 @@ class LanguageThresholds {
                                             std::vector<double> base, const std::string& builtin_yaml,
                                             const std::string& per_language_yaml,
                                             const std::string& builtin_script_yaml = "",
-                                            const std::string& per_script_yaml = "");
+                                            const std::string& per_script_yaml = "",
+                                            const std::vector<bool>& explicitly_set = {});
+  // Build() from a stage's options: the base is each param's option value, and
+  // an option the recipe sets explicitly replaces the shipped per-language and
+  // per-script values of that key (so `min_words: 30` means 30 everywhere,
+  // unless the recipe's own per_language/per_script says otherwise). Reads the
+  // stage's `per_language` and `per_script` options when it has them.
+  static StatusOr<LanguageThresholds> FromOptions(const std::string& stage, std::vector<Param> params,
+                                                  const Options& o, const std::string& builtin_yaml,
+                                                  const std::string& builtin_script_yaml);
 
   // The values for a language and script ("" = none); unknown ones get the base.
   const std::vector<double>& For(std::string_view lang, std::string_view script = "") const;
