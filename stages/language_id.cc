@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "stages/json_writer.h"
+#include "stages/language_id_detector_text.h"
+#include "stages/language_id_malay_indonesian.h"
 #include "stages/stage.h"
 
 namespace sluice {
@@ -27,6 +29,10 @@ LanguageGuess DetectLanguageCld2(std::string_view utf8) {
   LanguageGuess g;
   g.code = "und";
   if (utf8.empty()) return g;
+  // CLD2 reads a normalized copy (NFC, no Arabic vowel marks); the document's
+  // text is never changed.
+  std::string detector_text;
+  std::string_view text = MakeDetectorText(utf8, &detector_text) ? std::string_view(detector_text) : utf8;
   CLD2::Language language3[3];
   int percent3[3];
   double normalized_score3[3];
@@ -34,9 +40,9 @@ LanguageGuess DetectLanguageCld2(std::string_view utf8) {
   bool reliable = false;
   int valid_prefix = 0;
   // CLD2 takes an int length; beyond 1 GB the first GB decides.
-  int len = static_cast<int>(std::min<size_t>(utf8.size(), 1u << 30));
+  int len = static_cast<int>(std::min<size_t>(text.size(), 1u << 30));
   CLD2::Language lang = CLD2::ExtDetectLanguageSummaryCheckUTF8(
-      utf8.data(), len, /*is_plain_text=*/true, /*cld_hints=*/nullptr, CLD2::kCLDFlagBestEffort, language3,
+      text.data(), len, /*is_plain_text=*/true, /*cld_hints=*/nullptr, CLD2::kCLDFlagBestEffort, language3,
       percent3, normalized_score3, /*resultchunkvector=*/nullptr, &text_bytes, &reliable, &valid_prefix);
   if (lang == CLD2::UNKNOWN_LANGUAGE || text_bytes == 0) return g;
   g.code = NormalizeLanguageCode(CLD2::LanguageCode(lang));
@@ -45,6 +51,15 @@ LanguageGuess DetectLanguageCld2(std::string_view utf8) {
   int pct = 0;
   for (int i = 0; i < 3; ++i) {
     if (language3[i] == lang) pct += percent3[i];
+  }
+  if (g.code == "id" || g.code == "ms") {
+    // CLD2 confuses the two standards: marker words decide, and the letters it
+    // gave to either one count for the chosen one.
+    g.code = std::string(ResolveMalayIndonesian(g.code, CountMalayIndonesianMarkers(text)));
+    pct = 0;
+    for (int i = 0; i < 3; ++i) {
+      if (language3[i] == CLD2::INDONESIAN || language3[i] == CLD2::MALAY) pct += percent3[i];
+    }
   }
   g.score = std::min(100, pct) / 100.0;
   // CLD2 calls almost every best-effort guess reliable, also on 10-letter
@@ -146,6 +161,7 @@ class LanguageIdStage final : public Stage {
     doc.AddSignal(kSignalScore, g.score);
     doc.AddSignal(kSignalReliable, g.reliable ? 1.0 : 0.0);
     ctx.stats().Add("language_id.lang." + g.code);
+    doc.AddTag(kLanguageTagPrefix + g.code);
     if (!g.reliable) ctx.stats().Add("language_id.unreliable_docs");
     if (cfg_.per_paragraph) Paragraphs(doc, ctx);
 

