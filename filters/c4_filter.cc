@@ -104,7 +104,7 @@ class C4 : public Stage {
         citation_re_(R"(\[\d*\]|\[(?i:edit)\]|\[(?i:citation needed)\]|\[编辑\]|\[編輯\]|\[来源请求\]|\[來源請求\]|\[需要引用\])") {}
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
-    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc), text::DominantScript(doc.text));
+    const std::vector<double>& th = t_.For(text::LocaleOf(doc));
     thread_local std::vector<text::Word> words;
     text::SegmentWords(doc.text, &words);
     const std::string_view all(doc.text);

@@ -34,7 +34,7 @@ class FineWeb : public Stage {
   FineWeb(text::LanguageThresholds t, bool exclude_zero) : t_(std::move(t)), exclude_zero_(exclude_zero) {}
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
-    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc), text::DominantScript(doc.text));
+    const std::vector<double>& th = t_.For(text::LocaleOf(doc));
     std::vector<std::string_view> lines;
     for (std::string_view l : text::SplitLines(doc.text)) {
       if (!text::Trim(l).empty()) lines.push_back(l);

@@ -86,7 +86,7 @@ class GopherQuality : public Stage {
   Verdict Process(Document& doc, StageContext& ctx) const override {
     const text::DocumentLocale loc = text::LocaleOf(doc);
     const std::string& lang = loc.language;
-    const std::vector<double>& th = t_.For(lang, loc.script);
+    const std::vector<double>& th = t_.For(loc);
     thread_local std::vector<text::Word> words;
     size_t symbols = 0;
     text::SegmentWords(doc.text, &words, &symbols);

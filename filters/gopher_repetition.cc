@@ -77,7 +77,7 @@ class GopherRepetition : public Stage {
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
     const Names& names = GetNames();
-    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc), text::DominantScript(doc.text));
+    const std::vector<double>& th = t_.For(text::LocaleOf(doc));
     std::vector<double> value(kParamCount, 0.0);
     const double chars = static_cast<double>(std::max<size_t>(1, text::CodePoints(doc.text)));
 

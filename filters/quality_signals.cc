@@ -130,7 +130,7 @@ class QualitySignals : public Stage {
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
     const std::string_view t = doc.text;
-    const std::vector<double>& th = t_.For(text::DocumentLanguage(doc), text::DominantScript(t));
+    const std::vector<double>& th = t_.For(text::LocaleOf(doc));
     const double max_replacement = th[kMaxReplacement], max_mojibake = th[kMaxMojibake],
                  max_symbols = th[kMaxSymbols], min_entropy = th[kMinEntropy], max_markup = th[kMaxMarkup],
                  max_code_lines = th[kMaxCodeLines], min_unique_ngrams = th[kMinUniqueNgrams];

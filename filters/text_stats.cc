@@ -55,7 +55,7 @@ uint32_t LastCodePoint(std::string_view s, size_t* begin_out) {
 
 bool IsSpaceCp(uint32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0xA0 ||
-         cp == 0x3000 || cp == 0x200B || cp == 0xFEFF || (cp >= 0x2000 && cp <= 0x200A);
+         cp == 0x3000 || cp == 0x200B || cp == 0xFEFF || cp == 0x202F || (cp >= 0x2000 && cp <= 0x200A);
 }
 
 }  // namespace
@@ -363,7 +363,7 @@ bool EndsWithTerminalPunctuation(std::string_view line) {
       // A sentence end inside closing quotes or brackets: «…фраза.» „…Satz.“
       const int8_t type = u_charType(static_cast<UChar32>(cp));
       if (type != U_FINAL_PUNCTUATION && type != U_END_PUNCTUATION && cp != 0x201C && cp != 0x00BB) return false;
-      std::string_view rest = line.substr(0, begin);
+      std::string_view rest = Trim(line.substr(0, begin));  // French: "phrase.\u00A0»"
       if (rest.empty()) return false;
       size_t b;
       uint32_t prev = LastCodePoint(rest, &b);
@@ -485,6 +485,10 @@ DocumentLocale LocaleOf(const Document& doc) {
     // An input field is taken as given; a guess from the script is only ever
     // zh or ja, which the script alone tells apart from everything else.
     loc.language_score = from_field || !loc.language.empty() ? 1.0 : 0.0;
+  }
+  if (loc.language_score >= kMinCalibrationLanguageScore) {
+    std::string_view expected = StopWordScript(loc.language);
+    if (expected.empty() || loc.script.empty() || expected == loc.script) loc.calibration_language = loc.language;
   }
   return loc;
 }

@@ -103,7 +103,14 @@ struct DocumentLocale {
   std::string language;
   double language_score = 0;
   std::string script;
+  // The language whose calibration (per_language thresholds) applies: the
+  // language when the label is sure (score >= kMinCalibrationLanguageScore)
+  // and fits the text's script (when the language's script is known), else ""
+  // (the script's calibration applies). Hindi mislabelled "en" at 0.7 must not
+  // get English word lengths.
+  std::string calibration_language;
 };
+inline constexpr double kMinCalibrationLanguageScore = 0.85;
 DocumentLocale LocaleOf(const Document& doc);
 // The dominant script of `text`'s letters (first ~4 KB), as in DocumentLocale.
 std::string DominantScript(std::string_view text);
@@ -174,6 +181,10 @@ class LanguageThresholds {
 
   // The values for a language and script ("" = none); unknown ones get the base.
   const std::vector<double>& For(std::string_view lang, std::string_view script = "") const;
+  // For(locale.calibration_language, locale.script).
+  const std::vector<double>& For(const DocumentLocale& locale) const {
+    return For(locale.calibration_language, locale.script);
+  }
   size_t Index(std::string_view name) const;  // programmer error if absent
 
  private:

@@ -27,7 +27,7 @@ bool Plausible(uint32_t cp, int len, int last_byte) {
     // taken for one of these.
     if (cp >= 0x250 && cp <= 0x36F) return last_byte != 0xA0;
     return (cp >= 0xA0 && cp <= 0x24F) ||   // Latin-1 supplement, Latin Extended-A/B
-           (cp >= 0x370 && cp <= 0x52F) ||  // Greek, Cyrillic
+           (cp >= 0x370 && cp <= 0x58F) ||  // Greek, Cyrillic, Armenian
            (cp >= 0x590 && cp <= 0x6FF);    // Hebrew, Arabic
   }
   if (len == 3) {
@@ -77,6 +77,9 @@ bool DecodeSequence(std::string_view s, size_t pos, uint32_t* out_cp, size_t* en
     Char c = At(s, p);
     b = Cp1252ByteOf(c.cp);
     if (b < 0x80 || b > 0xBF) return false;
+    // French typography: an accented letter, a no-break space, a closing
+    // guillemet ("liberté\u00A0»") is text, though its bytes would decode (to 頻).
+    if (c.cp == 0xA0 && c.next < s.size() && At(s, c.next).cp == 0xBB) return false;
     if (i == 0) {  // overlong / surrogate / out-of-range checks on the 2nd byte
       if (b0 == 0xE0 && b < 0xA0) return false;
       if (b0 == 0xED && b >= 0xA0) return false;

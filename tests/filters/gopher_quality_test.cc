@@ -76,14 +76,22 @@ TEST_CASE("gopher_quality per_language overrides apply to that language only", "
   // An input field "language" is used when language_id did not annotate; the annotation wins.
   auto stage = sluice::testing::Build("gopher_quality", opts);
   sluice::Document doc;
-  doc.text = kEnglish;
+  doc.text = kChinese;
   doc.fields.push_back({"language", "\"zh\""});
   sluice::Stats s;
   sluice::StageContext ctx(&s);
   CHECK(stage->Process(doc, ctx).reason() == sluice::gopher_quality::kTooFewWords);
-  doc.Annotate("language", "en");
+  doc.Annotate("language", "ja");
   doc.all_reasons.clear();
-  CHECK(stage->Process(doc, ctx).keep());
+  stage->Process(doc, ctx);
+  CHECK(std::find(doc.all_reasons.begin(), doc.all_reasons.end(), sluice::gopher_quality::kTooFewWords) ==
+        doc.all_reasons.end());
+  // A language's calibration only applies to text in its script: English text
+  // labelled zh gets the thresholds of Latin script, not Chinese ones.
+  sluice::Document en;
+  en.text = kEnglish;
+  en.fields.push_back({"language", "\"zh\""});
+  CHECK(stage->Process(en, ctx).keep());
 }
 
 TEST_CASE("gopher_quality records every failing rule, the first is the reason", "[gopher_quality]") {
@@ -98,7 +106,7 @@ TEST_CASE("gopher_quality records every failing rule, the first is the reason", 
   CHECK(r.stats.Get(sluice::gopher_quality::kHashRatio) == 1);
 }
 
-TEST_CASE("gopher_quality mean word length is in code points", "[gopher_quality]") {
+TEST_CASE("gopher_quality mean word length is in characters (NFC code points)", "[gopher_quality]") {
   // "naïve café" has 5 and 4 code points but 6 and 5 bytes.
   auto r = Run("gopher_quality", "{min_words: 0}", "naïve café", "fr");
   CHECK(r.doc.Signal("gopher_quality.mean_word_length") == Approx(4.5));
