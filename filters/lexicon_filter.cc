@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "filters/identity_terms.h"
+#include "filters/lexicon_classes.h"
 #include "filters/ldnoobw_lists.h"
 #include "filters/phrase_matcher.h"
 #include "stages/stage.h"
@@ -20,11 +21,33 @@ namespace sluice {
 
 namespace {
 
-// Phrase ids: identity terms (protected), user lists, then one id per LDNOOBW
-// base language ("fr" covers fr and fr-CA-u-sd-caqc).
+// Phrase ids: identity terms (protected), user lists, then three ids per LDNOOBW
+// base language ("fr" covers fr and fr-CA-u-sd-caqc): its unambiguous entries, its
+// ambiguous entries and its innocent contexts (filters/lexicons/ldnoobw_classes.txt).
 constexpr uint32_t kProtectedId = 0;
 constexpr uint32_t kUserListId = 1;
 constexpr uint32_t kFirstLanguageId = 2;
+constexpr uint32_t kIdsPerLanguage = 3;
+enum class EntryKind : uint32_t { kUnambiguous = 0, kAmbiguous = 1, kInnocent = 2 };
+
+uint32_t LanguageId(size_t base_index, EntryKind kind) {
+  return kFirstLanguageId + static_cast<uint32_t>(base_index) * kIdsPerLanguage + static_cast<uint32_t>(kind);
+}
+
+// What one matched span counts as. Identity protection wins; then any unambiguous
+// source (a user list or a list where the entry is unambiguous); then an innocent
+// context; otherwise the span is an ambiguous entry.
+enum class SpanKind { kProtected, kUnambiguous, kInnocent, kAmbiguous };
+SpanKind KindOf(uint32_t id) {
+  if (id == kProtectedId) return SpanKind::kProtected;
+  if (id == kUserListId) return SpanKind::kUnambiguous;
+  switch (static_cast<EntryKind>((id - kFirstLanguageId) % kIdsPerLanguage)) {
+    case EntryKind::kUnambiguous: return SpanKind::kUnambiguous;
+    case EntryKind::kAmbiguous: return SpanKind::kAmbiguous;
+    case EntryKind::kInnocent: return SpanKind::kInnocent;
+  }
+  return SpanKind::kUnambiguous;
+}
 
 // "zh-CN", "zh_Hans", "\"en\"" -> "zh", "zh", "en".
 std::string BaseLanguage(std::string_view code) {
@@ -64,23 +87,29 @@ struct LexiconEntry {
 
 class LexiconFilter : public Stage {
  public:
-  LexiconFilter(std::string instance, double threshold, bool drop, const std::set<LexiconEntry>& entries,
-                std::vector<std::string> bases, std::string language_key)
+  LexiconFilter(std::string instance, double threshold, double ambiguous_threshold, size_t ambiguous_min_distinct,
+                bool drop,
+                const std::set<LexiconEntry>& entries, std::vector<std::string> bases, std::string language_key)
       : threshold_(threshold),
+        ambiguous_threshold_(ambiguous_threshold),
+        ambiguous_min_distinct_(ambiguous_min_distinct),
         drop_(drop),
         signal_ratio_(instance + ".flagged_ratio"),
         signal_words_(instance + ".flagged_words"),
+        signal_ambiguous_(instance + ".ambiguous_words"),
         tag_(instance + ".flagged"),
         bases_(std::move(bases)),
         language_key_(std::move(language_key)) {
     for (const auto& e : entries) matcher_.Add(e.folded, e.id, DefaultBoundary(e.folded));
     matcher_.Build();
-    const size_t n = kFirstLanguageId + bases_.size();
+    const size_t n = kFirstLanguageId + bases_.size() * kIdsPerLanguage;
     no_language_list_.assign(n, 0);
     no_language_list_[kProtectedId] = no_language_list_[kUserListId] = 1;
     for (size_t k = 0; k < bases_.size(); ++k) {
       enabled_by_base_.push_back(no_language_list_);
-      enabled_by_base_.back()[kFirstLanguageId + k] = 1;
+      for (EntryKind kind : {EntryKind::kUnambiguous, EntryKind::kAmbiguous, EntryKind::kInnocent}) {
+        enabled_by_base_.back()[LanguageId(k, kind)] = 1;
+      }
     }
   }
 
@@ -91,39 +120,98 @@ class LexiconFilter : public Stage {
     PhraseMatcher::FoldCaseInto(doc.text, &folded);
     matches.clear();
     matcher_.FindAll(folded, &matches, PhraseMatcher::Overlap::kLeftmostLongest, EnabledFor(doc));
-    int64_t flagged = 0;
+    int64_t unambiguous = 0;
+    int64_t ambiguous = 0;
+    int64_t innocent = 0;
     int64_t protected_hits = 0;
+    thread_local std::vector<std::pair<std::string_view, bool>> seen;  // (entry, ambiguous) for the drop detail
+    thread_local std::vector<std::string_view> distinct_ambiguous;     // up to ambiguous_min_distinct_
+    seen.clear();
+    distinct_ambiguous.clear();
     for (size_t i = 0; i < matches.size();) {
-      // Ids of one span are adjacent and sorted: the protected id comes first.
+      // Ids of one span are adjacent and sorted ascending: the protected id first.
       size_t j = i + 1;
-      while (j < matches.size() && matches[j].begin == matches[i].begin && matches[j].end == matches[i].end) ++j;
-      (matches[i].id == kProtectedId ? protected_hits : flagged) += 1;
+      SpanKind kind = KindOf(matches[i].id);
+      while (j < matches.size() && matches[j].begin == matches[i].begin && matches[j].end == matches[i].end) {
+        const SpanKind other = KindOf(matches[j].id);
+        if (kind != SpanKind::kProtected && (other == SpanKind::kUnambiguous ||
+                                             (other == SpanKind::kInnocent && kind == SpanKind::kAmbiguous))) {
+          kind = other;
+        }
+        ++j;
+      }
+      switch (kind) {
+        case SpanKind::kProtected: ++protected_hits; break;
+        case SpanKind::kInnocent: ++innocent; break;
+        case SpanKind::kUnambiguous:
+        case SpanKind::kAmbiguous: {
+          const bool is_ambiguous = kind == SpanKind::kAmbiguous;
+          (is_ambiguous ? ambiguous : unambiguous) += 1;
+          const std::string_view entry(folded.data() + matches[i].begin, matches[i].end - matches[i].begin);
+          if (is_ambiguous && distinct_ambiguous.size() < ambiguous_min_distinct_ &&
+              std::find(distinct_ambiguous.begin(), distinct_ambiguous.end(), entry) == distinct_ambiguous.end()) {
+            distinct_ambiguous.push_back(entry);
+          }
+          if (seen.size() < kMaxDetailEntries &&
+              std::none_of(seen.begin(), seen.end(), [&](const auto& s) { return s.first == entry; })) {
+            seen.emplace_back(entry, is_ambiguous);
+          }
+          break;
+        }
+      }
       i = j;
     }
     int64_t num_words = 0;
-    if (flagged > 0) {  // the ratio is 0 without flagged words: skip segmentation
+    if (unambiguous + ambiguous + innocent > 0) {  // no match: the ratio is 0, skip segmentation
       WordSegmenter::ThreadLocal().Segment(doc.text, &words);
-      num_words = static_cast<int64_t>(words.size());
+      num_words = std::max<int64_t>(static_cast<int64_t>(words.size()), 1);
     }
-    const double ratio = flagged == 0 ? 0.0 : static_cast<double>(flagged) / static_cast<double>(std::max<int64_t>(num_words, 1));
+    // Ambiguous entries count only with more evidence: an unambiguous match in the
+    // same document, or at least ambiguous_min_distinct different ones whose ratio
+    // is above ambiguous_threshold (a dictionary entry repeating "cock" is not).
+    const bool ambiguous_count =
+        ambiguous > 0 &&
+        (unambiguous > 0 ||
+         (distinct_ambiguous.size() >= ambiguous_min_distinct_ &&
+          static_cast<double>(ambiguous) / static_cast<double>(num_words) > ambiguous_threshold_));
+    const int64_t flagged = unambiguous + (ambiguous_count ? ambiguous : 0);
+    const double ratio = flagged == 0 ? 0.0 : static_cast<double>(flagged) / static_cast<double>(num_words);
     doc.AddSignal(signal_ratio_, ratio);
     doc.AddSignal(signal_words_, static_cast<double>(flagged));
+    doc.AddSignal(signal_ambiguous_, static_cast<double>(ambiguous));
     if (flagged > 0) ctx.stats().Add(kLexiconStatFlaggedMatches, flagged);
+    if (ambiguous > 0) ctx.stats().Add(kLexiconStatAmbiguousMatches, ambiguous);
+    if (innocent > 0) ctx.stats().Add(kLexiconStatInnocentContextMatches, innocent);
     if (protected_hits > 0) ctx.stats().Add(kLexiconStatProtectedMatches, protected_hits);
-    if (ratio <= threshold_) return Verdict::Keep();
+    if (ratio <= threshold_) {
+      // Kept only because of the classes (ambiguous entries without evidence,
+      // innocent contexts): the unclassified rule would have dropped it.
+      if (static_cast<double>(unambiguous + ambiguous + innocent) / static_cast<double>(num_words) > threshold_) {
+        ctx.stats().Add(kLexiconStatSparedDocs);
+      }
+      return Verdict::Keep();
+    }
     ctx.stats().Add(kLexiconStatFlaggedDocs);
     if (!drop_) {
       doc.AddTag(tag_);
       return Verdict::Keep();
     }
     doc.all_reasons.push_back(kLexiconReasonFlaggedRatio);
-    return Verdict::Drop(kLexiconReasonFlaggedRatio,
-                         std::to_string(flagged) + " flagged of " + std::to_string(num_words) + " words");
+    std::string detail = std::to_string(flagged) + " flagged of " + std::to_string(num_words) + " words:";
+    for (const auto& [entry, is_ambiguous] : seen) {
+      if (is_ambiguous && !ambiguous_count) continue;
+      detail += ' ';
+      detail.append(entry);
+      if (is_ambiguous) detail += " (ambiguous)";
+    }
+    return Verdict::Drop(kLexiconReasonFlaggedRatio, std::move(detail));
   }
 
   std::vector<HistogramSpec> signal_histograms() const override {
     return {HistogramSpec::Linear(signal_ratio_, 0.0, 0.05, 25)};
   }
+
+  static constexpr size_t kMaxDetailEntries = 5;  // distinct entries named in a drop's detail
 
  private:
   // Which lists apply: all of them unless the document names its language
@@ -149,9 +237,12 @@ class LexiconFilter : public Stage {
   }
 
   double threshold_;
+  double ambiguous_threshold_;
+  size_t ambiguous_min_distinct_;
   bool drop_;
   std::string signal_ratio_;
   std::string signal_words_;
+  std::string signal_ambiguous_;
   std::string tag_;
   std::vector<std::string> bases_;
   std::string language_key_;
@@ -165,6 +256,8 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
   // (phrase, source id) before filtering.
   std::vector<std::pair<std::string, uint32_t>> raw;
   std::vector<std::string> bases;
+  const LexiconClasses& classes = BuiltinLexiconClasses();
+  const bool context_rules = o.GetBool("context_rules");
   // LDNOOBW lists.
   const auto& langs = o.GetStringList("languages");
   const bool all = std::find(langs.begin(), langs.end(), "all") != langs.end();
@@ -174,10 +267,18 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
     const std::string base = BaseLanguage(list.language);
     auto it = std::find(bases.begin(), bases.end(), base);
     if (it == bases.end()) it = bases.insert(bases.end(), base);
-    const auto id = kFirstLanguageId + static_cast<uint32_t>(it - bases.begin());
+    const auto base_index = static_cast<size_t>(it - bases.begin());
+    const auto cls = classes.ambiguous.find(std::string(list.language));
     std::vector<std::string> words;
     SplitLines(list.words, &words);
-    for (auto& w : words) raw.emplace_back(std::move(w), id);
+    for (auto& w : words) {
+      const bool ambiguous = cls != classes.ambiguous.end() && cls->second.count(PhraseMatcher::FoldCase(w));
+      raw.emplace_back(std::move(w), LanguageId(base_index, ambiguous ? EntryKind::kAmbiguous : EntryKind::kUnambiguous));
+    }
+    if (const auto ctx = classes.innocent_contexts.find(std::string(list.language));
+        context_rules && ctx != classes.innocent_contexts.end()) {
+      for (const auto& phrase : ctx->second) raw.emplace_back(phrase, LanguageId(base_index, EntryKind::kInnocent));
+    }
   }
   wanted.erase("all");
   if (!wanted.empty()) {
@@ -233,7 +334,10 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
       }
     }
   }
-  return std::unique_ptr<Stage>(new LexiconFilter(instance, o.GetDouble("threshold"), o.GetString("mode") == "drop",
+  return std::unique_ptr<Stage>(new LexiconFilter(instance, o.GetDouble("threshold"),
+                                                  o.GetDouble("ambiguous_threshold"),
+                                                  static_cast<size_t>(o.GetInt("ambiguous_min_distinct")),
+                                                  o.GetString("mode") == "drop",
                                                   entries, std::move(bases), o.GetString("language_key")));
 }
 
@@ -258,7 +362,8 @@ SLUICE_REGISTER_STAGE(LexiconFilter, [] {
   return StageInfo{
       kLexiconFilterType,
       "filters",
-      "flag or drop documents dense in flagged words (LDNOOBW + user lists; identity terms protected)",
+      "flag or drop documents dense in flagged words (LDNOOBW + user lists; ambiguous entries need more evidence; "
+      "identity terms protected)",
       {
           Opt("languages", OptionType::kStringList, "[en, zh]",
            "LDNOOBW lists to load (language codes as in npm naughty-words, or 'all'; [] for none)"),
@@ -276,6 +381,18 @@ SLUICE_REGISTER_STAGE(LexiconFilter, [] {
               "as substrings, as C4 does; off by default because they flag everyday words"),
           Opt("threshold", OptionType::kDouble, "0.0045",
            "drop (or flag) when flagged words / words is above this (Data-Juicer's default)", 0.0, 1.0),
+          Opt("ambiguous_threshold", OptionType::kDouble, "0.02",
+              "LDNOOBW entries classed ambiguous (innocent senses in medicine, law, history, everyday words: "
+              "intercourse, domination, snatch, rape, penis...; filters/lexicons/ldnoobw_classes.txt) count only "
+              "when the document also has an unambiguous match, or (alone) when at least ambiguous_min_distinct "
+              "different ones occur and their ratio to words is above this; 0 with ambiguous_min_distinct 1 counts "
+              "them like any entry (the unclassified behaviour)", 0.0, 1.0),
+          Opt("ambiguous_min_distinct", OptionType::kInt, "2",
+              "different ambiguous entries needed before ambiguous entries alone can count (one repeated "
+              "ambiguous word, as in a dictionary entry on 'cock' the bird, never does)", 1, 100),
+          Opt("context_rules", OptionType::kBool, "true",
+              "phrases in which an ambiguous entry is innocent ('commercial intercourse', 'foreign domination', "
+              "'tit for tat') never count"),
           Opt("protect", OptionType::kBool, "true",
            "identity terms (gay, muslim, 同性恋, ...) never count as flagged words"),
           Opt("groups_file", OptionType::kString, "",

@@ -10,6 +10,21 @@
 // (filters/identity_terms.cc, e.g. LDNOOBW's "negro", or a user's "gay") never
 // counts as flagged: it is reported as a protected match instead.
 //
+// Ambiguous entries (issue 13): a ratio still let ONE ambiguous word remove a
+// clean paragraph ("commercial intercourse" in a 130-word presidential address).
+// filters/lexicons/ldnoobw_classes.txt classes the LDNOOBW entries with innocent
+// senses (anatomy/medicine, sex as law and news name it, history/politics,
+// everyday words and names); all others are unambiguous. Ambiguous matches count
+// only with more evidence: an unambiguous match in the same document, or at
+// least `ambiguous_min_distinct` (2) different ones whose ratio is above
+// `ambiguous_threshold` (default 0.02, ~1 in 50 words); phrases
+// in which an entry is innocent ("commercial intercourse", "tit for tat") never
+// count (`context_rules`). User lists are always unambiguous. Before/after:
+//   "...the commercial intercourse of the nations..." (130 words): was dropped, kept;
+//   the same paragraph with "fuck" inserted: dropped (1 flagged of 131 words).
+// `{ambiguous_threshold: 0, ambiguous_min_distinct: 1, context_rules: false}` gives
+// the unclassified rule.
+//
 // Matching: one Aho–Corasick automaton over case-folded text (linear time).
 // Entries written in scripts without spaces (Chinese, Japanese, Thai) match as
 // substrings, all others on word boundaries; C4's allowlist (zh 性, ja sm, グロ,
@@ -31,7 +46,13 @@ inline constexpr char kLexiconReasonFlaggedRatio[] = "lexicon_filter.flagged_rat
 inline constexpr char kLexiconStatFlaggedDocs[] = "lexicon_filter.flagged_docs";
 inline constexpr char kLexiconStatFlaggedMatches[] = "lexicon_filter.flagged_matches";
 inline constexpr char kLexiconStatProtectedMatches[] = "lexicon_filter.protected_matches";
-// Signals are "<instance>.flagged_ratio", "<instance>.flagged_words" (instance
+// Matches of ambiguous entries (counted or not), of innocent-context phrases, and
+// documents kept only because of the classes (the unclassified rule drops them).
+inline constexpr char kLexiconStatAmbiguousMatches[] = "lexicon_filter.ambiguous_matches";
+inline constexpr char kLexiconStatInnocentContextMatches[] = "lexicon_filter.innocent_context_matches";
+inline constexpr char kLexiconStatSparedDocs[] = "lexicon_filter.spared_docs";
+// Signals are "<instance>.flagged_ratio", "<instance>.flagged_words" (counted
+// matches), "<instance>.ambiguous_words" (all ambiguous matches) (instance
 // defaults to the type); in flag mode the document gets the tag "<instance>.flagged".
 
 }  // namespace sluice
