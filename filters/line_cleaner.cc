@@ -144,18 +144,22 @@ bool HasLetter(std::string_view s) {
 
 enum class Family { kNone, kBoilerplate, kComment, kSeo, kNavigation, kRepeated };
 
+enum Param : size_t { kShortLineLength, kMinRepeatedLength, kMaxRemovedRatio };
+
+std::vector<text::LanguageThresholds::Param> Params() {
+  return {{"short_line_length", 0, 1e9}, {"min_repeated_line_length", 1, 1e9}, {"max_removed_ratio", 0, 1}};
+}
+
 class LineCleaner : public Stage {
  public:
-  LineCleaner(const Options& o)
-      : boilerplate_(o.GetBool("boilerplate")),
+  LineCleaner(const Options& o, text::LanguageThresholds t)
+      : t_(std::move(t)),
+        boilerplate_(o.GetBool("boilerplate")),
         comments_(o.GetBool("comments")),
         seo_(o.GetBool("seo")),
         navigation_(o.GetBool("navigation")),
         citations_(o.GetBool("citations")),
         repeated_(o.GetBool("repeated_lines")),
-        short_line_length_(static_cast<size_t>(o.GetInt("short_line_length"))),
-        min_repeated_length_(static_cast<size_t>(o.GetInt("min_repeated_line_length"))),
-        max_removed_ratio_(o.GetDouble("max_removed_ratio")),
         weak_any_(WeakAlternation(), SetOptions()),
         strong_(kStrongBoilerplate),
         comment_time_(std::string(kCommentName) + "(" + kCommentTime + ")" + kCommentAfter),
@@ -194,6 +198,7 @@ class LineCleaner : public Stage {
   }
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
+    const std::vector<double>& th = t_.For(text::LocaleOf(doc));
     std::vector<std::string_view> lines = text::SplitLines(doc.text);
     std::string out;
     out.reserve(doc.text.size());
@@ -225,10 +230,12 @@ class LineCleaner : public Stage {
         }
       }
       bool header_only = false;
-      Family f = Classify(line, cps, &header_only);
+      Family f = Classify(line, cps, static_cast<size_t>(th[kShortLineLength]), &header_only);
       if (f == Family::kNone && next_is_comment_body && cps <= 300) f = Family::kComment;
       next_is_comment_body = f == Family::kComment && header_only;
-      if (f == Family::kNone && repeated_ && IsRepeated(line, cps, seen_lines, seen_sentences)) f = Family::kRepeated;
+      if (f == Family::kNone && repeated_ && IsRepeated(line, cps, static_cast<size_t>(th[kMinRepeatedLength]), seen_lines, seen_sentences)) {
+        f = Family::kRepeated;
+      }
       if (f != Family::kNone) {
         ++counts[static_cast<int>(f)];
         removed += cps;
@@ -253,12 +260,12 @@ class LineCleaner : public Stage {
     doc.text = std::move(out);
     std::vector<std::string_view> failed;
     if (doc.text.empty()) failed.push_back(kEmpty);
-    if (ratio > max_removed_ratio_) failed.push_back(kTooMuchRemoved);
+    if (ratio > th[kMaxRemovedRatio]) failed.push_back(kTooMuchRemoved);
     return text::DropOnFailures(doc, ctx, failed);
   }
 
  private:
-  Family Classify(std::string_view line, size_t cps, bool* header_only) const {
+  Family Classify(std::string_view line, size_t cps, size_t short_line_length, bool* header_only) const {
     const bool terminal = text::EndsWithTerminalPunctuation(line);
     const re2::StringPiece sp(line.data(), line.size());
     // SEO first: a keyword list often contains a weak boilerplate phrase too (注册就送).
@@ -272,7 +279,7 @@ class LineCleaner : public Stage {
         // sentence that happens to mention two of them ("用户登录...注册会话。").
         if (hits.size() >= 3 || (hits.size() == 2 && (!terminal || cps <= 100))) return Family::kBoilerplate;
         // One phrase: boilerplate only when it is all the line says ("Sign in »", "登录").
-        if (cps <= short_line_length_ && !terminal) {
+        if (cps <= short_line_length && !terminal) {
           std::string rest(line);
           RE2::GlobalReplace(&rest, weak_any_, "");
           if (!HasLetter(rest)) return Family::kBoilerplate;
@@ -352,9 +359,9 @@ class LineCleaner : public Stage {
     return n >= 4 && all_short;
   }
 
-  bool IsRepeated(std::string_view line, size_t cps, std::unordered_set<uint64_t>& seen_lines,
-                  std::unordered_set<uint64_t>& seen_sentences) const {
-    if (cps < min_repeated_length_) return false;
+  bool IsRepeated(std::string_view line, size_t cps, size_t min_repeated_length,
+                  std::unordered_set<uint64_t>& seen_lines, std::unordered_set<uint64_t>& seen_sentences) const {
+    if (cps < min_repeated_length) return false;
     if (!seen_lines.insert(XXH3_64bits(line.data(), line.size())).second) return true;
     // A line made of sentences seen earlier ("网友A：<an article sentence>"): drop a
     // short "name:" prefix, then check its sentences.
@@ -388,9 +395,8 @@ class LineCleaner : public Stage {
     return body_cps > 0 && seen_cps * 10 >= body_cps * 8;
   }
 
+  text::LanguageThresholds t_;
   bool boilerplate_, comments_, seo_, navigation_, citations_, repeated_;
-  size_t short_line_length_, min_repeated_length_;
-  double max_removed_ratio_;
   RE2 weak_any_, strong_, comment_time_, comment_ui_, bracket_, nav_, citation_;
   RE2::Set weak_, spam_;
 };
@@ -417,9 +423,14 @@ SLUICE_REGISTER_STAGE(LineCleaner, [] {
                          "repeated lines shorter than this (code points) are kept", 1, 1e9),
       text::NumberOption("max_removed_ratio", OptionType::kDouble, "0.8",
                          "drop the document when more than this fraction of its characters was removed", 0, 1),
+      text::TextOption("per_language", OptionType::kYaml, "{}",
+                       "per-language overrides {lang: {option: value}} of the numeric options"),
+      text::PerScriptOption("{}"),
   };
-  info.factory = [](const Options& o, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
-    auto stage = std::make_unique<LineCleaner>(o);
+  info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
+    auto t = text::LanguageThresholds::FromOptions(env.instance_name, Params(), o, "", "");
+    if (!t.ok()) return t.status();
+    auto stage = std::make_unique<LineCleaner>(o, std::move(t).value());
     SLUICE_RETURN_IF_ERROR(stage->Init());
     return std::unique_ptr<Stage>(std::move(stage));
   };

@@ -60,8 +60,8 @@ struct Chain {
   std::vector<std::pair<std::string, std::unique_ptr<sluice::Stage>>> stages;
   Chain() {
     const std::pair<const char*, const char*> kStages[] = {
-        {"quality_signals", "{}"},  {"c4", "{filter_no_terminal_punct: false}"}, {"gopher_repetition", "{}"},
-        {"gopher_quality", "{}"}, {"fineweb", "{}"}};
+        {"line_cleaner", "{}"},    {"quality_signals", "{}"}, {"c4", "{filter_no_terminal_punct: false}"},
+        {"gopher_repetition", "{}"}, {"gopher_quality", "{}"}, {"fineweb", "{}"}};
     for (const auto& [type, options] : kStages) stages.emplace_back(type, sluice::testing::Build(type, options));
   }
 };
@@ -186,11 +186,13 @@ TEST_CASE("junk made from the same text is removed in every script", "[language_
     std::vector<std::string> reasons;  // the stage rules that must catch it (first failing one)
   };
   const Kind kKinds[] = {
-      {"repeated paragraph", RepeatedParagraph, {"gopher_repetition.dup_paragraph", "gopher_repetition.dup_line",
-                                                  "quality_signals.repetition"}},
+      {"repeated paragraph", RepeatedParagraph, {"line_cleaner.too_much_removed", "gopher_repetition.dup_paragraph",
+                                                  "gopher_repetition.dup_line", "quality_signals.repetition"}},
       {"word list", WordList, {"fineweb.short_line_ratio", "c4.too_few_sentences", "fineweb.list_ratio"}},
       {"keyword stuffing", KeywordStuffing, {"quality_signals.repetition", "gopher_repetition.", "c4.too_few_sentences"}},
-      {"boilerplate", Boilerplate, {"c4.too_few_sentences", "fineweb.", "gopher_quality.", "quality_signals."}},
+      {"boilerplate", Boilerplate,
+       {"line_cleaner.", "gopher_repetition.top_", "c4.too_few_sentences", "fineweb.", "gopher_quality.",
+        "quality_signals."}},
   };
   for (const Sample& s : kSamples) {
     const std::string text = Udhr(s.code);
@@ -368,7 +370,7 @@ TEST_CASE("per_script thresholds: shipped, overridable, and beaten by per_langua
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.status().message(), Catch::Contains("per_script") && Catch::Contains("devanagari") &&
                                          Catch::Contains("ISO 15924"));
-  for (const char* type : {"gopher_quality", "gopher_repetition", "c4", "fineweb", "quality_signals"}) {
+  for (const char* type : {"gopher_quality", "gopher_repetition", "c4", "fineweb", "quality_signals", "line_cleaner"}) {
     INFO(type);
     CHECK(sluice::BuildStage(type, "{per_script: {Thai: {}}, per_language: {th: {}}}").ok());
   }
