@@ -146,7 +146,7 @@ def summarize_clean(kept, rejected, limit):
     return res
 
 
-def summarize_junk(kept, rejected):
+def summarize_junk(kept, rejected, clean_text=None):
     n_in = len(kept) + len(rejected)
     res = {"in": n_in, "removed": len(rejected), "kept": len(kept), "removal_rate_pct": pct(len(rejected), n_in)}
     kinds = {}
@@ -160,8 +160,15 @@ def summarize_junk(kept, rejected):
              "kept_by_script": dict(sorted(collections.Counter(r["script"] for r in k).items(), key=lambda kv: (-kv[1], kv[0]))[:10])}
         if kind == "mojibake":
             # kept mojibake that normalize repaired vs still broken; and the share removed
-            # among variants that damage >= 1% of the characters
-            repaired = sum(1 for r in k if len(MOJI.findall(r.get("text", ""))) == 0)
+            # among variants that damage >= 1% of the characters. Repaired: the kept text
+            # equals what the same recipe kept of the clean source document (exact); when
+            # the clean run is not there, a pattern check (a heuristic: accented letters
+            # before a cp1252-range character also occur in correct Czech or Welsh).
+            def is_repaired(r):
+                if clean_text is not None and r.get("source_id") in clean_text:
+                    return r.get("text") == clean_text[r["source_id"]]
+                return len(MOJI.findall(r.get("text", ""))) == 0
+            repaired = sum(1 for r in k if is_repaired(r))
             e["kept_repaired"] = repaired
             e["kept_still_broken"] = len(k) - repaired
             heavy_k = sum(1 for r in k if r.get("nonascii_frac", 1) >= 0.01)
@@ -211,7 +218,11 @@ def main():
             if s.endswith("clean"):
                 r = summarize_clean(kept, rejected, a.dropped_limit)
             else:
-                r = summarize_junk(kept, rejected)
+                clean_dir = os.path.join(a.dir, "out-%s-%s" % (s.replace("_junk", "_clean"), rc))
+                clean_text = None
+                if os.path.isdir(clean_dir):
+                    clean_text = {c["id"]: c.get("text") for c in read_records(os.path.join(clean_dir, "kept", "**", "*.jsonl*"))}
+                r = summarize_junk(kept, rejected, clean_text)
             r["malformed"] = len(malformed)
             r["input_records"] = n_src
             summary["runs"][key] = r
