@@ -12,14 +12,15 @@
 #include <string_view>
 #include <vector>
 
+#include "stages/language_id.h"
 #include "stages/status.h"
 
 namespace sluice {
 
 struct TagFunnel;  // filters/bias_audit.h
 
-// The tag prefix the language_id stage writes (stages/language_id.h kLanguageTagPrefix).
-inline constexpr char kLanguageAuditTagPrefix[] = "language.";
+// The tag prefix audited: the one the language_id stage writes.
+inline constexpr const char* kLanguageAuditTagPrefix = kLanguageTagPrefix;
 
 // exact_dedup, line_dedup and minhash_dedup: stages that remove copies, not
 // content. Their removals count in the "any stage" rates but not in the
