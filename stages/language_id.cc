@@ -53,9 +53,11 @@ LanguageGuess DetectLanguageCld2(std::string_view utf8) {
     if (language3[i] == lang) pct += percent3[i];
   }
   if (g.code == "id" || g.code == "ms") {
-    // CLD2 confuses the two standards: marker words decide, and the letters it
-    // gave to either one count for the chosen one.
-    g.code = std::string(ResolveMalayIndonesian(g.code, CountMalayIndonesianMarkers(text)));
+    // CLD2 confuses the two standards: marker words decide, else a small
+    // character n-gram model; the letters CLD2 gave to either one count for the
+    // chosen one.
+    g.code = std::string(
+        ResolveMalayIndonesian(g.code, CountMalayIndonesianMarkers(text), MalayIndonesianModelScore(text)));
     pct = 0;
     for (int i = 0; i < 3; ++i) {
       if (language3[i] == CLD2::INDONESIAN || language3[i] == CLD2::MALAY) pct += percent3[i];

@@ -1,5 +1,7 @@
 #include "stages/language_id_malay_indonesian.h"
 
+#include "stages/language_id_malay_indonesian_model.h"
+
 #include <algorithm>
 #include <array>
 #include <string>
@@ -95,9 +97,39 @@ MalayIndonesianVotes CountMalayIndonesianMarkers(std::string_view utf8) {
   return v;
 }
 
-std::string_view ResolveMalayIndonesian(std::string_view cld2_code, const MalayIndonesianVotes& votes) {
+int64_t MalayIndonesianModelScore(std::string_view utf8) {
+  const uint32_t mask = (uint32_t{1} << kIdMsHashBits) - 1;
+  int64_t score = 0;
+  std::string padded;
+  size_t i = 0;
+  while (i < utf8.size()) {
+    if (!IsAsciiLetter(static_cast<unsigned char>(utf8[i]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < utf8.size() && IsAsciiLetter(static_cast<unsigned char>(utf8[j]))) ++j;
+    padded.assign(1, ' ');
+    for (size_t k = i; k < j; ++k) padded.push_back(static_cast<char>(utf8[k] | 0x20));
+    padded.push_back(' ');
+    for (size_t n = 4; n <= 5; ++n) {
+      for (size_t s = 0; s + n <= padded.size(); ++s) {
+        uint32_t h = 2166136261u;  // FNV-1a
+        for (size_t k = s; k < s + n; ++k) h = (h ^ static_cast<unsigned char>(padded[k])) * 16777619u;
+        score += kIdMsWeights[h & mask];
+      }
+    }
+    i = j;
+  }
+  return score;
+}
+
+std::string_view ResolveMalayIndonesian(std::string_view cld2_code, const MalayIndonesianVotes& votes,
+                                        int64_t model_score) {
   if (votes.indonesian > votes.malay) return "id";
   if (votes.malay > votes.indonesian) return "ms";
+  if (model_score > 0) return "id";
+  if (model_score < 0) return "ms";
   return cld2_code;
 }
 

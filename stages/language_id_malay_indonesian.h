@@ -6,9 +6,13 @@
 // berbeda/berbeza, bagian/bahagian; vocabulary: berhasil/berjaya, jendela/
 // tetingkap, surga/syurga; -itas/-iti loans: kualitas/kualiti). The lists are
 // built from knowledge of the standards and checked on the `dev` half of
-// bench/textprep/langid_eval.py. Pure functions; thread-safe.
+// bench/textprep/langid_eval.py. Most text has no marker word, so a small naive
+// Bayes model over character 4- and 5-grams (generated table, see
+// language_id_malay_indonesian_model.h) decides when the markers tie.
+// Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 namespace sluice {
@@ -22,8 +26,16 @@ struct MalayIndonesianVotes {
 // split at every other byte, so "mana-mana" is two words).
 MalayIndonesianVotes CountMalayIndonesianMarkers(std::string_view utf8);
 
-// "id" or "ms" when the votes disagree with each other by at least one, else
-// `cld2_code` unchanged. Only call with a CLD2 answer of "id" or "ms".
-std::string_view ResolveMalayIndonesian(std::string_view cld2_code, const MalayIndonesianVotes& votes);
+// The naive Bayes score of `utf8` (> 0: Indonesian, < 0: Malay, 0: no evidence),
+// in weight units (kIdMsScale per nat). Features: every 4- and 5-byte window of
+// each ASCII letter run, lowercased and padded with one space on each side
+// ("Kerana" -> " kera", "keran", ...), FNV-1a hashed; non-ASCII bytes end words.
+// Must match id_ms_features() in bench/textprep/langid_eval.py.
+int64_t MalayIndonesianModelScore(std::string_view utf8);
+
+// Decides an "id"/"ms" answer of CLD2: the marker votes when they differ, else
+// the model's sign, else `cld2_code` unchanged.
+std::string_view ResolveMalayIndonesian(std::string_view cld2_code, const MalayIndonesianVotes& votes,
+                                        int64_t model_score);
 
 }  // namespace sluice

@@ -378,9 +378,12 @@ TEST_CASE("language_id: Indonesian and Malay in both directions", "[language_id]
   auto v = sluice::CountMalayIndonesianMarkers("karena bahwa kualitas berbeda; KERANA");
   CHECK(v.indonesian == 4);
   CHECK(v.malay == 1);
-  CHECK(sluice::ResolveMalayIndonesian("ms", v) == "id");
-  CHECK(sluice::ResolveMalayIndonesian("id", sluice::CountMalayIndonesianMarkers("tetingkap fail")) == "ms");
-  CHECK(sluice::ResolveMalayIndonesian("ms", sluice::CountMalayIndonesianMarkers("dan yang")) == "ms");
+  // Marker votes outvote the model; the model decides a tie; no evidence keeps CLD2's answer.
+  CHECK(sluice::ResolveMalayIndonesian("ms", v, -1000) == "id");
+  CHECK(sluice::ResolveMalayIndonesian("id", sluice::CountMalayIndonesianMarkers("tetingkap fail"), 1000) == "ms");
+  CHECK(sluice::ResolveMalayIndonesian("ms", sluice::CountMalayIndonesianMarkers("dan yang"), 5) == "id");
+  CHECK(sluice::ResolveMalayIndonesian("id", sluice::CountMalayIndonesianMarkers("dan yang"), -5) == "ms");
+  CHECK(sluice::ResolveMalayIndonesian("ms", sluice::CountMalayIndonesianMarkers("dan yang"), 0) == "ms");
   // Letter runs glued to non-ASCII letters are not words.
   CHECK(sluice::CountMalayIndonesianMarkers("karenaé").indonesian == 0);
 }
