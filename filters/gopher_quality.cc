@@ -81,7 +81,8 @@ size_t CountSubstr(std::string_view text, std::string_view needle) {
 
 class GopherQuality : public Stage {
  public:
-  explicit GopherQuality(text::LanguageThresholds t) : t_(std::move(t)) {}
+  GopherQuality(text::LanguageThresholds t, std::string stop_words_language)
+      : t_(std::move(t)), stop_words_language_(std::move(stop_words_language)) {}
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
     const text::DocumentLocale loc = text::LocaleOf(doc);
@@ -96,8 +97,12 @@ class GopherQuality : public Stage {
     // does not know gets the nearest known label (Manx, Tok Pisin -> en;
     // Wayuu -> sw; Kurdish in Latin letters -> ku, whose list is Arabic), and
     // that label's list does not match it.
-    const bool stop_rule = text::HasStopWords(lang) && loc.language_score >= th[kMinStopLangScore] &&
-                           (loc.script.empty() || text::StopWordScript(lang) == loc.script);
+    // A recipe can name one list for every document (an English-only corpus
+    // without language_id, or the peers' behaviour).
+    const std::string& stop_lang = stop_words_language_.empty() ? lang : stop_words_language_;
+    const bool stop_rule = !stop_words_language_.empty() ||
+                           (text::HasStopWords(lang) && loc.language_score >= th[kMinStopLangScore] &&
+                            (loc.script.empty() || text::StopWordScript(lang) == loc.script));
     const double n_words = static_cast<double>(words.size());
     const double n_tokens = std::max<double>(1.0, n_words + static_cast<double>(symbols));
     double total_len = 0;
@@ -108,7 +113,7 @@ class GopherQuality : public Stage {
       if (w.kind != WordKind::kNumber && text::HasAlpha(w.text)) ++alpha;
       if (stop_rule && w.text.size() <= 64) {
         text::LowerInto(w.text, &lower);
-        stop += text::IsStopWord(lang, lower);
+        stop += text::IsStopWord(stop_lang, lower);
       }
     }
     const double mean_len = words.empty() ? 0.0 : total_len / n_words;
@@ -160,6 +165,7 @@ class GopherQuality : public Stage {
 
  private:
   text::LanguageThresholds t_;
+  std::string stop_words_language_;
 };
 
 }  // namespace
@@ -190,13 +196,21 @@ SLUICE_REGISTER_STAGE(GopherQuality, [] {
       text::NumberOption("stop_words_min_language_score", OptionType::kDouble, "0.85",
                          "apply min_stop_words only when the language has a list and language_id's score is at "
                          "least this (a text in a language the detector does not know gets a wrong label)", 0, 1),
+      text::TextOption("stop_words_language", OptionType::kString, "",
+                       "apply this language's stop-word list to every document (e.g. en for an English-only "
+                       "corpus without language_id); empty: the document's own language, when it has a list"),
       text::PerScriptOption(kBuiltinPerScript),
   };
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
     auto t = text::LanguageThresholds::FromOptions(env.instance_name, Params(), o, kBuiltinPerLanguage,
                                                    kBuiltinPerScript);
     if (!t.ok()) return t.status();
-    return std::unique_ptr<Stage>(std::make_unique<GopherQuality>(std::move(t).value()));
+    std::string stop_lang = text::AsciiLower(o.GetString("stop_words_language"));
+    if (!stop_lang.empty() && !text::HasStopWords(stop_lang)) {
+      return Status::Config("stage '" + env.instance_name + "', option 'stop_words_language': no stop-word list for '" +
+                            stop_lang + "' (lists: filters/stopwords/, plus en, zh, ja)");
+    }
+    return std::unique_ptr<Stage>(std::make_unique<GopherQuality>(std::move(t).value(), std::move(stop_lang)));
   };
   return info;
 });

@@ -7,5 +7,5 @@ BUILD=${1:-build}
 ninja -C "$BUILD" -j2 sluice_filters sluice_stages >/dev/null
 g++ -std=c++20 -O2 -g -Wall -Wextra -I. bench/rules/rules_bench.cc -o "$BUILD/rules_bench" \
   -Wl,--whole-archive "$BUILD/libsluice_filters.a" -Wl,--no-whole-archive "$BUILD/libsluice_stages.a" \
-  $(pkg-config --libs re2 icu-uc icu-i18n libxxhash) -lyaml-cpp -lsimdjson -ltbb
+  $(pkg-config --libs re2 icu-uc icu-i18n libxxhash) -lyaml-cpp -lsimdjson -ltbb -lfasttext -lcld2 -lzstd -lz
 echo "$BUILD/rules_bench"

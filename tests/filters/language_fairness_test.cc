@@ -320,6 +320,20 @@ TEST_CASE("gopher_quality: the stop-word rule applies where it can be right", "[
   }
 }
 
+TEST_CASE("gopher_quality: stop_words_language names one list for every document", "[language_fairness]") {
+  namespace gq = sluice::gopher_quality;
+  // An English-only corpus without language_id: the English list applies.
+  auto en = Run("gopher_quality", "{stop_words_language: en}", Udhr("en"));
+  CHECK(en.verdict.keep());
+  CHECK(en.doc.Signal("gopher_quality.stop_words", -1) >= 10);
+  // The peers' behaviour: the English list applied to German drops it.
+  auto de = Run("gopher_quality", "{stop_words_language: en}", Udhr("de"), "de");
+  CHECK(de.verdict.reason() == gq::kStopWords);
+  auto bad = sluice::BuildStage("gopher_quality", "{stop_words_language: xx}");
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.status().message(), Catch::Contains("stop_words_language") && Catch::Contains("'xx'"));
+}
+
 TEST_CASE("rule thresholds, both sides, in several scripts", "[language_fairness]") {
   namespace gq = sluice::gopher_quality;
   namespace qs = sluice::quality_signals;
