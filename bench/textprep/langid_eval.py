@@ -328,7 +328,7 @@ def report_broad(items, got, reliable):
 
 # The Indonesian/Malay model in stages/language_id_malay_indonesian_model.cc is generated
 # here (--write-id-ms-model). Training text: gettext catalogues that are NOT in the
-# evaluation (the .mo files of the packages listed in scripts/setup.d/textprep.sh, unpacked
+# evaluation (the .mo files of the packages listed in bench/textprep/setup_id_ms_training.sh, unpacked
 # with `apt-get download` + `dpkg-deb -x` into build/langid_train, never installed), minus
 # every string that also occurs in an evaluated catalogue. The model is naive Bayes over
 # hashed character 4- and 5-grams of space-padded lowercase ASCII words; the C++ side
