@@ -13,7 +13,7 @@ BUILD_DIR="$(cd "${1:-$REPO/build}" && pwd)"
 SLUICE="$BUILD_DIR/sluice"
 OUT="${FAIRNESS_DIR:-$REPO/build/fairness}"
 THREADS="${THREADS:-2}"
-SETS="${SETS:-udhr_clean udhr_junk dev_clean dev_junk}"
+SETS="${SETS:-udhr_clean udhr_junk udhr_mixed dev_clean dev_junk dev_mixed}"
 RECIPES="${RECIPES:-default peers}"
 mkdir -p "$OUT"
 
@@ -21,6 +21,13 @@ if [[ "${REBUILD_CORPUS:-0}" == 1 ]] || ! [[ -s "$OUT/udhr_clean.jsonl" && -s "$
   echo "fairness: building corpora into $OUT"
   python3 "$HERE/make_corpus.py" "$OUT"
 fi
+
+# The mixed sets: each clean document and its junk variants in one input, as a crawl holds them.
+for base in udhr dev; do
+  if [[ ! -s "$OUT/${base}_mixed.jsonl" || "$OUT/${base}_clean.jsonl" -nt "$OUT/${base}_mixed.jsonl" ]]; then
+    cat "$OUT/${base}_clean.jsonl" "$OUT/${base}_junk.jsonl" > "$OUT/${base}_mixed.jsonl"
+  fi
+done
 
 # The binary is rebuilt from time to time by others: wait for it (up to 5 minutes).
 for _ in $(seq 60); do [[ -x "$SLUICE" ]] && break; sleep 5; done

@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 DEDUP_STAGES = {"exact_dedup", "minhash_dedup", "line_dedup"}
-SETS = ["udhr_clean", "udhr_junk", "dev_clean", "dev_junk"]
+SETS = ["udhr_clean", "udhr_junk", "udhr_mixed", "dev_clean", "dev_junk", "dev_mixed"]
 RECIPES = ["default", "peers"]
 JUNK_KINDS = ["repeated_paragraph", "word_list", "keyword_stuffing", "boilerplate", "mojibake", "shuffled_symbols"]
 # cp1252 mojibake of UTF-8: a lead byte (Ã, Â, Ð, Ñ, à, á, â, ã, ä, å, æ, ç, è ...) followed by
@@ -215,6 +215,19 @@ def main():
             src = os.path.join(a.dir, s + ".jsonl")
             n_src = sum(1 for _ in open(src, encoding="utf-8")) if os.path.exists(src) else None
             key = "%s/%s" % (s, rc)
+            if s.endswith("mixed"):
+                # clean documents and their junk variants in one run, as a crawl holds them:
+                # reported as <set>_clean and <set>_junk (a repaired mojibake copy is then an
+                # exact duplicate of its clean original, and dedup removes it)
+                base = s[: -len("_mixed")]
+                is_junk = lambda r: bool(r.get("junk_kind"))
+                for part, sel in (("clean", lambda r: not is_junk(r)), ("junk", is_junk)):
+                    pk, pr = [r for r in kept if sel(r)], [r for r in rejected if sel(r)]
+                    sub = summarize_clean(pk, pr, a.dropped_limit) if part == "clean" else summarize_junk(pk, pr)
+                    sub["malformed"] = 0
+                    sub["input_records"] = None
+                    summary["runs"]["%s_mixed_%s/%s" % (base, part, rc)] = sub
+                continue
             if s.endswith("clean"):
                 r = summarize_clean(kept, rejected, a.dropped_limit)
             else:
