@@ -151,13 +151,17 @@ class Page {
     Languages();
     Clusters();
     Audit();
+    out_ += RenderLanguageAuditSection(s_);
     StageReports();
     Throughput();
     Inputs();
     Counters();
     Samples();
-    out_ += "<footer>Rendered by sluice from stats.json (schema " + E(s_.schema) +
-            "). Self-contained: no scripts, nothing loaded from the network.</footer></main></body></html>\n";
+    out_ += "<footer>Rendered by sluice from stats.json (schema " + E(s_.schema) + "). Self-contained: " +
+            std::string(s_.language_audit ? "nothing loaded from the network; one inline script (allowed by hash) "
+                                            "sorts the language audit table."
+                                          : "no scripts, nothing loaded from the network.") +
+            "</footer></main></body></html>\n";
     return std::move(out_);
   }
 
@@ -166,7 +170,7 @@ class Page {
     out_ += "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-            "img-src data:\">"
+            "img-src data:; script-src " + std::string(kLanguageAuditScriptCspSource) + "\">"
             "<title>sluice run report</title><style>";
     out_ += kCss;
     out_ += "</style></head><body><main><header><h1>sluice run report</h1><p class=\"meta\">";
@@ -182,7 +186,7 @@ class Page {
     out_ += "</p><nav>";
     for (auto [id, title] : std::initializer_list<std::pair<const char*, const char*>>{
              {"summary", "Summary"}, {"funnel", "Funnel"}, {"drops", "Drop reasons"}, {"histograms", "Histograms"},
-             {"languages", "Languages"}, {"clusters", "Duplicates"}, {"audit", "Bias audit"},
+             {"languages", "Languages"}, {"clusters", "Duplicates"}, {"audit", "Bias audit"}, {"language-audit", "Language audit"},
              {"throughput", "Throughput"}, {"inputs", "Inputs"}, {"samples", "Rejected examples"}}) {
       out_ += std::string("<a href=\"#") + id + "\">" + title + "</a>";
     }
