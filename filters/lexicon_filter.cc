@@ -13,6 +13,7 @@
 #include "filters/lexicon_classes.h"
 #include "filters/ldnoobw_lists.h"
 #include "filters/phrase_matcher.h"
+#include "filters/text_stats.h"
 #include "stages/stage.h"
 #include "stages/utf8.h"
 #include "stages/word_segmenter.h"
@@ -85,14 +86,17 @@ struct LexiconEntry {
   bool operator<(const LexiconEntry& o) const { return id != o.id ? id < o.id : folded < o.folded; }
 };
 
+enum Param : size_t { kThreshold, kAmbiguousThreshold, kAmbiguousMinDistinct };
+
+std::vector<text::LanguageThresholds::Param> Params() {
+  return {{"threshold", 0, 1}, {"ambiguous_threshold", 0, 1}, {"ambiguous_min_distinct", 1, 100}};
+}
+
 class LexiconFilter : public Stage {
  public:
-  LexiconFilter(std::string instance, double threshold, double ambiguous_threshold, size_t ambiguous_min_distinct,
-                bool drop,
+  LexiconFilter(std::string instance, text::LanguageThresholds t, bool drop,
                 const std::set<LexiconEntry>& entries, std::vector<std::string> bases, std::string language_key)
-      : threshold_(threshold),
-        ambiguous_threshold_(ambiguous_threshold),
-        ambiguous_min_distinct_(ambiguous_min_distinct),
+      : t_(std::move(t)),
         drop_(drop),
         signal_ratio_(instance + ".flagged_ratio"),
         signal_words_(instance + ".flagged_words"),
@@ -114,6 +118,9 @@ class LexiconFilter : public Stage {
   }
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
+    const std::vector<double>& th = t_.For(text::LocaleOf(doc));
+    const double threshold = th[kThreshold], ambiguous_threshold = th[kAmbiguousThreshold];
+    const size_t ambiguous_min_distinct = static_cast<size_t>(th[kAmbiguousMinDistinct]);
     thread_local std::string folded;
     thread_local std::vector<PhraseMatcher::Match> matches;
     thread_local std::vector<WordSpan> words;
@@ -125,7 +132,7 @@ class LexiconFilter : public Stage {
     int64_t innocent = 0;
     int64_t protected_hits = 0;
     thread_local std::vector<std::pair<std::string_view, bool>> seen;  // (entry, ambiguous) for the drop detail
-    thread_local std::vector<std::string_view> distinct_ambiguous;     // up to ambiguous_min_distinct_
+    thread_local std::vector<std::string_view> distinct_ambiguous;     // up to ambiguous_min_distinct
     seen.clear();
     distinct_ambiguous.clear();
     for (size_t i = 0; i < matches.size();) {
@@ -148,7 +155,7 @@ class LexiconFilter : public Stage {
           const bool is_ambiguous = kind == SpanKind::kAmbiguous;
           (is_ambiguous ? ambiguous : unambiguous) += 1;
           const std::string_view entry(folded.data() + matches[i].begin, matches[i].end - matches[i].begin);
-          if (is_ambiguous && distinct_ambiguous.size() < ambiguous_min_distinct_ &&
+          if (is_ambiguous && distinct_ambiguous.size() < ambiguous_min_distinct &&
               std::find(distinct_ambiguous.begin(), distinct_ambiguous.end(), entry) == distinct_ambiguous.end()) {
             distinct_ambiguous.push_back(entry);
           }
@@ -172,8 +179,8 @@ class LexiconFilter : public Stage {
     const bool ambiguous_count =
         ambiguous > 0 &&
         (unambiguous > 0 ||
-         (distinct_ambiguous.size() >= ambiguous_min_distinct_ &&
-          static_cast<double>(ambiguous) / static_cast<double>(num_words) > ambiguous_threshold_));
+         (distinct_ambiguous.size() >= ambiguous_min_distinct &&
+          static_cast<double>(ambiguous) / static_cast<double>(num_words) > ambiguous_threshold));
     const int64_t flagged = unambiguous + (ambiguous_count ? ambiguous : 0);
     const double ratio = flagged == 0 ? 0.0 : static_cast<double>(flagged) / static_cast<double>(num_words);
     doc.AddSignal(signal_ratio_, ratio);
@@ -183,10 +190,10 @@ class LexiconFilter : public Stage {
     if (ambiguous > 0) ctx.stats().Add(kLexiconStatAmbiguousMatches, ambiguous);
     if (innocent > 0) ctx.stats().Add(kLexiconStatInnocentContextMatches, innocent);
     if (protected_hits > 0) ctx.stats().Add(kLexiconStatProtectedMatches, protected_hits);
-    if (ratio <= threshold_) {
+    if (ratio <= threshold) {
       // Kept only because of the classes (ambiguous entries without evidence,
       // innocent contexts): the unclassified rule would have dropped it.
-      if (static_cast<double>(unambiguous + ambiguous + innocent) / static_cast<double>(num_words) > threshold_) {
+      if (static_cast<double>(unambiguous + ambiguous + innocent) / static_cast<double>(num_words) > threshold) {
         ctx.stats().Add(kLexiconStatSparedDocs);
       }
       return Verdict::Keep();
@@ -236,9 +243,7 @@ class LexiconFilter : public Stage {
     return &no_language_list_;
   }
 
-  double threshold_;
-  double ambiguous_threshold_;
-  size_t ambiguous_min_distinct_;
+  text::LanguageThresholds t_;
   bool drop_;
   std::string signal_ratio_;
   std::string signal_words_;
@@ -334,10 +339,9 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
       }
     }
   }
-  return std::unique_ptr<Stage>(new LexiconFilter(instance, o.GetDouble("threshold"),
-                                                  o.GetDouble("ambiguous_threshold"),
-                                                  static_cast<size_t>(o.GetInt("ambiguous_min_distinct")),
-                                                  o.GetString("mode") == "drop",
+  auto t = text::LanguageThresholds::FromOptions(instance, Params(), o, "", "");
+  if (!t.ok()) return t.status();
+  return std::unique_ptr<Stage>(new LexiconFilter(instance, std::move(t).value(), o.GetString("mode") == "drop",
                                                   entries, std::move(bases), o.GetString("language_key")));
 }
 
@@ -399,6 +403,10 @@ SLUICE_REGISTER_STAGE(LexiconFilter, [] {
            "YAML `group: [terms]` with extra identity terms to protect (relative to the recipe dir)"),
           Opt("mode", OptionType::kString, "drop", "drop documents, or flag them (signals + tag) and keep them", -1e300,
            1e300, {"drop", "flag"}),
+          text::TextOption("per_language", OptionType::kYaml, "{}",
+                           "per-language overrides {lang: {option: value}} of threshold, ambiguous_threshold, "
+                           "ambiguous_min_distinct"),
+          text::PerScriptOption("{}"),
       },
       MakeLexiconFilter,
   };

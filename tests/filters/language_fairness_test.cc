@@ -61,7 +61,7 @@ struct Chain {
   Chain() {
     const std::pair<const char*, const char*> kStages[] = {
         {"line_cleaner", "{}"},    {"quality_signals", "{}"}, {"c4", "{filter_no_terminal_punct: false}"},
-        {"gopher_repetition", "{}"}, {"gopher_quality", "{}"}, {"fineweb", "{}"}};
+        {"gopher_repetition", "{}"}, {"gopher_quality", "{}"}, {"fineweb", "{}"}, {"lexicon_filter", "{}"}};
     for (const auto& [type, options] : kStages) stages.emplace_back(type, sluice::testing::Build(type, options));
   }
 };
@@ -384,7 +384,8 @@ TEST_CASE("per_script thresholds: shipped, overridable, and beaten by per_langua
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.status().message(), Catch::Contains("per_script") && Catch::Contains("devanagari") &&
                                          Catch::Contains("ISO 15924"));
-  for (const char* type : {"gopher_quality", "gopher_repetition", "c4", "fineweb", "quality_signals", "line_cleaner"}) {
+  for (const char* type :
+       {"gopher_quality", "gopher_repetition", "c4", "fineweb", "quality_signals", "line_cleaner", "lexicon_filter"}) {
     INFO(type);
     CHECK(sluice::BuildStage(type, "{per_script: {Thai: {}}, per_language: {th: {}}}").ok());
   }
