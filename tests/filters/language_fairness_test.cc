@@ -357,6 +357,18 @@ TEST_CASE("rule thresholds, both sides, in several scripts", "[language_fairness
     CheckBothSides("quality_signals", "max_mojibake_score: 1", with_symbols, code, kSymbols, /*via_per_language=*/true);
   }
   for (const char* code : {"hi", "de", "ru", "ar"}) CheckBothSides("gopher_quality", "min_words: 20", Udhr(code), code, kStop);
+  // Sentences (every script's terminals) and repetition (words from ICU segmentation).
+  const ThresholdCase kSentences{"min_sentences", "c4.sentences", sluice::c4::kTooFewSentences, false, true};
+  const ThresholdCase kTop2{"max_top_2gram_char_ratio", "gopher_repetition.top_2gram_char_ratio",
+                            "gopher_repetition.top_2gram", true};
+  const ThresholdCase kDup5{"max_dup_5gram_char_ratio", "gopher_repetition.dup_5gram_char_ratio",
+                            "gopher_repetition.dup_5gram", true};
+  for (const char* code : {"hi", "ar", "am", "my", "th", "zh", "ru", "ko"}) {
+    const std::string text = Udhr(code);
+    CheckBothSides("c4", "", text, code, kSentences);
+    CheckBothSides("gopher_repetition", "", text, code, kTop2);
+    CheckBothSides("gopher_repetition", "", text + "\n" + text, code, kDup5);
+  }
   for (const char* code : {"hi", "am", "km", "hy", "ur"}) {
     // A heading without a full stop, so that the ratio is below one.
     const std::string text = Udhr(code);
