@@ -133,6 +133,11 @@ GETTEXT = {"ar": "ar", "bn": "bn", "es": "es", "fr": "fr", "id": "id", "ms": "ms
 UDHR = {"ar": "arb", "bn": "ben", "en": "eng", "es": "spa", "fr": "fra", "id": "ind", "ms": "mly_latn",
         "ru": "rus", "sv": "swe", "tr": "tur", "ur": "urd", "zh": "cmn_hans"}
 QURAN = ["bn", "en", "es", "fr", "id", "ru", "sv", "tr", "ur", "zh"]
+# Guard rails: languages next to the ones changed above (no/da next to sv, pt/gl/ca next to es,
+# plus ms next to id); measured so that a change for the eleven cannot silently cost them.
+GUARD = ["ca", "da", "gl", "no", "pt"]
+GETTEXT.update({"ca": "ca", "da": "da", "gl": "gl", "no": "nb", "pt": "pt"})
+UDHR.update({"ca": "cat", "da": "dan", "gl": "glg", "no": "nob", "pt": "por_PT"})
 MIN_CHARS = 100
 
 
@@ -170,7 +175,7 @@ def eleven_samples(per_source):
             items.append({"id": f"{source}:{unit}:{i}", "text": t, "expect": lang, "source": source,
                           "row": row or lang, "split": split_of(f"{source}:{unit}")})
 
-    for lang in ELEVEN:
+    for lang in ELEVEN + GUARD:
         # gettext
         if lang == "en":
             cats = [(c, True) for c in catalogues("sv")]
