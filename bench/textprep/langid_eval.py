@@ -216,13 +216,51 @@ def eleven_samples(per_source):
     return out, missing
 
 
+# ------------------------------------------------------------------ "clean running text" criterion
+
+# A sample is not clean running text in its language when it comes from a catalogue of proper
+# names (iso-codes: language, country, region, currency and script names, many of them the
+# names' own forms, e.g. "kwakiutl", "Ayrshire oriental") or when >= TECHNICAL_MAX of its
+# letters are in technical tokens (command-line options, paths, URLs, identifiers with _ or
+# camelCase or digits, dotted names, ALL-CAPS words, `quoted' identifiers). The same rule for
+# every language; the report gives accuracy with and without it.
+NAME_LIST_CATALOGUES = re.compile(r"^(iso_639|iso_3166|iso_4217|iso_15924)")
+TECHNICAL_MAX = 0.25
+_QUOTES = "()[]{}<>,;:!?\"'`«»“”‘’"
+
+
+def is_technical_token(tok):
+    core = tok.strip(_QUOTES)
+    if not core:
+        return False
+    return bool(
+        re.search(r"://|^www\.", core) or re.match(r"^--?[A-Za-z]", core) or "/" in core or "\\" in core
+        or "_" in core or "=" in core or "::" in core or "->" in core or "()" in tok or core.startswith("%")
+        or re.search(r"[a-z][A-Z]", core) or re.search(r"[A-Za-z]\d|\d[A-Za-z]", core)
+        or (re.match(r"^\.[A-Za-z]|.*[A-Za-z]\.[A-Za-z]", core) and core.isascii())
+        or re.fullmatch(r"[A-Z][A-Z0-9]+", core) or re.fullmatch(r"`[^`'\s]+'", tok))
+
+
+def technical_share(text):
+    letters = sum(c.isalpha() for c in text)
+    tech = sum(sum(c.isalpha() for c in t) for t in text.split() if is_technical_token(t))
+    return tech / max(1, letters)
+
+
+def is_clean(it):
+    if it["source"] == "gettext" and NAME_LIST_CATALOGUES.match(it["id"].split("/")[1]):
+        return False
+    return technical_share(it["text"]) < TECHNICAL_MAX
+
+
 def report_eleven(items, got, split, errors):
     sel = [it for it in items if split == "all" or it["split"] == split]
     rows = sorted({it["row"] for it in sel}, key=lambda r: (r.split()[0], r))
     sources = ["gettext", "udhr", "quran"]
     print(f"\n### split `{split}`: {len(sel)} samples of >= {MIN_CHARS} characters\n")
-    print("| language | " + " | ".join(f"{s} (n)" for s in sources) + " | all (n) | most common errors |")
-    print("|---|" + "---|" * (len(sources) + 2))
+    print("| language | " + " | ".join(f"{s} (n)" for s in sources) +
+          " | all (n) | clean running text (n) | most common errors |")
+    print("|---|" + "---|" * (len(sources) + 3))
     for row in rows:
         cells = []
         for s in sources:
@@ -234,16 +272,22 @@ def report_eleven(items, got, split, errors):
         wrong = collections.Counter(got.get(it["id"], "missing") for it in lst if got.get(it["id"]) != it["expect"])
         errs = ", ".join(f"{p} {c}" for p, c in wrong.most_common(3))
         cells.append(f"**{ok / len(lst):.3f}** ({len(lst)})")
+        clean = [it for it in lst if is_clean(it)]
+        ok_clean = sum(got.get(it["id"]) == it["expect"] for it in clean)
+        cells.append(f"{ok_clean / max(1, len(clean)):.3f} ({len(clean)})")
         print(f"| {row} | " + " | ".join(cells) + f" | {errs} |")
     main_rows = [it for it in sel if it["row"] in ELEVEN and it["row"] != "ms"]
     ok = sum(got.get(it["id"]) == it["expect"] for it in main_rows)
+    clean = [it for it in main_rows if is_clean(it)]
+    ok_clean = sum(got.get(it["id"]) == it["expect"] for it in clean)
     print(f"\neleven languages (without ms), all rows pooled: accuracy {ok / max(1, len(main_rows)):.3f} "
-          f"on {len(main_rows)} samples")
+          f"on {len(main_rows)} samples; clean running text {ok_clean / max(1, len(clean)):.3f} on {len(clean)}")
     if errors:
         for row in rows:
             bad = [it for it in sel if it["row"] == row and got.get(it["id"]) != it["expect"]]
             for it in bad[:errors]:
-                print(f"\n[{row} -> {got.get(it['id'])}] {it['id']}: {it['text'][:300]!r}")
+                tag = "" if is_clean(it) else " (not clean)"
+                print(f"\n[{row} -> {got.get(it['id'])}]{tag} {it['id']}: {it['text'][:300]!r}")
 
 
 # ------------------------------------------------------------------ suite `broad`
