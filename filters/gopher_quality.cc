@@ -208,7 +208,7 @@ SLUICE_REGISTER_STAGE(GopherQuality, [] {
     std::string stop_lang = text::AsciiLower(o.GetString("stop_words_language"));
     if (!stop_lang.empty() && !text::HasStopWords(stop_lang)) {
       return Status::Config("stage '" + env.instance_name + "', option 'stop_words_language': no stop-word list for '" +
-                            stop_lang + "' (lists: filters/stopwords/, plus en, zh, ja)");
+                            stop_lang + "' (lists: stages/stopwords/, plus en, zh, ja)");
     }
     return std::unique_ptr<Stage>(std::make_unique<GopherQuality>(std::move(t).value(), std::move(stop_lang)));
   };

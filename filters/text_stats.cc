@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "filters/stopword_lists.h"
+#include "stages/stopword_lists.h"
 #include "stages/utf8.h"
 
 namespace sluice::text {

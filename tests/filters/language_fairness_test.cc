@@ -15,7 +15,7 @@
 #include "filters/gopher_quality.h"
 #include "filters/quality_signals.h"
 #include "filters/rule_test_util.h"
-#include "filters/stopword_lists.h"
+#include "stages/stopword_lists.h"
 #include "filters/text_stats.h"
 #include "stages/mojibake.h"
 #include "stages/utf8.h"
@@ -249,7 +249,7 @@ TEST_CASE("stop-word lists: embedded as shipped, one script each", "[language_fa
   REQUIRE(sluice::StopwordLists().size() >= 50);
   for (const auto& list : sluice::StopwordLists()) {
     const std::string path =
-        std::string(SLUICE_SOURCE_DIR) + "/filters/stopwords/" + std::string(list.language) + ".txt";
+        std::string(SLUICE_SOURCE_DIR) + "/stages/stopwords/" + std::string(list.language) + ".txt";
     std::ifstream in(path, std::ios::binary);
     INFO(path);
     REQUIRE(in.good());

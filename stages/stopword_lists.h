@@ -1,6 +1,6 @@
 // Per-language stop-word lists (npm `stopwords-iso`, MIT; provenance and licence in
-// filters/stopwords/), embedded in the binary so the default recipe needs no data
-// files. Regenerate with filters/stopwords/import_stopwords_iso.py. Immutable; thread-safe.
+// stages/stopwords/), embedded in the binary so the default recipe needs no data
+// files. Regenerate with stages/stopwords/import_stopwords_iso.py. Immutable; thread-safe.
 #pragma once
 
 #include <string_view>
