@@ -252,7 +252,9 @@ Status Runner::Prepare() {
     }
   }
   // Outputs of inputs that are not done are (re)written from scratch: remove
-  // leftovers of an interrupted run, and stale temp files.
+  // leftovers of an interrupted run, parts and temp files alike. Only this
+  // run's own inputs: other shards' tasks may be writing their temp files
+  // into the same directories at this very moment.
   for (const char* sub : {"kept", "rejected", "malformed"}) {
     fs::path dir = fs::path(c_.output_dir) / sub;
     if (!fs::exists(dir, ec)) continue;
@@ -261,10 +263,6 @@ Status Runner::Prepare() {
          it.increment(ec)) {
       if (!it->is_regular_file()) continue;
       std::string name = it->path().filename().string();
-      if (name.size() > 4 && name.substr(name.size() - 4) == ".tmp") {
-        stale.push_back(it->path());
-        continue;
-      }
       unsigned idx;
       if (sscanf(name.c_str(), "part-%5u", &idx) == 1) {
         bool selected = std::find(c_.selected.begin(), c_.selected.end(), idx) != c_.selected.end();

@@ -125,11 +125,35 @@ TEST_CASE("sharded dedup: line_dedup + exact + minhash + tokenizer recipe, 3 sha
   simdjson::dom::element doc = p.load((dir.path / "single" / "stats.json").string()).value();
   simdjson::dom::array stages = doc["stages"].get_array().value();
   CHECK(stages.at(1)["counters"]["line_dedup.lines_removed"].get_int64().value() > 10);
-  REQUIRE(RunShell(base + bin + " run r.yaml -i in -o s3 -q --executor local --shards 3 --threads 2", &log) == 0);
+  const int rc = RunShell(base + bin + " run r.yaml -i in -o s3 -q --executor local --shards 3 --threads 2", &log);
+  INFO(log);
+  REQUIRE(rc == 0);
   CheckSameOutputs(dir.path / "single", dir.path / "s3", true);
   // exact_dedup's index_out is written by the resolve phase, the same bytes.
   CHECK_FALSE(Slurp(dir.path / "single" / "exact.idx").empty());
   CHECK(Slurp(dir.path / "single" / "exact.idx") == Slurp(dir.path / "s3" / "exact.idx"));
+}
+
+TEST_CASE("a shard's run leaves other shards' temp files alone, and removes its own stale ones", "[plan]") {
+  // Tasks of one array start together: a task's clean-up of interrupted output
+  // must not delete the part file another task is writing (it failed the
+  // rename of shard 0's part with ENOENT under load).
+  ScratchDir dir("shard-tmp");
+  std::string log;
+  REQUIRE(MakeSplitSample(dir.path, 2, &log));
+  const fs::path kept = dir.path / "out" / "kept";
+  fs::create_directories(kept);
+  const fs::path other = kept / "part-00001-0000.jsonl.zst.424242.tmp";
+  const fs::path own = kept / "part-00000-0000.jsonl.zst.424242.tmp";
+  std::ofstream(other) << "being written by the task of shard 1\n";
+  std::ofstream(own) << "left by an interrupted run of shard 0\n";
+  const std::string bin = SLUICE_BINARY;
+  const int rc = RunShell("cd " + dir.path.string() + " && " + bin + " run -i in -o out -q --shard 0/2", &log);
+  INFO(log);
+  REQUIRE(rc == 0);
+  CHECK(fs::exists(other));
+  CHECK_FALSE(fs::exists(own));
+  CHECK(fs::exists(kept / "part-00000-0000.jsonl.zst"));
 }
 
 }  // namespace
