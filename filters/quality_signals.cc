@@ -63,8 +63,10 @@ bool IsProsePunct(uint32_t cp) {
     default:
       // The punctuation of other scripts (danda ।, Arabic ، ؛ ؟, Urdu ۔,
       // Armenian ։, Ethiopic ። ፣, Tibetan ། ...) is prose punctuation too;
-      // General Punctuation (bullets, daggers) and the symbol blocks are not.
-      return cp >= 0x370 && !(cp >= 0x2000 && cp <= 0x2BFF) && u_ispunct(static_cast<UChar32>(cp));
+      // General Punctuation (bullets, daggers), the symbol blocks and the
+      // full-width forms of ASCII's # % & * @ are not.
+      return cp >= 0x370 && !(cp >= 0x2000 && cp <= 0x2BFF) && !(cp >= 0xFF00 && cp <= 0xFFEF) &&
+             u_ispunct(static_cast<UChar32>(cp));
   }
 }
 
