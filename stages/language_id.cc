@@ -14,6 +14,7 @@
 #include "stages/json_writer.h"
 #include "stages/language_id_detector_text.h"
 #include "stages/language_id_malay_indonesian.h"
+#include "stages/language_id_stopword_tiebreak.h"
 #include "stages/stage.h"
 
 namespace sluice {
@@ -61,6 +62,19 @@ LanguageGuess DetectLanguageCld2(std::string_view utf8) {
     pct = 0;
     for (int i = 0; i < 3; ++i) {
       if (language3[i] == CLD2::INDONESIAN || language3[i] == CLD2::MALAY) pct += percent3[i];
+    }
+  } else {
+    // An English answer (CLD2's tie default in short text) or a Norwegian one
+    // (Swedish is often read so) gets a stop-word second opinion; the letters
+    // CLD2 gave its answer count for the chosen language. A switch to "id" is
+    // then re-decided between id and ms like CLD2's own id answers.
+    std::string_view checked = StopwordTieBreak(g.code, text);
+    if (checked != g.code) {
+      g.code = std::string(checked);
+      if (g.code == "id") {
+        g.code = std::string(
+            ResolveMalayIndonesian(g.code, CountMalayIndonesianMarkers(text), MalayIndonesianModelScore(text)));
+      }
     }
   }
   g.score = std::min(100, pct) / 100.0;

@@ -22,7 +22,8 @@ struct LanguageGuess {
 
 // CLD2 on plain UTF-8 text (best effort: short text still gets a guess). CLD2
 // reads MakeDetectorText's view (NFC, Arabic marks removed); an "id"/"ms" answer
-// is re-decided by ResolveMalayIndonesian (language_id_malay_indonesian.h).
+// is re-decided by ResolveMalayIndonesian (language_id_malay_indonesian.h), an
+// "en"/"no" answer by StopwordTieBreak (language_id_stopword_tiebreak.h).
 LanguageGuess DetectLanguageCld2(std::string_view utf8);
 
 // Maps CLD2 / fastText / legacy codes to ISO 639-1 where one exists:
