@@ -65,12 +65,9 @@ const std::unordered_map<std::string_view, Side>& Markers() {
 
 bool IsAsciiLetter(unsigned char b) { return (b | 0x20) >= 'a' && (b | 0x20) <= 'z'; }
 
-}  // namespace
-
-MalayIndonesianVotes CountMalayIndonesianMarkers(std::string_view utf8) {
-  MalayIndonesianVotes v;
-  const auto& markers = Markers();
-  std::string word;
+// Calls fn(begin, end) for every maximal run of ASCII letters in `utf8`.
+template <typename Fn>
+void ForEachAsciiLetterRun(std::string_view utf8, Fn&& fn) {
   size_t i = 0;
   while (i < utf8.size()) {
     if (!IsAsciiLetter(static_cast<unsigned char>(utf8[i]))) {
@@ -79,21 +76,31 @@ MalayIndonesianVotes CountMalayIndonesianMarkers(std::string_view utf8) {
     }
     size_t j = i;
     while (j < utf8.size() && IsAsciiLetter(static_cast<unsigned char>(utf8[j]))) ++j;
+    fn(i, j);
+    i = j;
+  }
+}
+
+}  // namespace
+
+MalayIndonesianVotes CountMalayIndonesianMarkers(std::string_view utf8) {
+  MalayIndonesianVotes v;
+  const auto& markers = Markers();
+  std::string word;
+  ForEachAsciiLetterRun(utf8, [&](size_t i, size_t j) {
     // A letter run glued to a non-ASCII byte is part of a longer word: skip it.
     bool clean = (i == 0 || static_cast<unsigned char>(utf8[i - 1]) < 0x80) &&
                  (j == utf8.size() || static_cast<unsigned char>(utf8[j]) < 0x80);
-    if (clean && j - i >= 3 && j - i <= 16) {
-      word.assign(utf8.data() + i, j - i);
-      for (char& ch : word) ch = static_cast<char>(ch | 0x20);
-      auto it = markers.find(word);
-      if (it != markers.end()) {
-        (it->second == Side::kIndonesian ? v.indonesian : v.malay) += 1;
-      } else if (word.size() >= 6 && word.compare(word.size() - 4, 4, "itas") == 0) {
-        v.indonesian += 1;  // kualitas, aktivitas, universitas (Malay: -iti)
-      }
+    if (!clean || j - i < 3 || j - i > 16) return;
+    word.assign(utf8.data() + i, j - i);
+    for (char& ch : word) ch = static_cast<char>(ch | 0x20);
+    auto it = markers.find(word);
+    if (it != markers.end()) {
+      (it->second == Side::kIndonesian ? v.indonesian : v.malay) += 1;
+    } else if (word.size() >= 6 && word.compare(word.size() - 4, 4, "itas") == 0) {
+      v.indonesian += 1;  // kualitas, aktivitas, universitas (Malay: -iti)
     }
-    i = j;
-  }
+  });
   return v;
 }
 
@@ -101,14 +108,7 @@ int64_t MalayIndonesianModelScore(std::string_view utf8) {
   const uint32_t mask = (uint32_t{1} << kIdMsHashBits) - 1;
   int64_t score = 0;
   std::string padded;
-  size_t i = 0;
-  while (i < utf8.size()) {
-    if (!IsAsciiLetter(static_cast<unsigned char>(utf8[i]))) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    while (j < utf8.size() && IsAsciiLetter(static_cast<unsigned char>(utf8[j]))) ++j;
+  ForEachAsciiLetterRun(utf8, [&](size_t i, size_t j) {
     padded.assign(1, ' ');
     for (size_t k = i; k < j; ++k) padded.push_back(static_cast<char>(utf8[k] | 0x20));
     padded.push_back(' ');
@@ -119,8 +119,7 @@ int64_t MalayIndonesianModelScore(std::string_view utf8) {
         score += kIdMsWeights[h & mask];
       }
     }
-    i = j;
-  }
+  });
   return score;
 }
 
