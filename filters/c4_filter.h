@@ -1,9 +1,10 @@
 // c4: the C4 cleaning rules (Raffel et al. 2020; datatrove's C4QualityFilter
 // defaults) as a line cleaner plus document rules: keeps only lines that end in
-// terminal punctuation (CJK 。！？」 included) with >= 3 words (ICU words, so
+// terminal punctuation (every script's: 。！？」 । ؟ ։ ። ...) with >= 3 words (ICU words, so
 // Chinese counts), drops lines with a > 1000-char word, "javascript" or
 // cookie/privacy-policy phrases, strips citation markers ([1], [edit], [编辑]),
-// and drops the document on "lorem ipsum", '{' or < 5 sentences. The optional
+// and drops the document on "lorem ipsum", a '{' that can be code (not an editorial
+// "{word}") or < 5 sentences. The optional
 // mC4 paragraph rule needs >= N lines with the N longest >= a length.
 // C4's bad-words rule lives in the lexicon stages. Registered as type `c4`;
 // immutable and thread-safe. The kept text replaces doc.text.

@@ -1,8 +1,8 @@
 // fineweb: the FineWeb quality rules (datatrove's FineWebQualityFilter
-// defaults): enough lines ending in terminal punctuation (CJK included), not too
+// defaults): enough lines ending in terminal punctuation (every script's), not too
 // many short lines, few duplicated line characters, not a list (newlines per
-// word). Short-line length is in code points and is shorter for zh/ja by
-// default. Registered as type `fineweb`; immutable and thread-safe.
+// word). Short-line length is in code points and is shorter for zh/ja and Han
+// text by default; Thai and Lao (no sentence punctuation) skip the punctuation rule. Registered as type `fineweb`; immutable and thread-safe.
 #pragma once
 
 namespace sluice::fineweb {

@@ -1,7 +1,9 @@
 // gopher_quality: the Gopher quality rules (Rae et al. 2021; datatrove's
 // GopherQualityFilter defaults) with words from ICU segmentation, lengths in
-// code points, stop words per language and per-language thresholds (zh/ja
-// shipped). Every rule's value is a signal; every failing rule is recorded.
+// characters without combining marks, stop words per language (applied only
+// where the list can be right) and per-script and per-language thresholds
+// (English keeps Gopher's; zh/ja and writing systems shipped). Every rule's
+// value is a signal; every failing rule is recorded.
 // The stage is registered as type `gopher_quality`; it is immutable and thread-safe.
 #pragma once
 

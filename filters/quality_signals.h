@@ -1,8 +1,9 @@
 // quality_signals: erroneous-content signals and filters that need no word
 // segmentation: replacement characters (U+FFFD), mojibake (reuses the
 // normalize.mojibake_score signal when present; otherwise counts UTF-8-read-as-
-// Latin-1/cp1252 pairs such as "Ã©" and UTF-8-read-as-GBK characters such as
-// 锟斤拷 鍙 鏄), gibberish (symbols per letter, character entropy, longest
+// Latin-1/cp1252 sequences such as "Ã©" (not an accented letter before one
+// cp1252-range character: Welsh "â’r") and UTF-8-read-as-GBK characters such as
+// 锟斤拷 鍙 鏄), gibberish (symbols per letter, combining marks counting as letters, character entropy, longest
 // non-letter run, longest run of one character), leftover HTML/JS/CSS, extreme
 // repetition (distinct character 10-grams) and text cut off mid-sentence.
 // Registered as type `quality_signals`; immutable and thread-safe.
