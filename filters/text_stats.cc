@@ -256,7 +256,11 @@ namespace {
 const std::unordered_map<std::string_view, const WordSet*>& AllStopWords() {
   static const auto* kAll = [] {
     auto* all = new std::unordered_map<std::string_view, const WordSet*>;
+    (*all)["en"] = &EnglishStopWords();
+    (*all)["zh"] = &ChineseStopWords();
+    (*all)["ja"] = &JapaneseStopWords();
     for (const StopwordList& list : StopwordLists()) {
+      if (all->count(list.language) != 0) continue;  // en, zh, ja: the lists above
       auto* set = new WordSet;
       std::string_view words = list.words;
       size_t pos = 0;
@@ -268,9 +272,6 @@ const std::unordered_map<std::string_view, const WordSet*>& AllStopWords() {
       }
       (*all)[list.language] = set;
     }
-    (*all)["en"] = &EnglishStopWords();
-    (*all)["zh"] = &ChineseStopWords();
-    (*all)["ja"] = &JapaneseStopWords();
     return all;
   }();
   return *kAll;
