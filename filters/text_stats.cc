@@ -2,6 +2,7 @@
 
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
+#include <xxhash.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -428,10 +429,15 @@ std::string_view Head(std::string_view text) {
 
 }  // namespace
 
-std::string DominantScript(std::string_view text) {
-  std::string_view t = Head(text);
+namespace {
+
+std::string ComputeDominantScript(std::string_view t) {
+  // Letters per ICU script code; `touched` lists the codes seen, so that the
+  // per-thread table is cleared in the time it took to fill it.
+  thread_local std::vector<uint32_t> counts(USCRIPT_CODE_LIMIT, 0);
+  thread_local std::vector<int> touched;
+  touched.clear();
   size_t latin = 0, pos = 0;
-  std::map<int, size_t> others;
   while (pos < t.size()) {
     unsigned char c = static_cast<unsigned char>(t[pos]);
     if (c < 0x80) {
@@ -446,24 +452,45 @@ std::string DominantScript(std::string_view text) {
     if (U_FAILURE(err) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN) continue;
     if (sc == USCRIPT_LATIN) {
       ++latin;
-    } else {
-      // Japanese kana and Han are one writing system for the thresholds.
-      if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA) sc = USCRIPT_HAN;
-      ++others[sc];
+      continue;
     }
+    // Japanese kana and Han are one writing system for the thresholds.
+    if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA) sc = USCRIPT_HAN;
+    if (sc < 0 || sc >= USCRIPT_CODE_LIMIT) continue;
+    if (counts[sc]++ == 0) touched.push_back(sc);
   }
   int best = USCRIPT_LATIN;
   size_t best_n = latin;
-  for (const auto& [sc, n] : others) {
+  std::sort(touched.begin(), touched.end());  // ties go to the lower code, whatever the order seen
+  for (int sc : touched) {
     // Han characters carry a word each; weight them as the language guess does.
-    size_t weighted = sc == USCRIPT_HAN ? n * 3 : n;
+    size_t weighted = sc == USCRIPT_HAN ? counts[sc] * size_t{3} : counts[sc];
     if (weighted > best_n) {
       best = sc;
       best_n = weighted;
     }
+    counts[sc] = 0;
   }
   if (best_n == 0) return "";
   return uscript_getShortName(static_cast<UScriptCode>(best));
+}
+
+}  // namespace
+
+std::string DominantScript(std::string_view text) {
+  const std::string_view t = Head(text);
+  // The rule stages of a recipe ask this about the same document one after
+  // another on one thread: remember the last answer, keyed by the content.
+  thread_local XXH128_hash_t last_hash{0, 0};
+  thread_local size_t last_size = static_cast<size_t>(-1);
+  thread_local std::string last_script;
+  const XXH128_hash_t h = XXH3_128bits(t.data(), t.size());
+  if (t.size() != last_size || !XXH128_isEqual(h, last_hash)) {
+    last_script = ComputeDominantScript(t);
+    last_hash = h;
+    last_size = t.size();
+  }
+  return last_script;
 }
 
 DocumentLocale LocaleOf(const Document& doc) {
