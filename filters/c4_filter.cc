@@ -222,9 +222,7 @@ SLUICE_REGISTER_STAGE(C4Filter, [] {
                          "mC4 paragraph rule: fewest kept lines (0 = rule off; mC4 uses 3)", 0, 1e9),
       text::NumberOption("min_paragraph_length", OptionType::kInt, "200",
                          "mC4 paragraph rule: code points of each of the min_paragraphs longest lines", 0, 1e9),
-      text::TextOption("per_language", OptionType::kYaml, kBuiltinPerLanguage,
-                       "per-language overrides {lang: {option: value}} of the numeric options, merged key by key "
-                       "over the shipped zh/ja values"),
+      text::PerLanguageOption(kBuiltinPerLanguage),
       text::PerScriptOption(kBuiltinPerScript),
   };
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {

@@ -99,9 +99,7 @@ SLUICE_REGISTER_STAGE(FineWebFilter, [] {
       text::NumberOption("max_char_dup_ratio", OptionType::kDouble, "0.01",
                          "drop at or above this fraction of characters in repeated lines", 0, 1),
       text::NumberOption("max_newline_word_ratio", OptionType::kDouble, "0.3", "most newlines per word", 0, 1e9),
-      text::TextOption("per_language", OptionType::kYaml, kBuiltinPerLanguage,
-                       "per-language overrides {lang: {option: value}} of the numeric options, merged key by key "
-                       "over the shipped zh/ja values"),
+      text::PerLanguageOption(kBuiltinPerLanguage),
       text::PerScriptOption(kBuiltinPerScript),
   };
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {

@@ -192,9 +192,7 @@ SLUICE_REGISTER_STAGE(GopherQuality, [] {
       text::NumberOption("min_stop_words", OptionType::kInt, "2",
                          "fewest stop-word occurrences (the document language's list: stopwords-iso, Gopher's for en)",
                          0, 1e12),
-      text::TextOption("per_language", OptionType::kYaml, kBuiltinPerLanguage,
-                       "per-language overrides {lang: {option: value}}, merged key by key over the shipped en/zh/ja "
-                       "values; a language's values apply when language_id is sure of it and it fits the script"),
+      text::PerLanguageOption(kBuiltinPerLanguage),
       text::NumberOption("stop_words_min_language_score", OptionType::kDouble, "0.85",
                          "apply min_stop_words only when the language has a list and language_id's score is at "
                          "least this (a text in a language the detector does not know gets a wrong label)", 0, 1),

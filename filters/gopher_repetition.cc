@@ -161,8 +161,7 @@ SLUICE_REGISTER_STAGE(GopherRepetition, [] {
     info.options.push_back(text::NumberOption(names.params[i], OptionType::kDouble, names.defaults[i],
                                               "largest allowed value of " + names.signals[i], 0, 1));
   }
-  info.options.push_back(text::TextOption("per_language", OptionType::kYaml, "{}",
-                                          "per-language overrides {lang: {option: value}}"));
+  info.options.push_back(text::PerLanguageOption("{}"));
   info.options.push_back(text::PerScriptOption("{}"));
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
     std::vector<text::LanguageThresholds::Param> params;

@@ -81,10 +81,6 @@ void WriteRow(JsonBuilder& b, const LanguageAuditRow& r, bool is_language) {
 
 }  // namespace
 
-bool IsDedupStageType(std::string_view type) {
-  return type == "exact_dedup" || type == "line_dedup" || type == "minhash_dedup";
-}
-
 bool ComputeLanguageAudit(const TagFunnel& funnel, const LanguageAuditOptions& options, LanguageAuditTable* table) {
   const std::string& prefix = options.tag_prefix;
   if (!AnyTagWithPrefix(funnel, prefix)) return false;

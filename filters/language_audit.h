@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stages/dedup_phases.h"  // IsDedupStageType: their removals count in "any stage", not in the filters-only rates
 #include "stages/language_id.h"
 #include "stages/status.h"
 
@@ -21,11 +22,6 @@ struct TagFunnel;  // filters/bias_audit.h
 
 // The tag prefix audited: the one the language_id stage writes.
 inline constexpr const char* kLanguageAuditTagPrefix = kLanguageTagPrefix;
-
-// exact_dedup, line_dedup and minhash_dedup: stages that remove copies, not
-// content. Their removals count in the "any stage" rates but not in the
-// filters-only rates the disparity is computed on.
-bool IsDedupStageType(std::string_view type);
 
 struct LanguageAuditOptions {
   std::string tag_prefix = kLanguageAuditTagPrefix;

@@ -403,9 +403,7 @@ SLUICE_REGISTER_STAGE(LexiconFilter, [] {
            "YAML `group: [terms]` with extra identity terms to protect (relative to the recipe dir)"),
           Opt("mode", OptionType::kString, "drop", "drop documents, or flag them (signals + tag) and keep them", -1e300,
            1e300, {"drop", "flag"}),
-          text::TextOption("per_language", OptionType::kYaml, "{}",
-                           "per-language overrides {lang: {option: value}} of threshold, ambiguous_threshold, "
-                           "ambiguous_min_distinct"),
+          text::PerLanguageOption("{}"),
           text::PerScriptOption("{}"),
       },
       MakeLexiconFilter,

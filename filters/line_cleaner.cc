@@ -423,8 +423,7 @@ SLUICE_REGISTER_STAGE(LineCleaner, [] {
                          "repeated lines shorter than this (code points) are kept", 1, 1e9),
       text::NumberOption("max_removed_ratio", OptionType::kDouble, "0.8",
                          "drop the document when more than this fraction of its characters was removed", 0, 1),
-      text::TextOption("per_language", OptionType::kYaml, "{}",
-                       "per-language overrides {lang: {option: value}} of the numeric options"),
+      text::PerLanguageOption("{}"),
       text::PerScriptOption("{}"),
   };
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {

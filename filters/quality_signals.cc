@@ -307,8 +307,7 @@ SLUICE_REGISTER_STAGE(QualitySignals, [] {
                    "least fraction of distinct character 10-grams (extreme repetition below)", 0, 1),
       text::BoolOption("drop_truncated", "false", "drop documents whose last line is cut off mid-sentence "
                        "(the signal is always recorded)"),
-      text::TextOption("per_language", OptionType::kYaml, "{}",
-                       "per-language overrides {lang: {option: value}} of the numeric options"),
+      text::PerLanguageOption("{}"),
       text::PerScriptOption("{}"),
   };
   info.factory = [](const Options& o, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {

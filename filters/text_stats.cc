@@ -735,6 +735,13 @@ StatusOr<LanguageThresholds> LanguageThresholds::FromOptions(const std::string& 
                o.IsSet("per_script") ? o.GetYaml("per_script") : empty, explicitly_set);
 }
 
+OptionSpec PerLanguageOption(const char* builtin_yaml) {
+  return TextOption("per_language", OptionType::kYaml, builtin_yaml,
+                    "per-language overrides {language: {option: value}} of the numeric options, merged key by key "
+                    "over the shipped values; they apply when language_id is sure of the language and it fits the "
+                    "text's script");
+}
+
 OptionSpec PerScriptOption(const char* builtin_yaml) {
   return TextOption("per_script", OptionType::kYaml, builtin_yaml,
                     "per-script overrides {ISO 15924 script: {option: value}} (Thai, Deva, Hang, ...), merged key by "

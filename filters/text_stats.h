@@ -195,7 +195,9 @@ class LanguageThresholds {
   std::map<std::string, std::vector<double>, std::less<>> per_lang_script_;  // "lang|Script"
 };
 
-// The per_script option every calibrated rule stage has.
+// The per_language and per_script options every calibrated rule stage has
+// (read by LanguageThresholds::FromOptions); the defaults are the shipped tables.
+OptionSpec PerLanguageOption(const char* builtin_yaml);
 OptionSpec PerScriptOption(const char* builtin_yaml);
 
 }  // namespace sluice::text

@@ -5,15 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "stages/dedup_phases.h"
 #include "stages/record_writer.h"
 
 namespace sluice {
 
 namespace fs = std::filesystem;
-
-bool IsGlobalStageType(const std::string& type) {
-  return type == "exact_dedup" || type == "line_dedup" || type == "minhash_dedup";
-}
 
 StatusOr<Plan> MakePlan(const Recipe& recipe, int shards) {
   if (shards < 1) return Status::Config("--shards must be at least 1");
@@ -30,7 +27,7 @@ StatusOr<Plan> MakePlan(const Recipe& recipe, int shards) {
       plan.tokenizer_stage = static_cast<int>(i);
       continue;
     }
-    if (shards > 1 && IsGlobalStageType(s.type)) plan.global_stages.push_back(static_cast<int>(i));
+    if (shards > 1 && IsDedupStageType(s.type)) plan.global_stages.push_back(static_cast<int>(i));
     plan.shard_stages.push_back(s.name);
   }
   // Global stages and the tokenizer name phases and work directories.

@@ -14,10 +14,6 @@
 
 namespace sluice {
 
-// Stage types that need every document of the corpus in one place and so
-// cannot run inside a shard.
-bool IsGlobalStageType(const std::string& type);
-
 // kKeys / kResolve exist for each global (dedup) stage of a run with more
 // than one shard (stages/dedup_phases.h): per shard, the recipe runs up to the
 // global stage (earlier global stages applied as decision filters) and writes

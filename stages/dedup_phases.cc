@@ -15,6 +15,10 @@
 
 namespace sluice {
 
+bool IsDedupStageType(std::string_view type) {
+  return type == "exact_dedup" || type == "line_dedup" || type == "minhash_dedup";
+}
+
 namespace {
 
 namespace fs = std::filesystem;

@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stages/line_dedup.h"
@@ -36,6 +37,12 @@
 #include "stages/status.h"
 
 namespace sluice {
+
+// The stage types that decide by comparing documents with each other and
+// remove copies, not content: exact_dedup, line_dedup, minhash_dedup. The
+// sharded plan cuts recipes at them; the language audit counts their removals
+// apart from the filters'.
+bool IsDedupStageType(std::string_view type);
 
 // Writes a record file; the final path appears only after Finish() (a temp
 // file is renamed), so a failed task never leaves a partial file behind.
