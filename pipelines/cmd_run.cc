@@ -13,6 +13,7 @@
 #include "pipelines/report_hook.h"
 #include "pipelines/run_command.h"
 #include "stages/dedup_phases.h"
+#include "stages/input_slices.h"
 #include "stages/record_writer.h"
 
 namespace sluice {
@@ -110,10 +111,9 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
   if (!shard_spec.empty()) SLUICE_RETURN_IF_ERROR(ParseShard(shard_spec, &shard, &shards));
 
   config->inputs = std::move(expanded).value();
-  config->selected.clear();
-  for (uint32_t k = 0; k < config->inputs.size(); ++k) {
-    if (static_cast<int>(k % shards) == shard) config->selected.push_back(k);
-  }
+  auto slices = SlicesForShard(config->inputs, recipe->reader, shard, shards);
+  if (!slices.ok()) return slices.status();
+  config->slices = std::move(slices).value();
   config->reader = recipe->reader;
   config->output = recipe->output;
   config->output_dir = out;

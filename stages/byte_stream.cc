@@ -31,15 +31,20 @@ class FileReader {
 
 class PlainStream : public ByteStream {
  public:
-  explicit PlainStream(std::unique_ptr<FileReader> file) : file_(std::move(file)) {}
+  explicit PlainStream(std::unique_ptr<FileReader> file, uint64_t limit = UINT64_MAX)
+      : file_(std::move(file)), left_(limit) {}
   size_t Read(char* buf, size_t n) override {
+    if (left_ == 0) return 0;
+    if (n > left_) n = static_cast<size_t>(left_);
     size_t got = file_->Read(buf, n, &error_);
     raw_bytes_ += got;
+    left_ -= got;
     return got;
   }
 
  private:
   std::unique_ptr<FileReader> file_;
+  uint64_t left_;
 };
 
 // gzip (and concatenated gzip members, as produced by `cat a.gz b.gz`).
@@ -147,6 +152,18 @@ StatusOr<std::unique_ptr<ByteStream>> ByteStream::Open(const std::string& path, 
     case Compression::kZstd: stream = std::make_unique<ZstdStream>(std::move(file)); break;
   }
   return stream;
+}
+
+StatusOr<std::unique_ptr<ByteStream>> ByteStream::OpenRange(const std::string& path, uint64_t begin, uint64_t end) {
+  FILE* f = fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::Io("cannot open input '" + path + "': " + strerror(errno));
+  if (fseeko(f, static_cast<off_t>(begin), SEEK_SET) != 0) {
+    std::string err = strerror(errno);
+    fclose(f);
+    return Status::Io("cannot seek in input '" + path + "': " + err);
+  }
+  return std::unique_ptr<ByteStream>(
+      std::make_unique<PlainStream>(std::make_unique<FileReader>(f, true), end > begin ? end - begin : 0));
 }
 
 }  // namespace sluice

@@ -15,6 +15,9 @@ namespace sluice {
 class ByteStream {
  public:
   static StatusOr<std::unique_ptr<ByteStream>> Open(const std::string& path, Compression compression);
+  // The bytes [begin, end) of an uncompressed file (a sub-file shard); reading
+  // stops at `end` (or the end of the file when it is shorter).
+  static StatusOr<std::unique_ptr<ByteStream>> OpenRange(const std::string& path, uint64_t begin, uint64_t end);
   virtual ~ByteStream() = default;
   // Reads up to n bytes; returns 0 at the end of data or on error (see error()).
   virtual size_t Read(char* buf, size_t n) = 0;

@@ -41,7 +41,7 @@ constexpr size_t kSampleChars = 600;
 using Clock = std::chrono::steady_clock;
 
 struct Batch {
-  uint32_t slot = 0;         // position in config.selected
+  uint32_t slot = 0;         // position in config.slices
   uint32_t input_index = 0;  // index into config.inputs
   bool first = false;        // first batch of its input
   bool last = false;         // last batch of its input
@@ -78,16 +78,22 @@ struct Sample {
   uint64_t line = 0;
 };
 
-std::string MarkerPath(const RunConfig& c, uint32_t input_index) {
-  char name[32];
-  snprintf(name, sizeof name, "%05u.json", input_index);
-  return c.output_dir + "/.sluice/done/" + name;
+// Output files of a slice: part-IIIII-SSSS.<ext> for a whole input (and the
+// first part of a cut one), part-IIIII.PPPP-SSSS.<ext> for its later parts, so
+// that sorted names are input order.
+std::string PartStem(const InputSlice& s) {
+  char name[48];
+  if (s.part == 0) snprintf(name, sizeof name, "part-%05u", s.input_index);
+  else snprintf(name, sizeof name, "part-%05u.%04u", s.input_index, s.part);
+  return name;
 }
 
-std::string PartStem(uint32_t input_index) {
-  char name[32];
-  snprintf(name, sizeof name, "part-%05u", input_index);
-  return name;
+std::string MarkerPath(const RunConfig& c, const InputSlice& s) {
+  return c.output_dir + "/.sluice/done/" + PartStem(s).substr(5) + ".json";
+}
+
+std::string RangeOf(const InputSlice& s) {
+  return s.whole() ? "whole" : std::to_string(s.begin) + "-" + std::to_string(s.end);
 }
 
 // Identifies an input's content cheaply: path, size and mtime.
@@ -113,10 +119,12 @@ std::string Hex64(uint64_t v) {
   return buf;
 }
 
-std::string MarkerContent(const RunConfig& c, uint32_t input_index, const InputAccount& a) {
+std::string MarkerContent(const RunConfig& c, const InputSlice& slice, const InputAccount& a) {
+  const uint32_t input_index = slice.input_index;
   JsonBuilder b;
   b.BeginObject();
   b.Key("input").String(c.inputs[input_index].path);
+  b.Key("range").String(RangeOf(slice));
   b.Key("identity").String(Hex64(XXH3_64bits(InputIdentity(c.inputs[input_index]).data(),
                                              InputIdentity(c.inputs[input_index]).size())));
   b.Key("recipe").String(Hex64(XXH3_64bits(c.recipe_fingerprint.data(), c.recipe_fingerprint.size())));
@@ -167,6 +175,8 @@ class Runner {
   Status FinishInput(const Batch& b);
   void Progress(bool final);
   std::string StatsJson(double wall_seconds);
+  // accounts_ (one per slice) summed per input, in input order.
+  std::vector<InputAccount> InputAccounts() const;
 
   RunConfig& c_;
   std::vector<Step> steps_;
@@ -179,7 +189,7 @@ class Runner {
   std::unique_ptr<RecordSource> source_;
   uint32_t source_slot_ = 0;
   bool source_replay_ = false;
-  std::set<uint32_t> done_inputs_;
+  std::set<uint32_t> done_slots_;  // slices finished by an earlier run
   std::atomic<uint64_t> raw_bytes_read_{0};
   uint64_t raw_bytes_before_source_ = 0;
   uint64_t total_input_bytes_ = 0;
@@ -223,11 +233,13 @@ Status Runner::Prepare() {
   stage_stats_.resize(c_.stages.size());
   stage_nanos_.assign(c_.stages.size(), 0);
   stage_reports_.resize(c_.stages.size());
-  accounts_.resize(c_.selected.size());
-  for (size_t s = 0; s < c_.selected.size(); ++s) {
-    const InputFile& in = c_.inputs[c_.selected[s]];
+  accounts_.resize(c_.slices.size());
+  for (size_t s = 0; s < c_.slices.size(); ++s) {
+    const InputSlice& sl = c_.slices[s];
+    const InputFile& in = c_.inputs[sl.input_index];
     accounts_[s].path = in.path;
-    if (in.size_bytes > 0) total_input_bytes_ += in.size_bytes;
+    if (!sl.whole()) total_input_bytes_ += sl.end - sl.begin;
+    else if (in.size_bytes > 0) total_input_bytes_ += in.size_bytes;
   }
 
   std::error_code ec;
@@ -236,9 +248,10 @@ Status Runner::Prepare() {
 
   // Resume: an input is done when its marker names the same input and recipe.
   std::string recipe_hash = Hex64(XXH3_64bits(c_.recipe_fingerprint.data(), c_.recipe_fingerprint.size()));
-  for (uint32_t idx : c_.selected) {
+  for (uint32_t slot = 0; slot < c_.slices.size(); ++slot) {
+    const uint32_t idx = c_.slices[slot].input_index;
     std::string marker;
-    if (!ReadFile(MarkerPath(c_, idx), &marker)) continue;
+    if (!ReadFile(MarkerPath(c_, c_.slices[slot]), &marker)) continue;
     if (marker.find("\"recipe\":\"" + recipe_hash + "\"") == std::string::npos) {
       return Status::Config("output directory '" + c_.output_dir +
                             "' holds a run made with a different recipe or options; use a new -o "
@@ -247,14 +260,19 @@ Status Runner::Prepare() {
     std::string identity = InputIdentity(c_.inputs[idx]);
     if (c_.resume && c_.inputs[idx].path != "-" &&
         marker.find("\"identity\":\"" + Hex64(XXH3_64bits(identity.data(), identity.size())) + "\"") !=
-            std::string::npos) {
-      done_inputs_.insert(idx);
+            std::string::npos &&
+        marker.find("\"range\":\"" + RangeOf(c_.slices[slot]) + "\"") != std::string::npos) {
+      done_slots_.insert(slot);
     }
   }
   // Outputs of inputs that are not done are (re)written from scratch: remove
   // leftovers of an interrupted run, parts and temp files alike. Only this
-  // run's own inputs: other shards' tasks may be writing their temp files
+  // run's own slices: other shards' tasks may be writing their temp files
   // into the same directories at this very moment.
+  std::set<std::string> mine;  // "part-IIIII[.PPPP]-" of every slice to redo
+  for (uint32_t slot = 0; slot < c_.slices.size(); ++slot) {
+    if (!done_slots_.count(slot)) mine.insert(PartStem(c_.slices[slot]) + "-");
+  }
   for (const char* sub : {"kept", "rejected", "malformed"}) {
     fs::path dir = fs::path(c_.output_dir) / sub;
     if (!fs::exists(dir, ec)) continue;
@@ -263,10 +281,9 @@ Status Runner::Prepare() {
          it.increment(ec)) {
       if (!it->is_regular_file()) continue;
       std::string name = it->path().filename().string();
-      unsigned idx;
-      if (sscanf(name.c_str(), "part-%5u", &idx) == 1) {
-        bool selected = std::find(c_.selected.begin(), c_.selected.end(), idx) != c_.selected.end();
-        if (selected && !done_inputs_.count(idx)) stale.push_back(it->path());
+      size_t dash = name.find('-', 5);  // after "part-"
+      if (name.rfind("part-", 0) == 0 && dash != std::string::npos && mine.count(name.substr(0, dash + 1))) {
+        stale.push_back(it->path());
       }
     }
     for (const auto& p : stale) fs::remove(p, ec);
@@ -282,16 +299,16 @@ Batch* Runner::ReadBatch(tbb::flow_control& fc) {
   }
   auto batch = std::make_unique<Batch>();
   if (!source_) {
-    if (next_slot_ >= c_.selected.size()) {
+    if (next_slot_ >= c_.slices.size()) {
       fc.stop();
       return nullptr;
     }
     source_slot_ = static_cast<uint32_t>(next_slot_++);
-    uint32_t idx = c_.selected[source_slot_];
-    source_replay_ = done_inputs_.count(idx) != 0;
+    uint32_t idx = c_.slices[source_slot_].input_index;
+    source_replay_ = done_slots_.count(source_slot_) != 0;
     batch->first = true;
     raw_bytes_before_source_ = raw_bytes_read_.load();
-    auto opened = RecordSource::Open(c_.inputs[idx], c_.reader);
+    auto opened = RecordSource::Open(c_.inputs[idx], c_.reader, c_.slices[source_slot_]);
     if (!opened.ok()) {
       batch->slot = source_slot_;
       batch->input_index = idx;
@@ -305,7 +322,7 @@ Batch* Runner::ReadBatch(tbb::flow_control& fc) {
     source_ = std::move(opened).value();
   }
   batch->slot = source_slot_;
-  batch->input_index = c_.selected[source_slot_];
+  batch->input_index = c_.slices[source_slot_].input_index;
   batch->replay = source_replay_;
   batch->stage_stats.resize(c_.stages.size());
   batch->stage_nanos.assign(c_.stages.size(), 0);
@@ -461,7 +478,7 @@ Status Runner::FinishInput(const Batch& b) {
   // A read error (truncated compressed input) leaves the input unfinished: no
   // marker, so a rerun retries it; its good records are still written.
   if (!b.replay && b.read_error.empty() && c_.inputs[b.input_index].path != "-") {
-    return WriteFileAtomically(MarkerPath(c_, b.input_index), MarkerContent(c_, b.input_index, accounts_[b.slot]));
+    return WriteFileAtomically(MarkerPath(c_, c_.slices[b.slot]), MarkerContent(c_, c_.slices[b.slot], accounts_[b.slot]));
   }
   return Status::Ok();
 }
@@ -498,13 +515,14 @@ void Runner::WriteBatch(Batch* batch_ptr) {
       auto& w = kept_writers_[route];
       if (!w) {
         std::string dir = c_.output_dir + "/kept" + (route.empty() ? "" : "/" + route);
-        w = std::make_unique<ChunkedWriter>(dir, PartStem(b->input_index), c_.output.format, c_.output.max_file_bytes);
+        w = std::make_unique<ChunkedWriter>(dir, PartStem(c_.slices[b->slot]), c_.output.format,
+                                            c_.output.max_file_bytes);
       }
       if (Status s = w->WriteFrame(frame.bytes, frame.uncompressed, frame.records); !s.ok()) return fail(s);
     }
     if (b->rejected_frame.records > 0) {
       if (!rejected_writer_) {
-        rejected_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/rejected", PartStem(b->input_index),
+        rejected_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/rejected", PartStem(c_.slices[b->slot]),
                                                            c_.output.format, c_.output.max_file_bytes);
       }
       const auto& f = b->rejected_frame;
@@ -512,7 +530,7 @@ void Runner::WriteBatch(Batch* batch_ptr) {
     }
     if (b->malformed_frame.records > 0) {
       if (!malformed_writer_) {
-        malformed_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/malformed", PartStem(b->input_index),
+        malformed_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/malformed", PartStem(c_.slices[b->slot]),
                                                             OutputFormat::kJsonl, c_.output.max_file_bytes);
       }
       const auto& f = b->malformed_frame;
@@ -564,14 +582,36 @@ void Runner::Progress(bool final) {
   }
 }
 
+std::vector<InputAccount> Runner::InputAccounts() const {
+  std::vector<InputAccount> out;
+  for (size_t s = 0; s < accounts_.size(); ++s) {
+    const InputAccount& a = accounts_[s];
+    if (s == 0 || c_.slices[s].input_index != c_.slices[s - 1].input_index) {
+      out.push_back(a);
+      continue;
+    }
+    InputAccount& m = out.back();
+    m.records += a.records;
+    m.kept += a.kept;
+    m.dropped += a.dropped;
+    m.malformed += a.malformed;
+    m.bytes_in += a.bytes_in;
+    m.bytes_kept += a.bytes_kept;
+    m.skipped = m.skipped && a.skipped;
+    if (m.read_error.empty()) m.read_error = a.read_error;
+  }
+  return out;
+}
+
 std::string Runner::StatsJson(double wall_seconds) {
+  const std::vector<InputAccount> accounts = InputAccounts();
   JsonBuilder b;
   b.BeginObject();
   b.Key("schema").String("sluice.stats/1");
   b.Key("sluice_version").String(SLUICE_STAGES_VERSION);
   if (!c_.shard_label.empty()) b.Key("shard").String(c_.shard_label);
   InputAccount total;
-  for (const auto& a : accounts_) {
+  for (const auto& a : accounts) {
     total.records += a.records;
     total.kept += a.kept;
     total.dropped += a.dropped;
@@ -584,7 +624,7 @@ std::string Runner::StatsJson(double wall_seconds) {
   b.Key("malformed").Int(total.malformed).Key("bytes_in").Int(total.bytes_in).Key("bytes_kept").Int(total.bytes_kept);
   b.EndObject();
   b.Key("inputs").BeginArray();
-  for (const auto& a : accounts_) {
+  for (const auto& a : accounts) {
     b.BeginObject();
     b.Key("path").String(a.path).Key("in").Int(a.records).Key("kept").Int(a.kept).Key("dropped").Int(a.dropped);
     b.Key("malformed").Int(a.malformed).Key("bytes_in").Int(a.bytes_in).Key("bytes_kept").Int(a.bytes_kept);
@@ -744,10 +784,10 @@ Status Runner::Run(RunResult* result) {
   }
   double wall = std::chrono::duration<double>(Clock::now() - start_).count();
   Progress(true);
-  result->inputs = accounts_;
+  result->inputs = InputAccounts();
   result->total = InputAccount{};
   result->total.path = "total";
-  for (const auto& a : accounts_) {
+  for (const auto& a : result->inputs) {
     result->total.records += a.records;
     result->total.kept += a.kept;
     result->total.dropped += a.dropped;
@@ -762,6 +802,12 @@ Status Runner::Run(RunResult* result) {
 }
 
 }  // namespace
+
+std::vector<InputSlice> WholeSlices(size_t n) {
+  std::vector<InputSlice> slices(n);
+  for (size_t i = 0; i < n; ++i) slices[i].input_index = static_cast<uint32_t>(i);
+  return slices;
+}
 
 Status RunPipeline(RunConfig& config, RunResult* result) {
   Runner runner(config);

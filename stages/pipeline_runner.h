@@ -35,7 +35,9 @@ struct OutputOptions {
 
 struct RunConfig {
   std::vector<InputFile> inputs;      // the whole sorted input list
-  std::vector<uint32_t> selected;     // indexes into `inputs` this run processes
+  // What this run reads, in input order: whole inputs or parts of them
+  // (stages/input_slices.h). WholeSlices(n) = every input, whole.
+  std::vector<InputSlice> slices;
   ReaderOptions reader;
   OutputOptions output;
   std::string output_dir;
@@ -71,6 +73,9 @@ struct RunResult {
   std::string stats_json;
   double wall_seconds = 0;
 };
+
+// One whole slice per input, for inputs 0..n-1.
+std::vector<InputSlice> WholeSlices(size_t n);
 
 // Runs the pipeline. Data problems never fail the run (they are counted);
 // I/O problems on outputs and stage Finish() errors do.

@@ -55,8 +55,8 @@ std::string BaseName(const std::string& path) {
 // than max_bytes (+ one read chunk) of a single piece.
 class LineSplitter {
  public:
-  LineSplitter(std::unique_ptr<ByteStream> stream, uint64_t max_bytes)
-      : stream_(std::move(stream)), max_bytes_(max_bytes), buf_(kReadChunk) {}
+  LineSplitter(std::unique_ptr<ByteStream> stream, uint64_t max_bytes, uint64_t first_line = 1)
+      : stream_(std::move(stream)), max_bytes_(max_bytes), buf_(kReadChunk), line_(first_line - 1) {}
 
   // Reads the next line (without "\n" and a trailing "\r"). Returns false at the end.
   bool NextLine(RawRecord* r) {
@@ -124,7 +124,8 @@ class LineSplitter {
 // JSONL and line-mode text: one record per non-blank line.
 class LineRecordSource : public RecordSource {
  public:
-  LineRecordSource(std::unique_ptr<ByteStream> stream, uint64_t max_bytes) : lines_(std::move(stream), max_bytes) {}
+  LineRecordSource(std::unique_ptr<ByteStream> stream, uint64_t max_bytes, uint64_t first_line = 1)
+      : lines_(std::move(stream), max_bytes, first_line) {}
   bool Next(RawRecord* r) override {
     while (lines_.NextLine(r)) {
       if (!r->too_large && IsBlank(r->bytes)) {
@@ -322,6 +323,19 @@ StatusOr<std::unique_ptr<RecordSource>> RecordSource::Open(const InputFile& inpu
     source = std::make_unique<FileRecordSource>(std::move(stream).value(), options.max_record_bytes);
   }
   return source;
+}
+
+StatusOr<std::unique_ptr<RecordSource>> RecordSource::Open(const InputFile& input, const ReaderOptions& options,
+                                                           const InputSlice& slice) {
+  if (slice.whole()) return Open(input, options);
+  if (input.compression != Compression::kNone ||
+      !(input.format == InputFormat::kJsonl || options.text_mode == TextMode::kLine)) {
+    return Status::Internal("input '" + input.path + "' cannot be read in parts");
+  }
+  auto stream = ByteStream::OpenRange(input.path, slice.begin, slice.end);
+  if (!stream.ok()) return stream.status();
+  return std::unique_ptr<RecordSource>(
+      std::make_unique<LineRecordSource>(std::move(stream).value(), options.max_record_bytes, slice.first_line));
 }
 
 bool ParseRecord(const InputFile& input, uint32_t input_index, const ReaderOptions& options, RawRecord& raw,

@@ -64,10 +64,27 @@ struct RawRecord {
   uint64_t full_size = 0;
 };
 
+// A part of one input that one task reads (a sub-file shard): the byte range
+// [begin, end) of an uncompressed line-oriented file, or the whole input.
+// stages/input_slices.h plans and aligns them.
+struct InputSlice {
+  uint32_t input_index = 0;
+  uint32_t part = 0;   // 0 .. parts-1, in file order
+  uint32_t parts = 1;  // 1 = the whole input
+  uint64_t begin = 0;
+  uint64_t end = UINT64_MAX;
+  uint64_t first_line = 1;  // line number of the line at `begin`
+  bool whole() const { return parts == 1; }
+};
+
 // Streams the raw records of one input in order. Not thread-safe; one per input.
 class RecordSource {
  public:
   static StatusOr<std::unique_ptr<RecordSource>> Open(const InputFile& input, const ReaderOptions& options);
+  // Only the records of `slice` (aligned: begin and end at line starts), with
+  // their line numbers in the whole file.
+  static StatusOr<std::unique_ptr<RecordSource>> Open(const InputFile& input, const ReaderOptions& options,
+                                                      const InputSlice& slice);
   virtual ~RecordSource() = default;
   // Fills *record and returns true, or returns false at the end of input. A read
   // error (truncated .gz/.zst, I/O failure) ends the input: error() then says why.

@@ -477,7 +477,7 @@ TEST_CASE("language_id: tags and stats are identical for 1 and 3 threads", "[lan
     auto inputs = sluice::ExpandInputs({dir / "in"});
     REQUIRE(inputs.ok());
     c.inputs = *inputs;
-    for (uint32_t i = 0; i < c.inputs.size(); ++i) c.selected.push_back(i);
+    c.slices = WholeSlices(c.inputs.size());
     c.output_dir = out_dir;
     c.threads = threads;
     c.batch_bytes = 4096;

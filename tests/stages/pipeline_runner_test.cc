@@ -99,7 +99,7 @@ RunOutput RunOnce(const std::string& in_dir, const std::string& out_dir, int thr
   auto inputs = ExpandInputs({in_dir});
   REQUIRE(inputs.ok());
   c.inputs = *inputs;
-  for (uint32_t i = 0; i < c.inputs.size(); ++i) c.selected.push_back(i);
+  c.slices = WholeSlices(c.inputs.size());
   c.output_dir = out_dir;
   c.output.format = OutputFormat::kJsonlZst;
   c.output.max_file_bytes = 8192;  // several chunks per input
