@@ -109,7 +109,7 @@ bool ComputeLanguageAudit(const TagFunnel& funnel, const LanguageAuditOptions& o
     LanguageAuditStage st;
     st.name = s.stage;
     st.type = s.type;
-    st.dedup = IsDedupStageType(s.type);
+    st.dedup = IsGlobalStageType(s.type);
     st.docs_in = s.docs_in;
     st.dropped = s.dropped;
     st.rate = Rate(s.dropped, s.docs_in);

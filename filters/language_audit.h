@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "stages/dedup_phases.h"  // IsDedupStageType: their removals count in "any stage", not in the filters-only rates
+#include "stages/stage.h"  // IsGlobalStageType: their removals count in "any stage", not in the filters-only rates
 #include "stages/language_id.h"
 #include "stages/status.h"
 
@@ -33,7 +33,7 @@ struct LanguageAuditOptions {
 struct LanguageAuditStage {
   std::string name;  // instance name
   std::string type;  // recipe type
-  bool dedup = false;  // IsDedupStageType(type)
+  bool dedup = false;  // IsGlobalStageType(type)
   int64_t docs_in = 0;
   int64_t dropped = 0;
   double rate = 0;  // dropped / docs_in (0 when docs_in == 0)

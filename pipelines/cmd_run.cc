@@ -12,7 +12,6 @@
 #include "pipelines/plan.h"
 #include "pipelines/report_hook.h"
 #include "pipelines/run_command.h"
-#include "stages/dedup_phases.h"
 #include "stages/input_slices.h"
 #include "stages/record_writer.h"
 
@@ -149,7 +148,7 @@ int RunMain(const RunArgs& args) {
     // A hand-run shard (--shard I/N or a Slurm array task) sees only its own
     // inputs: say so for every stage whose decisions need the whole corpus.
     for (const auto& s : recipe.stages) {
-      if (!IsDedupStageType(s.type)) continue;
+      if (!IsGlobalStageType(s.type)) continue;
       std::cerr << "sluice: warning: shard " << config.shard_label << ": stage '" << s.name << "' (" << s.type
                 << ") dedups only within this shard's inputs; for corpus-wide dedup use `sluice run --executor "
                    "local --shards N` or `sluice slurm submit`\n";

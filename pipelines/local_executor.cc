@@ -12,9 +12,10 @@
 
 #include "pipelines/command.h"
 #include "pipelines/report_hook.h"
-#include "pipelines/stats_merge.h"
+#include "pipelines/shard_merge.h"
 #include "pipelines/tokenizer_stages.h"
-#include "stages/dedup_phases.h"
+#include "stages/global_stage.h"
+#include "stages/run_state.h"
 #include "stages/record_writer.h"
 #include "stages/stage.h"
 
@@ -93,23 +94,9 @@ Status TokenizerConfigOf(const RecipeStage& rs, TokenizerTrainConfig* tc, tokeni
   return TrainConfigFromOptions(*options, tc, pre);
 }
 
-StatusOr<GlobalDedupSpec> GlobalSpec(const Recipe& recipe, int stage_index, const std::string& output_dir) {
-  const RecipeStage& rs = recipe.stages[stage_index];
-  auto options = StageOptions(rs);
-  if (!options.ok()) return options.status();
-  StageEnv env;
-  env.recipe_dir = recipe.dir;
-  env.output_dir = output_dir;
-  env.instance_name = rs.name;
-  return MakeGlobalDedupSpec(rs.type, rs.name, *options, env);
-}
-
-// Runs the recipe on shard `task` of `shards`. A keys pass (`keys_of` = index
-// into plan.global_stages) stops at that global stage and writes its keys
-// (outputs go to a scratch directory and are discarded); the final pass
-// (`keys_of` = -1) runs every stage and writes kept/rejected/stats. In both,
-// earlier global stages are decision filters, never in-shard indexes.
-Status RunShardPass(const RunArgs& base, const Plan& plan, int task, int shards, int keys_of) {
+// Runs segment `g` of the plan on shard `task` (g = plan.global_stages.size()
+// for the last segment, the `shard` phase): see pipelines/plan.h.
+Status RunSegmentTask(const RunArgs& base, const Plan& plan, int task, int shards, size_t g) {
   RunArgs args = base;
   args.shard = std::to_string(task) + "/" + std::to_string(shards);
   Recipe recipe;
@@ -118,33 +105,28 @@ Status RunShardPass(const RunArgs& base, const Plan& plan, int task, int shards,
   SLUICE_RETURN_IF_ERROR(PrepareRun(args, &recipe, &config, &resolved));
   const std::string out = config.output_dir;
   if (config.stages.size() != recipe.stages.size()) return Status::Internal("stages and recipe disagree");
-  const size_t globals = keys_of >= 0 ? static_cast<size_t>(keys_of) + 1 : plan.global_stages.size();
-  for (size_t g = 0; g < globals; ++g) {
-    const int idx = plan.global_stages[g];
-    auto spec = GlobalSpec(recipe, idx, out);
-    if (!spec.ok()) return spec.status();
-    const std::string& name = recipe.stages[idx].name;
-    auto stage = static_cast<int>(g) == keys_of ? MakeDedupKeyWriter(*spec, DedupKeysPath(out, name, task, shards))
-                                                : MakeDedupDecisionFilter(*spec, DedupDecisionsPath(out, name, task, shards));
-    if (!stage.ok()) return stage.status().WithContext("stage '" + name + "'");
-    config.stages[idx].stage = std::move(stage).value();
+  const size_t globals = plan.global_stages.size();
+  RunConfig::Segment& seg = config.segment;
+  if (g > 0) {
+    const std::string& prev = recipe.stages[plan.global_stages[g - 1]].name;
+    seg.first = static_cast<size_t>(plan.global_stages[g - 1]);
+    seg.apply_decisions = GlobalDecisionsPath(out, prev, task, shards);
+    seg.docs_in = SegmentDocsPath(out, prev, task, shards);
+    seg.state_in = SegmentStatePath(out, prev, task, shards);
   }
-  std::error_code ec;
-  if (keys_of >= 0) {
-    const int idx = plan.global_stages[keys_of];
-    config.stages.resize(static_cast<size_t>(idx) + 1);
-    config.output_dir = WorkDir(out, recipe.stages[idx].name) + "/pass-" + std::to_string(task);
-    fs::remove_all(config.output_dir, ec);
-    config.output.write_rejected = false;
+  config.shard_label = args.shard;
+  if (g < globals) {
+    const std::string& name = recipe.stages[plan.global_stages[g]].name;
+    seg.last = static_cast<size_t>(plan.global_stages[g]);
+    seg.keys_out = GlobalKeysPath(out, name, task, shards);
+    seg.docs_out = SegmentDocsPath(out, name, task, shards);
+    seg.state_out = SegmentStatePath(out, name, task, shards);
     config.resume = false;
-    config.stats_path = config.output_dir + "/stats.json";
-    config.shard_label = args.shard;
     RunResult result;
     SLUICE_RETURN_IF_ERROR(RunPipeline(config, &result));
     for (const auto& in : result.inputs) {
       if (!in.read_error.empty()) return Status::Io("input '" + in.path + "' ended early: " + in.read_error);
     }
-    fs::remove_all(config.output_dir, ec);
     return Status::Ok();
   }
   if (plan.tokenizer_stage >= 0) {
@@ -156,8 +138,9 @@ Status RunShardPass(const RunArgs& base, const Plan& plan, int task, int shards,
         MakeWordCountWriter(std::move(tc), std::move(pre), WordCountsPath(out, rs.name, task, shards));
   }
   // Always a shard stats file (even for N = 1), so the merge phase is uniform.
-  config.shard_label = args.shard;
   config.stats_path = out + "/stats/shard-" + std::to_string(task) + "-of-" + std::to_string(shards) + ".json";
+  seg.state_out = ShardStatePath(out, task, shards);
+  std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) return Status::Io("cannot create '" + out + "': " + ec.message());
   SLUICE_RETURN_IF_ERROR(WriteResolvedRecipe(out, resolved));
@@ -170,17 +153,29 @@ Status RunShardPass(const RunArgs& base, const Plan& plan, int task, int shards,
   return Status::Ok();
 }
 
-Status RunResolveTask(const Plan& plan, const Phase& phase, const Recipe& recipe, const std::string& out) {
+Status RunResolveTask(const RunArgs& args, const Plan& plan, const Phase& phase, const std::string& out) {
+  Recipe recipe;
+  RunConfig config;
+  std::string resolved;
+  SLUICE_RETURN_IF_ERROR(PrepareRun(args, &recipe, &config, &resolved));
   const int idx = plan.global_stages[phase.global];
   const std::string& name = recipe.stages[idx].name;
-  auto spec = GlobalSpec(recipe, idx, out);
-  if (!spec.ok()) return spec.status();
+  if (!config.stages[idx].stage->is_global()) return Status::Internal("stage '" + name + "' is not global");
+  const auto& stage = static_cast<const GlobalStage&>(*config.stages[idx].stage);
   std::vector<std::string> keys, decisions;
   for (int t = 0; t < plan.shards; ++t) {
-    keys.push_back(DedupKeysPath(out, name, t, plan.shards));
-    decisions.push_back(DedupDecisionsPath(out, name, t, plan.shards));
+    keys.push_back(GlobalKeysPath(out, name, t, plan.shards));
+    decisions.push_back(GlobalDecisionsPath(out, name, t, plan.shards));
   }
-  return ResolveGlobalDedup(*spec, keys, out, decisions, StatsPatchPath(out, name)).WithContext("phase " + phase.name);
+  Stats stats;
+  std::string report;
+  SLUICE_RETURN_IF_ERROR(
+      ResolveGlobalStage(stage, keys, decisions, out, &stats, &report).WithContext("phase " + phase.name));
+  SLUICE_RETURN_IF_ERROR(WriteFileAtomically(StatsPatchPath(out, name), EncodeStatsPatch(stats, report)));
+  // The keys are decided: the decisions are all later phases need.
+  std::error_code ec;
+  for (const auto& k : keys) fs::remove(k, ec);
+  return Status::Ok();
 }
 
 // Trains into a scratch directory and renames it to OUTDIR/tokenizer, so a
@@ -196,24 +191,13 @@ Status RunTokenizerTask(const Plan& plan, const Recipe& recipe, const std::strin
   std::error_code ec;
   fs::remove_all(scratch, ec);
   std::string patch;
-  SLUICE_RETURN_IF_ERROR(TrainFromCountFiles(tc, pre, files, scratch, &patch));
+  SLUICE_RETURN_IF_ERROR(TrainFromCountFiles(tc, pre, files, scratch, &patch));  // EncodeStatsPatch
   SLUICE_RETURN_IF_ERROR(WriteFileAtomically(StatsPatchPath(out, rs.name), patch));
   const fs::path final_dir = fs::path(out) / "tokenizer";
   fs::remove_all(final_dir, ec);
   fs::rename(scratch, final_dir, ec);
   if (ec) return Status::Io("cannot rename '" + scratch + "' to '" + final_dir.string() + "': " + ec.message());
   return Status::Ok();
-}
-
-// Stage name -> stats patch file of every stage a global phase computed.
-std::map<std::string, std::string> PatchFiles(const Plan& plan, const Recipe& recipe, const std::string& out) {
-  std::map<std::string, std::string> patches;
-  for (int idx : plan.global_stages) patches[recipe.stages[idx].name] = StatsPatchPath(out, recipe.stages[idx].name);
-  if (plan.tokenizer_stage >= 0) {
-    const std::string& name = recipe.stages[plan.tokenizer_stage].name;
-    patches[name] = StatsPatchPath(out, name);
-  }
-  return patches;
 }
 
 }  // namespace
@@ -259,17 +243,16 @@ Status RunPhaseTask(const RunArgs& args, const std::string& phase_name, int task
   }
   switch (phase->kind) {
     case PhaseKind::kKeys:
-      SLUICE_RETURN_IF_ERROR(RunShardPass(args, *plan, task, shards, phase->global));
+      SLUICE_RETURN_IF_ERROR(RunSegmentTask(args, *plan, task, shards, static_cast<size_t>(phase->global)));
       break;
     case PhaseKind::kResolve:
-      SLUICE_RETURN_IF_ERROR(RunResolveTask(*plan, *phase, recipe, out));
+      SLUICE_RETURN_IF_ERROR(RunResolveTask(args, *plan, *phase, out));
       break;
     case PhaseKind::kShard:
-      SLUICE_RETURN_IF_ERROR(RunShardPass(args, *plan, task, shards, -1));
+      SLUICE_RETURN_IF_ERROR(RunSegmentTask(args, *plan, task, shards, plan->global_stages.size()));
       break;
     case PhaseKind::kMerge:
-      SLUICE_RETURN_IF_ERROR(
-          MergeShardStatsFiles(out, shards, recipe.output.samples_per_reason, PatchFiles(*plan, recipe, out)));
+      SLUICE_RETURN_IF_ERROR(MergeShardRuns(args, *plan, out));
       break;
     case PhaseKind::kTokenizer:
       SLUICE_RETURN_IF_ERROR(RunTokenizerTask(*plan, recipe, out));
@@ -281,7 +264,16 @@ Status RunPhaseTask(const RunArgs& args, const std::string& phase_name, int task
       break;
     }
   }
-  return MarkPhaseTaskDone(out, *phase, task);
+  SLUICE_RETURN_IF_ERROR(MarkPhaseTaskDone(out, *phase, task));
+  // A finished segment's input documents are read by no later phase.
+  if ((phase->kind == PhaseKind::kKeys && phase->global > 0) ||
+      (phase->kind == PhaseKind::kShard && !plan->global_stages.empty())) {
+    const int g = phase->kind == PhaseKind::kKeys ? phase->global : static_cast<int>(plan->global_stages.size());
+    const std::string& prev = recipe.stages[plan->global_stages[g - 1]].name;
+    std::error_code ec;
+    fs::remove(SegmentDocsPath(out, prev, task, shards), ec);
+  }
+  return Status::Ok();
 }
 
 std::vector<std::string> PhaseTaskArgv(const RunArgs& args, const std::string& phase_name, int task, int shards,

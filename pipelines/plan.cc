@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "stages/dedup_phases.h"
+#include "stages/stage.h"
 #include "stages/record_writer.h"
 
 namespace sluice {
@@ -27,7 +27,7 @@ StatusOr<Plan> MakePlan(const Recipe& recipe, int shards) {
       plan.tokenizer_stage = static_cast<int>(i);
       continue;
     }
-    if (shards > 1 && IsDedupStageType(s.type)) plan.global_stages.push_back(static_cast<int>(i));
+    if (shards > 1 && IsGlobalStageType(s.type)) plan.global_stages.push_back(static_cast<int>(i));
     plan.shard_stages.push_back(s.name);
   }
   // Global stages and the tokenizer name phases and work directories.
@@ -42,43 +42,47 @@ StatusOr<Plan> MakePlan(const Recipe& recipe, int shards) {
                             ") names phases and files of a sharded run: use letters, digits, '_', '-' or '.'");
     }
   }
+  // Segments: the recipe cut at its global stages. Segment g runs, once per
+  // shard, the stages after global stage g-1 (applying its decisions) up to
+  // global stage g, whose keys it writes along with every document.
   const std::string n = std::to_string(shards);
-  std::string before;  // stages a keys pass runs before its global stage
   size_t next_stage = 0;
   std::vector<std::string> resolved;
   for (size_t g = 0; g < plan.global_stages.size(); ++g) {
     const RecipeStage& gs = recipe.stages[plan.global_stages[g]];
+    std::string run;
     for (; next_stage < static_cast<size_t>(plan.global_stages[g]); ++next_stage) {
-      before += (before.empty() ? "" : ", ") + recipe.stages[next_stage].name;
+      run += (run.empty() ? "" : ", ") + recipe.stages[next_stage].name;
     }
-    std::string upto = before.empty() ? "no stages" : "[" + before + "]";
-    std::string filters;
-    for (const auto& r : resolved) filters += (filters.empty() ? "" : ", ") + r;
+    const std::string from = g == 0 ? "read its slice of the inputs"
+                                    : "read the documents of keys-" + resolved.back() + ", apply the decisions of '" +
+                                          resolved.back() + "'";
     Phase keys{"keys-" + gs.name, PhaseKind::kKeys, shards,
-               "per shard I of N (inputs with index % N == I): run " + upto +
-                   (filters.empty() ? "" : " (decided dedups as filters: " + filters + ")") + ", write the " +
-                   gs.type + " keys of '" + gs.name + "' to .sluice/work/" + gs.name + "/keys-I-of-" + n + ".bin",
+               "per shard I of N (a contiguous share of the inputs, big files cut at line starts): " + from +
+                   ", run [" + run + "], write the keys of '" + gs.name + "' (" + gs.type +
+                   ") and every document to .sluice/work/" + gs.name + "/{keys,docs}-I-of-" + n,
                static_cast<int>(g)};
     Phase resolve{"resolve-" + gs.name, PhaseKind::kResolve, 1,
-                  "merge the " + n + " key files in input order, replay " + gs.type +
-                      " (first in input order survives) -> .sluice/work/" + gs.name +
-                      "/decisions-I-of-" + n + ".bin (per shard) and stats-patch.json",
+                  "merge the " + n + " key files in input order through the " + gs.type +
+                      " resolver (first in input order survives) -> .sluice/work/" + gs.name + "/decisions-I-of-" + n +
+                      " and its stats patch",
                   static_cast<int>(g)};
     plan.phases.push_back(keys);
     plan.phases.push_back(resolve);
     resolved.push_back(gs.name);
-    before += (before.empty() ? "" : ", ") + gs.name;
     next_stage = static_cast<size_t>(plan.global_stages[g]) + 1;
   }
   std::string stage_list;
-  for (const auto& name : plan.shard_stages) stage_list += (stage_list.empty() ? "" : ", ") + name;
-  if (stage_list.empty()) stage_list = "(no stages: copy)";
-  std::string filters;
-  for (const auto& r : resolved) filters += (filters.empty() ? "" : ", ") + r;
+  for (size_t i = next_stage; i < recipe.stages.size(); ++i) {
+    if (static_cast<int>(i) == plan.tokenizer_stage) continue;
+    stage_list += (stage_list.empty() ? "" : ", ") + recipe.stages[i].name;
+  }
+  const std::string from = resolved.empty() ? "read its slice of the inputs"
+                                            : "read the documents of keys-" + resolved.back() +
+                                                  ", apply the decisions of '" + resolved.back() + "'";
   plan.phases.push_back(Phase{"shard", PhaseKind::kShard, shards,
-                              "per shard I of N (inputs with index % N == I): read, run stages [" + stage_list + "]" +
-                                  (filters.empty() ? "" : " (" + filters + " as decision filters)") +
-                                  ", write kept/rejected parts and stats/shard-I-of-N.json" +
+                              "per shard I of N: " + from + ", run [" + stage_list +
+                                  "], write kept/rejected/malformed parts and stats/shard-I-of-N.json" +
                                   (plan.tokenizer_stage >= 0 ? " and the shard's tokenizer word counts" : "")});
   if (plan.tokenizer_stage >= 0) {
     const std::string& name = recipe.stages[plan.tokenizer_stage].name;
@@ -87,8 +91,9 @@ StatusOr<Plan> MakePlan(const Recipe& recipe, int shards) {
                                     "' and train the BPE tokenizer -> tokenizer/"});
   }
   plan.phases.push_back(Phase{"merge", PhaseKind::kMerge, 1,
-                              "merge stats/shard-*-of-N.json and the global phases' stats patches into stats.json "
-                              "(counters and histograms summed, inputs in input order)"});
+                              "sum the shards' run states and the global phases' stats patches into stats.json "
+                              "(as one process writes it: counters and histograms summed, inputs in input order, "
+                              "reports recomputed over the whole run)"});
   plan.phases.push_back(Phase{"report", PhaseKind::kReport, 1, "report.html from stats.json"});
   return plan;
 }
@@ -97,17 +102,34 @@ std::string WorkDir(const std::string& output_dir, const std::string& stage_name
   return (fs::path(output_dir) / ".sluice" / "work" / stage_name).string();
 }
 
-std::string DedupKeysPath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {
-  return WorkDir(output_dir, stage_name) + "/keys-" + std::to_string(task) + "-of-" + std::to_string(shards) + ".bin";
+namespace {
+std::string TaskFile(const std::string& dir, const char* kind, int task, int shards, const char* ext) {
+  return dir + "/" + kind + "-" + std::to_string(task) + "-of-" + std::to_string(shards) + ext;
+}
+}  // namespace
+
+std::string GlobalKeysPath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {
+  return TaskFile(WorkDir(output_dir, stage_name), "keys", task, shards, ".bin");
 }
 
-std::string DedupDecisionsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {
-  return WorkDir(output_dir, stage_name) + "/decisions-" + std::to_string(task) + "-of-" + std::to_string(shards) +
-         ".bin";
+std::string GlobalDecisionsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {
+  return TaskFile(WorkDir(output_dir, stage_name), "decisions", task, shards, ".bin");
+}
+
+std::string SegmentDocsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {
+  return TaskFile(WorkDir(output_dir, stage_name), "docs", task, shards, ".work.zst");
+}
+
+std::string SegmentStatePath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {
+  return TaskFile(WorkDir(output_dir, stage_name), "state", task, shards, ".bin");
+}
+
+std::string ShardStatePath(const std::string& output_dir, int task, int shards) {
+  return TaskFile((fs::path(output_dir) / ".sluice" / "work").string(), "shard-state", task, shards, ".bin");
 }
 
 std::string StatsPatchPath(const std::string& output_dir, const std::string& stage_name) {
-  return WorkDir(output_dir, stage_name) + "/stats-patch.json";
+  return WorkDir(output_dir, stage_name) + "/stats-patch.bin";
 }
 
 std::string WordCountsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards) {

@@ -1,8 +1,18 @@
-// The phase plan of a sharded run, derived from a recipe: per global dedup
-// stage a keys phase (per shard) and a resolve phase (one task), then the
-// per-shard phase running every stage, then the global phases (tokenizer
-// training from merged word counts, stats merge, report); where each phase's
-// files and completion markers live. A plain value; no I/O but the marker
+// The phase plan of a sharded run, derived from a recipe. The recipe is cut
+// at its global stages (stages/global_stage.h) into segments; every stage runs
+// once per shard:
+//   keys-<G>     per shard: the segment up to global stage G (reading the
+//                inputs, or the previous segment's documents with the previous
+//                global stage's decisions applied); writes G's keys and every
+//                document to work files
+//   resolve-<G>  one task: G's resolver over every shard's keys, in input order
+//   shard        per shard: the last segment, writing kept/rejected/malformed
+//   tokenizer    one task (train_tokenizer as the last stage): trains from
+//                every shard's word counts
+//   merge        one task: stats.json from every shard's run state
+//   report       one task: report.html
+// Shards get contiguous shares of the inputs, big uncompressed files cut at
+// line starts (stages/input_slices.h). A plain value; no I/O but the marker
 // helpers. Used by `sluice plan`, the local executor and Slurm.
 #pragma once
 
@@ -14,11 +24,6 @@
 
 namespace sluice {
 
-// kKeys / kResolve exist for each global (dedup) stage of a run with more
-// than one shard (stages/dedup_phases.h): per shard, the recipe runs up to the
-// global stage (earlier global stages applied as decision filters) and writes
-// its keys; one resolve task turns all keys into decisions. The kShard phase
-// then runs every stage, global ones as decision filters.
 enum class PhaseKind { kKeys, kResolve, kShard, kTokenizer, kMerge, kReport };
 
 struct Phase {
@@ -50,10 +55,15 @@ StatusOr<Plan> MakePlan(const Recipe& recipe, int shards);
 
 // Files the phases exchange, below OUTDIR/.sluice/work/<stage name>/.
 std::string WorkDir(const std::string& output_dir, const std::string& stage_name);
-std::string DedupKeysPath(const std::string& output_dir, const std::string& stage_name, int task, int shards);
-// The decisions about the documents of shard `task` (inputs with index % shards == task).
-std::string DedupDecisionsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards);
-// The stats patch of a stage computed by a global phase (merged into stats.json).
+std::string GlobalKeysPath(const std::string& output_dir, const std::string& stage_name, int task, int shards);
+// The decisions about the documents of shard `task`.
+std::string GlobalDecisionsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards);
+// The documents (kept, dropped, malformed) segment keys-<stage> hands on, and its statistics so far.
+std::string SegmentDocsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards);
+std::string SegmentStatePath(const std::string& output_dir, const std::string& stage_name, int task, int shards);
+// The run state of a shard after its last segment (read by the merge).
+std::string ShardStatePath(const std::string& output_dir, int task, int shards);
+// The stats patch of a stage computed by a global phase (its resolver, or the tokenizer training).
 std::string StatsPatchPath(const std::string& output_dir, const std::string& stage_name);
 std::string WordCountsPath(const std::string& output_dir, const std::string& stage_name, int task, int shards);
 

@@ -14,7 +14,7 @@
 #include <mutex>
 #include <sstream>
 
-#include "stages/dedup_phases.h"
+#include "stages/run_state.h"
 #include "stages/record_writer.h"
 #include "stages/stage.h"
 #include "tokenizer/bpe_model.h"
@@ -254,7 +254,7 @@ Status TrainFromCountFiles(const TokenizerTrainConfig& config, const tokenizer::
   SLUICE_RETURN_IF_ERROR(TrainAndSave(config, pre, total, dir, &stats, &model).WithContext("train_tokenizer"));
   Stats patch;
   std::string report = RecordTraining(stats, total, pre, &patch);
-  *stats_patch_json = StatsPatchJson(patch, report);
+  *stats_patch_json = EncodeStatsPatch(patch, report);
   return Status::Ok();
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "stages/json_writer.h"
+#include "stages/global_stage.h"
 #include "stages/stage.h"
 #include "stages/word_segmenter.h"
 
@@ -186,25 +187,22 @@ namespace {
 
 constexpr const char* kReasonDuplicate = "exact_dedup.duplicate";
 
-// The index lives in the stage and is touched only by ProcessSerial (one
-// thread, input order), so the first occurrence survives for any thread count.
-class ExactDedupStage final : public Stage {
+// Key: the 16-byte text hash and the id; the resolver's index keeps the first
+// id of every hash (input order); the decision names the survivor.
+class ExactDedupResolver final : public GlobalResolver {
  public:
-  ExactDedupStage(bool fold_case, bool fold_whitespace, std::string index_out, size_t preloaded,
-                  std::unique_ptr<ExactDedupIndex> index)
-      : fold_case_(fold_case),
-        fold_whitespace_(fold_whitespace),
-        index_out_(std::move(index_out)),
-        preloaded_(preloaded),
-        index_(std::move(index)) {}
+  ExactDedupResolver(std::unique_ptr<ExactDedupIndex> index, size_t preloaded, std::string index_out)
+      : index_(std::move(index)), preloaded_(preloaded), index_out_(std::move(index_out)) {}
 
-  Verdict Process(Document&, StageContext&) const override { return Verdict::Keep(); }
-  bool has_serial_part() const override { return true; }
-
-  Verdict ProcessSerial(Document& doc, StageContext& ctx) override {
-    DedupKey key = DedupKeyOf(doc.text, fold_case_, fold_whitespace_);
-    const bool first = index_->Insert(key, doc.id, &survivor_);
-    return ExactDedupVerdict(doc, ctx, first ? nullptr : &survivor_);
+  void Add(uint64_t, std::string_view key, std::string* decision, Stats&) override {
+    if (key.size() < 16) return;  // not written by Key(): keep
+    DedupKey k;
+    std::memcpy(&k.high, key.data(), 8);
+    std::memcpy(&k.low, key.data() + 8, 8);
+    if (!index_->Insert(k, key.substr(16), &survivor_)) {
+      decision->push_back('D');  // "D" + survivor id ("" would mean keep)
+      decision->append(survivor_);
+    }
   }
 
   Status Finish(FinishContext& ctx) override {
@@ -218,12 +216,48 @@ class ExactDedupStage final : public Stage {
   }
 
  private:
+  std::unique_ptr<ExactDedupIndex> index_;
+  size_t preloaded_;
+  std::string index_out_;
+  std::string survivor_;
+};
+
+class ExactDedupStage final : public GlobalStage {
+ public:
+  ExactDedupStage(bool fold_case, bool fold_whitespace, std::string index_in, std::string index_out)
+      : fold_case_(fold_case),
+        fold_whitespace_(fold_whitespace),
+        index_in_(std::move(index_in)),
+        index_out_(std::move(index_out)) {}
+
+  void Key(const Document& doc, StageContext&, std::string* key) const override {
+    const DedupKey k = DedupKeyOf(doc.text, fold_case_, fold_whitespace_);
+    key->append(reinterpret_cast<const char*>(&k.high), 8);
+    key->append(reinterpret_cast<const char*>(&k.low), 8);
+    key->append(doc.id);
+  }
+
+  StatusOr<std::unique_ptr<GlobalResolver>> NewResolver() const override {
+    auto index = std::make_unique<ExactDedupIndex>();
+    if (!index_in_.empty()) {
+      Status st = index->Load(index_in_);
+      if (!st.ok()) return Status::Config("option 'index_in': " + st.message());
+    }
+    const size_t preloaded = index->size();
+    return std::unique_ptr<GlobalResolver>(new ExactDedupResolver(std::move(index), preloaded, index_out_));
+  }
+
+  Verdict Apply(Document& doc, std::string_view decision, StageContext& ctx) const override {
+    if (decision.empty()) return ExactDedupVerdict(doc, ctx, nullptr);
+    const std::string survivor(decision.substr(1));
+    return ExactDedupVerdict(doc, ctx, &survivor);
+  }
+
+ private:
   bool fold_case_;
   bool fold_whitespace_;
-  std::string index_out_;
-  size_t preloaded_;
-  std::unique_ptr<ExactDedupIndex> index_;
-  std::string survivor_;  // scratch, serial part only
+  std::string index_in_;   // resolved against the recipe directory
+  std::string index_out_;  // relative to the output directory
 };
 
 OptionSpec Opt(std::string name, OptionType type, std::string def, std::string help) {
@@ -236,16 +270,19 @@ OptionSpec Opt(std::string name, OptionType type, std::string def, std::string h
 }
 
 StatusOr<std::unique_ptr<Stage>> MakeExactDedup(const Options& o, const StageEnv& env) {
-  auto index = std::make_unique<ExactDedupIndex>();
   std::string in = o.GetString("index_in");
-  if (!in.empty()) {
-    if (std::filesystem::path(in).is_relative()) in = (std::filesystem::path(env.recipe_dir) / in).string();
-    Status st = index->Load(in);
-    if (!st.ok()) return Status::Config("option 'index_in': " + st.message());
+  if (!in.empty() && std::filesystem::path(in).is_relative()) {
+    in = (std::filesystem::path(env.recipe_dir) / in).string();
   }
-  size_t preloaded = index->size();
-  return std::unique_ptr<Stage>(new ExactDedupStage(o.GetBool("fold_case"), o.GetBool("fold_whitespace"),
-                                                    o.GetString("index_out"), preloaded, std::move(index)));
+  auto stage = std::make_unique<ExactDedupStage>(o.GetBool("fold_case"), o.GetBool("fold_whitespace"), in,
+                                                 o.GetString("index_out"));
+  // A missing index_in is a recipe error, found when the recipe is built (the
+  // resolver loads it; a damaged file fails there).
+  std::error_code ec;
+  if (!in.empty() && !std::filesystem::is_regular_file(in, ec)) {
+    return Status::Config("option 'index_in': cannot read '" + in + "'");
+  }
+  return std::unique_ptr<Stage>(std::move(stage));
 }
 
 }  // namespace
@@ -287,7 +324,7 @@ SLUICE_REGISTER_STAGE(ExactDedup, [] {
           Opt("index_out", T::kString, "",
               "write the index here when the run ends (relative to the output directory)"),
       },
-      MakeExactDedup};
+      MakeExactDedup, /*global=*/true};
 });
 
 }  // namespace sluice

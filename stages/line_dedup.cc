@@ -1,5 +1,9 @@
 #include "stages/line_dedup.h"
 
+#include <cstring>
+
+#include "stages/global_stage.h"
+
 #include <unicode/uchar.h>
 #include <xxhash.h>
 
@@ -123,29 +127,27 @@ constexpr const char* kReasonTooShort = "line_dedup.too_short";
 constexpr const char* kReasonMostlyDuplicate = "line_dedup.mostly_duplicate";
 constexpr const char* kSignalRemoved = "line_dedup.removed_fraction";
 
-// The counter lives in the stage and is touched only by ProcessSerial (one
-// thread, input order): output is the same for any thread count.
-class LineDedupStage final : public Stage {
+// Key: the hashes of the document's eligible lines, in order (u64 each). The
+// resolver's counter says in how many earlier documents each occurred; the
+// decision lists the ordinals (u32, among the eligible lines) of the lines
+// that go, "" when none does.
+class LineDedupResolver final : public GlobalResolver {
  public:
-  explicit LineDedupStage(LineDedupConfig cfg) : cfg_(cfg) {}
+  explicit LineDedupResolver(LineDedupConfig cfg) : cfg_(cfg) {}
 
-  Verdict Process(Document&, StageContext&) const override { return Verdict::Keep(); }
-  bool has_serial_part() const override { return true; }
-
-  Verdict ProcessSerial(Document& doc, StageContext& ctx) override {
-    SplitDedupLines(doc.text, cfg_, &lines_);
-    remove_.assign(lines_.size(), false);
-    doc_keys_.clear();
-    for (size_t i = 0; i < lines_.size(); ++i) {
-      if (!lines_[i].eligible) continue;
-      remove_[i] = counter_.Count(lines_[i].key) >= static_cast<uint64_t>(cfg_.min_docs);
-      doc_keys_.push_back(lines_[i].key);
+  void Add(uint64_t, std::string_view key, std::string* decision, Stats&) override {
+    const size_t n = key.size() / 8;
+    doc_keys_.resize(n);
+    if (n) std::memcpy(doc_keys_.data(), key.data(), n * 8);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (counter_.Count(doc_keys_[i]) >= static_cast<uint64_t>(cfg_.min_docs)) {
+        decision->append(reinterpret_cast<const char*>(&i), 4);
+      }
     }
     // Count each line once per document, after the document was judged.
     std::sort(doc_keys_.begin(), doc_keys_.end());
     doc_keys_.erase(std::unique(doc_keys_.begin(), doc_keys_.end()), doc_keys_.end());
     for (uint64_t k : doc_keys_) counter_.Increment(k);
-    return ApplyLineRemovals(doc, ctx, cfg_, lines_, remove_);
   }
 
   Status Finish(FinishContext& ctx) override {
@@ -153,15 +155,52 @@ class LineDedupStage final : public Stage {
     return Status::Ok();
   }
 
+ private:
+  LineDedupConfig cfg_;
+  LineCounter counter_;
+  std::vector<uint64_t> doc_keys_;
+};
+
+class LineDedupStage final : public GlobalStage {
+ public:
+  explicit LineDedupStage(LineDedupConfig cfg) : cfg_(cfg) {}
+
+  void Key(const Document& doc, StageContext&, std::string* key) const override {
+    thread_local std::vector<DedupLine> lines;
+    SplitDedupLines(doc.text, cfg_, &lines);
+    for (const auto& l : lines) {
+      if (l.eligible) key->append(reinterpret_cast<const char*>(&l.key), 8);
+    }
+  }
+
+  StatusOr<std::unique_ptr<GlobalResolver>> NewResolver() const override {
+    return std::unique_ptr<GlobalResolver>(new LineDedupResolver(cfg_));
+  }
+
+  Verdict Apply(Document& doc, std::string_view decision, StageContext& ctx) const override {
+    thread_local std::vector<DedupLine> lines;
+    thread_local std::vector<bool> remove;
+    SplitDedupLines(doc.text, cfg_, &lines);
+    remove.assign(lines.size(), false);
+    size_t d = 0;
+    uint32_t ordinal = 0;
+    for (size_t i = 0; i < lines.size() && d + 4 <= decision.size(); ++i) {
+      if (!lines[i].eligible) continue;
+      uint32_t next;
+      std::memcpy(&next, decision.data() + d, 4);
+      if (next == ordinal) {
+        remove[i] = true;
+        d += 4;
+      }
+      ++ordinal;
+    }
+    return ApplyLineRemovals(doc, ctx, cfg_, lines, remove);
+  }
+
   std::vector<HistogramSpec> signal_histograms() const override { return {LineDedupSignalHistogram()}; }
 
  private:
   LineDedupConfig cfg_;
-  LineCounter counter_;
-  // Scratch, serial part only.
-  std::vector<DedupLine> lines_;
-  std::vector<bool> remove_;
-  std::vector<uint64_t> doc_keys_;
 };
 
 OptionSpec Opt(std::string name, OptionType type, std::string def, std::string help, double min, double max) {
@@ -276,7 +315,7 @@ SLUICE_REGISTER_STAGE(LineDedup, [] {
               "line_dedup.mostly_duplicate); 1.0 = never",
               0.0, 1.0),
       },
-      MakeLineDedup};
+      MakeLineDedup, /*global=*/true};
 });
 
 }  // namespace sluice

@@ -5,6 +5,9 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+
+#include "stages/global_stage.h"
 
 #include "stages/json_writer.h"
 #include "stages/minhash_lsh_index.h"
@@ -21,27 +24,76 @@ std::string ResolvePath(const std::string& path, const StageEnv& env) {
   return (std::filesystem::path(env.recipe_dir) / p).string();
 }
 
-class MinHashDedup : public Stage {
+// Key: u32 id length, id, the stash (EncodeMinHashStash). The resolver owns
+// the LSH index of kept documents; the decision of a near-duplicate is "D",
+// u32 survivor id length, survivor id, f64 similarity, i64 cluster size.
+class MinHashDedupResolver final : public GlobalResolver {
  public:
-  MinHashDedup(MinHashDedupConfig config, std::unique_ptr<MinHashDeduplicator> dedup)
-      : config_(std::move(config)), hasher_(config_.params), dedup_(std::move(dedup)) {}
+  explicit MinHashDedupResolver(std::unique_ptr<MinHashDeduplicator> dedup) : dedup_(std::move(dedup)) {}
 
-  Verdict Process(Document& doc, StageContext& /*ctx*/) const override {
-    Stash(doc.text, &doc.ScratchFor(this));
-    return Verdict::Keep();
-  }
-
-  bool has_serial_part() const override { return true; }
-
-  Verdict ProcessSerial(Document& doc, StageContext& ctx) override {
-    if (!doc.TakeScratch(this, &stash_)) Stash(doc.text, &stash_);  // Process was skipped (not expected)
-    MinHashDeduplicator::Decision d =
-        dedup_->Decide(stash_, MinHashOrderKey(doc.input_index, doc.line), doc.id, &ctx.stats());
-    if (!d.duplicate) return Verdict::Keep();
-    return MarkNearDuplicate(doc, d.survivor_id, d.similarity, d.cluster_size);
+  void Add(uint64_t order_key, std::string_view key, std::string* decision, Stats& stats) override {
+    if (key.size() < 4) return;
+    uint32_t id_len;
+    std::memcpy(&id_len, key.data(), 4);
+    if (key.size() < 4 + static_cast<size_t>(id_len)) return;
+    const std::string_view id = key.substr(4, id_len);
+    MinHashDeduplicator::Decision d = dedup_->Decide(key.substr(4 + id_len), order_key, id, &stats);
+    if (!d.duplicate) return;
+    const uint32_t n = static_cast<uint32_t>(d.survivor_id.size());
+    decision->push_back('D');
+    decision->append(reinterpret_cast<const char*>(&n), 4);
+    decision->append(d.survivor_id);
+    decision->append(reinterpret_cast<const char*>(&d.similarity), 8);
+    decision->append(reinterpret_cast<const char*>(&d.cluster_size), 8);
   }
 
   Status Finish(FinishContext& ctx) override { return dedup_->Finish(ctx.stats, &ctx.report_json); }
+
+ private:
+  std::unique_ptr<MinHashDeduplicator> dedup_;
+};
+
+class MinHashDedup final : public GlobalStage {
+ public:
+  MinHashDedup(MinHashDedupConfig config, std::unique_ptr<MinHashDeduplicator> first)
+      : config_(std::move(config)), hasher_(config_.params), first_(std::move(first)) {}
+
+  void Key(const Document& doc, StageContext&, std::string* key) const override {
+    thread_local std::string stash;
+    Stash(doc.text, &stash);
+    const uint32_t n = static_cast<uint32_t>(doc.id.size());
+    key->append(reinterpret_cast<const char*>(&n), 4);
+    key->append(doc.id);
+    key->append(stash);
+  }
+
+  StatusOr<std::unique_ptr<GlobalResolver>> NewResolver() const override {
+    std::unique_ptr<MinHashDeduplicator> dedup;
+    {
+      // The factory's deduplicator (index_in loaded and checked once) serves
+      // the first resolver; later ones load their own.
+      std::lock_guard<std::mutex> lock(mu_);
+      dedup = std::move(first_);
+    }
+    if (!dedup) {
+      auto made = MinHashDeduplicator::Create(config_);
+      if (!made.ok()) return made.status();
+      dedup = std::move(made).value();
+    }
+    return std::unique_ptr<GlobalResolver>(new MinHashDedupResolver(std::move(dedup)));
+  }
+
+  Verdict Apply(Document& doc, std::string_view decision, StageContext&) const override {
+    if (decision.size() < 5 || decision[0] != 'D') return Verdict::Keep();
+    uint32_t n;
+    std::memcpy(&n, decision.data() + 1, 4);
+    if (decision.size() != 5 + static_cast<size_t>(n) + 16) return Verdict::Keep();
+    double similarity;
+    int64_t cluster_size;
+    std::memcpy(&similarity, decision.data() + 5 + n, 8);
+    std::memcpy(&cluster_size, decision.data() + 13 + n, 8);
+    return MarkNearDuplicate(doc, decision.substr(5, n), similarity, cluster_size);
+  }
 
   std::vector<HistogramSpec> signal_histograms() const override {
     return {HistogramSpec::Linear(kMinHashSimilaritySignal, 0.0, 1.0, 20)};
@@ -74,14 +126,15 @@ class MinHashDedup : public Stage {
 
   MinHashDedupConfig config_;
   MinHasher hasher_;
-  std::unique_ptr<MinHashDeduplicator> dedup_;
-  std::string stash_;  // serial-part scratch
+  mutable std::mutex mu_;
+  mutable std::unique_ptr<MinHashDeduplicator> first_;
 };
 
 StageInfo MakeInfo() {
   StageInfo info;
   info.type = kMinHashDedupType;
   info.folder = "stages";
+  info.global = true;
   info.summary = "Near-duplicate removal: MinHash over word (ICU, CJK-aware) or char shingles, LSH, verified";
   auto opt = [](std::string name, OptionType type, std::string def, std::string help, double min = -1e300,
                 double max = 1e300, std::vector<std::string> choices = {}) {

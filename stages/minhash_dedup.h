@@ -1,8 +1,9 @@
-// The `minhash_dedup` stage: near-duplicate removal with MinHash + LSH.
-// Process() (parallel) computes the signature; ProcessSerial() (one thread,
-// input order) queries the index and inserts kept documents.
+// The `minhash_dedup` stage: near-duplicate removal with MinHash + LSH, a
+// global stage (stages/global_stage.h): Key() (parallel) computes the
+// signature; the resolver (one thread, input order) queries the index and
+// inserts kept documents; Apply() marks the near-duplicates.
 //
-// Semantic (shared exactly with the multi-phase mode, stages/minhash_phases.h):
+// Semantic:
 // greedy in input order. A document is dropped iff some earlier *kept* document
 // shares an LSH band key with it and their similarity is >= threshold; it then
 // names the most similar such document (ties: the earlier one) as its survivor.
@@ -52,11 +53,6 @@ StatusOr<MinHashDedupConfig> MinHashDedupConfigFromOptions(const Options& option
 // Parameters that must match between an index (or signature file) and its user.
 std::string MinHashMeta(const MinHashParams& params);
 
-// Global input-order key: input file index in the high 24 bits, line in the low 40.
-inline uint64_t MinHashOrderKey(uint32_t input_index, uint64_t line) {
-  return (static_cast<uint64_t>(input_index) << 40) | (line & ((uint64_t{1} << 40) - 1));
-}
-
 // Verdict detail of a near-duplicate, "near-duplicate of <id> (J≈0.87)" (shared
 // by the stage and the multi-phase filter so both modes match byte for byte).
 std::string NearDuplicateDetail(std::string_view survivor_id, double similarity);
@@ -69,8 +65,8 @@ Verdict MarkNearDuplicate(Document& doc, std::string_view survivor_id, double si
 
 // The serial, order-dependent half of minhash_dedup: the index of kept
 // documents and the greedy in-input-order decision. Used by the stage's
-// ProcessSerial and by the sharded resolve phase (stages/dedup_phases.h), which
-// must decide identically. Not thread-safe.
+// resolver, in one process and in the sharded resolve phase alike. Not
+// thread-safe.
 class MinHashDeduplicator {
  public:
   // A fresh index, or the one saved at config.index_in (errors name the option).
@@ -103,8 +99,7 @@ class MinHashDeduplicator {
   std::vector<uint32_t> set_;
 };
 
-// The binary stash passed from Process to ProcessSerial in Document::scratch
-// (and through the sharded run's key files): band keys, then the compact
+// The binary stash in the stage's key (and so in the sharded run's key files): band keys, then the compact
 // signature (verify: signature) or the 32-bit shingle set (verify: exact;
 // `compact` is then empty and decoded with num_perm 0), in native byte order.
 // Exposed for tests.

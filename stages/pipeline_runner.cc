@@ -16,8 +16,11 @@
 #include <mutex>
 #include <set>
 
+#include "stages/byte_codec.h"
+#include "stages/global_stage.h"
 #include "stages/json_writer.h"
 #include "stages/utf8.h"
+#include "stages/work_file.h"
 
 namespace sluice {
 
@@ -25,17 +28,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Counter names inside each stage's Stats (the engine's, not the stage's own).
-constexpr std::string_view kDocsIn = "docs_in";
-constexpr std::string_view kDocsOut = "docs_out";
-constexpr std::string_view kDocsDropped = "docs_dropped";
-constexpr std::string_view kBytesIn = "bytes_in";
-constexpr std::string_view kBytesOut = "bytes_out";
-constexpr std::string_view kDroppedPrefix = "dropped:";
-constexpr std::string_view kFailedPrefix = "failed:";
-constexpr std::string_view kTagInPrefix = "tag_in:";
-constexpr std::string_view kTagDroppedPrefix = "tag_dropped:";
-constexpr std::string_view kSignalPrefix = "signal:";
 constexpr size_t kSampleChars = 600;
 
 using Clock = std::chrono::steady_clock;
@@ -65,17 +57,30 @@ struct Batch {
   Frame malformed_frame;
   std::vector<Stats> stage_stats;
   std::vector<int64_t> stage_nanos;
+  // Segment runs: the batch's frame in the work file (read, or to write).
+  std::string work_frame;
+  uint64_t work_raw_size = 0;
+};
+
+// What a step does with stage `stage` (stages/global_stage.h for the parts of
+// a global stage).
+enum class OpKind {
+  kProcess,       // a plain stage's Process()
+  kKey,           // GlobalStage::Key() into the document's scratch
+  kResolve,       // serial: the resolver turns the key into the decision
+  kApply,         // GlobalStage::Apply() of the decision in the scratch
+  kApplyLoaded,   // GlobalStage::Apply() of a decision from the decisions file
+  kWriteKeys,     // serial: the key goes to the keys file (sharded segment)
+};
+
+struct Op {
+  OpKind kind;
+  size_t stage;
 };
 
 struct Step {
   bool serial = false;
-  std::vector<size_t> stages;
-};
-
-struct Sample {
-  std::string stage, reason, id, text;
-  uint32_t input_index = 0;
-  uint64_t line = 0;
+  std::vector<Op> ops;  // a serial step holds one op
 };
 
 // Output files of a slice: part-IIIII-SSSS.<ext> for a whole input (and the
@@ -165,21 +170,36 @@ class Runner {
 
  private:
   Status Prepare();
+  void PlanSteps();
   Batch* ReadBatch(tbb::flow_control& fc);
+  Batch* ReadWorkBatch(tbb::flow_control& fc);
   void ParseBatch(Batch* b);
-  void RunParallelStage(size_t i, Document& doc, Batch& b);
-  void RunSerialStage(size_t i, Document& doc, Batch& b);
+  void DecodeWorkBatch(Batch* b);
+  void RunOp(const Op& op, Document& doc, Batch& b);
+  void EnterStage(size_t i, Document& doc, Batch& b);
   void AfterStage(size_t i, Document& doc, Batch& b, size_t signals_before, const Verdict& v, bool complete);
   void SerializeBatch(Batch* b);
+  void SerializeWorkBatch(Batch* b);
   void WriteBatch(Batch* b);
   Status FinishInput(const Batch& b);
+  Status FinishStages();
   void Progress(bool final);
-  std::string StatsJson(double wall_seconds);
   // accounts_ (one per slice) summed per input, in input order.
   std::vector<InputAccount> InputAccounts() const;
+  void Fail(const Status& s);  // any thread
+  bool from_inputs() const { return c_.segment.docs_in.empty(); }
+  bool to_work() const { return !c_.segment.docs_out.empty(); }
+  bool runs(size_t i) const { return i >= c_.segment.first && i < std::min(c_.segment.last, c_.stages.size()); }
+  const GlobalStage& global(size_t i) const { return static_cast<const GlobalStage&>(*c_.stages[i].stage); }
 
   RunConfig& c_;
   std::vector<Step> steps_;
+  // Global stages resolved in this process: their resolvers (by stage index).
+  std::vector<std::unique_ptr<GlobalResolver>> resolvers_;
+  GlobalDecisions decisions_;                   // segment.apply_decisions
+  std::unique_ptr<GlobalRecordWriter> keys_;    // segment.keys_out
+  std::unique_ptr<WorkFileReader> work_in_;     // segment.docs_in
+  std::unique_ptr<WorkFileWriter> work_out_;    // segment.docs_out
   std::vector<std::map<std::string, HistogramSpec, std::less<>>> signal_specs_;
   // Declared specs by signal name, for the kept-documents histograms (same buckets as before).
   std::map<std::string, HistogramSpec, std::less<>> kept_signal_specs_;
@@ -196,30 +216,87 @@ class Runner {
 
   // Writer state (serial filter).
   std::atomic<bool> failed_{false};
-  Status status_;
+  std::mutex fail_mu_;
+  Status status_;  // the first failure (Fail)
   std::map<std::string, std::unique_ptr<ChunkedWriter>> kept_writers_;
   std::unique_ptr<ChunkedWriter> rejected_writer_;
   std::unique_ptr<ChunkedWriter> malformed_writer_;
-  Stats engine_stats_;
-  std::vector<Stats> stage_stats_;
-  std::vector<int64_t> stage_nanos_;
-  std::vector<InputAccount> accounts_;
-  std::map<std::string, std::vector<Sample>> samples_;
-  std::vector<std::string> stage_reports_;
+  RunState state_;  // engine and stage stats, samples, reports (inputs: from accounts_ at the end)
+  std::vector<InputAccount> accounts_;  // one per slice
   Clock::time_point start_;
   Clock::time_point last_progress_;
   bool tty_ = false;
   int64_t docs_done_ = 0;
 };
 
-Status Runner::Prepare() {
-  // Steps: consecutive parallel parts share one filter; each serial part is its own.
+// Steps: consecutive parallel ops share one filter; each serial op is its own.
+// A global stage resolved here is Key | Resolve | Apply; at the start of a
+// segment it is ApplyLoaded (decisions from its resolve task); at the end of a
+// segment Key | WriteKeys.
+void Runner::PlanSteps() {
+  steps_.push_back(Step{false, {}});
+  auto serial = [&](OpKind kind, size_t i) {
+    steps_.push_back(Step{true, {Op{kind, i}}});
+    steps_.push_back(Step{false, {}});
+  };
   for (size_t i = 0; i < c_.stages.size(); ++i) {
-    if (steps_.empty() || steps_.back().serial) steps_.push_back(Step{false, {}});
-    steps_.back().stages.push_back(i);
-    if (c_.stages[i].stage->has_serial_part()) steps_.push_back(Step{true, {i}});
+    if (!runs(i)) continue;
+    if (!c_.stages[i].stage->is_global()) {
+      steps_.back().ops.push_back(Op{OpKind::kProcess, i});
+    } else if (i == c_.segment.first && !c_.segment.apply_decisions.empty()) {
+      steps_.back().ops.push_back(Op{OpKind::kApplyLoaded, i});
+    } else {
+      steps_.back().ops.push_back(Op{OpKind::kKey, i});
+      serial(OpKind::kResolve, i);
+      steps_.back().ops.push_back(Op{OpKind::kApply, i});
+    }
   }
-  if (steps_.empty() || steps_.front().serial) steps_.insert(steps_.begin(), Step{false, {}});
+  if (!c_.segment.keys_out.empty() && c_.segment.last < c_.stages.size()) {
+    steps_.back().ops.push_back(Op{OpKind::kKey, c_.segment.last});
+    serial(OpKind::kWriteKeys, c_.segment.last);
+  }
+}
+
+Status Runner::Prepare() {
+  const RunConfig::Segment& seg = c_.segment;
+  if (seg.first > c_.stages.size() || seg.last < seg.first) return Status::Internal("bad segment bounds");
+  if (!seg.apply_decisions.empty() && (seg.first >= c_.stages.size() || !c_.stages[seg.first].stage->is_global())) {
+    return Status::Internal("decisions given for a stage that is not global");
+  }
+  if (!seg.keys_out.empty() && (seg.last >= c_.stages.size() || !c_.stages[seg.last].stage->is_global())) {
+    return Status::Internal("keys requested for a stage that is not global");
+  }
+  PlanSteps();
+  state_.Resize(c_.stages.size());
+  if (!seg.state_in.empty()) {
+    std::string data;
+    if (!ReadFile(seg.state_in, &data)) return Status::Io("cannot read '" + seg.state_in + "'");
+    RunState carried;
+    SLUICE_RETURN_IF_ERROR(carried.Decode(data).WithContext(seg.state_in));
+    state_.AddStats(carried);
+  }
+  resolvers_.resize(c_.stages.size());
+  for (const Step& step : steps_) {
+    for (const Op& op : step.ops) {
+      if (op.kind != OpKind::kResolve) continue;
+      auto r = global(op.stage).NewResolver();
+      if (!r.ok()) return r.status().WithContext("stage '" + c_.stages[op.stage].name + "'");
+      resolvers_[op.stage] = std::move(r).value();
+    }
+  }
+  if (!seg.apply_decisions.empty()) SLUICE_RETURN_IF_ERROR(decisions_.Load(seg.apply_decisions));
+  if (!seg.keys_out.empty()) {
+    keys_ = std::make_unique<GlobalRecordWriter>();
+    SLUICE_RETURN_IF_ERROR(keys_->Open(seg.keys_out));
+  }
+  if (!seg.docs_in.empty()) {
+    work_in_ = std::make_unique<WorkFileReader>();
+    SLUICE_RETURN_IF_ERROR(work_in_->Open(seg.docs_in));
+  }
+  if (!seg.docs_out.empty()) {
+    work_out_ = std::make_unique<WorkFileWriter>();
+    SLUICE_RETURN_IF_ERROR(work_out_->Open(seg.docs_out));
+  }
   signal_specs_.resize(c_.stages.size());
   for (size_t i = 0; i < c_.stages.size(); ++i) {
     for (auto& spec : c_.stages[i].stage->signal_histograms()) {
@@ -230,9 +307,6 @@ Status Runner::Prepare() {
       signal_specs_[i][spec.name] = spec;
     }
   }
-  stage_stats_.resize(c_.stages.size());
-  stage_nanos_.assign(c_.stages.size(), 0);
-  stage_reports_.resize(c_.stages.size());
   accounts_.resize(c_.slices.size());
   for (size_t s = 0; s < c_.slices.size(); ++s) {
     const InputSlice& sl = c_.slices[s];
@@ -242,6 +316,9 @@ Status Runner::Prepare() {
     else if (in.size_bytes > 0) total_input_bytes_ += in.size_bytes;
   }
 
+  tty_ = isatty(STDERR_FILENO);
+  // A segment that hands its documents on writes no outputs: nothing to resume or clean up.
+  if (to_work()) return Status::Ok();
   std::error_code ec;
   fs::create_directories(c_.output_dir + "/.sluice/done", ec);
   if (ec) return Status::Io("cannot create output directory '" + c_.output_dir + "': " + ec.message());
@@ -288,7 +365,6 @@ Status Runner::Prepare() {
     }
     for (const auto& p : stale) fs::remove(p, ec);
   }
-  tty_ = isatty(STDERR_FILENO);
   return Status::Ok();
 }
 
@@ -373,27 +449,69 @@ void Runner::AfterStage(size_t i, Document& doc, Batch& b, size_t signals_before
   }
 }
 
-void Runner::RunParallelStage(size_t i, Document& doc, Batch& b) {
-  if (doc.dropped) return;
+void Runner::EnterStage(size_t i, Document& doc, Batch& b) {
   Stats& st = b.stage_stats[i];
   st.Add(kDocsIn);
   st.Add(kBytesIn, static_cast<int64_t>(doc.text.size()));
   for (const auto& t : doc.tags) st.Add(std::string(kTagInPrefix) + t);
-  size_t before = doc.signals.size();
-  size_t tags_before = doc.tags.size();
-  StageContext ctx(&st);
-  Verdict v = c_.stages[i].stage->Process(doc, ctx);
-  // A tag the stage itself adds counts as entering it, so in >= dropped holds.
-  for (size_t k = tags_before; k < doc.tags.size(); ++k) st.Add(std::string(kTagInPrefix) + doc.tags[k]);
-  AfterStage(i, doc, b, before, v, !c_.stages[i].stage->has_serial_part());
 }
 
-void Runner::RunSerialStage(size_t i, Document& doc, Batch& b) {
+void Runner::RunOp(const Op& op, Document& doc, Batch& b) {
   if (doc.dropped) return;
-  size_t before = doc.signals.size();
+  const size_t i = op.stage;
+  const Stage* owner = c_.stages[i].stage.get();
   StageContext ctx(&b.stage_stats[i]);
-  Verdict v = c_.stages[i].stage->ProcessSerial(doc, ctx);
-  AfterStage(i, doc, b, before, v, true);
+  const size_t before = doc.signals.size();
+  switch (op.kind) {
+    case OpKind::kProcess: {
+      EnterStage(i, doc, b);
+      const size_t tags_before = doc.tags.size();
+      Verdict v = c_.stages[i].stage->Process(doc, ctx);
+      // A tag the stage itself adds counts as entering it, so in >= dropped holds.
+      for (size_t k = tags_before; k < doc.tags.size(); ++k) ctx.stats().Add(std::string(kTagInPrefix) + doc.tags[k]);
+      AfterStage(i, doc, b, before, v, true);
+      return;
+    }
+    case OpKind::kKey: {
+      EnterStage(i, doc, b);
+      std::string& key = doc.ScratchFor(owner);
+      key.clear();
+      global(i).Key(doc, ctx, &key);
+      return;
+    }
+    case OpKind::kResolve: {
+      thread_local std::string key;
+      key.clear();
+      doc.TakeScratch(owner, &key);
+      std::string& decision = doc.ScratchFor(owner);
+      decision.clear();
+      resolvers_[i]->Add(OrderKeyOf(doc.input_index, doc.line), key, &decision, ctx.stats());
+      return;
+    }
+    case OpKind::kApply: {
+      thread_local std::string decision;
+      decision.clear();
+      doc.TakeScratch(owner, &decision);
+      Verdict v = global(i).Apply(doc, decision, ctx);
+      AfterStage(i, doc, b, before, v, true);
+      return;
+    }
+    case OpKind::kApplyLoaded: {
+      Verdict v = global(i).Apply(doc, decisions_.Find(OrderKeyOf(doc.input_index, doc.line)), ctx);
+      AfterStage(i, doc, b, before, v, true);
+      return;
+    }
+    case OpKind::kWriteKeys: {
+      thread_local std::string key;
+      key.clear();
+      doc.TakeScratch(owner, &key);
+      if (Status st = keys_->Append(OrderKeyOf(doc.input_index, doc.line), key); !st.ok() && !failed_.load()) {
+        status_ = st;
+        failed_.store(true);
+      }
+      return;
+    }
+  }
 }
 
 void Runner::ParseBatch(Batch* b) {
@@ -488,20 +606,17 @@ void Runner::WriteBatch(Batch* batch_ptr) {
   if (failed_.load()) return;
   InputAccount& acc = accounts_[b->slot];
   acc.skipped = b->replay;
-  auto fail = [&](const Status& s) {
-    status_ = s;
-    failed_.store(true);
-  };
+  auto fail = [&](const Status& s) { Fail(s); };
   acc.bytes_in += b->text_bytes_read;
   for (const auto& doc : b->docs) {
     ++acc.records;
     if (doc.dropped) {
       ++acc.dropped;
       std::string key = doc.drop_stage + "\t" + doc.drop_reason;
-      auto& list = samples_[key];
+      auto& list = state_.samples[key];
       if (static_cast<int>(list.size()) < c_.output.samples_per_reason) {
-        list.push_back(Sample{doc.drop_stage, doc.drop_reason, doc.id, Truncate(doc.text, kSampleChars),
-                              doc.input_index, doc.line});
+        list.push_back(RunSample{doc.drop_stage, doc.drop_reason, doc.id, Truncate(doc.text, kSampleChars),
+                                 doc.input_index, doc.line});
       }
     } else {
       ++acc.kept;
@@ -510,7 +625,9 @@ void Runner::WriteBatch(Batch* batch_ptr) {
   }
   acc.records += static_cast<int64_t>(b->malformed.size());
   acc.malformed += static_cast<int64_t>(b->malformed.size());
-  if (!b->replay) {
+  if (to_work()) {
+    if (Status s = work_out_->Append(b->work_frame, b->work_raw_size); !s.ok()) return fail(s);
+  } else if (!b->replay) {
     for (const auto& [route, frame] : b->kept_frames) {
       auto& w = kept_writers_[route];
       if (!w) {
@@ -537,25 +654,108 @@ void Runner::WriteBatch(Batch* batch_ptr) {
       if (Status s = malformed_writer_->WriteFrame(f.bytes, f.uncompressed, f.records); !s.ok()) return fail(s);
     }
   }
-  engine_stats_.Merge(b->engine);
-  if (b->utf8_repairs) engine_stats_.Add("invalid_utf8_repaired", b->utf8_repairs);
-  if (b->blank_lines) engine_stats_.Add("blank_lines", static_cast<int64_t>(b->blank_lines));
+  state_.engine.Merge(b->engine);
+  if (b->utf8_repairs) state_.engine.Add("invalid_utf8_repaired", b->utf8_repairs);
+  if (b->blank_lines) state_.engine.Add("blank_lines", static_cast<int64_t>(b->blank_lines));
   for (size_t i = 0; i < c_.stages.size(); ++i) {
-    stage_stats_[i].Merge(b->stage_stats[i]);
-    stage_nanos_[i] += b->stage_nanos[i];
+    state_.stages[i].Merge(b->stage_stats[i]);
+    state_.stage_nanos[i] += b->stage_nanos[i];
   }
   docs_done_ += static_cast<int64_t>(b->docs.size() + b->malformed.size());
   if (b->last) {
-    if (!b->read_error.empty()) {
-      acc.read_error = b->read_error;
-      engine_stats_.Add("input_errors");
+    if (!b->read_error.empty()) acc.read_error = b->read_error;
+    if (!b->read_error.empty() && from_inputs()) {
+      state_.engine.Add("input_errors");
       fprintf(stderr, "\nsluice: warning: %s: %s (records before the error were processed; the input is left "
                       "unfinished and a rerun retries it)\n",
               acc.path.c_str(), b->read_error.c_str());
     }
-    if (Status s = FinishInput(*b); !s.ok()) return fail(s);
+    if (!to_work()) {
+      if (Status s = FinishInput(*b); !s.ok()) return fail(s);
+    }
   }
   Progress(false);
+}
+
+// ---------------------------------------------------------------- segment work files
+
+// A work frame: u32 slot, u32 input index, u8 flags (1 first, 2 last), read
+// error, i64 text bytes read, u32 documents, documents, u32 malformed records,
+// malformed records (stages/work_file.h).
+Batch* Runner::ReadWorkBatch(tbb::flow_control& fc) {
+  if (failed_.load()) {
+    fc.stop();
+    return nullptr;
+  }
+  auto batch = std::make_unique<Batch>();
+  auto more = work_in_->Next(&batch->work_frame);
+  if (!more.ok()) {
+    Fail(more.status());
+    fc.stop();
+    return nullptr;
+  }
+  if (!*more) {
+    fc.stop();
+    return nullptr;
+  }
+  raw_bytes_read_.fetch_add(batch->work_frame.size());
+  batch->stage_stats.resize(c_.stages.size());
+  batch->stage_nanos.assign(c_.stages.size(), 0);
+  return batch.release();
+}
+
+void Runner::DecodeWorkBatch(Batch* b) {
+  ByteReader in(b->work_frame);
+  b->slot = in.U32();
+  b->input_index = in.U32();
+  const uint8_t flags = in.U8();
+  b->first = (flags & 1) != 0;
+  b->last = (flags & 2) != 0;
+  b->read_error = std::string(in.Str());
+  b->text_bytes_read = in.I64();
+  bool ok = in.ok() && b->slot < c_.slices.size();
+  const uint32_t docs = ok ? in.U32() : 0;
+  b->docs.resize(docs);
+  for (auto& doc : b->docs) {
+    if (!(ok = ok && DecodeDocument(in, &doc))) break;
+  }
+  const uint32_t malformed = ok ? in.U32() : 0;
+  b->malformed.resize(malformed);
+  for (auto& m : b->malformed) {
+    if (!(ok = ok && DecodeMalformed(in, &m))) break;
+  }
+  b->work_frame.clear();
+  if (!ok || !in.ok() || !in.done()) {
+    Fail(Status::Io("'" + c_.segment.docs_in + "': damaged work file (written by another sluice version?)"));
+    b->docs.clear();
+    b->malformed.clear();
+    b->slot = 0;
+    b->last = false;
+    return;
+  }
+  b->replay = done_slots_.count(b->slot) != 0;
+}
+
+void Runner::SerializeWorkBatch(Batch* b) {
+  std::string raw;
+  PutU32(&raw, b->slot);
+  PutU32(&raw, b->input_index);
+  PutU8(&raw, (b->first ? 1 : 0) | (b->last ? 2 : 0));
+  PutStr(&raw, b->read_error);
+  PutI64(&raw, b->text_bytes_read);
+  PutU32(&raw, static_cast<uint32_t>(b->docs.size()));
+  for (const auto& doc : b->docs) EncodeDocument(doc, &raw);
+  PutU32(&raw, static_cast<uint32_t>(b->malformed.size()));
+  for (const auto& m : b->malformed) EncodeMalformed(m, &raw);
+  b->work_raw_size = raw.size();
+  b->work_frame = CompressWorkFrame(raw);
+}
+
+void Runner::Fail(const Status& s) {
+  std::lock_guard<std::mutex> lock(fail_mu_);
+  if (failed_.load()) return;
+  status_ = s;
+  failed_.store(true);
 }
 
 void Runner::Progress(bool final) {
@@ -585,141 +785,29 @@ void Runner::Progress(bool final) {
 std::vector<InputAccount> Runner::InputAccounts() const {
   std::vector<InputAccount> out;
   for (size_t s = 0; s < accounts_.size(); ++s) {
-    const InputAccount& a = accounts_[s];
-    if (s == 0 || c_.slices[s].input_index != c_.slices[s - 1].input_index) {
-      out.push_back(a);
-      continue;
-    }
-    InputAccount& m = out.back();
-    m.records += a.records;
-    m.kept += a.kept;
-    m.dropped += a.dropped;
-    m.malformed += a.malformed;
-    m.bytes_in += a.bytes_in;
-    m.bytes_kept += a.bytes_kept;
-    m.skipped = m.skipped && a.skipped;
-    if (m.read_error.empty()) m.read_error = a.read_error;
+    if (s == 0 || c_.slices[s].input_index != c_.slices[s - 1].input_index) out.push_back(accounts_[s]);
+    else out.back().Add(accounts_[s]);
   }
   return out;
 }
 
-std::string Runner::StatsJson(double wall_seconds) {
-  const std::vector<InputAccount> accounts = InputAccounts();
-  JsonBuilder b;
-  b.BeginObject();
-  b.Key("schema").String("sluice.stats/1");
-  b.Key("sluice_version").String(SLUICE_STAGES_VERSION);
-  if (!c_.shard_label.empty()) b.Key("shard").String(c_.shard_label);
-  InputAccount total;
-  for (const auto& a : accounts) {
-    total.records += a.records;
-    total.kept += a.kept;
-    total.dropped += a.dropped;
-    total.malformed += a.malformed;
-    total.bytes_in += a.bytes_in;
-    total.bytes_kept += a.bytes_kept;
-  }
-  b.Key("totals").BeginObject();
-  b.Key("in").Int(total.records).Key("kept").Int(total.kept).Key("dropped").Int(total.dropped);
-  b.Key("malformed").Int(total.malformed).Key("bytes_in").Int(total.bytes_in).Key("bytes_kept").Int(total.bytes_kept);
-  b.EndObject();
-  b.Key("inputs").BeginArray();
-  for (const auto& a : accounts) {
-    b.BeginObject();
-    b.Key("path").String(a.path).Key("in").Int(a.records).Key("kept").Int(a.kept).Key("dropped").Int(a.dropped);
-    b.Key("malformed").Int(a.malformed).Key("bytes_in").Int(a.bytes_in).Key("bytes_kept").Int(a.bytes_kept);
-    if (!a.read_error.empty()) b.Key("read_error").String(a.read_error);
-    b.EndObject();
-  }
-  b.EndArray();
-  // Engine counters and histograms.
-  b.Key("engine").BeginObject();
-  b.Key("counters").BeginObject();
-  for (const auto& [k, v] : engine_stats_.counters()) b.Key(k).Int(v);
-  b.EndObject();
-  b.Key("histograms").BeginObject();
-  for (const auto& [k, h] : engine_stats_.histograms()) {
-    if (k.rfind("kept_signal:", 0) == 0) continue;
-    b.Key(k).Raw(h.ToJson());
-  }
-  b.EndObject();
-  b.EndObject();
-  // Stages, in recipe order.
-  b.Key("stages").BeginArray();
+Status Runner::FinishStages() {
   for (size_t i = 0; i < c_.stages.size(); ++i) {
-    const Stats& st = stage_stats_[i];
-    b.BeginObject();
-    b.Key("name").String(c_.stages[i].name).Key("type").String(c_.stages[i].type);
-    b.Key("docs_in").Int(st.Get(kDocsIn)).Key("docs_out").Int(st.Get(kDocsOut));
-    b.Key("docs_dropped").Int(st.Get(kDocsDropped));
-    b.Key("bytes_in").Int(st.Get(kBytesIn)).Key("bytes_out").Int(st.Get(kBytesOut));
-    auto section = [&](std::string_view key, std::string_view prefix) {
-      b.Key(key).BeginObject();
-      for (const auto& [k, v] : st.counters()) {
-        if (k.rfind(prefix, 0) == 0) b.Key(std::string_view(k).substr(prefix.size())).Int(v);
-      }
-      b.EndObject();
-    };
-    section("dropped", kDroppedPrefix);
-    section("failed_rules", kFailedPrefix);
-    b.Key("counters").BeginObject();
-    for (const auto& [k, v] : st.counters()) {
-      if (k == kDocsIn || k == kDocsOut || k == kDocsDropped || k == kBytesIn || k == kBytesOut) continue;
-      if (k.find(':') != std::string::npos) continue;
-      b.Key(k).Int(v);
-    }
-    b.EndObject();
-    b.Key("tags").BeginObject();
-    for (const auto& [k, v] : st.counters()) {
-      if (k.rfind(kTagInPrefix, 0) != 0) continue;
-      std::string tag = k.substr(kTagInPrefix.size());
-      b.Key(tag).BeginObject().Key("in").Int(v).Key("dropped").Int(st.Get(std::string(kTagDroppedPrefix) + tag));
-      b.EndObject();
-    }
-    b.EndObject();
-    b.Key("signals").BeginObject();
-    for (const auto& [k, h] : st.histograms()) {
-      if (k.rfind(kSignalPrefix, 0) == 0) b.Key(std::string_view(k).substr(kSignalPrefix.size())).Raw(h.ToJson());
-    }
-    b.EndObject();
-    b.Key("histograms").BeginObject();
-    for (const auto& [k, h] : st.histograms()) {
-      if (k.rfind(kSignalPrefix, 0) != 0) b.Key(k).Raw(h.ToJson());
-    }
-    b.EndObject();
-    if (!stage_reports_[i].empty()) b.Key("report").Raw(stage_reports_[i]);
-    b.EndObject();
-  }
-  b.EndArray();
-  b.Key("kept_signals").BeginObject();
-  for (const auto& [k, h] : engine_stats_.histograms()) {
-    if (k.rfind("kept_signal:", 0) == 0) b.Key(std::string_view(k).substr(12)).Raw(h.ToJson());
-  }
-  b.EndObject();
-  b.Key("samples").BeginArray();
-  for (const auto& [key, list] : samples_) {
-    for (const auto& s : list) {
-      b.BeginObject().Key("stage").String(s.stage).Key("reason").String(s.reason).Key("id").String(s.id);
-      b.Key("input").Int(s.input_index).Key("line").Int(static_cast<int64_t>(s.line));
-      b.Key("text").String(s.text).EndObject();
+    if (!runs(i)) continue;
+    FinishContext fctx;
+    fctx.output_dir = c_.output_dir;
+    fctx.stats = &state_.stages[i];
+    Status s = resolvers_[i] ? resolvers_[i]->Finish(fctx)
+                             : (c_.stages[i].stage->is_global() ? Status::Ok() : c_.stages[i].stage->Finish(fctx));
+    if (!s.ok()) return s.WithContext("stage '" + c_.stages[i].name + "'");
+    std::string& report = state_.reports[i];
+    report = fctx.report_json;
+    if (!report.empty() && !IsValidJsonObject(report)) {
+      // A stage bug must not make stats.json unreadable: keep the text as a string.
+      report = "{\"invalid_report\":" + JsonString(report) + "}";
     }
   }
-  b.EndArray();
-  // Everything above is deterministic; timing is not.
-  b.Key("timing").BeginObject();
-  b.Key("threads").Int(c_.threads);
-  b.Key("wall_seconds").Number(wall_seconds);
-  b.Key("stages").BeginObject();
-  for (size_t i = 0; i < c_.stages.size(); ++i) {
-    double secs = static_cast<double>(stage_nanos_[i]) / 1e9;
-    b.Key(c_.stages[i].name).BeginObject().Key("cpu_seconds").Number(secs);
-    b.Key("mb_per_cpu_second").Number(secs > 0 ? static_cast<double>(stage_stats_[i].Get(kBytesIn)) / 1e6 / secs : 0);
-    b.EndObject();
-  }
-  b.EndObject();
-  b.EndObject();
-  b.EndObject();
-  return b.Take() + "\n";
+  return Status::Ok();
 }
 
 Status Runner::Run(RunResult* result) {
@@ -729,36 +817,29 @@ Status Runner::Run(RunResult* result) {
   {
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
     tbb::filter<void, Batch*> chain = tbb::make_filter<void, Batch*>(
-        tbb::filter_mode::serial_in_order, [this](tbb::flow_control& fc) { return ReadBatch(fc); });
+        tbb::filter_mode::serial_in_order,
+        [this](tbb::flow_control& fc) { return from_inputs() ? ReadBatch(fc) : ReadWorkBatch(fc); });
     for (size_t s = 0; s < steps_.size(); ++s) {
       const Step step = steps_[s];
-      bool parse = s == 0;
-      if (step.serial) {
-        chain = chain & tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::serial_in_order, [this, step](Batch* b) {
-                  size_t i = step.stages[0];
+      const bool decode = s == 0;
+      const auto mode = step.serial ? tbb::filter_mode::serial_in_order : tbb::filter_mode::parallel;
+      chain = chain & tbb::make_filter<Batch*, Batch*>(mode, [this, step, decode](Batch* b) {
+                if (decode) {
+                  if (from_inputs()) ParseBatch(b);
+                  else DecodeWorkBatch(b);
+                }
+                for (const Op& op : step.ops) {
                   auto t0 = Clock::now();
-                  for (auto& doc : b->docs) RunSerialStage(i, doc, *b);
-                  b->stage_nanos[i] += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
-                  return b;
-                });
-      } else {
-        chain = chain & tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, [this, step, parse](Batch* b) {
-                  if (parse) ParseBatch(b);
-                  for (auto& doc : b->docs) {
-                    for (size_t i : step.stages) {
-                      if (doc.dropped) break;
-                      auto t0 = Clock::now();
-                      RunParallelStage(i, doc, *b);
-                      b->stage_nanos[i] +=
-                          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
-                    }
-                  }
-                  return b;
-                });
-      }
+                  for (auto& doc : b->docs) RunOp(op, doc, *b);
+                  b->stage_nanos[op.stage] +=
+                      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
+                }
+                return b;
+              });
     }
     chain = chain & tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, [this](Batch* b) {
-              SerializeBatch(b);
+              if (to_work()) SerializeWorkBatch(b);
+              else SerializeBatch(b);
               return b;
             });
     auto full = chain & tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order,
@@ -770,33 +851,28 @@ Status Runner::Run(RunResult* result) {
     }
   }
   if (!status_.ok()) return status_;
-  for (size_t i = 0; i < c_.stages.size(); ++i) {
-    FinishContext fctx;
-    fctx.output_dir = c_.output_dir;
-    fctx.stats = &stage_stats_[i];
-    Status s = c_.stages[i].stage->Finish(fctx);
-    if (!s.ok()) return s.WithContext("stage '" + c_.stages[i].name + "'");
-    stage_reports_[i] = fctx.report_json;
-    if (!stage_reports_[i].empty() && !IsValidJsonObject(stage_reports_[i])) {
-      // A stage bug must not make stats.json unreadable: keep the text as a string.
-      stage_reports_[i] = "{\"invalid_report\":" + JsonString(stage_reports_[i]) + "}";
-    }
-  }
+  if (keys_) SLUICE_RETURN_IF_ERROR(keys_->Finish());
+  if (work_out_) SLUICE_RETURN_IF_ERROR(work_out_->Finish());
+  SLUICE_RETURN_IF_ERROR(FinishStages());
   double wall = std::chrono::duration<double>(Clock::now() - start_).count();
   Progress(true);
   result->inputs = InputAccounts();
   result->total = InputAccount{};
   result->total.path = "total";
-  for (const auto& a : result->inputs) {
-    result->total.records += a.records;
-    result->total.kept += a.kept;
-    result->total.dropped += a.dropped;
-    result->total.malformed += a.malformed;
-    result->total.bytes_in += a.bytes_in;
-    result->total.bytes_kept += a.bytes_kept;
-  }
+  for (const auto& a : result->inputs) result->total.Add(a);
   result->wall_seconds = wall;
-  result->stats_json = StatsJson(wall);
+  state_.inputs = result->inputs;
+  StatsJsonInfo info;
+  for (const auto& st : c_.stages) {
+    info.stage_names.push_back(st.name);
+    info.stage_types.push_back(st.type);
+  }
+  info.shard_label = c_.shard_label;
+  info.threads = c_.threads;
+  info.wall_seconds = wall;
+  result->stats_json = StatsJsonOf(state_, info);
+  if (!c_.segment.state_out.empty()) SLUICE_RETURN_IF_ERROR(WriteFileAtomically(c_.segment.state_out, state_.Encode()));
+  if (to_work()) return Status::Ok();
   std::string path = c_.stats_path.empty() ? c_.output_dir + "/stats.json" : c_.stats_path;
   return WriteFileAtomically(path, result->stats_json);
 }

@@ -1,7 +1,7 @@
 // The engine: one tbb::parallel_pipeline per run. A serial in-order reader cuts
 // inputs into batches; parallel filters parse records and run stages'
-// Process(); serial in-order filters run stages' ProcessSerial() (dedup) and
-// the writers. At most 2 x threads batches are in flight, so memory is bounded
+// Process() and global stages' Key()/Apply(); serial in-order filters run the
+// global stages' resolvers (stages/global_stage.h) and the writers. At most 2 x threads batches are in flight, so memory is bounded
 // by batch size, not corpus size. Output and stats (but for "timing") are
 // byte-identical for any thread count.
 #pragma once
@@ -14,6 +14,7 @@
 
 #include "stages/record_reader.h"
 #include "stages/record_writer.h"
+#include "stages/run_state.h"
 #include "stages/stage.h"
 #include "stages/stats.h"
 
@@ -52,19 +53,23 @@ struct RunConfig {
   bool progress = true;
   std::string stats_path;             // default: <output_dir>/stats.json
   std::string shard_label;            // "2/8" when sharded, written to stats
-};
 
-// Per-input accounting: every record ends as kept, dropped or malformed.
-struct InputAccount {
-  std::string path;
-  int64_t records = 0;
-  int64_t kept = 0;
-  int64_t dropped = 0;
-  int64_t malformed = 0;
-  int64_t bytes_in = 0;     // text bytes of parsed records
-  int64_t bytes_kept = 0;
-  bool skipped = false;     // finished by an earlier run (resume)
-  std::string read_error;   // truncated / corrupt input, if any
+  // One segment of a sharded plan (pipelines/plan.h): which stages run and
+  // where documents, keys and statistics come from and go. The default is
+  // the whole recipe, from the inputs to kept/rejected/malformed.
+  struct Segment {
+    size_t first = 0;               // first stage run
+    size_t last = SIZE_MAX;         // one past the last stage run
+    // stages[first] is global and was resolved by another task: apply these decisions.
+    std::string apply_decisions;
+    // Read the documents from this work file (the previous segment's) instead of the inputs.
+    std::string docs_in;
+    // stages[last] is global: write its keys here and every document (kept,
+    // dropped, malformed) to docs_out instead of the outputs.
+    std::string keys_out, docs_out;
+    std::string state_in;   // statistics carried from the previous segment
+    std::string state_out;  // statistics of the run so far (RunState), for the next segment or the merge
+  } segment;
 };
 
 struct RunResult {

@@ -1,8 +1,9 @@
 // Stage: one step of the curation chain, and the registry that builds stages
 // from recipe entries. A stage is built once by its factory from validated
 // options and is immutable afterwards: Process() is const and thread-safe.
-// Stages that keep global state (dedup indexes) do that in ProcessSerial(),
-// which the engine calls on one thread, in input order.
+// Stages whose decisions compare documents with each other (dedup) are global
+// stages (stages/global_stage.h): a parallel key, a serial resolver, a
+// parallel apply.
 #pragma once
 
 #include <cstdint>
@@ -101,11 +102,11 @@ class Stage {
   virtual ~Stage() = default;
   // Parallel part: called concurrently on different documents. Must be thread-safe.
   virtual Verdict Process(Document& doc, StageContext& ctx) const = 0;
-  // True for stages with global, order-dependent state (dedup).
-  virtual bool has_serial_part() const { return false; }
-  // Serial part: one thread, documents in input order, after Process() of the same doc.
-  virtual Verdict ProcessSerial(Document& /*doc*/, StageContext& /*ctx*/) { return Verdict::Keep(); }
-  // Called once after the last document. May write artifacts and a report.
+  // True for GlobalStage (stages/global_stage.h).
+  virtual bool is_global() const { return false; }
+  // Called once after the last document, with the stage's stats over the
+  // whole run (in a sharded run: in the merge task, over every shard's stats).
+  // May write artifacts and a report.
   virtual Status Finish(FinishContext& /*ctx*/) { return Status::Ok(); }
   // Signals with fixed histogram ranges; undeclared signals get log-scale buckets.
   virtual std::vector<HistogramSpec> signal_histograms() const { return {}; }
@@ -122,6 +123,9 @@ struct StageInfo {
   std::string summary;  // one line
   std::vector<OptionSpec> options;
   StageFactory factory;
+  // A GlobalStage (its factory returns one): the sharded plan cuts the recipe
+  // here; the language audit counts its removals apart from the filters'.
+  bool global = false;
 };
 
 class StageRegistry {
@@ -142,6 +146,9 @@ struct StageRegistrar {
 };
 #define SLUICE_REGISTER_STAGE(ident, ...) \
   static const ::sluice::StageRegistrar kSluiceStageRegistrar_##ident(__VA_ARGS__)
+
+// True when `type` is a registered global stage type.
+bool IsGlobalStageType(std::string_view type);
 
 // Validates a YAML mapping of options (as text, e.g. "{min_words: 10}") against
 // `info` and fills defaults. Unknown keys and bad values are errors naming the

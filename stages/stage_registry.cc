@@ -227,7 +227,16 @@ StatusOr<std::unique_ptr<Stage>> BuildStage(std::string_view type, std::string_v
   if (!options.ok()) return options.status();
   auto stage = info->factory(*options, env);
   if (!stage.ok()) return stage.status().WithContext("stage '" + env.instance_name + "'");
+  if ((*stage)->is_global() != info->global) {
+    return Status::Internal("stage type '" + info->type + "': registered global = " + (info->global ? "true" : "false") +
+                            " but its factory builds a " + ((*stage)->is_global() ? "global" : "plain") + " stage");
+  }
   return stage;
+}
+
+bool IsGlobalStageType(std::string_view type) {
+  const StageInfo* info = StageRegistry::Global().Find(type);
+  return info != nullptr && info->global;
 }
 
 std::string OptionsToYaml(const StageInfo& info, const Options& options) {

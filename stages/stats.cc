@@ -1,5 +1,7 @@
 #include "stages/stats.h"
 
+#include "stages/byte_codec.h"
+
 #include <cmath>
 
 #include "stages/json_writer.h"
@@ -106,6 +108,54 @@ void Stats::Merge(const Stats& other) {
       it->second.Merge(h);
     }
   }
+}
+
+void Stats::EncodeTo(std::string* out) const {
+  PutU32(out, static_cast<uint32_t>(counters_.size()));
+  for (const auto& [k, v] : counters_) {
+    PutStr(out, k);
+    PutI64(out, v);
+  }
+  PutU32(out, static_cast<uint32_t>(histograms_.size()));
+  for (const auto& [k, h] : histograms_) {
+    const HistogramSpec& spec = h.spec();
+    PutStr(out, k);
+    PutStr(out, spec.name);
+    PutU8(out, spec.kind == HistogramSpec::Kind::kLinear ? 1 : 0);
+    PutF64(out, spec.lo);
+    PutF64(out, spec.hi);
+    PutU32(out, static_cast<uint32_t>(spec.buckets));
+    PutU32(out, static_cast<uint32_t>(h.counts().size()));
+    for (const auto& [index, count] : h.counts()) {
+      PutU32(out, static_cast<uint32_t>(index));
+      PutI64(out, count);
+    }
+  }
+}
+
+bool Stats::DecodeFrom(ByteReader& in) {
+  for (uint32_t n = in.U32(); n > 0 && in.ok(); --n) {
+    std::string k(in.Str());
+    counters_[k] += in.I64();
+  }
+  for (uint32_t n = in.U32(); n > 0 && in.ok(); --n) {
+    std::string k(in.Str());
+    HistogramSpec spec;
+    spec.name = std::string(in.Str());
+    spec.kind = in.U8() == 1 ? HistogramSpec::Kind::kLinear : HistogramSpec::Kind::kLog;
+    spec.lo = in.F64();
+    spec.hi = in.F64();
+    spec.buckets = static_cast<int>(in.U32());
+    Histogram h(spec);
+    for (uint32_t b = in.U32(); b > 0 && in.ok(); --b) {
+      const int index = static_cast<int>(in.U32());
+      h.AddToBucket(index, in.I64());
+    }
+    auto it = histograms_.find(k);
+    if (it == histograms_.end()) histograms_.emplace(k, std::move(h));
+    else it->second.Merge(h);
+  }
+  return in.ok();
 }
 
 }  // namespace sluice

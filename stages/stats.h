@@ -11,6 +11,8 @@
 
 namespace sluice {
 
+class ByteReader;  // stages/byte_codec.h
+
 // Bucket layout of a histogram. kLinear: `buckets` equal bins over [lo, hi)
 // plus underflow/overflow bins. kLog: bins at powers of two with 4 sub-steps,
 // for lengths and other unbounded non-negative values.
@@ -42,6 +44,11 @@ class Histogram {
   int64_t total() const { return total_; }
   // Compact JSON: {"kind":"log","buckets":[[lo,hi,count],...],"total":n}
   std::string ToJson() const;
+  // Adds `count` to bucket `index` as decoded from a saved histogram.
+  void AddToBucket(int index, int64_t count) {
+    counts_[index] += count;
+    total_ += count;
+  }
 
  private:
   HistogramSpec spec_;
@@ -56,6 +63,9 @@ class Stats {
   // Observes `value` in the histogram `spec.name`, creating it with `spec` on first use.
   void Observe(const HistogramSpec& spec, double value);
   void Merge(const Stats& other);
+  // Binary form for sluice's work files (exact: Decode(Encode(s)) == s).
+  void EncodeTo(std::string* out) const;
+  bool DecodeFrom(ByteReader& in);  // adds to what is there
   bool empty() const { return counters_.empty() && histograms_.empty(); }
 
   const std::map<std::string, int64_t, std::less<>>& counters() const { return counters_; }
