@@ -59,7 +59,7 @@ StatusOr<Plan> MakePlan(const Recipe& recipe, int shards) {
                                           resolved.back() + "'";
     Phase keys{"keys-" + gs.name, PhaseKind::kKeys, shards,
                "per shard I of N (a contiguous share of the inputs, big files cut at line starts): " + from +
-                   ", run [" + run + "], write the keys of '" + gs.name + "' (" + gs.type +
+                   (run.empty() ? "" : ", run [" + run + "]") + ", write the keys of '" + gs.name + "' (" + gs.type +
                    ") and every document to .sluice/work/" + gs.name + "/{keys,docs}-I-of-" + n,
                static_cast<int>(g)};
     Phase resolve{"resolve-" + gs.name, PhaseKind::kResolve, 1,
@@ -81,8 +81,8 @@ StatusOr<Plan> MakePlan(const Recipe& recipe, int shards) {
                                             : "read the documents of keys-" + resolved.back() +
                                                   ", apply the decisions of '" + resolved.back() + "'";
   plan.phases.push_back(Phase{"shard", PhaseKind::kShard, shards,
-                              "per shard I of N: " + from + ", run [" + stage_list +
-                                  "], write kept/rejected/malformed parts and stats/shard-I-of-N.json" +
+                              "per shard I of N: " + from + (stage_list.empty() ? "" : ", run [" + stage_list + "]") +
+                                  ", write kept/rejected/malformed parts and stats/shard-I-of-N.json" +
                                   (plan.tokenizer_stage >= 0 ? " and the shard's tokenizer word counts" : "")});
   if (plan.tokenizer_stage >= 0) {
     const std::string& name = recipe.stages[plan.tokenizer_stage].name;

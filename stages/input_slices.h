@@ -17,7 +17,7 @@
 namespace sluice {
 
 // Smallest part a file is cut into (smaller files stay whole).
-inline constexpr uint64_t kMinSliceBytes = 1ull << 20;
+inline constexpr uint64_t kMinSliceBytes = 64ull << 10;
 
 // True when `input` can be read in byte ranges.
 bool IsSplittable(const InputFile& input, const ReaderOptions& options);

@@ -12,6 +12,7 @@
 #include "pipelines/report.h"
 #include "pipelines/report_stats.h"
 #include "pipelines/run_command.h"
+#include "stages/global_stage.h"
 #include "stages/json_writer.h"
 #include "stages/stage.h"
 #include "tests/pipelines/report_test_util.h"
@@ -88,14 +89,11 @@ class TaggerStage : public Stage {
   }
 };
 
-// Test-only exact dedup with a serial part and a cluster-size histogram.
-class DedupProbeStage : public Stage {
+// Test-only exact dedup (a global stage) with a cluster-size histogram.
+class DedupProbeResolver : public GlobalResolver {
  public:
-  Verdict Process(Document&, StageContext&) const override { return Verdict::Keep(); }
-  bool has_serial_part() const override { return true; }
-  Verdict ProcessSerial(Document& doc, StageContext&) override {
-    if (++clusters_[doc.text] > 1) return Verdict::Drop("dedup_probe.duplicate", "exact duplicate");
-    return Verdict::Keep();
+  void Add(uint64_t, std::string_view key, std::string* decision, Stats&) override {
+    if (++clusters_[std::string(key)] > 1) *decision = "D";
   }
   Status Finish(FinishContext& ctx) override {
     int64_t duplicates = 0;
@@ -114,6 +112,18 @@ class DedupProbeStage : public Stage {
   std::map<std::string, int64_t> clusters_;
 };
 
+class DedupProbeStage : public GlobalStage {
+ public:
+  void Key(const Document& doc, StageContext&, std::string* key) const override { *key = doc.text; }
+  StatusOr<std::unique_ptr<GlobalResolver>> NewResolver() const override {
+    return std::unique_ptr<GlobalResolver>(new DedupProbeResolver());
+  }
+  Verdict Apply(Document&, std::string_view decision, StageContext&) const override {
+    if (decision.empty()) return Verdict::Keep();
+    return Verdict::Drop("dedup_probe.duplicate", "exact duplicate");
+  }
+};
+
 template <typename T>
 StageInfo TestStageInfo(const char* type) {
   StageInfo info;
@@ -123,6 +133,7 @@ StageInfo TestStageInfo(const char* type) {
   info.factory = [](const Options&, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
     return std::unique_ptr<Stage>(new T());
   };
+  info.global = std::is_base_of_v<GlobalStage, T>;
   return info;
 }
 

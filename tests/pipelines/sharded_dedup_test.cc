@@ -50,7 +50,9 @@ TEST_CASE("sharded dedup: plan has keys and resolve phases per global stage", "[
                                           "shard/3", "tokenizer/1", "merge/1", "report/1"});
   CHECK(plan->global_stages == std::vector<int>{1, 2, 4});
   std::string text = FormatPlan(*plan, *recipe);
-  CHECK(text.find("decided dedups as filters: line_dedup, exact_dedup") != std::string::npos);
+  // Each stage runs once: the segment after a global stage applies its decisions.
+  CHECK(text.find("read the documents of keys-exact_dedup, apply the decisions of 'exact_dedup', run "
+                  "[gopher_repetition]") != std::string::npos);
   // One shard: the dedup stages run inside it, no cross-shard phases.
   auto one = MakePlan(*recipe, 1);
   REQUIRE(one.ok());
@@ -132,6 +134,50 @@ TEST_CASE("sharded dedup: line_dedup + exact + minhash + tokenizer recipe, 3 sha
   // exact_dedup's index_out is written by the resolve phase, the same bytes.
   CHECK_FALSE(Slurp(dir.path / "single" / "exact.idx").empty());
   CHECK(Slurp(dir.path / "single" / "exact.idx") == Slurp(dir.path / "s3" / "exact.idx"));
+}
+
+// The records each shard read, from its stats file.
+std::vector<int64_t> ShardRecords(const fs::path& out, int shards) {
+  std::vector<int64_t> in;
+  for (int i = 0; i < shards; ++i) {
+    simdjson::dom::parser p;
+    simdjson::dom::element doc;
+    const fs::path f = out / "stats" / ("shard-" + std::to_string(i) + "-of-" + std::to_string(shards) + ".json");
+    if (p.load(f.string()).get(doc)) return {};
+    in.push_back(doc["totals"]["in"].get_int64().value());
+  }
+  return in;
+}
+
+TEST_CASE("sharded: one big input file is cut across 4 shards, every shard gets a real share, == one process",
+          "[plan][slow]") {
+  ScratchDir dir("sharded-one-file");
+  std::string log;
+  REQUIRE(MakeDuplicatedSample(dir.path, &log));
+  // One file: every input of the duplicated sample, concatenated.
+  {
+    std::ofstream all(dir.path / "one.jsonl", std::ios::binary);
+    for (const auto& name : FileNames(dir.path / "in")) all << Slurp(dir.path / "in" / name);
+  }
+  const std::string bin = SLUICE_BINARY;
+  const std::string base = "cd " + dir.path.string() + " && ";
+  REQUIRE(RunShell(base + bin + " run one.jsonl -o single -q --threads 2", &log) == 0);
+  REQUIRE(RunShell(base + bin + " run one.jsonl -o s4 -q --executor local --shards 4 --threads 2", &log) == 0);
+  CheckSameOutputs(dir.path / "single", dir.path / "s4", false);
+  const std::vector<int64_t> in = ShardRecords(dir.path / "s4", 4);
+  REQUIRE(in.size() == 4);
+  const int64_t total = in[0] + in[1] + in[2] + in[3];
+  CHECK(total == StatsTotal(dir.path / "single" / "stats.json", "in"));
+  for (int64_t n : in) CHECK(n * 100 >= total * 15);
+  // The cut input's later parts are files of their own, in input order by name.
+  CHECK(FileNames(dir.path / "s4" / "kept").size() > 1);
+  CHECK(FileNames(dir.path / "s4" / "kept").front() == "part-00000-0000.jsonl.zst");
+  // Work files of finished segments are gone; only decisions and states stay.
+  for (const auto& e : fs::recursive_directory_iterator(dir.path / "s4" / ".sluice" / "work")) {
+    INFO(e.path().string());
+    CHECK(e.path().string().find("docs-") == std::string::npos);
+    CHECK(e.path().string().find("keys-") == std::string::npos);
+  }
 }
 
 TEST_CASE("a shard's run leaves other shards' temp files alone, and removes its own stale ones", "[plan]") {

@@ -1,4 +1,5 @@
 #include "stages/exact_dedup.h"
+#include "stages/global_stage.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -23,23 +24,28 @@ struct Outcome {
   std::string duplicate_of;  // annotation JSON
 };
 
+// Runs the global stage's three parts in input order (as the engine does) and,
+// when `fin` is given, finishes its resolver.
 std::vector<Outcome> RunSerial(sluice::Stage& stage, const std::vector<std::pair<std::string, std::string>>& docs,
-                               Stats* stats) {
+                               Stats* stats, sluice::FinishContext* fin = nullptr) {
+  REQUIRE(stage.is_global());
+  auto runner = sluice::GlobalStageRunner::Create(static_cast<const sluice::GlobalStage*>(&stage));
+  REQUIRE(runner.ok());
   std::vector<Outcome> out;
   for (const auto& [id, text] : docs) {
     Document d;
     d.id = id;
     d.text = text;
+    d.line = out.size() + 1;
     StageContext ctx(stats);
-    auto v = stage.Process(d, ctx);
-    REQUIRE(v.keep());
-    v = stage.ProcessSerial(d, ctx);
+    auto v = runner->Run(d, ctx);
     Outcome o{id, v.keep(), v.reason(), v.detail(), ""};
     for (const auto& f : d.annotations) {
       if (f.key == "duplicate_of") o.duplicate_of = f.json;
     }
     out.push_back(o);
   }
+  if (fin) REQUIRE(runner->Finish(*fin).ok());
   return out;
 }
 
@@ -59,7 +65,7 @@ TEST_CASE("exact_dedup: XXH3-128 known answer and folding", "[exact_dedup]") {
 TEST_CASE("exact_dedup: the first occurrence in input order survives", "[exact_dedup]") {
   auto stage = BuildStage("exact_dedup", "{}");
   REQUIRE(stage.ok());
-  REQUIRE((*stage)->has_serial_part());
+  REQUIRE((*stage)->is_global());
   Stats s;
   auto out = RunSerial(**stage, {{"a", "same text"}, {"b", "other"}, {"c", "same text"}, {"d", "Same text"},
                                  {"e", "我们在北京"}, {"f", "我们在北京"}, {"g", ""}, {"h", ""}},
@@ -101,12 +107,11 @@ TEST_CASE("exact_dedup: index grows and saves/loads", "[exact_dedup]") {
     Stats s;
     std::vector<std::pair<std::string, std::string>> docs;
     for (int i = 0; i < 5000; ++i) docs.emplace_back("doc-" + std::to_string(i), "text number " + std::to_string(i));
-    auto out = RunSerial(**stage, docs, &s);
-    CHECK(s.Get("exact_dedup.distinct") == 5000);
     sluice::FinishContext fc;
     fc.output_dir = dir.string();
     fc.stats = &s;
-    REQUIRE((*stage)->Finish(fc).ok());
+    auto out = RunSerial(**stage, docs, &s, &fc);
+    CHECK(s.Get("exact_dedup.distinct") == 5000);
     CHECK(fc.report_json.find("\"distinct_keys\":5000") != std::string::npos);
   }
   REQUIRE(fs::exists(dir / "index.bin"));

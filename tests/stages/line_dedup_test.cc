@@ -1,3 +1,4 @@
+#include "stages/global_stage.h"
 #include "stages/line_dedup.h"
 
 #include <catch2/catch.hpp>
@@ -23,13 +24,16 @@ struct Outcome {
 std::vector<Outcome> RunSerial(const std::string& options, const std::vector<std::string>& texts, Stats* stats) {
   auto stage = BuildStage("line_dedup", options);
   REQUIRE(stage.ok());
+  REQUIRE((*stage)->is_global());
+  auto runner = sluice::GlobalStageRunner::Create(static_cast<const sluice::GlobalStage*>(stage->get()));
+  REQUIRE(runner.ok());
   std::vector<Outcome> out;
   for (const auto& t : texts) {
     Document d;
     d.text = t;
+    d.line = out.size() + 1;
     StageContext ctx(stats);
-    REQUIRE((*stage)->Process(d, ctx).keep());
-    auto v = (*stage)->ProcessSerial(d, ctx);
+    auto v = runner->Run(d, ctx);
     out.push_back(Outcome{d.text, v.keep(), v.reason(), d.all_reasons});
   }
   return out;

@@ -1,3 +1,4 @@
+#include "stages/global_stage.h"
 #include "stages/minhash_dedup.h"
 
 #include <tbb/global_control.h>
@@ -26,12 +27,14 @@ struct RunResult {
   Stats stats;
 };
 
-// Runs the stage like the engine: Process in parallel (threads > 1), then
-// ProcessSerial in input order.
+// Runs the stage like the engine: Key in parallel (threads > 1), then the
+// resolver and Apply in input order.
 RunResult Run(const std::string& options, const std::vector<std::string>& texts, int threads = 1,
               const std::string& id_prefix = "doc-") {
   auto stage = BuildStage("minhash_dedup", options);
   REQUIRE(stage.ok());
+  REQUIRE((*stage)->is_global());
+  const auto& global = static_cast<const sluice::GlobalStage&>(**stage);
   RunResult r;
   r.docs.resize(texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -40,26 +43,28 @@ RunResult Run(const std::string& options, const std::vector<std::string>& texts,
     r.docs[i].line = i + 1;
   }
   std::vector<Stats> per_doc(texts.size());
-  // Catch's assertions are not thread-safe: collect the parallel verdicts, check them after.
-  std::vector<char> kept(texts.size(), 0);
-  auto process = [&](size_t i) {
+  std::vector<std::string> keys(texts.size());
+  auto key = [&](size_t i) {
     StageContext ctx(&per_doc[i]);
-    kept[i] = (*stage)->Process(r.docs[i], ctx).keep();
+    global.Key(r.docs[i], ctx, &keys[i]);
   };
   if (threads > 1) {
     tbb::global_control gc(tbb::global_control::max_allowed_parallelism, threads);
-    tbb::parallel_for(size_t{0}, texts.size(), process);
+    tbb::parallel_for(size_t{0}, texts.size(), key);
   } else {
-    for (size_t i = 0; i < texts.size(); ++i) process(i);
+    for (size_t i = 0; i < texts.size(); ++i) key(i);
   }
-  REQUIRE(std::count(kept.begin(), kept.end(), 0) == 0);
+  auto resolver = global.NewResolver();
+  REQUIRE(resolver.ok());
   for (size_t i = 0; i < texts.size(); ++i) {
     StageContext ctx(&r.stats);
-    r.verdicts.push_back((*stage)->ProcessSerial(r.docs[i], ctx));
+    std::string decision;
+    (*resolver)->Add(sluice::OrderKeyOf(0, r.docs[i].line), keys[i], &decision, r.stats);
+    r.verdicts.push_back(global.Apply(r.docs[i], decision, ctx));
   }
   FinishContext fin;
   fin.stats = &r.stats;
-  REQUIRE((*stage)->Finish(fin).ok());
+  REQUIRE((*resolver)->Finish(fin).ok());
   r.report = fin.report_json;
   return r;
 }

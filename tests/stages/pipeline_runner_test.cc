@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "stages/global_stage.h"
 #include "test_util.h"
 
 using namespace sluice;
@@ -29,22 +30,35 @@ class DropIfContains : public Stage {
   std::string needle_;
 };
 
-class FirstSeen : public Stage {
+// A global stage (stages/global_stage.h): the key is the text as edited by a
+// parallel part, the resolver keeps the first id of every text.
+class FirstSeenResolver : public GlobalResolver {
  public:
-  Verdict Process(Document& doc, StageContext&) const override {
-    doc.text += "!";  // a parallel-part edit the serial part must see
-    return Verdict::Keep();
+  void Add(uint64_t, std::string_view key, std::string* decision, Stats&) override {
+    const size_t cut = key.find('\0');
+    auto [it, inserted] = seen_.emplace(std::string(key.substr(cut + 1)), std::string(key.substr(0, cut)));
+    if (!inserted) *decision = it->second;
   }
-  bool has_serial_part() const override { return true; }
-  Verdict ProcessSerial(Document& doc, StageContext&) override {
-    auto [it, inserted] = seen_.emplace(doc.text, doc.id);
-    if (inserted) return Verdict::Keep();
-    doc.Annotate("duplicate_of", it->second);
-    return Verdict::Drop("test_first_seen.duplicate", "duplicate of " + it->second);
-  }
+  Status Finish(FinishContext&) override { return Status::Ok(); }
 
  private:
   std::map<std::string, std::string> seen_;
+};
+
+class FirstSeen : public GlobalStage {
+ public:
+  void Key(const Document& doc, StageContext&, std::string* key) const override {
+    *key = doc.id + '\0' + doc.text + "!";  // a parallel-part edit the resolver must see
+  }
+  StatusOr<std::unique_ptr<GlobalResolver>> NewResolver() const override {
+    return std::unique_ptr<GlobalResolver>(new FirstSeenResolver());
+  }
+  Verdict Apply(Document& doc, std::string_view decision, StageContext&) const override {
+    doc.text += "!";
+    if (decision.empty()) return Verdict::Keep();
+    doc.Annotate("duplicate_of", decision);
+    return Verdict::Drop("test_first_seen.duplicate", "duplicate of " + std::string(decision));
+  }
 };
 
 SLUICE_REGISTER_STAGE(TestDrop, [] {
@@ -65,6 +79,7 @@ SLUICE_REGISTER_STAGE(TestFirstSeen, [] {
   info.type = "test_first_seen";
   info.folder = "tests";
   info.summary = "test stage: drops repeated texts (serial, first survives)";
+  info.global = true;
   info.factory = [](const Options&, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
     return std::unique_ptr<Stage>(new FirstSeen());
   };
