@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -200,6 +201,25 @@ Status RunTokenizerTask(const Plan& plan, const Recipe& recipe, const std::strin
   return Status::Ok();
 }
 
+// kTaskBarrierEnv: marks this task's start, waits for every task of the phase.
+Status AwaitAllTasks(const std::string& dir, const Phase& phase, int task) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  SLUICE_RETURN_IF_ERROR(WriteFileAtomically(dir + "/" + phase.name + "." + std::to_string(task), "started\n"));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (true) {
+    int started = 0;
+    for (int t = 0; t < phase.tasks; ++t) started += fs::exists(dir + "/" + phase.name + "." + std::to_string(t), ec);
+    if (started == phase.tasks) return Status::Ok();
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Status::Io("phase " + phase.name + " task " + std::to_string(task) + ": only " + std::to_string(started) +
+                        " of " + std::to_string(phase.tasks) + " tasks started within 120 s (" + kTaskBarrierEnv +
+                        "): the tasks did not run at the same time");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 }  // namespace
 
 std::string SelfExecutable() {
@@ -237,6 +257,9 @@ Status RunPhaseTask(const RunArgs& args, const std::string& phase_name, int task
   std::string out = args.output_dir.empty() ? recipe.output_dir : args.output_dir;
   if (out.empty()) return Status::Config("no output directory: give -o OUTDIR (or output.dir in the recipe)");
   if (PhaseTaskDone(out, *phase, task)) return Status::Ok();
+  if (const char* dir = std::getenv(kTaskBarrierEnv); dir && *dir && phase->per_shard()) {
+    SLUICE_RETURN_IF_ERROR(AwaitAllTasks(dir, *phase, task));
+  }
   if (const char* fail = std::getenv(kFailTaskEnv); fail && phase_name + ":" + std::to_string(task) == fail) {
     return Status::Io("phase " + phase_name + " task " + std::to_string(task) + " failed on purpose (" +
                       kFailTaskEnv + "=" + fail + ")");

@@ -23,6 +23,12 @@ namespace sluice {
 // before doing any work.
 inline constexpr char kFailTaskEnv[] = "SLUICE_FAIL_TASK";
 
+// Concurrency check for tests of executors: when this environment variable
+// names a directory, every task of a per-shard phase marks its start there and
+// waits until all tasks of its phase have started (failing after 120 s). A
+// scheduler that runs a job array's tasks one after another fails the run.
+inline constexpr char kTaskBarrierEnv[] = "SLUICE_TASK_BARRIER";
+
 // Loads the recipe named by `args` and derives its plan.
 StatusOr<Plan> PlanFor(const RunArgs& args, int shards, Recipe* recipe);
 

@@ -34,7 +34,10 @@ start() {
     echo "munged $(cat /run/munge/munged.pid)" >> "$PIDS"
   fi
   chown -R slurm:slurm "$D/ctld" "$D/log" "$D/run"
-  local cpus; cpus=$(nproc)
+  # At least 8 CPUs (slurmd takes the configured count, config_overrides): the
+  # 4 tasks of a test's job array must run at the same time, as on a cluster,
+  # even on a 2-core machine (the tests check it with SLUICE_TASK_BARRIER).
+  local cpus; cpus=$(nproc); (( cpus < 8 )) && cpus=8
   cat > "$CONF" <<CONF
 ClusterName=sluice
 SlurmctldHost=localhost
@@ -56,6 +59,7 @@ MpiDefault=none
 ReturnToService=2
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
+SlurmdParameters=config_overrides
 NodeName=localhost CPUs=$cpus State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF

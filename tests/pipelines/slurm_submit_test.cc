@@ -100,6 +100,38 @@ TEST_CASE("slurm: default recipe (exact + minhash dedup) in 4 shards equals the 
   CHECK(log.find("resolve-minhash_dedup: 1/1 done") != std::string::npos);
 }
 
+TEST_CASE("slurm: one big input file, default recipe, 4 array tasks running together == the local run",
+          "[slurm][.slurm]") {
+  if (!SlurmEnabled()) return;
+  ScratchDir dir("slurm-one-file");
+  std::string log;
+  REQUIRE(MakeDuplicatedSample(dir.path, &log));
+  {
+    std::ofstream all(dir.path / "one.jsonl", std::ios::binary);
+    for (const auto& name : FileNames(dir.path / "in")) all << Slurp(dir.path / "in" / name);
+  }
+  const std::string bin = SLUICE_BINARY;
+  const std::string base = "cd " + dir.path.string() + " && ";
+  REQUIRE(RunShell(base + bin + " run one.jsonl -o local -q --threads 2", &log) == 0);
+  // Every task of a per-shard phase waits at a barrier until all 4 have
+  // started: a scheduler running them one after another fails this run.
+  const std::string barrier = (dir.path / "barrier").string();
+  int rc = RunShell(base + "SLUICE_TASK_BARRIER=" + barrier + " " + bin +
+                        " slurm submit one.jsonl -o out --shards 4 --wait --poll-seconds 0.5",
+                    &log);
+  INFO(log);
+  REQUIRE(rc == 0);
+  for (const char* phase : {"keys-exact_dedup", "keys-minhash_dedup", "shard"}) {
+    for (int t = 0; t < 4; ++t) CHECK(fs::exists(dir.path / "barrier" / (std::string(phase) + "." + std::to_string(t))));
+  }
+  CheckSameOutputs(dir.path / "local", dir.path / "out", false);
+  // Each task read a real share of the one file.
+  for (int t = 0; t < 4; ++t) {
+    const int64_t in = StatsTotal(dir.path / "out" / "stats" / ("shard-" + std::to_string(t) + "-of-4.json"), "in");
+    CHECK(in * 100 >= StatsTotal(dir.path / "local" / "stats.json", "in") * 15);
+  }
+}
+
 TEST_CASE("slurm: unreachable controller is a clear error", "[slurm][.slurm]") {
   if (!SlurmEnabled()) return;
   ScratchDir dir("slurm-down");
