@@ -9,7 +9,7 @@
 //    stage (in input order, drop a document whose exact J with an earlier kept
 //    document is >= threshold).
 // 2. Runs the minhash_dedup stage like the engine (Process on N threads, then
-//    ProcessSerial in order), R times; prints wall time, docs/s, MB/s,
+//    the resolver and Apply in order), R times; prints wall time, docs/s, MB/s,
 //    precision/recall/F1 of the removed set against the ground truth and the
 //    index bytes per document.
 // 3. --score-ids: scores a removed-id list produced elsewhere (datasketch) the same way.
@@ -31,6 +31,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "stages/global_stage.h"
 #include "stages/minhash_dedup.h"
 #include "stages/minhash_lsh_index.h"
 #include "stages/stage.h"
@@ -225,18 +226,27 @@ int main(int argc, char** argv) {
     }
     double c0 = CpuSeconds();
     auto t0 = std::chrono::steady_clock::now();
+    const auto& global = static_cast<const GlobalStage&>(**stage);
+    std::vector<std::string> keys(ds.size());
     tbb::parallel_for(tbb::blocked_range<size_t>(0, ds.size(), 64), [&](const tbb::blocked_range<size_t>& range) {
       Stats s;
       StageContext ctx(&s);
-      for (size_t i = range.begin(); i < range.end(); ++i) (*stage)->Process(ds[i], ctx);
+      for (size_t i = range.begin(); i < range.end(); ++i) global.Key(ds[i], ctx, &keys[i]);
     });
     auto t1 = std::chrono::steady_clock::now();
     Stats stats;
     StageContext ctx(&stats);
-    for (size_t i = 0; i < ds.size(); ++i) predicted[i] = !(*stage)->ProcessSerial(ds[i], ctx).keep();
+    auto resolver = global.NewResolver();
+    if (!resolver.ok()) return 2;
+    std::string decision;
+    for (size_t i = 0; i < ds.size(); ++i) {
+      decision.clear();
+      (*resolver)->Add(OrderKeyOf(ds[i].input_index, ds[i].line), keys[i], &decision, stats);
+      predicted[i] = !global.Apply(ds[i], decision, ctx).keep();
+    }
     FinishContext fin;
     fin.stats = &stats;
-    if (!(*stage)->Finish(fin).ok()) return 2;
+    if (!(*resolver)->Finish(fin).ok()) return 2;
     auto t2 = std::chrono::steady_clock::now();
     cpus.push_back(CpuSeconds() - c0);
     walls.push_back(std::chrono::duration<double>(t2 - t0).count());
