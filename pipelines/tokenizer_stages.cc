@@ -83,6 +83,7 @@ std::string RecordTraining(const tokenizer::BpeTrainStats& stats, const tokenize
 // Finish does with the merged counts.
 class WordCountingStage : public Stage {
  public:
+  bool keeps_state() const override { return true; }  // the word counts
   WordCountingStage(TokenizerTrainConfig config, tokenizer::PreTokenizer pre)
       : config_(std::move(config)),
         pre_(std::move(pre)),

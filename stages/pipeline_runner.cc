@@ -38,6 +38,7 @@ struct Batch {
   bool first = false;        // first batch of its input
   bool last = false;         // last batch of its input
   bool replay = false;       // input finished by an earlier run: rebuild state, write nothing
+  bool restore = false;      // finished by an earlier run: add its saved RunState, run nothing
   std::string read_error;
   uint64_t blank_lines = 0;
   std::vector<RawRecord> raws;
@@ -95,6 +96,11 @@ std::string PartStem(const InputSlice& s) {
 
 std::string MarkerPath(const RunConfig& c, const InputSlice& s) {
   return c.output_dir + "/.sluice/done/" + PartStem(s).substr(5) + ".json";
+}
+
+// The RunState of one finished slice, beside its marker.
+std::string SliceStatePath(const RunConfig& c, const InputSlice& s) {
+  return c.output_dir + "/.sluice/done/" + PartStem(s).substr(5) + ".state";
 }
 
 std::string RangeOf(const InputSlice& s) {
@@ -210,6 +216,9 @@ class Runner {
   uint32_t source_slot_ = 0;
   bool source_replay_ = false;
   std::set<uint32_t> done_slots_;  // slices finished by an earlier run
+  // Finished slices whose saved RunState is added instead of replaying them
+  // (when no stage of this run keeps state across documents).
+  std::map<uint32_t, RunState> restored_;
   std::atomic<uint64_t> raw_bytes_read_{0};
   uint64_t raw_bytes_before_source_ = 0;
   uint64_t total_input_bytes_ = 0;
@@ -222,6 +231,7 @@ class Runner {
   std::unique_ptr<ChunkedWriter> rejected_writer_;
   std::unique_ptr<ChunkedWriter> malformed_writer_;
   RunState state_;  // engine and stage stats, samples, reports (inputs: from accounts_ at the end)
+  RunState slice_state_;  // what the slice being written added to state_ (saved with its marker)
   std::vector<InputAccount> accounts_;  // one per slice
   Clock::time_point start_;
   Clock::time_point last_progress_;
@@ -342,6 +352,22 @@ Status Runner::Prepare() {
       done_slots_.insert(slot);
     }
   }
+  // Finished slices need not be replayed when no resolver and no stage keeps
+  // state across documents: their saved statistics are added instead.
+  bool stateless = true;
+  for (size_t i = 0; i < c_.stages.size(); ++i) {
+    stateless = stateless && !resolvers_[i] && !(runs(i) && c_.stages[i].stage->keeps_state());
+  }
+  if (stateless) {
+    for (uint32_t slot : done_slots_) {
+      std::string data;
+      RunState saved;
+      if (ReadFile(SliceStatePath(c_, c_.slices[slot]), &data) && saved.Decode(data).ok() &&
+          saved.stages.size() == c_.stages.size() && saved.inputs.size() == 1) {
+        restored_.emplace(slot, std::move(saved));
+      }
+    }
+  }
   // Outputs of inputs that are not done are (re)written from scratch: remove
   // leftovers of an interrupted run, parts and temp files alike. Only this
   // run's own slices: other shards' tasks may be writing their temp files
@@ -382,6 +408,15 @@ Batch* Runner::ReadBatch(tbb::flow_control& fc) {
     source_slot_ = static_cast<uint32_t>(next_slot_++);
     uint32_t idx = c_.slices[source_slot_].input_index;
     source_replay_ = done_slots_.count(source_slot_) != 0;
+    if (restored_.count(source_slot_)) {
+      batch->slot = source_slot_;
+      batch->input_index = idx;
+      batch->first = batch->last = true;
+      batch->restore = batch->replay = true;
+      batch->stage_stats.resize(c_.stages.size());
+      batch->stage_nanos.assign(c_.stages.size(), 0);
+      return batch.release();
+    }
     batch->first = true;
     raw_bytes_before_source_ = raw_bytes_read_.load();
     auto opened = RecordSource::Open(c_.inputs[idx], c_.reader, c_.slices[source_slot_]);
@@ -595,7 +630,12 @@ Status Runner::FinishInput(const Batch& b) {
   if (!st.ok()) return st;
   // A read error (truncated compressed input) leaves the input unfinished: no
   // marker, so a rerun retries it; its good records are still written.
+  RunState slice = std::move(slice_state_);
+  slice_state_ = RunState();
   if (!b.replay && b.read_error.empty() && c_.inputs[b.input_index].path != "-") {
+    // The slice's statistics first, then the marker: a marker always has them.
+    slice.inputs.push_back(accounts_[b.slot]);
+    SLUICE_RETURN_IF_ERROR(WriteFileAtomically(SliceStatePath(c_, c_.slices[b.slot]), slice.Encode()));
     return WriteFileAtomically(MarkerPath(c_, c_.slices[b.slot]), MarkerContent(c_, c_.slices[b.slot], accounts_[b.slot]));
   }
   return Status::Ok();
@@ -607,6 +647,24 @@ void Runner::WriteBatch(Batch* batch_ptr) {
   InputAccount& acc = accounts_[b->slot];
   acc.skipped = b->replay;
   auto fail = [&](const Status& s) { Fail(s); };
+  if (b->restore) {
+    // A work file still holds the slice's frames: only its last one restores.
+    if (!b->last) return;
+    const RunState& saved = restored_.at(b->slot);
+    state_.AddStats(saved);
+    for (const auto& [key, list] : saved.samples) {
+      auto& mine = state_.samples[key];
+      for (const auto& sample : list) {
+        if (static_cast<int>(mine.size()) >= c_.output.samples_per_reason) break;
+        mine.push_back(sample);
+      }
+    }
+    acc = saved.inputs[0];
+    acc.path = c_.inputs[b->input_index].path;
+    acc.skipped = true;
+    docs_done_ += acc.records;
+    return;
+  }
   acc.bytes_in += b->text_bytes_read;
   for (const auto& doc : b->docs) {
     ++acc.records;
@@ -614,9 +672,13 @@ void Runner::WriteBatch(Batch* batch_ptr) {
       ++acc.dropped;
       std::string key = doc.drop_stage + "\t" + doc.drop_reason;
       auto& list = state_.samples[key];
-      if (static_cast<int>(list.size()) < c_.output.samples_per_reason) {
-        list.push_back(RunSample{doc.drop_stage, doc.drop_reason, doc.id, Truncate(doc.text, kSampleChars),
-                                 doc.input_index, doc.line});
+      auto& own = slice_state_.samples[key];  // the slice's own first ones, for a resumed run
+      if (static_cast<int>(list.size()) < c_.output.samples_per_reason ||
+          (!b->replay && static_cast<int>(own.size()) < c_.output.samples_per_reason)) {
+        RunSample sample{doc.drop_stage, doc.drop_reason, doc.id, Truncate(doc.text, kSampleChars), doc.input_index,
+                         doc.line};
+        if (!b->replay && static_cast<int>(own.size()) < c_.output.samples_per_reason) own.push_back(sample);
+        if (static_cast<int>(list.size()) < c_.output.samples_per_reason) list.push_back(std::move(sample));
       }
     } else {
       ++acc.kept;
@@ -661,11 +723,20 @@ void Runner::WriteBatch(Batch* batch_ptr) {
     state_.stages[i].Merge(b->stage_stats[i]);
     state_.stage_nanos[i] += b->stage_nanos[i];
   }
+  if (!to_work() && !b->replay) {
+    // The slice's own share, saved beside its marker when it ends.
+    slice_state_.Resize(c_.stages.size());
+    slice_state_.engine.Merge(b->engine);
+    if (b->utf8_repairs) slice_state_.engine.Add("invalid_utf8_repaired", b->utf8_repairs);
+    if (b->blank_lines) slice_state_.engine.Add("blank_lines", static_cast<int64_t>(b->blank_lines));
+    for (size_t i = 0; i < c_.stages.size(); ++i) slice_state_.stages[i].Merge(b->stage_stats[i]);
+  }
   docs_done_ += static_cast<int64_t>(b->docs.size() + b->malformed.size());
   if (b->last) {
     if (!b->read_error.empty()) acc.read_error = b->read_error;
     if (!b->read_error.empty() && from_inputs()) {
       state_.engine.Add("input_errors");
+      slice_state_.engine.Add("input_errors");
       fprintf(stderr, "\nsluice: warning: %s: %s (records before the error were processed; the input is left "
                       "unfinished and a rerun retries it)\n",
               acc.path.c_str(), b->read_error.c_str());
@@ -734,6 +805,11 @@ void Runner::DecodeWorkBatch(Batch* b) {
     return;
   }
   b->replay = done_slots_.count(b->slot) != 0;
+  if (restored_.count(b->slot)) {
+    b->restore = true;
+    b->docs.clear();
+    b->malformed.clear();
+  }
 }
 
 void Runner::SerializeWorkBatch(Batch* b) {

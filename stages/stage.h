@@ -104,6 +104,10 @@ class Stage {
   virtual Verdict Process(Document& doc, StageContext& ctx) const = 0;
   // True for GlobalStage (stages/global_stage.h).
   virtual bool is_global() const { return false; }
+  // True when the stage keeps state besides its Stats across documents (a
+  // tokenizer's word counts): a resumed run must then replay finished inputs
+  // through it instead of restoring their saved statistics.
+  virtual bool keeps_state() const { return false; }
   // Called once after the last document, with the stage's stats over the
   // whole run (in a sharded run: in the merge task, over every shard's stats).
   // May write artifacts and a report.

@@ -208,7 +208,7 @@ TEST_CASE("lexicon filter: innocent contexts and the spared-docs counter", "[lex
   CHECK_FALSE(Run(*Build(std::string("{") + kOldRule + "}"), "The nations kept up an intercourse by sea.").keep);
 }
 
-TEST_CASE("lexicon filter: user lists are unambiguous; identity protection is unchanged", "[lexicon_filter]") {
+TEST_CASE("lexicon filter: user lists are unambiguous - identity protection is unchanged", "[lexicon_filter]") {
   // A user who lists an entry the LDNOOBW classes call ambiguous wants it flagged.
   CHECK_FALSE(Run(*Build("{lists: [snatch]}"), "They snatch the purse.").keep);
   CHECK(Run(*Build("{}"), "They snatch the purse.").keep);

@@ -63,7 +63,7 @@ TEST_CASE("plan: global stages get keys and resolve phases across shards, none i
   CHECK(mid.status().message().find("last stage") != std::string::npos);
 }
 
-TEST_CASE("run-sharded: same kept output, stats and tokenizer as one process; failed shard resumes",
+TEST_CASE("run-sharded: same kept output, stats and tokenizer as one process - failed shard resumes",
           "[plan][slow]") {
   ScratchDir dir("sharded");
   std::string log;

@@ -27,7 +27,7 @@ std::string With(const std::string& from, const std::string& to) {
 }
 }  // namespace
 
-TEST_CASE("the minimal stats.json parses; optional sections default to empty", "[report]") {
+TEST_CASE("the minimal stats.json parses - optional sections default to empty", "[report]") {
   auto r = ParseRunStats(kMinimal);
   REQUIRE(r.ok());
   CHECK(r->totals.in == 1);

@@ -71,7 +71,7 @@ TEST_CASE("sharded dedup: plan has keys and resolve phases per global stage", "[
   CHECK(def->global_stages.size() == 2);
 }
 
-TEST_CASE("sharded dedup: default recipe, 2 and 3 shards == one process, byte for byte; failed dedup task resumes",
+TEST_CASE("sharded dedup: default recipe, 2 and 3 shards == one process, byte for byte - failed dedup task resumes",
           "[plan][slow]") {
   ScratchDir dir("sharded-dedup");
   std::string log;

@@ -23,7 +23,7 @@ bool SlurmEnabled() {
 
 void CheckSameAsLocal(const fs::path& a, const fs::path& b) { CheckSameOutputs(a, b, /*tokenizer=*/true); }
 
-TEST_CASE("slurm: 4-shard run of the sample equals the local run; a failed shard is resubmitted",
+TEST_CASE("slurm: 4-shard run of the sample equals the local run - a failed shard is resubmitted",
           "[slurm][.slurm]") {
   if (!SlurmEnabled()) return;
   ScratchDir dir("slurm");

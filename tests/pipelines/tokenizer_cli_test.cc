@@ -147,7 +147,7 @@ TEST_CASE("CLI exit codes: usage/config 1, I/O 2", "[pipelines][tokenizer_cli]")
             &out) == 1);
 }
 
-TEST_CASE("train_tokenizer stage trains in Finish; token_count counts", "[pipelines][tokenizer_cli]") {
+TEST_CASE("train_tokenizer stage trains in Finish - token_count counts", "[pipelines][tokenizer_cli]") {
   TempDir dir;
   auto built = BuildStage("train_tokenizer", "{vocab_size: 300, special_tokens: ['<|endoftext|>']}");
   REQUIRE(built.ok());

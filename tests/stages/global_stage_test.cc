@@ -15,7 +15,7 @@ namespace {
 
 using testing::TempDir;
 
-TEST_CASE("global records: merged by order key across files; truncation is an error", "[global_stage]") {
+TEST_CASE("global records: merged by order key across files - truncation is an error", "[global_stage]") {
   TempDir dir;
   const std::vector<std::vector<uint64_t>> keys = {{1, 5, 9}, {2, 3, 10}, {}, {4}};
   std::vector<std::string> files;

@@ -71,7 +71,7 @@ TEST_CASE("input slices: every record once, in order, with whole-file line numbe
   }
 }
 
-TEST_CASE("input slices: shards get balanced contiguous shares; small, compressed and text inputs stay whole",
+TEST_CASE("input slices: shards get balanced contiguous shares - small, compressed and text inputs stay whole",
           "[input_slices]") {
   TempDir dir;
   std::string big;

@@ -1,6 +1,8 @@
 #include "stages/pipeline_runner.h"
 
 #include <catch2/catch.hpp>
+
+#include <atomic>
 #include <set>
 
 #include "stages/global_stage.h"
@@ -86,6 +88,28 @@ SLUICE_REGISTER_STAGE(TestFirstSeen, [] {
   return info;
 });
 
+// Counts the documents it sees (to tell a resumed run's replay from a restore).
+std::atomic<int64_t> g_counted{0};
+class CountingStage : public Stage {
+ public:
+  Verdict Process(Document&, StageContext& ctx) const override {
+    g_counted.fetch_add(1);
+    ctx.stats().Add("test_count.docs");
+    return Verdict::Keep();
+  }
+};
+
+SLUICE_REGISTER_STAGE(TestCount, [] {
+  StageInfo info;
+  info.type = "test_count";
+  info.folder = "tests";
+  info.summary = "test stage: counts documents";
+  info.factory = [](const Options&, const StageEnv&) -> StatusOr<std::unique_ptr<Stage>> {
+    return std::unique_ptr<Stage>(new CountingStage());
+  };
+  return info;
+});
+
 std::string MakeCorpus(int n, int seed) {
   std::string out;
   for (int i = 0; i < n; ++i) {
@@ -109,7 +133,8 @@ struct RunOutput {
   std::vector<std::string> files;
 };
 
-RunOutput RunOnce(const std::string& in_dir, const std::string& out_dir, int threads, uint64_t batch_bytes = 4096) {
+RunOutput RunOnce(const std::string& in_dir, const std::string& out_dir, int threads, uint64_t batch_bytes = 4096,
+                  std::vector<std::string> types = {"test_drop", "test_first_seen"}) {
   RunConfig c;
   auto inputs = ExpandInputs({in_dir});
   REQUIRE(inputs.ok());
@@ -122,12 +147,11 @@ RunOutput RunOnce(const std::string& in_dir, const std::string& out_dir, int thr
   c.batch_bytes = batch_bytes;
   c.progress = false;
   c.recipe_fingerprint = "test";
-  auto a = BuildStage("test_drop", "{}");
-  auto b = BuildStage("test_first_seen", "");
-  REQUIRE(a.ok());
-  REQUIRE(b.ok());
-  c.stages.push_back(StageInstance{"test_drop", "test_drop", std::move(a).value()});
-  c.stages.push_back(StageInstance{"test_first_seen", "test_first_seen", std::move(b).value()});
+  for (const auto& type : types) {
+    auto stage = BuildStage(type, "{}");
+    REQUIRE(stage.ok());
+    c.stages.push_back(StageInstance{type, type, std::move(stage).value()});
+  }
   RunOutput out;
   Status st = RunPipeline(c, &out.result);
   REQUIRE(st.ok());
@@ -184,6 +208,38 @@ TEST_CASE("output and stats are identical for 1 and 4 threads", "[runner][determ
   CHECK(small.kept == one.kept);
   CHECK(small.rejected == one.rejected);
   CHECK(small.stats_without_timing == one.stats_without_timing);
+}
+
+TEST_CASE("a resumed run without global stages restores finished slices' saved stats instead of replaying them",
+          "[runner][resume]") {
+  TempDir dir;
+  WriteText(dir / "in/a.jsonl", MakeCorpus(1000, 5));
+  WriteText(dir / "in/b.jsonl", MakeCorpus(1000, 6));
+  WriteText(dir / "in/c.jsonl", MakeCorpus(1000, 7));
+  const std::vector<std::string> stateless = {"test_count", "test_drop"};
+  auto full = RunOnce(dir / "in", dir / "full", 2, 4096, stateless);
+  RunOnce(dir / "in", dir / "resumed", 2, 4096, stateless);
+  std::filesystem::remove(dir / "resumed/.sluice/done/00001.json");  // killed during input b
+  for (const auto& f : sluice::testing::ListFiles(dir / "resumed/kept")) {
+    if (f.find("part-00001") != std::string::npos) std::filesystem::remove(dir / ("resumed/kept/" + f));
+  }
+  g_counted = 0;
+  auto resumed = RunOnce(dir / "in", dir / "resumed", 2, 4096, stateless);
+  // Only input b went through the stages again.
+  CHECK(g_counted.load() == resumed.result.inputs[1].records - resumed.result.inputs[1].malformed);
+  CHECK(resumed.result.inputs[0].skipped);
+  CHECK_FALSE(resumed.result.inputs[1].skipped);
+  CHECK(resumed.result.inputs[2].skipped);
+  CHECK(resumed.kept == full.kept);
+  CHECK(resumed.rejected == full.rejected);
+  CHECK(resumed.malformed == full.malformed);
+  CHECK(resumed.stats_without_timing == full.stats_without_timing);
+  // A damaged saved state falls back to replaying that slice: same result.
+  WriteText(dir / "resumed/.sluice/done/00000.state", "damaged");
+  g_counted = 0;
+  auto replayed = RunOnce(dir / "in", dir / "resumed", 2, 4096, stateless);
+  CHECK(g_counted.load() == replayed.result.inputs[0].records - replayed.result.inputs[0].malformed);
+  CHECK(replayed.stats_without_timing == full.stats_without_timing);
 }
 
 TEST_CASE("a rerun into the same directory skips finished inputs and reproduces the outputs", "[runner][resume]") {

@@ -31,7 +31,7 @@ RunState MakeState(const std::string& path, int64_t records, const std::string& 
   return s;
 }
 
-TEST_CASE("run state: Encode/Decode is exact; Stats binary form round-trips", "[run_state]") {
+TEST_CASE("run state: Encode/Decode is exact - Stats binary form round-trips", "[run_state]") {
   RunState s = MakeState("in/a.jsonl", 10, "d1");
   RunState back;
   REQUIRE(back.Decode(s.Encode()).ok());
@@ -54,7 +54,7 @@ TEST_CASE("run state: Encode/Decode is exact; Stats binary form round-trips", "[
   CHECK(report == "{\"r\":2}");
 }
 
-TEST_CASE("run state: shards append into one state; a cut input's parts join; samples keep the first",
+TEST_CASE("run state: shards append into one state - a cut input's parts join - samples keep the first",
           "[run_state]") {
   RunState total;
   total.Append(MakeState("a.jsonl", 10, "first"), 1);
