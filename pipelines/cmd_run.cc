@@ -1,5 +1,11 @@
 // `sluice run [RECIPE] [-i INPUT]... -o OUTDIR [--threads N] [--shard I/N] [--write-signals]`
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cstdlib>
 #include <filesystem>
@@ -121,10 +127,31 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
   config->recipe_fingerprint = *resolved_yaml;
   config->resume = !args.no_resume;
   config->progress = !args.quiet;
+  config->shards = shards;
   if (shards > 1 || !args.shard.empty() || !shard_spec.empty()) {
     config->shard_label = std::to_string(shard) + "/" + std::to_string(shards);
     config->stats_path = out + "/stats/shard-" + std::to_string(shard) + "-of-" + std::to_string(shards) + ".json";
   }
+  return Status::Ok();
+}
+
+Status LockOutputDir(const std::string& output_dir, bool shared) {
+  std::error_code ec;
+  fs::create_directories(output_dir, ec);
+  if (ec) return Status::Io("cannot create '" + output_dir + "': " + ec.message());
+  const std::string path = (fs::path(output_dir) / ".sluice.lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Io("cannot open '" + path + "': " + std::strerror(errno));
+  if (::flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return Status::Config("another sluice run is writing into '" + output_dir + "' (" + path +
+                            " is locked); wait for it to finish or use another -o directory");
+    }
+    return Status::Io("cannot lock '" + path + "': " + std::strerror(err));
+  }
+  // Held until the process exits (the descriptor is never closed).
   return Status::Ok();
 }
 
@@ -154,6 +181,8 @@ int RunMain(const RunArgs& args) {
                    "local --shards N` or `sluice slurm submit`\n";
     }
   }
+  st = LockOutputDir(config.output_dir, /*shared=*/!config.shard_label.empty());
+  if (!st.ok()) return ExitCodeFor(st);
   if (args.overwrite) {
     std::error_code ec;
     for (const char* sub : {"kept", "rejected", "malformed", ".sluice", "stats", "tokenizer"}) {

@@ -43,6 +43,14 @@ Status ParseShard(const std::string& spec, int* index, int* count);
 // stages and fills *config. *recipe receives the resolved recipe.
 Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::string* resolved_yaml);
 
+// Locks OUTDIR for this process's lifetime (flock on OUTDIR/.sluice.lock,
+// created with OUTDIR): exclusive for a whole run or a sharded plan's
+// executor, shared for a hand-run shard (--shard I/N, Slurm array tasks of
+// `sluice run`), so two runs cannot write one OUTDIR at once. A held lock is a
+// Config error naming the directory. Phase tasks of an executor do not lock
+// (their executor holds it).
+Status LockOutputDir(const std::string& output_dir, bool shared);
+
 // The whole `sluice run`: prepare, run, write recipe.resolved.yaml, stats and
 // report, print the accounting. Returns the process exit code.
 int RunMain(const RunArgs& args);

@@ -333,6 +333,23 @@ Status Runner::Prepare() {
   fs::create_directories(c_.output_dir + "/.sluice/done", ec);
   if (ec) return Status::Io("cannot create output directory '" + c_.output_dir + "': " + ec.message());
 
+  // The layout: which inputs, cut for how many shards. Every task of a
+  // sharded run writes the same text; another layout means another run.
+  {
+    std::string layout = "shards " + std::to_string(c_.shards) + "\n";
+    for (const auto& in : c_.inputs) layout += in.path + "\n";
+    const std::string path = c_.output_dir + "/.sluice/layout";
+    std::string recorded;
+    if (ReadFile(path, &recorded)) {
+      if (recorded != layout) {
+        return Status::Config("output directory '" + c_.output_dir +
+                              "' holds a run over other inputs or another shard count; its part files would mix with "
+                              "this run's: use a new -o directory or pass --overwrite");
+      }
+    } else {
+      SLUICE_RETURN_IF_ERROR(WriteFileAtomically(path, layout));
+    }
+  }
   // Resume: an input is done when its marker names the same input and recipe.
   std::string recipe_hash = Hex64(XXH3_64bits(c_.recipe_fingerprint.data(), c_.recipe_fingerprint.size()));
   for (uint32_t slot = 0; slot < c_.slices.size(); ++slot) {

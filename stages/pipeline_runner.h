@@ -53,6 +53,10 @@ struct RunConfig {
   bool progress = true;
   std::string stats_path;             // default: <output_dir>/stats.json
   std::string shard_label;            // "2/8" when sharded, written to stats
+  // Shards the inputs were dealt to (slices depend on it). With the input list
+  // it is recorded in OUTDIR/.sluice/layout; a rerun into the same OUTDIR with
+  // other inputs or another shard count is refused (its part files would mix).
+  int shards = 1;
 
   // One segment of a sharded plan (pipelines/plan.h): which stages run and
   // where documents, keys and statistics come from and go. The default is
