@@ -18,6 +18,7 @@
 
 #include "stages/byte_codec.h"
 #include "stages/global_stage.h"
+#include "stages/stage_chain.h"
 #include "stages/json_writer.h"
 #include "stages/utf8.h"
 #include "stages/work_file.h"
@@ -63,27 +64,6 @@ struct Batch {
   uint64_t work_raw_size = 0;
 };
 
-// What a step does with stage `stage` (stages/global_stage.h for the parts of
-// a global stage).
-enum class OpKind {
-  kProcess,       // a plain stage's Process()
-  kKey,           // GlobalStage::Key() into the document's scratch
-  kResolve,       // serial: the resolver turns the key into the decision
-  kApply,         // GlobalStage::Apply() of the decision in the scratch
-  kApplyLoaded,   // GlobalStage::Apply() of a decision from the decisions file
-  kWriteKeys,     // serial: the key goes to the keys file (sharded segment)
-};
-
-struct Op {
-  OpKind kind;
-  size_t stage;
-};
-
-struct Step {
-  bool serial = false;
-  std::vector<Op> ops;  // a serial step holds one op
-};
-
 // Output files of a slice: part-IIIII-SSSS.<ext> for a whole input (and the
 // first part of a cut one), part-IIIII.PPPP-SSSS.<ext> for its later parts, so
 // that sorted names are input order.
@@ -118,11 +98,6 @@ std::string InputIdentity(const InputFile& in) {
   return id;
 }
 
-bool IsValidJsonObject(const std::string& text) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  return !parser.parse(text).get(root) && root.is_object();
-}
 
 std::string Hex64(uint64_t v) {
   char buf[17];
@@ -176,37 +151,25 @@ class Runner {
 
  private:
   Status Prepare();
-  void PlanSteps();
   Batch* ReadBatch(tbb::flow_control& fc);
   Batch* ReadWorkBatch(tbb::flow_control& fc);
   void ParseBatch(Batch* b);
   void DecodeWorkBatch(Batch* b);
-  void RunOp(const Op& op, Document& doc, Batch& b);
-  void EnterStage(size_t i, Document& doc, Batch& b);
-  void AfterStage(size_t i, Document& doc, Batch& b, size_t signals_before, const Verdict& v, bool complete);
   void SerializeBatch(Batch* b);
   void SerializeWorkBatch(Batch* b);
   void WriteBatch(Batch* b);
   Status FinishInput(const Batch& b);
-  Status FinishStages();
   void Progress(bool final);
   // accounts_ (one per slice) summed per input, in input order.
   std::vector<InputAccount> InputAccounts() const;
   void Fail(const Status& s);  // any thread
   bool from_inputs() const { return c_.segment.docs_in.empty(); }
   bool to_work() const { return !c_.segment.docs_out.empty(); }
-  bool runs(size_t i) const { return i >= c_.segment.first && i < std::min(c_.segment.last, c_.stages.size()); }
-  const GlobalStage& global(size_t i) const { return static_cast<const GlobalStage&>(*c_.stages[i].stage); }
 
   RunConfig& c_;
-  std::vector<Step> steps_;
-  // Global stages resolved in this process: their resolvers (by stage index).
-  std::vector<std::unique_ptr<GlobalResolver>> resolvers_;
-  GlobalDecisions decisions_;                   // segment.apply_decisions
-  std::unique_ptr<GlobalRecordWriter> keys_;    // segment.keys_out
+  std::unique_ptr<StageChain> chain_;          // the stages' steps, resolvers, decisions, keys file
   std::unique_ptr<WorkFileReader> work_in_;     // segment.docs_in
   std::unique_ptr<WorkFileWriter> work_out_;    // segment.docs_out
-  std::vector<std::map<std::string, HistogramSpec, std::less<>>> signal_specs_;
   // Declared specs by signal name, for the kept-documents histograms (same buckets as before).
   std::map<std::string, HistogramSpec, std::less<>> kept_signal_specs_;
 
@@ -239,44 +202,12 @@ class Runner {
   int64_t docs_done_ = 0;
 };
 
-// Steps: consecutive parallel ops share one filter; each serial op is its own.
-// A global stage resolved here is Key | Resolve | Apply; at the start of a
-// segment it is ApplyLoaded (decisions from its resolve task); at the end of a
-// segment Key | WriteKeys.
-void Runner::PlanSteps() {
-  steps_.push_back(Step{false, {}});
-  auto serial = [&](OpKind kind, size_t i) {
-    steps_.push_back(Step{true, {Op{kind, i}}});
-    steps_.push_back(Step{false, {}});
-  };
-  for (size_t i = 0; i < c_.stages.size(); ++i) {
-    if (!runs(i)) continue;
-    if (!c_.stages[i].stage->is_global()) {
-      steps_.back().ops.push_back(Op{OpKind::kProcess, i});
-    } else if (i == c_.segment.first && !c_.segment.apply_decisions.empty()) {
-      steps_.back().ops.push_back(Op{OpKind::kApplyLoaded, i});
-    } else {
-      steps_.back().ops.push_back(Op{OpKind::kKey, i});
-      serial(OpKind::kResolve, i);
-      steps_.back().ops.push_back(Op{OpKind::kApply, i});
-    }
-  }
-  if (!c_.segment.keys_out.empty() && c_.segment.last < c_.stages.size()) {
-    steps_.back().ops.push_back(Op{OpKind::kKey, c_.segment.last});
-    serial(OpKind::kWriteKeys, c_.segment.last);
-  }
-}
-
 Status Runner::Prepare() {
   const RunConfig::Segment& seg = c_.segment;
-  if (seg.first > c_.stages.size() || seg.last < seg.first) return Status::Internal("bad segment bounds");
-  if (!seg.apply_decisions.empty() && (seg.first >= c_.stages.size() || !c_.stages[seg.first].stage->is_global())) {
-    return Status::Internal("decisions given for a stage that is not global");
-  }
-  if (!seg.keys_out.empty() && (seg.last >= c_.stages.size() || !c_.stages[seg.last].stage->is_global())) {
-    return Status::Internal("keys requested for a stage that is not global");
-  }
-  PlanSteps();
+  auto chain = StageChain::Create(c_.stages, StageChain::Bounds{seg.first, seg.last, seg.apply_decisions, seg.keys_out});
+  if (!chain.ok()) return chain.status();
+  chain_ = std::move(chain).value();
+  kept_signal_specs_ = chain_->kept_signal_specs();
   state_.Resize(c_.stages.size());
   if (!seg.state_in.empty()) {
     std::string data;
@@ -285,20 +216,6 @@ Status Runner::Prepare() {
     SLUICE_RETURN_IF_ERROR(carried.Decode(data).WithContext(seg.state_in));
     state_.AddStats(carried);
   }
-  resolvers_.resize(c_.stages.size());
-  for (const Step& step : steps_) {
-    for (const Op& op : step.ops) {
-      if (op.kind != OpKind::kResolve) continue;
-      auto r = global(op.stage).NewResolver();
-      if (!r.ok()) return r.status().WithContext("stage '" + c_.stages[op.stage].name + "'");
-      resolvers_[op.stage] = std::move(r).value();
-    }
-  }
-  if (!seg.apply_decisions.empty()) SLUICE_RETURN_IF_ERROR(decisions_.Load(seg.apply_decisions));
-  if (!seg.keys_out.empty()) {
-    keys_ = std::make_unique<GlobalRecordWriter>();
-    SLUICE_RETURN_IF_ERROR(keys_->Open(seg.keys_out));
-  }
   if (!seg.docs_in.empty()) {
     work_in_ = std::make_unique<WorkFileReader>();
     SLUICE_RETURN_IF_ERROR(work_in_->Open(seg.docs_in));
@@ -306,16 +223,6 @@ Status Runner::Prepare() {
   if (!seg.docs_out.empty()) {
     work_out_ = std::make_unique<WorkFileWriter>();
     SLUICE_RETURN_IF_ERROR(work_out_->Open(seg.docs_out));
-  }
-  signal_specs_.resize(c_.stages.size());
-  for (size_t i = 0; i < c_.stages.size(); ++i) {
-    for (auto& spec : c_.stages[i].stage->signal_histograms()) {
-      HistogramSpec kept_spec = spec;
-      kept_spec.name = "kept_signal:" + spec.name;
-      kept_signal_specs_.emplace(spec.name, kept_spec);
-      spec.name = std::string(kSignalPrefix) + spec.name;
-      signal_specs_[i][spec.name] = spec;
-    }
   }
   accounts_.resize(c_.slices.size());
   for (size_t s = 0; s < c_.slices.size(); ++s) {
@@ -371,11 +278,7 @@ Status Runner::Prepare() {
   }
   // Finished slices need not be replayed when no resolver and no stage keeps
   // state across documents: their saved statistics are added instead.
-  bool stateless = true;
-  for (size_t i = 0; i < c_.stages.size(); ++i) {
-    stateless = stateless && !resolvers_[i] && !(runs(i) && c_.stages[i].stage->keeps_state());
-  }
-  if (stateless) {
+  if (chain_->stateless()) {
     for (uint32_t slot : done_slots_) {
       std::string data;
       RunState saved;
@@ -471,99 +374,6 @@ Batch* Runner::ReadBatch(tbb::flow_control& fc) {
   raw_bytes_read_.store(raw_bytes_before_source_ + source_->bytes_consumed());
   if (batch->last) source_.reset();
   return batch.release();
-}
-
-void Runner::AfterStage(size_t i, Document& doc, Batch& b, size_t signals_before, const Verdict& v, bool complete) {
-  Stats& st = b.stage_stats[i];
-  for (size_t k = signals_before; k < doc.signals.size(); ++k) {
-    std::string key = std::string(kSignalPrefix) + doc.signals[k].first;
-    auto it = signal_specs_[i].find(key);
-    st.Observe(it != signal_specs_[i].end() ? it->second : HistogramSpec::Log(key), doc.signals[k].second);
-  }
-  if (!v.keep()) {
-    doc.dropped = true;
-    doc.drop_stage = c_.stages[i].name;
-    doc.drop_reason = v.reason();
-    doc.drop_detail = v.detail();
-    if (doc.all_reasons.empty() || doc.all_reasons.front() != v.reason()) {
-      doc.all_reasons.insert(doc.all_reasons.begin(), v.reason());
-    }
-    st.Add(kDocsDropped);
-    st.Add(std::string(kDroppedPrefix) + v.reason());
-    for (const auto& r : doc.all_reasons) st.Add(std::string(kFailedPrefix) + r);
-    for (const auto& t : doc.tags) st.Add(std::string(kTagDroppedPrefix) + t);
-    return;
-  }
-  doc.all_reasons.clear();  // reasons only travel with a drop
-  if (complete) {
-    st.Add(kDocsOut);
-    st.Add(kBytesOut, static_cast<int64_t>(doc.text.size()));
-  }
-}
-
-void Runner::EnterStage(size_t i, Document& doc, Batch& b) {
-  Stats& st = b.stage_stats[i];
-  st.Add(kDocsIn);
-  st.Add(kBytesIn, static_cast<int64_t>(doc.text.size()));
-  for (const auto& t : doc.tags) st.Add(std::string(kTagInPrefix) + t);
-}
-
-void Runner::RunOp(const Op& op, Document& doc, Batch& b) {
-  if (doc.dropped) return;
-  const size_t i = op.stage;
-  const Stage* owner = c_.stages[i].stage.get();
-  StageContext ctx(&b.stage_stats[i]);
-  const size_t before = doc.signals.size();
-  switch (op.kind) {
-    case OpKind::kProcess: {
-      EnterStage(i, doc, b);
-      const size_t tags_before = doc.tags.size();
-      Verdict v = c_.stages[i].stage->Process(doc, ctx);
-      // A tag the stage itself adds counts as entering it, so in >= dropped holds.
-      for (size_t k = tags_before; k < doc.tags.size(); ++k) ctx.stats().Add(std::string(kTagInPrefix) + doc.tags[k]);
-      AfterStage(i, doc, b, before, v, true);
-      return;
-    }
-    case OpKind::kKey: {
-      EnterStage(i, doc, b);
-      std::string& key = doc.ScratchFor(owner);
-      key.clear();
-      global(i).Key(doc, ctx, &key);
-      return;
-    }
-    case OpKind::kResolve: {
-      thread_local std::string key;
-      key.clear();
-      doc.TakeScratch(owner, &key);
-      std::string& decision = doc.ScratchFor(owner);
-      decision.clear();
-      resolvers_[i]->Add(OrderKeyOf(doc.input_index, doc.line), key, &decision, ctx.stats());
-      return;
-    }
-    case OpKind::kApply: {
-      thread_local std::string decision;
-      decision.clear();
-      doc.TakeScratch(owner, &decision);
-      Verdict v = global(i).Apply(doc, decision, ctx);
-      AfterStage(i, doc, b, before, v, true);
-      return;
-    }
-    case OpKind::kApplyLoaded: {
-      Verdict v = global(i).Apply(doc, decisions_.Find(OrderKeyOf(doc.input_index, doc.line)), ctx);
-      AfterStage(i, doc, b, before, v, true);
-      return;
-    }
-    case OpKind::kWriteKeys: {
-      thread_local std::string key;
-      key.clear();
-      doc.TakeScratch(owner, &key);
-      if (Status st = keys_->Append(OrderKeyOf(doc.input_index, doc.line), key); !st.ok() && !failed_.load()) {
-        status_ = st;
-        failed_.store(true);
-      }
-      return;
-    }
-  }
 }
 
 void Runner::ParseBatch(Batch* b) {
@@ -884,25 +694,6 @@ std::vector<InputAccount> Runner::InputAccounts() const {
   return out;
 }
 
-Status Runner::FinishStages() {
-  for (size_t i = 0; i < c_.stages.size(); ++i) {
-    if (!runs(i)) continue;
-    FinishContext fctx;
-    fctx.output_dir = c_.output_dir;
-    fctx.stats = &state_.stages[i];
-    Status s = resolvers_[i] ? resolvers_[i]->Finish(fctx)
-                             : (c_.stages[i].stage->is_global() ? Status::Ok() : c_.stages[i].stage->Finish(fctx));
-    if (!s.ok()) return s.WithContext("stage '" + c_.stages[i].name + "'");
-    std::string& report = state_.reports[i];
-    report = fctx.report_json;
-    if (!report.empty() && !IsValidJsonObject(report)) {
-      // A stage bug must not make stats.json unreadable: keep the text as a string.
-      report = "{\"invalid_report\":" + JsonString(report) + "}";
-    }
-  }
-  return Status::Ok();
-}
-
 Status Runner::Run(RunResult* result) {
   SLUICE_RETURN_IF_ERROR(Prepare());
   start_ = last_progress_ = Clock::now();
@@ -912,8 +703,9 @@ Status Runner::Run(RunResult* result) {
     tbb::filter<void, Batch*> chain = tbb::make_filter<void, Batch*>(
         tbb::filter_mode::serial_in_order,
         [this](tbb::flow_control& fc) { return from_inputs() ? ReadBatch(fc) : ReadWorkBatch(fc); });
-    for (size_t s = 0; s < steps_.size(); ++s) {
-      const Step step = steps_[s];
+    const auto& steps = chain_->steps();
+    for (size_t s = 0; s < steps.size(); ++s) {
+      const StageChain::Step step = steps[s];
       const bool decode = s == 0;
       const auto mode = step.serial ? tbb::filter_mode::serial_in_order : tbb::filter_mode::parallel;
       chain = chain & tbb::make_filter<Batch*, Batch*>(mode, [this, step, decode](Batch* b) {
@@ -921,9 +713,11 @@ Status Runner::Run(RunResult* result) {
                   if (from_inputs()) ParseBatch(b);
                   else DecodeWorkBatch(b);
                 }
-                for (const Op& op : step.ops) {
+                for (const StageChain::Op& op : step.ops) {
                   auto t0 = Clock::now();
-                  for (auto& doc : b->docs) RunOp(op, doc, *b);
+                  for (auto& doc : b->docs) {
+                    if (Status st = chain_->RunOp(op, doc, b->stage_stats); !st.ok()) Fail(st);
+                  }
                   b->stage_nanos[op.stage] +=
                       std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
                 }
@@ -944,9 +738,8 @@ Status Runner::Run(RunResult* result) {
     }
   }
   if (!status_.ok()) return status_;
-  if (keys_) SLUICE_RETURN_IF_ERROR(keys_->Finish());
   if (work_out_) SLUICE_RETURN_IF_ERROR(work_out_->Finish());
-  SLUICE_RETURN_IF_ERROR(FinishStages());
+  SLUICE_RETURN_IF_ERROR(chain_->Finish(c_.output_dir, &state_));
   double wall = std::chrono::duration<double>(Clock::now() - start_).count();
   Progress(true);
   result->inputs = InputAccounts();

@@ -15,16 +15,11 @@
 #include "stages/record_reader.h"
 #include "stages/record_writer.h"
 #include "stages/run_state.h"
+#include "stages/stage_chain.h"
 #include "stages/stage.h"
 #include "stages/stats.h"
 
 namespace sluice {
-
-struct StageInstance {
-  std::string name;  // unique in the run ("normalize", or the recipe's name:)
-  std::string type;
-  std::unique_ptr<Stage> stage;
-};
 
 struct OutputOptions {
   OutputFormat format = OutputFormat::kJsonlZst;
