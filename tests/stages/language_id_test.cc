@@ -477,7 +477,7 @@ TEST_CASE("language_id: tags and stats are identical for 1 and 3 threads", "[lan
     auto inputs = sluice::ExpandInputs({dir / "in"});
     REQUIRE(inputs.ok());
     c.inputs = *inputs;
-    c.slices = WholeSlices(c.inputs.size());
+    c.slices = sluice::WholeSlices(c.inputs.size());
     c.output_dir = out_dir;
     c.threads = threads;
     c.batch_bytes = 4096;
