@@ -16,6 +16,7 @@
 #include <mutex>
 #include <set>
 
+#include "stages/batch_buffers.h"
 #include "stages/json_writer.h"
 #include "stages/utf8.h"
 
@@ -48,15 +49,16 @@ struct Batch {
   bool replay = false;       // input finished by an earlier run: rebuild state, write nothing
   std::string read_error;
   uint64_t blank_lines = 0;
-  std::vector<RawRecord> raws;
+  RawBatch raws;  // the batch's records, in one buffer
   std::vector<Document> docs;
   std::vector<MalformedRecord> malformed;
   int64_t utf8_repairs = 0;
   int64_t text_bytes_read = 0;  // text bytes of parsed records, before any stage
   Stats engine;
-  // Serialized and compressed outputs of this batch (built in parallel).
+  // Serialized outputs of this batch (built in parallel; the writers compress
+  // them into frames on background threads, ChunkedWriter::WriteRecords).
   struct Frame {
-    std::string bytes;
+    std::string bytes;  // uncompressed records, a BufferPool buffer
     uint64_t uncompressed = 0;
     int64_t records = 0;
   };
@@ -65,6 +67,8 @@ struct Batch {
   Frame malformed_frame;
   std::vector<Stats> stage_stats;
   std::vector<int64_t> stage_nanos;
+  // Spare records and documents of earlier batches, reused (stages/batch_buffers.h).
+  std::unique_ptr<BatchBuffers> buffers = BatchBuffers::Acquire();
 };
 
 struct Step {
@@ -327,17 +331,15 @@ Batch* Runner::ReadBatch(tbb::flow_control& fc) {
   batch->stage_stats.resize(c_.stages.size());
   batch->stage_nanos.assign(c_.stages.size(), 0);
   uint64_t bytes = 0;
-  RawRecord raw;
+  std::swap(batch->raws, batch->buffers->raws);  // empty, with the capacity of an earlier batch
   uint64_t blank_before = source_->blank_lines();
   while (bytes < c_.batch_bytes && batch->raws.size() < 50000) {
-    if (!source_->Next(&raw)) {
+    if (!source_->NextInto(&batch->raws)) {
       batch->last = true;
       batch->read_error = source_->error();
       break;
     }
-    bytes += raw.bytes.size();
-    batch->raws.push_back(std::move(raw));
-    raw = RawRecord();
+    bytes += batch->raws.records.back().size;
   }
   batch->blank_lines = source_->blank_lines() - blank_before;
   raw_bytes_read_.store(raw_bytes_before_source_ + source_->bytes_consumed());
@@ -398,32 +400,42 @@ void Runner::RunSerialStage(size_t i, Document& doc, Batch& b) {
 
 void Runner::ParseBatch(Batch* b) {
   const InputFile& in = c_.inputs[b->input_index];
+  BatchBuffers& bufs = *b->buffers;
+  if (b->docs.empty()) b->docs.swap(bufs.docs);  // empty, with the capacity of an earlier batch
   b->docs.reserve(b->raws.size());
-  Document doc;
+  Document doc = bufs.TakeDoc();  // parsed into in place (ParseRecord clears it first)
   MalformedRecord m;
   static const HistogramSpec kInputChars = HistogramSpec::Log("input_chars");
-  for (auto& raw : b->raws) {
-    if (ParseRecord(in, b->input_index, c_.reader, raw, &doc, &m, &b->utf8_repairs)) {
+  for (size_t i = 0; i < b->raws.size(); ++i) {
+    if (ParseRecord(in, b->input_index, c_.reader, b->raws, i, &doc, &m, &b->utf8_repairs)) {
       b->engine.Observe(kInputChars, static_cast<double>(CountCodePoints(doc.text)));
       b->text_bytes_read += static_cast<int64_t>(doc.text.size());
       b->docs.push_back(std::move(doc));
+      doc = bufs.TakeDoc();
     } else {
       b->engine.Add("malformed:" + m.error);
       b->malformed.push_back(std::move(m));
     }
   }
-  b->raws.clear();
-  b->raws.shrink_to_fit();
+  bufs.spare_docs.push_back(std::move(doc));
+  bufs.RecycleRaws(&b->raws);  // the records' buffer serves the next batch
 }
 
 void Runner::SerializeBatch(Batch* b) {
   static const HistogramSpec kKeptChars = HistogramSpec::Log("kept_chars");
-  std::map<std::string, std::string> kept;
-  std::string rejected, malformed;
+  // Output goes into pooled buffers (no growth from empty, no fresh pages):
+  // the first kept route gets room for the whole batch.
+  BufferPool& pool = BufferPool::Shared();
+  size_t batch_hint = static_cast<size_t>(b->text_bytes_read) + 128 * b->docs.size() + 4096;
+  std::string* rejected = nullptr;
   for (auto& doc : b->docs) {
     if (doc.dropped) {
       if (b->replay || !c_.output.write_rejected) continue;
-      AppendRejectedRecord(doc, c_.output.write_signals, &rejected);
+      if (rejected == nullptr) {
+        rejected = &b->rejected_frame.bytes;
+        *rejected = pool.Acquire();
+      }
+      AppendRejectedRecord(doc, c_.output.write_signals, rejected);
       ++b->rejected_frame.records;
       continue;
     }
@@ -437,19 +449,21 @@ void Runner::SerializeBatch(Batch* b) {
       }
     }
     if (b->replay) continue;
-    AppendKeptRecord(doc, c_.output.write_signals, &kept[doc.route]);
-    ++b->kept_frames[doc.route].records;
+    Batch::Frame& f = b->kept_frames[doc.route];
+    if (f.records == 0) {
+      f.bytes = pool.Acquire(batch_hint);
+      batch_hint = 0;
+    }
+    AppendKeptRecord(doc, c_.output.write_signals, &f.bytes);
+    ++f.records;
   }
-  if (!b->replay) {
+  std::string malformed;
+  if (!b->replay && !b->malformed.empty()) {
+    malformed = pool.Acquire();
     for (const auto& m : b->malformed) AppendMalformedRecord(m, &malformed);
   }
-  for (auto& [route, text] : kept) {
-    Batch::Frame& f = b->kept_frames[route];
-    f.uncompressed = text.size();
-    f.bytes = CompressFrame(c_.output.format, text);
-  }
-  b->rejected_frame.uncompressed = rejected.size();
-  if (!rejected.empty()) b->rejected_frame.bytes = CompressFrame(c_.output.format, rejected);
+  for (auto& [route, f] : b->kept_frames) f.uncompressed = f.bytes.size();
+  b->rejected_frame.uncompressed = b->rejected_frame.bytes.size();
   b->malformed_frame.uncompressed = malformed.size();
   b->malformed_frame.records = static_cast<int64_t>(b->malformed.size());
   b->malformed_frame.bytes = std::move(malformed);
@@ -511,30 +525,30 @@ void Runner::WriteBatch(Batch* batch_ptr) {
   acc.records += static_cast<int64_t>(b->malformed.size());
   acc.malformed += static_cast<int64_t>(b->malformed.size());
   if (!b->replay) {
-    for (const auto& [route, frame] : b->kept_frames) {
+    for (auto& [route, frame] : b->kept_frames) {
       auto& w = kept_writers_[route];
       if (!w) {
         std::string dir = c_.output_dir + "/kept" + (route.empty() ? "" : "/" + route);
         w = std::make_unique<ChunkedWriter>(dir, PartStem(c_.slices[b->slot]), c_.output.format,
-                                            c_.output.max_file_bytes);
+                                            c_.output.max_file_bytes, c_.threads);
       }
-      if (Status s = w->WriteFrame(frame.bytes, frame.uncompressed, frame.records); !s.ok()) return fail(s);
+      if (Status s = w->WriteRecords(std::move(frame.bytes), frame.records); !s.ok()) return fail(s);
     }
     if (b->rejected_frame.records > 0) {
       if (!rejected_writer_) {
         rejected_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/rejected", PartStem(c_.slices[b->slot]),
-                                                           c_.output.format, c_.output.max_file_bytes);
+                                                           c_.output.format, c_.output.max_file_bytes, c_.threads);
       }
-      const auto& f = b->rejected_frame;
-      if (Status s = rejected_writer_->WriteFrame(f.bytes, f.uncompressed, f.records); !s.ok()) return fail(s);
+      auto& f = b->rejected_frame;
+      if (Status s = rejected_writer_->WriteRecords(std::move(f.bytes), f.records); !s.ok()) return fail(s);
     }
     if (b->malformed_frame.records > 0) {
       if (!malformed_writer_) {
         malformed_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/malformed", PartStem(c_.slices[b->slot]),
                                                             OutputFormat::kJsonl, c_.output.max_file_bytes);
       }
-      const auto& f = b->malformed_frame;
-      if (Status s = malformed_writer_->WriteFrame(f.bytes, f.uncompressed, f.records); !s.ok()) return fail(s);
+      auto& f = b->malformed_frame;
+      if (Status s = malformed_writer_->WriteRecords(std::move(f.bytes), f.records); !s.ok()) return fail(s);
     }
   }
   engine_stats_.Merge(b->engine);
@@ -556,6 +570,8 @@ void Runner::WriteBatch(Batch* batch_ptr) {
     if (Status s = FinishInput(*b); !s.ok()) return fail(s);
   }
   Progress(false);
+  b->buffers->RecycleDocs(&b->docs);  // for the batches to come
+  BatchBuffers::Release(std::move(b->buffers));
 }
 
 void Runner::Progress(bool final) {
