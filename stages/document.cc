@@ -25,25 +25,23 @@ void Document::AnnotateNumber(std::string_view key, double value) {
 }
 
 void Document::Clear() {
-  // Everything is reset by assigning a new Document (so a member added later
-  // cannot be forgotten); the buffers worth keeping are moved out and back.
-  std::string keep_text = std::move(text), keep_id = std::move(id);
-  std::vector<JsonField> keep_fields = std::move(fields), keep_annotations = std::move(annotations);
-  std::vector<std::pair<std::string, double>> keep_signals = std::move(signals);
-  std::vector<std::pair<const void*, std::string>> keep_scratch = std::move(scratch);
-  *this = Document();
-  keep_text.clear();
-  keep_id.clear();
-  keep_fields.clear();
-  keep_annotations.clear();
-  keep_signals.clear();
-  keep_scratch.clear();
-  text = std::move(keep_text);
-  id = std::move(keep_id);
-  fields = std::move(keep_fields);
-  annotations = std::move(keep_annotations);
-  signals = std::move(keep_signals);
-  scratch = std::move(keep_scratch);
+  // Every member of Document, in declaration order (keep in sync with document.h).
+  id.clear();
+  id_from_input = false;
+  text.clear();
+  input_index = 0;
+  line = 0;
+  fields.clear();
+  annotations.clear();
+  signals.clear();
+  tags.clear();
+  route.clear();
+  dropped = false;
+  drop_stage.clear();
+  drop_reason.clear();
+  drop_detail.clear();
+  all_reasons.clear();
+  scratch.clear();
 }
 
 double Document::Signal(std::string_view name, double fallback) const {

@@ -78,9 +78,9 @@ struct Document {
   // Never written out; the owner erases its entry when done.
   std::vector<std::pair<const void*, std::string>> scratch;
 
-  // Back to the state of a new Document(), but the text, id and vectors keep
-  // their capacity (the engine parses each batch into the documents of an
-  // earlier one).
+  // Back to the state of a new Document(), but strings and vectors keep their
+  // capacity (the engine parses each batch into the documents of an earlier
+  // one). A member added to Document must be reset there too.
   void Clear();
 
   void AddSignal(std::string name, double value) { signals.emplace_back(std::move(name), value); }

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "stages/byte_stream.h"
+#include "stages/json_writer.h"
 #include "stages/utf8.h"
 
 namespace sluice {
@@ -307,6 +308,8 @@ void FitBuffer(std::string* s, size_t need) {
 bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions& options, std::string_view bytes,
               bool padded, uint64_t line, bool too_large, uint64_t full_size, std::string* owned, Document* doc,
               MalformedRecord* malformed, int64_t* utf8_repairs) {
+  // The fields' strings are reused too (filled in place below).
+  std::vector<JsonField> fields = std::move(doc->fields);
   doc->Clear();  // as *doc = Document(), keeping its buffers
   doc->input_index = input_index;
   doc->line = line;
@@ -362,6 +365,14 @@ bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions&
     return false;
   }
   bool have_text = false;
+  size_t nf = 0;  // fields[0, nf) are this record's
+  auto next_field = [&](std::string_view key) -> JsonField& {
+    if (nf == fields.size()) fields.emplace_back();
+    JsonField& f = fields[nf++];
+    f.key.assign(key);
+    f.json.clear();
+    return f;
+  };
   for (auto field : object) {
     std::string_view key = field.key;
     if (key == options.text_key) {
@@ -375,7 +386,7 @@ bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions&
       have_text = true;
       FitBuffer(&doc->text, text.size());
       doc->text.assign(text);
-      doc->fields.push_back(JsonField{std::string(key), std::string()});  // placeholder: text goes here
+      next_field(key);  // placeholder (empty json): text goes here
       continue;
     }
     if (key == options.id_key && !doc->id_from_input) {
@@ -387,8 +398,16 @@ bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions&
       }
       doc->id_from_input = true;
     }
-    doc->fields.push_back(JsonField{std::string(key), simdjson::minify(field.value)});
+    JsonField& f = next_field(key);
+    std::string_view str;
+    if (!field.value.get_string().get(str)) {
+      AppendJsonString(f.json, str);  // the same bytes as simdjson::minify of a string
+    } else {
+      f.json = simdjson::minify(field.value);
+    }
   }
+  fields.resize(nf);
+  doc->fields = std::move(fields);
   if (!have_text) {
     FillMalformed(input, input_index, bytes, line, "missing_text", "no '" + options.text_key + "' field", malformed);
     return false;
