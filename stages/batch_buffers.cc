@@ -1,6 +1,9 @@
 #include "stages/batch_buffers.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdint>
 
 namespace sluice {
 
@@ -19,6 +22,18 @@ void DropIfHuge(std::string* s) {
 }
 
 }  // namespace
+
+void ReserveLarge(std::string* s, size_t n) {
+  if (s->capacity() >= n) return;
+  s->reserve(n);
+#ifdef MADV_POPULATE_WRITE
+  constexpr size_t kPage = 4096;
+  if (n < (256u << 10)) return;
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(s->data()) + kPage - 1) & ~uintptr_t{kPage - 1};
+  uintptr_t end = (reinterpret_cast<uintptr_t>(s->data()) + s->capacity()) & ~uintptr_t{kPage - 1};
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);  // errors do not matter
+#endif
+}
 
 BufferPool& BufferPool::Shared() {
   static BufferPool* pool = new BufferPool();  // never destroyed: workers may use it at exit
@@ -43,7 +58,7 @@ std::string BufferPool::Acquire(size_t reserve) {
   }
   s.clear();
   // Headroom: the next batch may be a little larger than this one.
-  if (s.capacity() < reserve) s.reserve(reserve + reserve / 4);
+  if (s.capacity() < reserve) ReserveLarge(&s, reserve + reserve / 4);
   return s;
 }
 

@@ -333,7 +333,7 @@ Batch* Runner::ReadBatch(tbb::flow_control& fc) {
   uint64_t bytes = 0;
   std::swap(batch->raws, batch->buffers->raws);  // empty, with the capacity of an earlier batch
   // Room for a whole batch at once (no growth by doubling in the first batch).
-  batch->raws.bytes.reserve(c_.batch_bytes + c_.batch_bytes / 4 + (64 << 10));
+  ReserveLarge(&batch->raws.bytes, c_.batch_bytes + c_.batch_bytes / 4 + (64 << 10));
   uint64_t blank_before = source_->blank_lines();
   while (bytes < c_.batch_bytes && batch->raws.size() < 50000) {
     if (!source_->NextInto(&batch->raws)) {

@@ -315,7 +315,7 @@ void CompressFrameInto(OutputFormat format, std::string_view data, std::string* 
       size_t bound = ZSTD_compressBound(data.size());
       if (out->capacity() < bound) {
         out->clear();  // nothing to keep: no copy when it grows
-        out->reserve(bound + bound / 4);
+        ReserveLarge(out, bound + bound / 4);
       }
       out->resize(bound);
       size_t n = ZSTD_compress2(holder.ctx, out->data(), out->size(), data.data(), data.size());
