@@ -24,6 +24,11 @@ void Document::AnnotateNumber(std::string_view key, double value) {
   SetAnnotation(annotations, key, JsonNumber(value));
 }
 
+#if defined(__x86_64__) && defined(__GLIBCXX__)
+// A member added to Document changes its size: reset it in Clear() below, then update this number.
+static_assert(sizeof(Document) == 368, "Document changed: reset the new member in Document::Clear()");
+#endif
+
 void Document::Clear() {
   // Every member of Document, in declaration order (keep in sync with document.h).
   id.clear();
