@@ -111,20 +111,9 @@ void BatchBuffers::RecycleRaws(RawBatch* used) {
 }
 
 void BatchBuffers::RecycleDocs(std::vector<Document>* used) {
-  spare_docs.reserve(spare_docs.size() + used->size());
-  for (auto& d : *used) {
-    DropIfHuge(&d.text);
-    spare_docs.push_back(std::move(d));
-  }
+  for (auto& d : *used) DropIfHuge(&d.text);
+  if (docs.size() < used->size()) docs.swap(*used);
   used->clear();
-  if (docs.capacity() < used->capacity()) docs.swap(*used);
-}
-
-Document BatchBuffers::TakeDoc() {
-  if (spare_docs.empty()) return Document();
-  Document d = std::move(spare_docs.back());
-  spare_docs.pop_back();
-  return d;
 }
 
 FrameCompressor& FrameCompressor::Shared() {

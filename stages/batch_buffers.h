@@ -5,8 +5,8 @@
 // page faults and memmove (a buffer grows by doubling); here they circulate:
 //   * BufferPool: process-wide free list of std::string buffers that keep their
 //     capacity (serialized output, compressed frames).
-//   * BatchBuffers: the raw record buffer (RawBatch) and the spare Documents
-//     (with their string capacities) a batch hands to the next one.
+//   * BatchBuffers: the raw record buffer (RawBatch) and the Documents (with
+//     their string capacities) a batch hands to the next one.
 //   * FrameCompressor: worker threads that turn uncompressed batch output into
 //     frames (CompressFrameInto) while the pipeline goes on with the next
 //     batches; ChunkedWriter::WriteRecords submits to it and writes the frames
@@ -58,8 +58,7 @@ class BufferPool {
 // keep their capacity, and the vectors themselves.
 struct BatchBuffers {
   RawBatch raws;                         // empty, with capacity: becomes Batch::raws
-  std::vector<Document> docs;            // empty, with capacity: becomes Batch::docs
-  std::vector<Document> spare_docs;      // documents to parse into (ParseRecord clears them)
+  std::vector<Document> docs;            // an earlier batch's documents: the next one parses into them
 
   // A recycled set (or a new one). Thread-safe.
   static std::unique_ptr<BatchBuffers> Acquire();
@@ -68,10 +67,8 @@ struct BatchBuffers {
 
   // Takes back the (parsed) records' buffer for the next batch; leaves *used empty.
   void RecycleRaws(RawBatch* used);
-  // Moves the documents of `used` into spare_docs and leaves `used` empty with its capacity.
+  // Keeps the documents of `used` (their buffers) for the next batch; leaves *used empty.
   void RecycleDocs(std::vector<Document>* used);
-  // A document to parse into: a spare one, or a new one.
-  Document TakeDoc();
 };
 
 // One frame to compress: input (uncompressed records), output (the frame).

@@ -403,23 +403,26 @@ void Runner::RunSerialStage(size_t i, Document& doc, Batch& b) {
 void Runner::ParseBatch(Batch* b) {
   const InputFile& in = c_.inputs[b->input_index];
   BatchBuffers& bufs = *b->buffers;
-  if (b->docs.empty()) b->docs.swap(bufs.docs);  // empty, with the capacity of an earlier batch
-  b->docs.reserve(b->raws.size());
-  Document doc = bufs.TakeDoc();  // parsed into in place (ParseRecord clears it first)
+  // An earlier batch's documents are parsed into in place (ParseRecord clears
+  // each first, keeping its buffers); the ones left over are dropped at the end.
+  std::vector<Document>& docs = b->docs;
+  if (docs.empty()) docs.swap(bufs.docs);
+  size_t n = 0;
   MalformedRecord m;
   static const HistogramSpec kInputChars = HistogramSpec::Log("input_chars");
   for (size_t i = 0; i < b->raws.size(); ++i) {
+    if (n == docs.size()) docs.emplace_back();
+    Document& doc = docs[n];
     if (ParseRecord(in, b->input_index, c_.reader, b->raws, i, &doc, &m, &b->utf8_repairs)) {
       b->engine.Observe(kInputChars, static_cast<double>(CountCodePoints(doc.text)));
       b->text_bytes_read += static_cast<int64_t>(doc.text.size());
-      b->docs.push_back(std::move(doc));
-      doc = bufs.TakeDoc();
+      ++n;
     } else {
       b->engine.Add("malformed:" + m.error);
       b->malformed.push_back(std::move(m));
     }
   }
-  bufs.spare_docs.push_back(std::move(doc));
+  docs.resize(n);
   bufs.RecycleRaws(&b->raws);  // the records' buffer serves the next batch
 }
 
