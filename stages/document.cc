@@ -24,6 +24,31 @@ void Document::AnnotateNumber(std::string_view key, double value) {
   SetAnnotation(annotations, key, JsonNumber(value));
 }
 
+#if defined(__x86_64__) && defined(__GLIBCXX__)
+// A member added to Document changes its size: reset it in Clear() below, then update this number.
+static_assert(sizeof(Document) == 368, "Document changed: reset the new member in Document::Clear()");
+#endif
+
+void Document::Clear() {
+  // Every member of Document, in declaration order (keep in sync with document.h).
+  id.clear();
+  id_from_input = false;
+  text.clear();
+  input_index = 0;
+  line = 0;
+  fields.clear();
+  annotations.clear();
+  signals.clear();
+  tags.clear();
+  route.clear();
+  dropped = false;
+  drop_stage.clear();
+  drop_reason.clear();
+  drop_detail.clear();
+  all_reasons.clear();
+  scratch.clear();
+}
+
 double Document::Signal(std::string_view name, double fallback) const {
   for (const auto& [n, v] : signals) {
     if (n == name) return v;

@@ -78,6 +78,11 @@ struct Document {
   // Never written out; the owner erases its entry when done.
   std::vector<std::pair<const void*, std::string>> scratch;
 
+  // Back to the state of a new Document(), but strings and vectors keep their
+  // capacity (the engine parses each batch into the documents of an earlier
+  // one). A member added to Document must be reset there too.
+  void Clear();
+
   void AddSignal(std::string name, double value) { signals.emplace_back(std::move(name), value); }
   // Sets a string annotation (replaces a previous one with the same key).
   void Annotate(std::string_view key, std::string_view string_value);

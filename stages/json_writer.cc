@@ -3,6 +3,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace sluice {
 
@@ -26,7 +29,22 @@ void AppendJsonString(std::string& out, std::string_view s) {
   size_t run_start = 0;
   size_t i = 0;
   while (i < s.size()) {
-    // Fast path: skip 8-byte words that need no escaping.
+#ifdef __SSE2__
+    // Fast path: skip 16-byte blocks that need no escaping.
+    while (i + 16 <= s.size()) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);  // v <= 0x1F
+      __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+      __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+      int mask = _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash)));
+      if (mask != 0) {
+        i += static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));  // the first byte to escape
+        break;
+      }
+      i += 16;
+    }
+#endif
+    // Then 8-byte words that need no escaping.
     while (i + 8 <= s.size()) {
       uint64_t w;
       memcpy(&w, s.data() + i, 8);

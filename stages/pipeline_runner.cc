@@ -16,6 +16,7 @@
 #include <mutex>
 #include <set>
 
+#include "stages/batch_buffers.h"
 #include "stages/byte_codec.h"
 #include "stages/global_stage.h"
 #include "stages/stage_chain.h"
@@ -42,15 +43,16 @@ struct Batch {
   bool restore = false;      // finished by an earlier run: add its saved RunState, run nothing
   std::string read_error;
   uint64_t blank_lines = 0;
-  std::vector<RawRecord> raws;
+  RawBatch raws;  // the batch's records, in one buffer
   std::vector<Document> docs;
   std::vector<MalformedRecord> malformed;
   int64_t utf8_repairs = 0;
   int64_t text_bytes_read = 0;  // text bytes of parsed records, before any stage
   Stats engine;
-  // Serialized and compressed outputs of this batch (built in parallel).
+  // Serialized outputs of this batch (built in parallel; the writers compress
+  // them into frames on background threads, ChunkedWriter::WriteRecords).
   struct Frame {
-    std::string bytes;
+    std::string bytes;  // uncompressed records, a BufferPool buffer
     uint64_t uncompressed = 0;
     int64_t records = 0;
   };
@@ -62,6 +64,8 @@ struct Batch {
   // Segment runs: the batch's frame in the work file (read, or to write).
   std::string work_frame;
   uint64_t work_raw_size = 0;
+  // Spare records and documents of earlier batches, reused (stages/batch_buffers.h).
+  std::unique_ptr<BatchBuffers> buffers = BatchBuffers::Acquire();
 };
 
 // Output files of a slice: part-IIIII-SSSS.<ext> for a whole input (and the
@@ -358,17 +362,17 @@ Batch* Runner::ReadBatch(tbb::flow_control& fc) {
   batch->stage_stats.resize(c_.stages.size());
   batch->stage_nanos.assign(c_.stages.size(), 0);
   uint64_t bytes = 0;
-  RawRecord raw;
+  std::swap(batch->raws, batch->buffers->raws);  // empty, with the capacity of an earlier batch
+  // Room for a whole batch at once (no growth by doubling in the first batch).
+  ReserveLarge(&batch->raws.bytes, c_.batch_bytes + c_.batch_bytes / 4 + (64 << 10));
   uint64_t blank_before = source_->blank_lines();
   while (bytes < c_.batch_bytes && batch->raws.size() < 50000) {
-    if (!source_->Next(&raw)) {
+    if (!source_->NextInto(&batch->raws)) {
       batch->last = true;
       batch->read_error = source_->error();
       break;
     }
-    bytes += raw.bytes.size();
-    batch->raws.push_back(std::move(raw));
-    raw = RawRecord();
+    bytes += batch->raws.records.back().size;
   }
   batch->blank_lines = source_->blank_lines() - blank_before;
   raw_bytes_read_.store(raw_bytes_before_source_ + source_->bytes_consumed());
@@ -378,32 +382,45 @@ Batch* Runner::ReadBatch(tbb::flow_control& fc) {
 
 void Runner::ParseBatch(Batch* b) {
   const InputFile& in = c_.inputs[b->input_index];
-  b->docs.reserve(b->raws.size());
-  Document doc;
+  BatchBuffers& bufs = *b->buffers;
+  // An earlier batch's documents are parsed into in place (ParseRecord clears
+  // each first, keeping its buffers); the ones left over are dropped at the end.
+  std::vector<Document>& docs = b->docs;
+  if (docs.empty()) docs.swap(bufs.docs);
+  size_t n = 0;
   MalformedRecord m;
   static const HistogramSpec kInputChars = HistogramSpec::Log("input_chars");
-  for (auto& raw : b->raws) {
-    if (ParseRecord(in, b->input_index, c_.reader, raw, &doc, &m, &b->utf8_repairs)) {
+  for (size_t i = 0; i < b->raws.size(); ++i) {
+    if (n == docs.size()) docs.emplace_back();
+    Document& doc = docs[n];
+    if (ParseRecord(in, b->input_index, c_.reader, b->raws, i, &doc, &m, &b->utf8_repairs)) {
       b->engine.Observe(kInputChars, static_cast<double>(CountCodePoints(doc.text)));
       b->text_bytes_read += static_cast<int64_t>(doc.text.size());
-      b->docs.push_back(std::move(doc));
+      ++n;
     } else {
       b->engine.Add("malformed:" + m.error);
       b->malformed.push_back(std::move(m));
     }
   }
-  b->raws.clear();
-  b->raws.shrink_to_fit();
+  docs.resize(n);
+  bufs.RecycleRaws(&b->raws);  // the records' buffer serves the next batch
 }
 
 void Runner::SerializeBatch(Batch* b) {
   static const HistogramSpec kKeptChars = HistogramSpec::Log("kept_chars");
-  std::map<std::string, std::string> kept;
-  std::string rejected, malformed;
+  // Output goes into pooled buffers (no growth from empty, no fresh pages):
+  // the first kept route gets room for the whole batch.
+  BufferPool& pool = BufferPool::Shared();
+  size_t batch_hint = static_cast<size_t>(b->text_bytes_read) + 128 * b->docs.size() + 4096;
+  std::string* rejected = nullptr;
   for (auto& doc : b->docs) {
     if (doc.dropped) {
       if (b->replay || !c_.output.write_rejected) continue;
-      AppendRejectedRecord(doc, c_.output.write_signals, &rejected);
+      if (rejected == nullptr) {
+        rejected = &b->rejected_frame.bytes;
+        *rejected = pool.Acquire();
+      }
+      AppendRejectedRecord(doc, c_.output.write_signals, rejected);
       ++b->rejected_frame.records;
       continue;
     }
@@ -417,19 +434,21 @@ void Runner::SerializeBatch(Batch* b) {
       }
     }
     if (b->replay) continue;
-    AppendKeptRecord(doc, c_.output.write_signals, &kept[doc.route]);
-    ++b->kept_frames[doc.route].records;
+    Batch::Frame& f = b->kept_frames[doc.route];
+    if (f.records == 0) {
+      f.bytes = pool.Acquire(batch_hint);
+      batch_hint = 0;
+    }
+    AppendKeptRecord(doc, c_.output.write_signals, &f.bytes);
+    ++f.records;
   }
-  if (!b->replay) {
+  std::string malformed;
+  if (!b->replay && !b->malformed.empty()) {
+    malformed = pool.Acquire();
     for (const auto& m : b->malformed) AppendMalformedRecord(m, &malformed);
   }
-  for (auto& [route, text] : kept) {
-    Batch::Frame& f = b->kept_frames[route];
-    f.uncompressed = text.size();
-    f.bytes = CompressFrame(c_.output.format, text);
-  }
-  b->rejected_frame.uncompressed = rejected.size();
-  if (!rejected.empty()) b->rejected_frame.bytes = CompressFrame(c_.output.format, rejected);
+  for (auto& [route, f] : b->kept_frames) f.uncompressed = f.bytes.size();
+  b->rejected_frame.uncompressed = b->rejected_frame.bytes.size();
   b->malformed_frame.uncompressed = malformed.size();
   b->malformed_frame.records = static_cast<int64_t>(b->malformed.size());
   b->malformed_frame.bytes = std::move(malformed);
@@ -517,30 +536,30 @@ void Runner::WriteBatch(Batch* batch_ptr) {
   if (to_work()) {
     if (Status s = work_out_->Append(b->work_frame, b->work_raw_size); !s.ok()) return fail(s);
   } else if (!b->replay) {
-    for (const auto& [route, frame] : b->kept_frames) {
+    for (auto& [route, frame] : b->kept_frames) {
       auto& w = kept_writers_[route];
       if (!w) {
         std::string dir = c_.output_dir + "/kept" + (route.empty() ? "" : "/" + route);
         w = std::make_unique<ChunkedWriter>(dir, PartStem(c_.slices[b->slot]), c_.output.format,
-                                            c_.output.max_file_bytes);
+                                            c_.output.max_file_bytes, c_.threads);
       }
-      if (Status s = w->WriteFrame(frame.bytes, frame.uncompressed, frame.records); !s.ok()) return fail(s);
+      if (Status s = w->WriteRecords(std::move(frame.bytes), frame.records); !s.ok()) return fail(s);
     }
     if (b->rejected_frame.records > 0) {
       if (!rejected_writer_) {
         rejected_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/rejected", PartStem(c_.slices[b->slot]),
-                                                           c_.output.format, c_.output.max_file_bytes);
+                                                           c_.output.format, c_.output.max_file_bytes, c_.threads);
       }
-      const auto& f = b->rejected_frame;
-      if (Status s = rejected_writer_->WriteFrame(f.bytes, f.uncompressed, f.records); !s.ok()) return fail(s);
+      auto& f = b->rejected_frame;
+      if (Status s = rejected_writer_->WriteRecords(std::move(f.bytes), f.records); !s.ok()) return fail(s);
     }
     if (b->malformed_frame.records > 0) {
       if (!malformed_writer_) {
         malformed_writer_ = std::make_unique<ChunkedWriter>(c_.output_dir + "/malformed", PartStem(c_.slices[b->slot]),
                                                             OutputFormat::kJsonl, c_.output.max_file_bytes);
       }
-      const auto& f = b->malformed_frame;
-      if (Status s = malformed_writer_->WriteFrame(f.bytes, f.uncompressed, f.records); !s.ok()) return fail(s);
+      auto& f = b->malformed_frame;
+      if (Status s = malformed_writer_->WriteRecords(std::move(f.bytes), f.records); !s.ok()) return fail(s);
     }
   }
   state_.engine.Merge(b->engine);
@@ -573,6 +592,8 @@ void Runner::WriteBatch(Batch* batch_ptr) {
     }
   }
   Progress(false);
+  b->buffers->RecycleDocs(&b->docs);  // for the batches to come
+  BatchBuffers::Release(std::move(b->buffers));
 }
 
 // ---------------------------------------------------------------- segment work files
@@ -710,6 +731,7 @@ Status Runner::Run(RunResult* result) {
       const auto mode = step.serial ? tbb::filter_mode::serial_in_order : tbb::filter_mode::parallel;
       chain = chain & tbb::make_filter<Batch*, Batch*>(mode, [this, step, decode](Batch* b) {
                 if (decode) {
+                  if (c_.cancel && c_.cancel->load()) Fail(Status::Io("interrupted"));
                   if (from_inputs()) ParseBatch(b);
                   else DecodeWorkBatch(b);
                 }

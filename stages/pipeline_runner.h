@@ -6,6 +6,7 @@
 // byte-identical for any thread count.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -44,6 +45,10 @@ struct RunConfig {
   std::string recipe_fingerprint;
   // Resume: skip inputs whose completion marker matches (outputs already final).
   bool resume = true;
+  // Set by another thread to stop the run early: reading stops, the batches in
+  // flight finish, and RunPipeline fails with "interrupted" (nothing finished
+  // is lost: completed inputs keep their markers).
+  const std::atomic<bool>* cancel = nullptr;
   // Progress on stderr: a live line on a TTY, a plain line every few seconds otherwise.
   bool progress = true;
   std::string stats_path;             // default: <output_dir>/stats.json

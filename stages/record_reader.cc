@@ -4,11 +4,13 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <set>
 
 #include "stages/byte_stream.h"
+#include "stages/json_writer.h"
 #include "stages/utf8.h"
 
 namespace sluice {
@@ -51,6 +53,29 @@ std::string BaseName(const std::string& path) {
   return fs::path(path).filename().string();
 }
 
+// BaseName of the input most recently asked about on this thread (records
+// without an id ask once per record).
+const std::string& CachedBaseName(const std::string& path) {
+  thread_local std::string last_path, last_base;
+  thread_local bool any = false;
+  if (!any || last_path != path) {
+    last_path = path;
+    last_base = BaseName(path);
+    any = true;
+  }
+  return last_base;
+}
+
+// Sets *out to "<base>:<line>" reusing its capacity.
+void SetLineId(const std::string& path, uint64_t line, std::string* out) {
+  const std::string& base = CachedBaseName(path);
+  char digits[24];
+  auto res = std::to_chars(digits, digits + sizeof digits, line);
+  out->assign(base);
+  out->push_back(':');
+  out->append(digits, res.ptr);
+}
+
 // Splits a byte stream into newline-terminated pieces without ever holding more
 // than max_bytes (+ one read chunk) of a single piece.
 class LineSplitter {
@@ -61,8 +86,20 @@ class LineSplitter {
   // Reads the next line (without "\n" and a trailing "\r"). Returns false at the end.
   bool NextLine(RawRecord* r) {
     r->bytes.clear();
-    r->too_large = false;
-    r->full_size = 0;
+    RawBatch::Record meta;
+    if (!NextLine(&r->bytes, &meta)) return false;
+    r->line = meta.line;
+    r->too_large = meta.too_large;
+    r->full_size = meta.full_size;
+    return true;
+  }
+
+  // The same, appending the line to *out: it is (*out)[meta->offset, meta->offset + meta->size).
+  bool NextLine(std::string* out, RawBatch::Record* meta) {
+    const size_t start = out->size();
+    meta->offset = start;
+    meta->too_large = false;
+    meta->full_size = 0;
     bool any = false;
     while (true) {
       if (pos_ == end_) {
@@ -75,10 +112,10 @@ class LineSplitter {
         }
       }
       any = true;
-      const char* start = buf_.data() + pos_;
-      const char* nl = static_cast<const char*>(memchr(start, '\n', end_ - pos_));
-      size_t len = nl ? static_cast<size_t>(nl - start) : end_ - pos_;
-      Append(r, start, len);
+      const char* begin = buf_.data() + pos_;
+      const char* nl = static_cast<const char*>(memchr(begin, '\n', end_ - pos_));
+      size_t len = nl ? static_cast<size_t>(nl - begin) : end_ - pos_;
+      Append(out, start, meta, begin, len);
       pos_ += len;
       if (nl) {
         ++pos_;
@@ -87,24 +124,27 @@ class LineSplitter {
     }
     if (!any) return false;
     ++line_;
-    r->line = line_;
-    if (!r->too_large && !r->bytes.empty() && r->bytes.back() == '\r') r->bytes.pop_back();
+    meta->line = line_;
+    if (!meta->too_large && out->size() > start && out->back() == '\r') out->pop_back();
+    meta->size = out->size() - start;
     return true;
   }
 
-  void Append(RawRecord* r, const char* data, size_t len) {
-    r->full_size += len;
-    if (r->too_large) {
-      if (r->bytes.size() < kRawKeepBytes) r->bytes.append(data, std::min(len, kRawKeepBytes - r->bytes.size()));
+  void Append(std::string* out, size_t start, RawBatch::Record* meta, const char* data, size_t len) {
+    meta->full_size += len;
+    size_t have = out->size() - start;
+    if (meta->too_large) {
+      if (have < kRawKeepBytes) out->append(data, std::min(len, kRawKeepBytes - have));
       return;
     }
-    if (r->full_size > max_bytes_) {
-      r->too_large = true;
-      if (r->bytes.size() > kRawKeepBytes) r->bytes.resize(kRawKeepBytes);
-      if (r->bytes.size() < kRawKeepBytes) r->bytes.append(data, std::min(len, kRawKeepBytes - r->bytes.size()));
+    if (meta->full_size > max_bytes_) {
+      meta->too_large = true;
+      if (have > kRawKeepBytes) out->resize(start + kRawKeepBytes);
+      have = out->size() - start;
+      if (have < kRawKeepBytes) out->append(data, std::min(len, kRawKeepBytes - have));
       return;
     }
-    r->bytes.append(data, len);
+    out->append(data, len);
   }
 
   uint64_t line() const { return line_; }
@@ -121,6 +161,9 @@ class LineSplitter {
   uint64_t line_ = 0;
 };
 
+// Appends RawBatch::kPadding spaces after the record just added to *batch.
+void PadRecord(RawBatch* batch) { batch->bytes.append(RawBatch::kPadding, ' '); }
+
 // JSONL and line-mode text: one record per non-blank line.
 class LineRecordSource : public RecordSource {
  public:
@@ -134,6 +177,22 @@ class LineRecordSource : public RecordSource {
       }
       return true;
     }
+    error_ = lines_.error();
+    return false;
+  }
+  bool NextInto(RawBatch* batch) override {
+    RawBatch::Record meta;
+    while (lines_.NextLine(&batch->bytes, &meta)) {
+      if (!meta.too_large && IsBlank(batch->view(meta))) {
+        batch->bytes.resize(meta.offset);
+        ++blank_lines_;
+        continue;
+      }
+      batch->records.push_back(meta);
+      PadRecord(batch);
+      return true;
+    }
+    batch->bytes.resize(meta.offset);
     error_ = lines_.error();
     return false;
   }
@@ -226,15 +285,135 @@ class FileRecordSource : public RecordSource {
   uint64_t blank_ = 0;
 };
 
-void FillMalformed(const InputFile& input, uint32_t input_index, const RawRecord& raw, std::string error,
-                   std::string message, MalformedRecord* m) {
+void FillMalformed(const InputFile& input, uint32_t input_index, std::string_view bytes, uint64_t line,
+                   std::string error, std::string message, MalformedRecord* m) {
   m->input_index = input_index;
   m->path = input.path;
-  m->line = raw.line;
+  m->line = line;
   m->error = std::move(error);
   m->message = std::move(message);
-  m->raw = raw.bytes.substr(0, kRawKeepBytes);
+  m->raw.assign(bytes.substr(0, kRawKeepBytes));
   RepairUtf8(&m->raw);  // the raw excerpt is written into JSON
+}
+
+// A kept text buffer much larger than what it is about to hold is freed first,
+// so that reused documents do not each grow to the largest record seen.
+void FitBuffer(std::string* s, size_t need) {
+  if (s->capacity() > (64u << 10) && s->capacity() > 4 * need) std::string().swap(*s);
+}
+
+// ParseRecord for both record forms. `bytes` has RawBatch::kPadding readable
+// bytes after it when `padded`; `owned` (may be null) is the record's own
+// string, which a text record's document takes over.
+bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions& options, std::string_view bytes,
+              bool padded, uint64_t line, bool too_large, uint64_t full_size, std::string* owned, Document* doc,
+              MalformedRecord* malformed, int64_t* utf8_repairs) {
+  // The fields' strings are reused too (filled in place below).
+  std::vector<JsonField> fields = std::move(doc->fields);
+  doc->Clear();  // as *doc = Document(), keeping its buffers
+  doc->input_index = input_index;
+  doc->line = line;
+  if (too_large) {
+    FillMalformed(input, input_index, bytes, line, "record_too_large",
+                  "record of " + std::to_string(full_size) + " bytes exceeds max_record_bytes (" +
+                      std::to_string(options.max_record_bytes) + "); raise input.max_record_bytes to accept it",
+                  malformed);
+    return false;
+  }
+  if (input.format == InputFormat::kText) {
+    if (owned != nullptr) {
+      *utf8_repairs += RepairUtf8(owned);
+      doc->text.swap(*owned);  // the record gets the document's old buffer to read into
+    } else {
+      FitBuffer(&doc->text, bytes.size());
+      doc->text.assign(bytes);
+      *utf8_repairs += RepairUtf8(&doc->text);
+    }
+    if (options.text_mode == TextMode::kFile) {
+      doc->id = CachedBaseName(input.path);
+    } else {
+      SetLineId(input.path, line, &doc->id);
+    }
+    return true;
+  }
+
+  thread_local simdjson::dom::parser parser;
+  thread_local std::string repaired;
+  simdjson::dom::element root;
+  // In place when the record has simdjson's padding after it, else simdjson
+  // copies it into a padded buffer of its own.
+  static_assert(RawBatch::kPadding >= simdjson::SIMDJSON_PADDING);
+  auto error = parser.parse(bytes.data(), bytes.size(), !padded).get(root);
+  if (error == simdjson::UTF8_ERROR) {
+    std::string* fix = owned;
+    if (fix == nullptr) {
+      repaired.assign(bytes);
+      fix = &repaired;
+    }
+    *utf8_repairs += RepairUtf8(fix);
+    bytes = *fix;
+    error = parser.parse(bytes.data(), bytes.size(), true).get(root);
+  }
+  if (error) {
+    FillMalformed(input, input_index, bytes, line, "invalid_json",
+                  std::string("not valid JSON: ") + simdjson::error_message(error), malformed);
+    return false;
+  }
+  simdjson::dom::object object;
+  if (root.get_object().get(object)) {
+    FillMalformed(input, input_index, bytes, line, "not_an_object", "the line is JSON but not an object", malformed);
+    return false;
+  }
+  bool have_text = false;
+  size_t nf = 0;  // fields[0, nf) are this record's
+  auto next_field = [&](std::string_view key) -> JsonField& {
+    if (nf == fields.size()) fields.emplace_back();
+    JsonField& f = fields[nf++];
+    f.key.assign(key);
+    f.json.clear();
+    return f;
+  };
+  for (auto field : object) {
+    std::string_view key = field.key;
+    if (key == options.text_key) {
+      std::string_view text;
+      if (field.value.get_string().get(text)) {
+        FillMalformed(input, input_index, bytes, line, "text_not_string",
+                      "field '" + options.text_key + "' is not a string", malformed);
+        return false;
+      }
+      if (have_text) continue;  // duplicate key: the first one wins, as in most parsers
+      have_text = true;
+      FitBuffer(&doc->text, text.size());
+      doc->text.assign(text);
+      next_field(key);  // placeholder (empty json): text goes here
+      continue;
+    }
+    if (key == options.id_key && !doc->id_from_input) {
+      std::string_view id;
+      if (!field.value.get_string().get(id)) {
+        doc->id.assign(id);
+      } else {
+        doc->id = simdjson::minify(field.value);
+      }
+      doc->id_from_input = true;
+    }
+    JsonField& f = next_field(key);
+    std::string_view str;
+    if (!field.value.get_string().get(str)) {
+      AppendJsonString(f.json, str);  // the same bytes as simdjson::minify of a string
+    } else {
+      f.json = simdjson::minify(field.value);
+    }
+  }
+  fields.resize(nf);
+  doc->fields = std::move(fields);
+  if (!have_text) {
+    FillMalformed(input, input_index, bytes, line, "missing_text", "no '" + options.text_key + "' field", malformed);
+    return false;
+  }
+  if (!doc->id_from_input) SetLineId(input.path, line, &doc->id);
+  return true;
 }
 
 }  // namespace
@@ -340,73 +519,29 @@ StatusOr<std::unique_ptr<RecordSource>> RecordSource::Open(const InputFile& inpu
 
 bool ParseRecord(const InputFile& input, uint32_t input_index, const ReaderOptions& options, RawRecord& raw,
                  Document* doc, MalformedRecord* malformed, int64_t* utf8_repairs) {
-  *doc = Document();
-  doc->input_index = input_index;
-  doc->line = raw.line;
-  if (raw.too_large) {
-    FillMalformed(input, input_index, raw, "record_too_large",
-                  "record of " + std::to_string(raw.full_size) + " bytes exceeds max_record_bytes (" +
-                      std::to_string(options.max_record_bytes) + "); raise input.max_record_bytes to accept it",
-                  malformed);
-    return false;
-  }
-  if (input.format == InputFormat::kText) {
-    *utf8_repairs += RepairUtf8(&raw.bytes);
-    doc->text = std::move(raw.bytes);
-    doc->id = options.text_mode == TextMode::kFile ? BaseName(input.path)
-                                                  : BaseName(input.path) + ":" + std::to_string(raw.line);
-    return true;
-  }
+  // Not in place: what follows the record in its buffer is unknown.
+  return ParseRaw(input, input_index, options, raw.bytes, false, raw.line, raw.too_large, raw.full_size, &raw.bytes,
+                  doc, malformed, utf8_repairs);
+}
 
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  auto error = parser.parse(raw.bytes.data(), raw.bytes.size(), true).get(root);
-  if (error == simdjson::UTF8_ERROR) {
-    *utf8_repairs += RepairUtf8(&raw.bytes);
-    error = parser.parse(raw.bytes.data(), raw.bytes.size(), true).get(root);
-  }
-  if (error) {
-    FillMalformed(input, input_index, raw, "invalid_json", std::string("not valid JSON: ") + simdjson::error_message(error),
-                  malformed);
-    return false;
-  }
-  simdjson::dom::object object;
-  if (root.get_object().get(object)) {
-    FillMalformed(input, input_index, raw, "not_an_object", "the line is JSON but not an object", malformed);
-    return false;
-  }
-  bool have_text = false;
-  for (auto field : object) {
-    std::string_view key = field.key;
-    if (key == options.text_key) {
-      std::string_view text;
-      if (field.value.get_string().get(text)) {
-        FillMalformed(input, input_index, raw, "text_not_string",
-                      "field '" + options.text_key + "' is not a string", malformed);
-        return false;
-      }
-      if (have_text) continue;  // duplicate key: the first one wins, as in most parsers
-      have_text = true;
-      doc->text.assign(text);
-      doc->fields.push_back(JsonField{std::string(key), std::string()});  // placeholder: text goes here
-      continue;
-    }
-    if (key == options.id_key && !doc->id_from_input) {
-      std::string_view id;
-      if (!field.value.get_string().get(id)) {
-        doc->id.assign(id);
-      } else {
-        doc->id = simdjson::minify(field.value);
-      }
-      doc->id_from_input = true;
-    }
-    doc->fields.push_back(JsonField{std::string(key), simdjson::minify(field.value)});
-  }
-  if (!have_text) {
-    FillMalformed(input, input_index, raw, "missing_text", "no '" + options.text_key + "' field", malformed);
-    return false;
-  }
-  if (!doc->id_from_input) doc->id = BaseName(input.path) + ":" + std::to_string(raw.line);
+bool ParseRecord(const InputFile& input, uint32_t input_index, const ReaderOptions& options, const RawBatch& batch,
+                 size_t i, Document* doc, MalformedRecord* malformed, int64_t* utf8_repairs) {
+  const RawBatch::Record& r = batch.records[i];
+  return ParseRaw(input, input_index, options, batch.view(r), true, r.line, r.too_large, r.full_size, nullptr, doc,
+                  malformed, utf8_repairs);
+}
+
+bool RecordSource::NextInto(RawBatch* batch) {
+  if (!Next(&scratch_)) return false;
+  RawBatch::Record r;
+  r.offset = batch->bytes.size();
+  r.size = scratch_.bytes.size();
+  r.line = scratch_.line;
+  r.too_large = scratch_.too_large;
+  r.full_size = scratch_.full_size;
+  batch->bytes.append(scratch_.bytes);
+  batch->records.push_back(r);
+  PadRecord(batch);
   return true;
 }
 

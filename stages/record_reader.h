@@ -64,6 +64,30 @@ struct RawRecord {
   uint64_t full_size = 0;
 };
 
+// The raw records of one batch back to back in one buffer (what the engine
+// reads: one allocation reused batch after batch instead of one per record).
+// Record i is bytes[offset, offset + size), followed by kPadding spaces, so
+// simdjson parses it in place.
+struct RawBatch {
+  static constexpr size_t kPadding = 64;  // = simdjson::SIMDJSON_PADDING
+  struct Record {
+    size_t offset = 0;
+    size_t size = 0;
+    uint64_t line = 0;
+    bool too_large = false;  // the bytes hold only a prefix
+    uint64_t full_size = 0;
+  };
+  std::string bytes;
+  std::vector<Record> records;
+  std::string_view view(const Record& r) const { return std::string_view(bytes.data() + r.offset, r.size); }
+  size_t size() const { return records.size(); }
+  bool empty() const { return records.empty(); }
+  void clear() {
+    bytes.clear();
+    records.clear();
+  }
+};
+
 // A part of one input that one task reads (a sub-file shard): the byte range
 // [begin, end) of an uncompressed line-oriented file, or the whole input.
 // stages/input_slices.h plans and aligns them.
@@ -89,6 +113,8 @@ class RecordSource {
   // Fills *record and returns true, or returns false at the end of input. A read
   // error (truncated .gz/.zst, I/O failure) ends the input: error() then says why.
   virtual bool Next(RawRecord* record) = 0;
+  // As Next, but appends the record to *batch (same records, same order).
+  virtual bool NextInto(RawBatch* batch);
   const std::string& error() const { return error_; }
   // Compressed (on-disk) bytes consumed so far, for progress.
   virtual uint64_t bytes_consumed() const = 0;
@@ -97,6 +123,7 @@ class RecordSource {
 
  protected:
   std::string error_;
+  RawRecord scratch_;  // for the default NextInto
 };
 
 // Parses one raw record into *doc, or fills *malformed and returns false.
@@ -104,6 +131,9 @@ class RecordSource {
 // and counted in *utf8_repairs.
 bool ParseRecord(const InputFile& input, uint32_t input_index, const ReaderOptions& options,
                  RawRecord& raw, Document* doc, MalformedRecord* malformed, int64_t* utf8_repairs);
+// The same for record i of a batch (parsed in place; *doc's buffers are reused).
+bool ParseRecord(const InputFile& input, uint32_t input_index, const ReaderOptions& options, const RawBatch& batch,
+                 size_t i, Document* doc, MalformedRecord* malformed, int64_t* utf8_repairs);
 
 // Convenience for tools (tokenizer training, encode): reads one input
 // sequentially. Malformed records go to on_malformed (may be empty to ignore

@@ -8,8 +8,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
 
+#include "stages/batch_buffers.h"
 #include "stages/json_writer.h"
 
 namespace sluice {
@@ -281,24 +283,25 @@ StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path
   return Status::Internal("unknown output format");
 }
 
-std::string CompressFrame(OutputFormat format, std::string_view data) {
+void CompressFrameInto(OutputFormat format, std::string_view data, std::string* out) {
   switch (format) {
     case OutputFormat::kJsonl:
-      return std::string(data);
+      out->assign(data);
+      return;
     case OutputFormat::kJsonlGz: {
       z_stream zs;
       memset(&zs, 0, sizeof zs);
       // Level 6, gzip wrapper; the header's mtime stays 0 for reproducible bytes.
       deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-      std::string out(deflateBound(&zs, data.size()) + 64, '\0');
+      out->resize(deflateBound(&zs, data.size()) + 64);
       zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
       zs.avail_in = static_cast<uInt>(data.size());
-      zs.next_out = reinterpret_cast<Bytef*>(out.data());
-      zs.avail_out = static_cast<uInt>(out.size());
+      zs.next_out = reinterpret_cast<Bytef*>(out->data());
+      zs.avail_out = static_cast<uInt>(out->size());
       deflate(&zs, Z_FINISH);
-      out.resize(out.size() - zs.avail_out);
+      out->resize(out->size() - zs.avail_out);
       deflateEnd(&zs);
-      return out;
+      return;
     }
     case OutputFormat::kJsonlZst: {
       struct CtxHolder {
@@ -309,13 +312,24 @@ std::string CompressFrame(OutputFormat format, std::string_view data) {
       ZSTD_CCtx_reset(holder.ctx, ZSTD_reset_session_and_parameters);
       ZSTD_CCtx_setParameter(holder.ctx, ZSTD_c_compressionLevel, 3);
       ZSTD_CCtx_setParameter(holder.ctx, ZSTD_c_checksumFlag, 1);
-      std::string out(ZSTD_compressBound(data.size()), '\0');
-      size_t n = ZSTD_compress2(holder.ctx, out.data(), out.size(), data.data(), data.size());
-      out.resize(ZSTD_isError(n) ? 0 : n);
-      return out;
+      size_t bound = ZSTD_compressBound(data.size());
+      if (out->capacity() < bound) {
+        out->clear();  // nothing to keep: no copy when it grows
+        ReserveLarge(out, bound + bound / 4);
+      }
+      out->resize(bound);
+      size_t n = ZSTD_compress2(holder.ctx, out->data(), out->size(), data.data(), data.size());
+      out->resize(ZSTD_isError(n) ? 0 : n);
+      return;
     }
   }
-  return std::string(data);
+  out->assign(data);
+}
+
+std::string CompressFrame(OutputFormat format, std::string_view data) {
+  std::string out;
+  CompressFrameInto(format, data, &out);
+  return out;
 }
 
 namespace {
@@ -354,7 +368,58 @@ Status ChunkedWriter::WriteFrame(std::string_view frame, uint64_t uncompressed, 
   return static_cast<FrameFile*>(file_.get())->AddFrame(frame, uncompressed);
 }
 
+ChunkedWriter::~ChunkedWriter() = default;  // pending jobs are shared with the compressor
+
+Status ChunkedWriter::WriteRecords(std::string&& data, int64_t records) {
+  if (!pending_error_.ok()) return pending_error_;
+  auto job = std::make_shared<FrameJob>();
+  job->format = format_;
+  job->records = records;
+  job->uncompressed = data.size();
+  if (format_ == OutputFormat::kJsonl) {
+    job->output = std::move(data);  // the frame is the data
+    job->done = true;
+  } else if (compress_threads_ <= 0) {
+    job->output = BufferPool::Shared().Acquire();
+    CompressFrameInto(format_, data, &job->output);
+    BufferPool::Shared().Release(std::move(data));
+    job->done = true;
+  } else {
+    job->input = std::move(data);
+    job->output = BufferPool::Shared().Acquire();
+    FrameCompressor& compressor = FrameCompressor::Shared();
+    compressor.EnsureThreads(compress_threads_);
+    compressor.Submit(job);
+  }
+  pending_.push_back(std::move(job));
+  return WritePending(false);
+}
+
+Status ChunkedWriter::WritePending(bool wait_all) {
+  // Frames waiting beyond this block the caller (memory stays bounded).
+  const size_t max_pending = static_cast<size_t>(2 * std::max(1, compress_threads_) + 2);
+  FrameCompressor& compressor = FrameCompressor::Shared();
+  while (!pending_.empty()) {
+    FrameJob& job = *pending_.front();
+    if (!compressor.IsDone(job)) {
+      if (!wait_all && pending_.size() <= max_pending) break;
+      compressor.Wait(job);
+    }
+    Status s = WriteFrame(job.output, job.uncompressed, job.records);
+    BufferPool::Shared().Release(std::move(job.output));
+    pending_.pop_front();
+    if (!s.ok()) {
+      pending_error_ = s;
+      pending_.clear();
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
 Status ChunkedWriter::Close() {
+  if (!pending_error_.ok()) return pending_error_;
+  SLUICE_RETURN_IF_ERROR(WritePending(true));
   if (!file_) return Status::Ok();
   SLUICE_RETURN_IF_ERROR(file_->Commit());
   committed_.push_back(file_->path());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,18 +54,33 @@ class OutputFile {
 // frames form a valid file, so the engine compresses batches in parallel and
 // appends the frames in input order. Thread-safe.
 std::string CompressFrame(OutputFormat format, std::string_view data);
+// The same frame into *out (its capacity is reused; it is overwritten). Thread-safe.
+void CompressFrameInto(OutputFormat format, std::string_view data, std::string* out);
+
+struct FrameJob;  // stages/batch_buffers.h
 
 // Writes a sequence of frames to part files "<dir>/<stem>-<chunk:04>.<ext>",
 // starting a new chunk when one passes max_bytes (uncompressed). Files are
 // created lazily: no record, no file.
 class ChunkedWriter {
  public:
-  ChunkedWriter(std::string dir, std::string stem, OutputFormat format, uint64_t max_bytes)
-      : dir_(std::move(dir)), stem_(std::move(stem)), format_(format), max_bytes_(max_bytes) {}
+  // compress_threads > 0: WriteRecords compresses on that many background
+  // threads (FrameCompressor, shared by the process) while the caller goes on;
+  // 0: WriteRecords compresses in the caller.
+  ChunkedWriter(std::string dir, std::string stem, OutputFormat format, uint64_t max_bytes, int compress_threads = 0)
+      : dir_(std::move(dir)), stem_(std::move(stem)), format_(format), max_bytes_(max_bytes),
+        compress_threads_(compress_threads) {}
+  ~ChunkedWriter();
   // Appends a frame from CompressFrame(format, data) holding `records` records
   // and `uncompressed` bytes.
   Status WriteFrame(std::string_view frame, uint64_t uncompressed, int64_t records);
-  // Commits the open chunk; returns the committed paths so far.
+  // Appends `data` (serialized records, `records` of them) as one frame, exactly
+  // as WriteFrame(CompressFrame(format, data), data.size(), records) would, but
+  // compressed in the background: frames are written in call order, at a later
+  // call or at Close(); a write error surfaces there. The buffer of `data` goes
+  // back to BufferPool::Shared() when done.
+  Status WriteRecords(std::string&& data, int64_t records);
+  // Writes what is pending, commits the open chunk.
   Status Close();
   const std::vector<std::string>& committed() const { return committed_; }
   int64_t records() const { return records_; }
@@ -78,6 +94,11 @@ class ChunkedWriter {
   int64_t records_ = 0;
   std::unique_ptr<OutputFile> file_;
   std::vector<std::string> committed_;
+  // Background frames in call order (WriteRecords), and the first error.
+  Status WritePending(bool wait_all);
+  int compress_threads_ = 0;
+  std::deque<std::shared_ptr<FrameJob>> pending_;
+  Status pending_error_;
 };
 
 // Writes `content` to `path` atomically (temp file + rename).
