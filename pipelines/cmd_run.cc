@@ -64,7 +64,12 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
     }
   }
   for (const auto& p : args.inputs) inputs.push_back(p);
-  if (recipe_path.empty()) {
+  if (!args.recipe_yaml.empty()) {
+    auto r = ParseRecipe(args.recipe_yaml, "<recipe text>");
+    if (!r.ok()) return r.status();
+    *recipe = std::move(r).value();
+    recipe->dir = args.recipe_dir;
+  } else if (recipe_path.empty()) {
     *recipe = DefaultRecipe();
   } else {
     auto r = LoadRecipeFile(recipe_path);
@@ -126,6 +131,7 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
   config->threads = threads;
   config->recipe_fingerprint = *resolved_yaml;
   config->resume = !args.no_resume;
+  config->cancel = args.cancel;
   config->progress = !args.quiet;
   config->shards = shards;
   if (shards > 1 || !args.shard.empty() || !shard_spec.empty()) {
@@ -165,12 +171,11 @@ Status AddAudits(RunResult* result, const std::string& stats_path) {
   return WriteFileAtomically(stats_path, result->stats_json);
 }
 
-int RunMain(const RunArgs& args) {
+Status RunAndReport(const RunArgs& args, RunResult* result, std::string* stats_path) {
   Recipe recipe;
   RunConfig config;
   std::string resolved;
-  Status st = PrepareRun(args, &recipe, &config, &resolved);
-  if (!st.ok()) return ExitCodeFor(st);
+  SLUICE_RETURN_IF_ERROR(PrepareRun(args, &recipe, &config, &resolved));
   if (!config.shard_label.empty() && !args.quiet) {
     // A hand-run shard (--shard I/N or a Slurm array task) sees only its own
     // inputs: say so for every stage whose decisions need the whole corpus.
@@ -181,8 +186,7 @@ int RunMain(const RunArgs& args) {
                    "local --shards N` or `sluice slurm submit`\n";
     }
   }
-  st = LockOutputDir(config.output_dir, /*shared=*/!config.shard_label.empty());
-  if (!st.ok()) return ExitCodeFor(st);
+  SLUICE_RETURN_IF_ERROR(LockOutputDir(config.output_dir, /*shared=*/!config.shard_label.empty()));
   if (args.overwrite) {
     std::error_code ec;
     for (const char* sub : {"kept", "rejected", "malformed", ".sluice", "stats", "tokenizer"}) {
@@ -193,23 +197,28 @@ int RunMain(const RunArgs& args) {
   }
   std::error_code ec;
   fs::create_directories(config.output_dir, ec);
-  if (ec) return ExitCodeFor(Status::Io("cannot create '" + config.output_dir + "': " + ec.message()));
-  st = WriteFileAtomically(config.output_dir + "/recipe.resolved.yaml", resolved);
-  if (!st.ok()) return ExitCodeFor(st);
-  RunResult result;
-  st = RunPipeline(config, &result);
-  if (!st.ok()) return ExitCodeFor(st);
-  st = AddAudits(&result, config.stats_path.empty() ? config.output_dir + "/stats.json" : config.stats_path);
-  if (!st.ok()) return ExitCodeFor(st);
+  if (ec) return Status::Io("cannot create '" + config.output_dir + "': " + ec.message());
+  SLUICE_RETURN_IF_ERROR(WriteFileAtomically(config.output_dir + "/recipe.resolved.yaml", resolved));
+  SLUICE_RETURN_IF_ERROR(RunPipeline(config, result));
+  *stats_path = config.stats_path.empty() ? config.output_dir + "/stats.json" : config.stats_path;
+  SLUICE_RETURN_IF_ERROR(AddAudits(result, *stats_path));
   if (!args.no_report && config.shard_label.empty()) {
-    st = WriteRunReport(result.stats_json, config.output_dir + "/report.html");
-    if (!st.ok()) return ExitCodeFor(st);
+    SLUICE_RETURN_IF_ERROR(WriteRunReport(result->stats_json, config.output_dir + "/report.html"));
   }
+  return Status::Ok();
+}
+
+int RunMain(const RunArgs& args) {
+  RunResult result;
+  std::string stats_path;
+  Status st = RunAndReport(args, &result, &stats_path);
+  if (!st.ok()) return ExitCodeFor(st);
+  const std::string out = fs::path(stats_path).parent_path().string();
+  const bool shard = stats_path.find("/stats/shard-") != std::string::npos;
+  const std::string dir = shard ? fs::path(out).parent_path().string() : out;
   std::cout << FormatAccounting(result);
-  std::cout << "outputs: " << config.output_dir << "/{kept,rejected,malformed}/, "
-            << (config.stats_path.empty() ? config.output_dir + "/stats.json" : config.stats_path)
-            << (args.no_report || !config.shard_label.empty() ? "" : ", " + config.output_dir + "/report.html")
-            << "\n";
+  std::cout << "outputs: " << dir << "/{kept,rejected,malformed}/, " << stats_path
+            << (args.no_report || shard ? "" : ", " + dir + "/report.html") << "\n";
   for (const auto& in : result.inputs) {
     if (!in.read_error.empty()) {
       return ExitCodeFor(Status::Io("some inputs ended early with read errors (see warnings above); their "

@@ -3,6 +3,7 @@
 // a RunConfig, then the run and its summary.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,12 @@ struct RunArgs {
   bool no_resume = false;
   bool quiet = false;
   bool no_report = false;
+  // Library callers (the Python API): a recipe as YAML text instead of a
+  // RECIPE.yaml path (relative paths in it resolve against recipe_dir), and a
+  // flag that stops the run early (then the run fails with "interrupted").
+  std::string recipe_yaml;
+  std::string recipe_dir = ".";
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Adds the options `sluice run` shares with the sharded and Slurm commands
@@ -51,8 +58,14 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
 // (their executor holds it).
 Status LockOutputDir(const std::string& output_dir, bool shared);
 
-// The whole `sluice run`: prepare, run, write recipe.resolved.yaml, stats and
-// report, print the accounting. Returns the process exit code.
+// The whole `sluice run` but for printing its summary: prepare, lock OUTDIR,
+// run, write recipe.resolved.yaml, stats (with audits) and report. *stats_path
+// receives where stats.json went. Data problems are counted, not errors; an
+// input that ended early is an Io error after everything was written.
+Status RunAndReport(const RunArgs& args, RunResult* result, std::string* stats_path);
+
+// `sluice run`: RunAndReport, then the accounting on stdout. Returns the
+// process exit code.
 int RunMain(const RunArgs& args);
 
 }  // namespace sluice
