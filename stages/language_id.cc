@@ -11,6 +11,7 @@
 #include <sstream>
 #include <vector>
 
+#include "stages/fasttext_model_file.h"
 #include "stages/json_writer.h"
 #include "stages/language_id_detector_text.h"
 #include "stages/language_id_malay_indonesian.h"
@@ -116,6 +117,12 @@ class FastTextModel {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
       return Status::Config("option 'model': no such file: " + path);
+    }
+    // libfasttext trusts the file (a truncated one makes it loop or assert).
+    auto info = CheckFastTextModelFile(path);
+    if (!info.ok()) return info.status().WithContext("option 'model'");
+    if (!info->supervised) {
+      return Status::Config("option 'model': fastText model " + path + " is not a supervised (classifier) model");
     }
     auto m = std::make_unique<FastTextModel>();
     try {

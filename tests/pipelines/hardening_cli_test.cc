@@ -1,0 +1,87 @@
+// Hostile command lines, recipes and files end with a clear message and a
+// non-zero exit, never a hang, a crash or a silent skip (issue 19): range
+// checks, train-tokenizer with nothing to learn, encode staying in step with its
+// input, recipe edge cases, a directory where a file belongs, Ctrl-C, and a
+// truncated fastText model.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "filters/fasttext_model.h"
+#include "pipelines/recipe.h"
+#include "test_util.h"
+
+using namespace sluice::testing;
+
+namespace {
+
+std::string Q(const std::string& s) { return "'" + s + "'"; }
+
+// A small tokenizer trained through the CLI.
+std::string TrainTokenizer(const TempDir& dir) {
+  std::string docs;
+  for (int i = 0; i < 30; ++i) docs += "{\"text\":\"rivers and lakes and seas " + std::to_string(i) + "\"}\n";
+  WriteText(dir / "tok_in.jsonl", docs);
+  auto r = RunSluice("train-tokenizer -q -i " + Q(dir / "tok_in.jsonl") + " -o " + Q(dir / "tok") + " --vocab-size 300");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  return dir / "tok/tokenizer.json";
+}
+
+// `sluice ARGS` killed after 60 s: a hang (the old truncated-model loop) fails
+// the test instead of blocking the suite.
+// With `stdout_path`, stdout goes there and only stderr is captured.
+CommandResult RunWithTimeout(const std::string& args, const std::string& stdout_path = "") {
+  CommandResult r;
+  const std::string redirect = stdout_path.empty() ? " 2>&1" : " 2>&1 > " + Q(stdout_path);
+  FILE* p = popen(("timeout -s KILL 60 " + std::string(SLUICE_BINARY) + " " + args + redirect).c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("validate and run refuse a truncated fastText model quickly", "[cli][hardening]") {
+  TempDir dir;
+  std::string train;
+  for (int i = 0; i < 40; ++i) {
+    train += "__label__hq clean formal prose about rivers " + std::to_string(i % 3) + "\n";
+    train += "__label__lq buy now cheap casino bonus " + std::to_string(i % 4) + "\n";
+  }
+  WriteText(dir / "train.txt", train);
+  sluice::FastTextTrainOptions o;
+  o.dim = 4;
+  o.epoch = 1;
+  REQUIRE(sluice::TrainFastTextModel(dir / "train.txt", dir / "good.bin", o).ok());
+  const std::string model = ReadText(dir / "good.bin");
+  WriteText(dir / "short.bin", model.substr(0, 200));
+  WriteText(dir / "half.bin", model.substr(0, model.size() / 2));
+  WriteText(dir / "in.jsonl", "{\"text\":\"clean formal prose about rivers\"}\n");
+  for (const char* name : {"good", "short", "half"}) {
+    WriteText(dir / (std::string(name) + ".yaml"),
+              std::string("stages:\n  - {type: classifier, model: ") + name + ".bin, keep_labels: [hq], threshold: 0}\n");
+  }
+  CHECK(RunSluice("validate -q " + Q(dir / "good.yaml")).exit_code == 0);
+  for (const char* name : {"short", "half"}) {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = RunWithTimeout("validate -q " + Q(dir / (std::string(name) + ".yaml")));
+    INFO(name << ": " << r.out);
+    CHECK((r.exit_code == 1 || r.exit_code == 2));
+    CHECK(r.out.find("truncated or corrupt") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
+    auto run = RunWithTimeout("run -q " + Q(dir / (std::string(name) + ".yaml")) + " -i " + Q(dir / "in.jsonl") + " -o " +
+                         Q(dir / (std::string("out-") + name)));
+    INFO(run.out);
+    CHECK((run.exit_code == 1 || run.exit_code == 2));
+    CHECK(run.out.find("truncated or corrupt") != std::string::npos);
+  }
+}
