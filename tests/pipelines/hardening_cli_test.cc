@@ -50,6 +50,33 @@ CommandResult RunWithTimeout(const std::string& args, const std::string& stdout_
 
 }  // namespace
 
+TEST_CASE("run: --max-record-bytes and --threads are range-checked with clear messages", "[cli][hardening]") {
+  TempDir dir;
+  WriteText(dir / "in.jsonl", "{\"text\":\"hello\"}\n");
+  WriteText(dir / "r.yaml", "stages: []\n");
+  const std::string base = "run " + Q(dir / "r.yaml") + " -i " + Q(dir / "in.jsonl") + " -o " + Q(dir / "out") + " ";
+  for (const char* bad : {"0", "-5", "100", "5000000000", "1k"}) {
+    auto r = RunSluice(base + "--max-record-bytes " + bad);
+    INFO(bad << ": " << r.out);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("--max-record-bytes") != std::string::npos);
+    CHECK(r.out.find("1024") != std::string::npos);
+  }
+  auto ok = RunSluice(base + "--max-record-bytes 1024 -q");
+  INFO(ok.out);
+  CHECK(ok.exit_code == 0);
+  CHECK(ReadText(dir / "out/recipe.resolved.yaml").find("max_record_bytes: 1024") != std::string::npos);
+
+  auto abc = RunSluice(base + "--threads abc");
+  INFO(abc.out);
+  CHECK(abc.exit_code == 1);
+  CHECK(abc.out.find("'abc' is not a whole number") != std::string::npos);
+  CHECK(abc.out.find("not in range") == std::string::npos);
+  auto zero = RunSluice(base + "--threads 0");
+  CHECK(zero.exit_code == 1);
+  CHECK(zero.out.find("0 is not in [1, 1024]") != std::string::npos);
+}
+
 TEST_CASE("validate and run refuse a truncated fastText model quickly", "[cli][hardening]") {
   TempDir dir;
   std::string train;
