@@ -77,6 +77,32 @@ TEST_CASE("run: --max-record-bytes and --threads are range-checked with clear me
   CHECK(zero.out.find("0 is not in [1, 1024]") != std::string::npos);
 }
 
+TEST_CASE("encode writes null for a malformed record: line N stays record N", "[cli][hardening]") {
+  TempDir dir;
+  const std::string tok = TrainTokenizer(dir);
+  WriteText(dir / "in.jsonl", "{\"text\":\"rivers\"}\n{broken\n{\"text\":\"lakes\"}\n{\"no_text\":1}\n{\"text\":\"seas\"}\n");
+  auto run = RunWithTimeout("encode --tokenizer " + Q(tok) + " " + Q(dir / "in.jsonl"), dir / "ids.txt");
+  INFO(run.out);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("2 malformed record(s) written as null") != std::string::npos);
+  const std::string ids = ReadText(dir / "ids.txt");
+  REQUIRE(CountLines(ids) == 5);
+  std::vector<std::string> lines;
+  std::istringstream in(ids);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  CHECK(lines[0].rfind("[", 0) == 0);
+  CHECK(lines[1] == "null");
+  CHECK(lines[2].rfind("[", 0) == 0);
+  CHECK(lines[3] == "null");
+  CHECK(lines[4].rfind("[", 0) == 0);
+  REQUIRE(RunWithTimeout("encode --count --tokenizer " + Q(tok) + " " + Q(dir / "in.jsonl"), dir / "n.txt").exit_code == 0);
+  const std::string counts = ReadText(dir / "n.txt");
+  CHECK(counts.find("\nnull\n") != std::string::npos);
+  CHECK(CountLines(counts) == 5);
+  auto help = RunSluice("encode --help");
+  CHECK(help.out.find("null") != std::string::npos);
+}
+
 TEST_CASE("validate and run refuse a truncated fastText model quickly", "[cli][hardening]") {
   TempDir dir;
   std::string train;
