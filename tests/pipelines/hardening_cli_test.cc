@@ -77,6 +77,45 @@ TEST_CASE("run: --max-record-bytes and --threads are range-checked with clear me
   CHECK(zero.out.find("0 is not in [1, 1024]") != std::string::npos);
 }
 
+TEST_CASE("train-tokenizer refuses empty or all-malformed input and bad options", "[cli][hardening]") {
+  TempDir dir;
+  WriteText(dir / "empty.jsonl", "");
+  WriteText(dir / "bad.jsonl", "{oops\n[1,2]\n{\"txt\":\"wrong key\"}\n");
+  for (const char* input : {"empty.jsonl", "bad.jsonl"}) {
+    auto r = RunSluice("train-tokenizer -q -i " + Q(dir / input) + " -o " + Q(dir / "tok") + " --vocab-size 300");
+    INFO(input << ": " << r.out);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("no text to train on") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "tok/tokenizer.json"));
+  }
+  WriteText(dir / "in.jsonl", "{\"text\":\"hello world, hello rivers\"}\n");
+  const std::string base = "train-tokenizer -i " + Q(dir / "in.jsonl") + " -o " + Q(dir / "tok") + " ";
+
+  auto negative = RunSluice(base + "--vocab-size -5");
+  INFO(negative.out);
+  CHECK(negative.exit_code == 1);
+  CHECK(negative.out.find("-5 is not in [1, ") != std::string::npos);
+  CHECK(negative.out.find("too large") == std::string::npos);
+
+  auto pattern = RunSluice(base + "--vocab-size 300 --pattern ''");
+  INFO(pattern.out);
+  CHECK(pattern.exit_code == 1);
+  CHECK(pattern.out.find("--pattern") != std::string::npos);
+
+  // `-q` after --special-tokens is the quiet flag, never a token.
+  auto special = RunSluice(base + "--vocab-size 300 --special-tokens '<|end|>' -q");
+  INFO(special.out);
+  REQUIRE(special.exit_code == 0);
+  CHECK(special.out.empty());
+  const std::string json = ReadText(dir / "tok/tokenizer.json");
+  CHECK(json.find("<|end|>") != std::string::npos);
+  CHECK(json.find("\"-q\"") == std::string::npos);
+  auto comma = RunSluice(base + "--vocab-size 300 --special-tokens ',' -q");
+  INFO(comma.out);
+  CHECK(comma.exit_code == 1);
+  CHECK(comma.out.find("empty token") != std::string::npos);
+}
+
 TEST_CASE("encode writes null for a malformed record: line N stays record N", "[cli][hardening]") {
   TempDir dir;
   const std::string tok = TrainTokenizer(dir);
