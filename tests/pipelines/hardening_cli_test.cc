@@ -142,6 +142,39 @@ TEST_CASE("encode writes null for a malformed record: line N stays record N", "[
   CHECK(help.out.find("null") != std::string::npos);
 }
 
+TEST_CASE("recipes: duplicate keys, a directory, an unkeepable max_file_bytes", "[cli][hardening]") {
+  TempDir dir;
+  WriteText(dir / "dup.yaml", "stages:\n  - {type: normalize}\nstages:\n  - {type: exact_dedup}\n");
+  auto dup = RunSluice("validate " + Q(dir / "dup.yaml"));
+  INFO(dup.out);
+  CHECK(dup.exit_code == 1);
+  CHECK(dup.out.find("duplicate key 'stages'") != std::string::npos);
+  CHECK(dup.out.find("dup.yaml:3") != std::string::npos);
+  // Anywhere in the recipe: a stage's option, a section's key.
+  auto nested = sluice::ParseRecipe("stages:\n  - {type: normalize, form: nfc, form: nfkc}\n", "n.yaml");
+  REQUIRE_FALSE(nested.ok());
+  CHECK(nested.status().message().find("duplicate key 'form'") != std::string::npos);
+  auto section = sluice::ParseRecipe("input: {text_key: a, text_key: b}\nstages: []\n", "s.yaml");
+  REQUIRE_FALSE(section.ok());
+  CHECK(section.status().message().find("duplicate key 'text_key'") != std::string::npos);
+  CHECK(sluice::ParseRecipe("stages:\n  - {type: normalize}\n  - {type: normalize, name: second}\n", "ok.yaml").ok());
+
+  auto d = RunSluice("validate " + Q(dir.path()));
+  INFO(d.out);
+  CHECK(d.exit_code == 1);
+  CHECK(d.out.find("is a directory") != std::string::npos);
+  CHECK(d.out.find("empty") == std::string::npos);
+
+  WriteText(dir / "small.yaml", "output: {max_file_bytes: 4096}\nstages: []\n");
+  auto small = RunSluice("validate " + Q(dir / "small.yaml"));
+  INFO(small.out);
+  CHECK(small.exit_code == 1);
+  CHECK(small.out.find("max_file_bytes") != std::string::npos);
+  CHECK(small.out.find("batch") != std::string::npos);
+  WriteText(dir / "big.yaml", "output: {max_file_bytes: 2097152}\nstages: []\n");
+  CHECK(RunSluice("validate -q " + Q(dir / "big.yaml")).exit_code == 0);
+}
+
 TEST_CASE("validate and run refuse a truncated fastText model quickly", "[cli][hardening]") {
   TempDir dir;
   std::string train;
