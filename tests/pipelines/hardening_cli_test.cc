@@ -142,6 +142,16 @@ TEST_CASE("encode writes null for a malformed record: line N stays record N", "[
   CHECK(help.out.find("null") != std::string::npos);
 }
 
+TEST_CASE("a tokenizer path that is a directory says so", "[cli][hardening]") {
+  TempDir dir;
+  WriteText(dir / "in.jsonl", "{\"text\":\"x\"}\n");
+  auto r = RunSluice("encode --tokenizer " + Q(dir.path()) + " " + Q(dir / "in.jsonl"));
+  INFO(r.out);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("is a directory") != std::string::npos);
+  CHECK(r.out.find("unexpected end of input") == std::string::npos);
+}
+
 TEST_CASE("recipes: duplicate keys, a directory, an unkeepable max_file_bytes", "[cli][hardening]") {
   TempDir dir;
   WriteText(dir / "dup.yaml", "stages:\n  - {type: normalize}\nstages:\n  - {type: exact_dedup}\n");
