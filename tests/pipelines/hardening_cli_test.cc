@@ -185,6 +185,45 @@ TEST_CASE("recipes: duplicate keys, a directory, an unkeepable max_file_bytes", 
   CHECK(RunSluice("validate -q " + Q(dir / "big.yaml")).exit_code == 0);
 }
 
+TEST_CASE("Ctrl-C during sluice run says how to resume and exits 130", "[cli][hardening]") {
+  TempDir dir;
+  WriteText(dir / "r.yaml", "stages: []\n");
+  int in_pipe[2], out_pipe[2];
+  REQUIRE(pipe(in_pipe) == 0);
+  REQUIRE(pipe(out_pipe) == 0);
+  const std::string recipe = dir / "r.yaml", out = dir / "out";
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // The child reads stdin, which the parent keeps open: the run waits for data.
+    dup2(in_pipe[0], STDIN_FILENO);
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(out_pipe[1], STDERR_FILENO);
+    close(in_pipe[1]);
+    close(out_pipe[0]);
+    signal(SIGINT, SIG_DFL);
+    execl(SLUICE_BINARY, SLUICE_BINARY, "run", recipe.c_str(), "-", "-o", out.c_str(), "-q", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  const std::string line = "{\"text\":\"a record\"}\n";
+  CHECK(write(in_pipe[1], line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(in_pipe[1]);
+  std::string output;
+  char buf[4096];
+  for (ssize_t n; (n = read(out_pipe[0], buf, sizeof buf)) > 0;) output.append(buf, static_cast<size_t>(n));
+  close(out_pipe[0]);
+  INFO(output);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(output.find("sluice: interrupted; rerun the same command to resume") != std::string::npos);
+}
+
 TEST_CASE("validate and run refuse a truncated fastText model quickly", "[cli][hardening]") {
   TempDir dir;
   std::string train;
