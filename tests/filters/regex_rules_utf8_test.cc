@@ -10,7 +10,7 @@
 
 using sluice::testing::Run;
 
-TEST_CASE("regex_rules refuses \\C, which matches half a character", "[regex_rules]") {
+TEST_CASE("regex_rules refuses the any-byte escape (backslash C), which can split a character", "[regex_rules]") {
   for (const char* pattern : {R"('\C')", R"('a\C+b')", R"('[x]\C')"}) {
     const std::string opts = std::string("{rules: [{name: byte, pattern: ") + pattern + ", action: replace, replacement: ''}]}";
     auto stage = sluice::BuildStage("regex_rules", opts);
