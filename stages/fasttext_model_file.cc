@@ -197,6 +197,11 @@ Status Check(Reader& r, FastTextModelInfo* info) {
   if (word_ngrams < 0 || word_ngrams > kMaxWordNgrams) {
     return r.Corrupt("wordNgrams " + std::to_string(word_ngrams) + " is not in [0, " + std::to_string(kMaxWordNgrams) + "]");
   }
+  // fastText compares character n-gram lengths with size_t: a negative minn or
+  // maxn acts as a huge one.
+  if (a[9] < 0 || maxn < 0) {
+    return r.Corrupt("minn " + std::to_string(a[9]) + " and maxn " + std::to_string(maxn) + " must be >= 0");
+  }
   if (version == 11 && model == kModelSupervised) maxn = 0;  // fastText ignores it for old classifiers
   if (bucket < 0 || (bucket == 0 && (maxn > 0 || word_ngrams > 1))) {
     return r.Corrupt("bucket " + std::to_string(bucket) + " with maxn " + std::to_string(maxn) + " and wordNgrams " +

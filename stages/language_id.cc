@@ -141,7 +141,11 @@ class FastTextModel {
     line.push_back('\n');
     std::istringstream in(line);
     std::vector<std::pair<fasttext::real, std::string>> predictions;
-    ft_.predictLine(in, predictions, 1, 0.0f);
+    try {
+      ft_.predictLine(in, predictions, 1, 0.0f);
+    } catch (const std::exception&) {
+      return g;  // NaN weights in a corrupt model ("Encountered NaN"): und, never an escaped exception
+    }
     if (predictions.empty()) return g;
     g.code = NormalizeLanguageCode(predictions[0].second);
     g.score = std::clamp(static_cast<double>(predictions[0].first), 0.0, 1.0);

@@ -96,6 +96,9 @@ TEST_CASE("fastText model check: corrupt header fields are refused", "[fasttext_
   CHECK(message(with_int(8, 5)).find("columns") != std::string::npos);                 // dim != matrix
   CHECK(message(with_int(8 + 6 * 4, 9)).find("unknown loss") != std::string::npos);   // args.loss
   CHECK(message(with_int(8 + 8 * 4, 0)).find("bucket 0") != std::string::npos);       // n-grams, no bucket
+  // A negative maxn is a huge one to fastText (size_t compare): with bucket 0 it
+  // divided by zero (found by tests/fuzz/fasttext_model_fuzzer.cc).
+  CHECK(message(with_int(8 + 10 * 4, -16777216)).find("maxn") != std::string::npos);
   CHECK(message(with_int(8 + 8 * 4, 65)).find("input matrix") != std::string::npos);  // rows != words + bucket
   const size_t dict = 8 + 12 * 4 + 8;
   CHECK(message(with_int(dict, 1 << 30)).find("inconsistent") != std::string::npos);          // size
