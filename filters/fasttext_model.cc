@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "stages/fasttext_model_file.h"
 #include "stages/word_segmenter.h"
 
 namespace sluice {
@@ -59,6 +60,13 @@ std::string PrepareFastTextText(std::string_view text, SegmentMode mode) {
 FastTextModel::~FastTextModel() = default;
 
 StatusOr<std::unique_ptr<FastTextModel>> FastTextModel::Load(const std::string& path) {
+  // libfasttext trusts the file (a truncated one makes it loop or assert):
+  // check its layout first.
+  auto info = CheckFastTextModelFile(path);
+  if (!info.ok()) return info.status();
+  if (!info->supervised) {
+    return Status::Config("fastText model " + path + " is not a supervised (classifier) model");
+  }
   std::unique_ptr<FastTextModel> m(new FastTextModel());
   m->ft_ = std::make_unique<fasttext::FastText>();
   try {

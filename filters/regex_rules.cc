@@ -11,6 +11,7 @@
 
 #include "filters/text_stats.h"
 #include "stages/stage.h"
+#include "stages/utf8.h"
 
 namespace sluice::regex_rules {
 namespace {
@@ -63,6 +64,26 @@ StatusOr<std::vector<Rule>> ParsePatternsFile(const std::string& text, const std
 
 namespace {
 
+// True when `pattern` uses \C, RE2's "any single byte": it can match half of a
+// UTF-8 character, so a replace rule could write invalid UTF-8 and a drop rule
+// would match inside characters. Escapes are skipped pairwise ("\\C" is a
+// backslash then C) and \Q...\E is literal text.
+bool UsesAnyByte(std::string_view pattern) {
+  for (size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] != '\\') continue;
+    const char next = pattern[i + 1];
+    if (next == 'C') return true;
+    if (next == 'Q') {
+      const size_t end = pattern.find("\\E", i + 2);
+      if (end == std::string_view::npos) return false;
+      i = end + 1;
+      continue;
+    }
+    ++i;
+  }
+  return false;
+}
+
 RE2::Options RuleOptions() {
   RE2::Options o;
   o.set_log_errors(false);
@@ -84,6 +105,10 @@ class RegexRules : public Stage {
       const std::string where = "stage '" + stage + "', rule '" + r.name + "'";
       if (!ValidName(r.name)) return Status::Config(where + ": names are 1-64 chars of a-z, 0-9, _");
       if (!names.insert(r.name).second) return Status::Config(where + ": duplicate rule name");
+      if (UsesAnyByte(r.pattern)) {
+        return Status::Config(where + ": pattern uses \\C (any single byte), which can split a UTF-8 character; "
+                              "use . (any character) instead");
+      }
       auto re = std::make_unique<RE2>(r.pattern, RuleOptions());
       if (!re->ok()) return Status::Config(where + ": invalid pattern: " + re->error());
       if (r.action == Action::kReplace) {
@@ -128,6 +153,9 @@ class RegexRules : public Stage {
           } else if (failed.empty()) {
             int n = RE2::GlobalReplace(&doc.text, *compiled_[idx], rules_[idx].replacement);
             if (n > 0) ctx.stats().Add(counters_[idx], n);
+            // A replacement read from a patterns_file may hold invalid bytes:
+            // the text stays valid UTF-8 (repairs counted like the reader's).
+            if (n > 0 && !IsValidUtf8(doc.text)) ctx.stats().Add(kUtf8RepairCounter, RepairUtf8(&doc.text));
             replaced += n;
           }
         }

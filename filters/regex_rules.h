@@ -22,6 +22,8 @@ namespace sluice::regex_rules {
 // rule is recorded in doc.all_reasons. Counters: "regex_rules.<name>" counts
 // documents (drop_document), lines (drop_line) or replacements (replace).
 inline constexpr char kReasonPrefix[] = "regex_rules.";
+// Counter: replacement characters written where a replacement left invalid UTF-8.
+inline constexpr char kUtf8RepairCounter[] = "regex_rules.invalid_utf8_repaired";
 
 enum class Action { kDropDocument, kDropLine, kReplace };
 

@@ -2,7 +2,8 @@
 // ids per record (JSONL records by their text key; plain-text inputs one
 // record per non-blank line, without its line ending), or with --count the
 // number of tokens. Records are encoded in parallel batches and printed in
-// input order.
+// input order. A malformed record prints `null` in its place, so output line N
+// is always record N; they are reported on stderr and counted.
 // `sluice decode --tokenizer tokenizer.json [INPUT]`: reads one JSON array of
 // ids per line and prints the decoded bytes of each, followed by a newline.
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@
 #include <iostream>
 #include <memory>
 
+#include "pipelines/cli_validators.h"
 #include "pipelines/command.h"
 #include "pipelines/tokenizer_stages.h"
 #include "stages/record_reader.h"
@@ -50,12 +52,17 @@ int EncodeMain(const EncodeArgs& args) {
 
   tbb::enumerable_thread_specific<tokenizer::EncodeCache> caches;
   std::vector<std::string> texts;
+  std::vector<char> is_null;  // index-aligned with texts: a malformed record's placeholder
   std::vector<std::string> lines;
   size_t bytes = 0;
   const size_t kFlushBytes = 1 << 20;
   auto flush = [&] {
     lines.assign(texts.size(), {});
     tbb::parallel_for(size_t{0}, texts.size(), [&](size_t i) {
+      if (is_null[i]) {
+        lines[i] = "null\n";
+        return;
+      }
       std::vector<uint32_t> ids;
       model.Encode(texts[i], &ids, &caches.local());
       std::string& out = lines[i];
@@ -74,6 +81,7 @@ int EncodeMain(const EncodeArgs& args) {
     });
     for (const std::string& l : lines) std::fwrite(l.data(), 1, l.size(), stdout);
     texts.clear();
+    is_null.clear();
     bytes = 0;
   };
   ReaderOptions reader;
@@ -86,17 +94,26 @@ int EncodeMain(const EncodeArgs& args) {
         [&](Document& doc) {
           bytes += doc.text.size();
           texts.push_back(std::move(doc.text));
+          is_null.push_back(0);
           if (bytes >= kFlushBytes * threads) flush();
         },
         [&](const MalformedRecord& m) {
           ++malformed;
-          std::cerr << "sluice: " << m.path << ":" << m.line << ": skipped malformed record (" << m.error << ")\n";
+          texts.emplace_back();
+          is_null.push_back(1);
+          if (malformed <= 10) {
+            std::cerr << "sluice: " << m.path << ":" << m.line << ": malformed record (" << m.error
+                      << "), written as null\n";
+          }
         });
     if (!st.ok()) return ExitCodeFor(st);
   }
   flush();
   std::fflush(stdout);
   if (std::ferror(stdout)) return ExitCodeFor(Status::Io("cannot write to stdout"));
+  if (malformed > 0) {
+    std::cerr << "sluice encode: " << malformed << " malformed record(s) written as null lines\n";
+  }
   return 0;
 }
 
@@ -150,13 +167,15 @@ int DecodeMain(const DecodeArgs& args) {
 Command MakeEncode() {
   Command c;
   c.name = "encode";
-  c.help = "Encode records with a tokenizer.json: one JSON array of ids (or --count) per record";
+  c.help =
+      "Encode records with a tokenizer.json: one JSON array of ids (or --count) per record, in input order; a "
+      "malformed record gives a null line, so output line N is record N";
   c.setup = [](CLI::App* app) {
     auto a = std::make_shared<EncodeArgs>();
     app->add_option("--tokenizer", a->tokenizer, "tokenizer.json")->required();
     app->add_option("input", a->inputs, "JSONL/text inputs (default: stdin)");
     app->add_flag("--count", a->count, "Print the number of tokens per record instead of the ids");
-    app->add_option("--threads", a->threads, "Worker threads (default: all cores)");
+    app->add_option("--threads", a->threads, "Worker threads (default: all cores)")->check(IntegerIn(0, 4096));
     app->add_option("--text-key", a->text_key, "JSONL field holding the text (default text)");
     return [a] { return EncodeMain(*a); };
   };

@@ -7,6 +7,7 @@
 
 #include <iostream>
 
+#include "pipelines/cli_validators.h"
 #include "pipelines/command.h"
 #include "pipelines/local_executor.h"
 #include "pipelines/plan.h"
@@ -24,7 +25,7 @@ Command MakePlanCommand() {
     auto recipe_path = std::make_shared<std::string>();
     auto shards = std::make_shared<int>(1);
     app->add_option("recipe", *recipe_path, "Recipe YAML (default: the built-in recipe)");
-    app->add_option("--shards", *shards, "Number of shards")->check(CLI::Range(1, 1000000));
+    app->add_option("--shards", *shards, "Number of shards")->check(IntegerIn(1, 1000000));
     return [recipe_path, shards]() {
       RunArgs args;
       if (!recipe_path->empty()) args.positional.push_back(*recipe_path);
@@ -46,7 +47,7 @@ Command MakeRunShardedCommand() {
     auto args = std::make_shared<RunArgs>();
     auto shards = std::make_shared<int>(1);
     AddRunOptions(app, args.get());
-    app->add_option("--shards", *shards, "Number of shards")->check(CLI::Range(1, 1000000))->required();
+    app->add_option("--shards", *shards, "Number of shards")->check(IntegerIn(1, 1000000))->required();
     app->add_flag("--overwrite", args->overwrite, "Remove earlier sluice outputs in OUTDIR first");
     app->add_flag("--no-resume", args->no_resume, "Rerun phases an earlier run finished");
     return [args, shards]() { return RunSharded(*args, *shards); };

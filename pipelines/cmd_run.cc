@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "filters/language_audit.h"
+#include "pipelines/cli_validators.h"
 #include "pipelines/command.h"
 #include "pipelines/local_executor.h"
 #include "pipelines/plan.h"
@@ -93,7 +94,13 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
     else if (args.text_mode == "paragraph") recipe->reader.text_mode = TextMode::kParagraph;
     else return Status::Config("--text-mode '" + args.text_mode + "' is not one of: file, line, paragraph");
   }
-  if (args.max_record_bytes > 0) recipe->reader.max_record_bytes = static_cast<uint64_t>(args.max_record_bytes);
+  if (args.max_record_bytes != 0) {  // 0: not given; the recipe's range, as recipe.cc checks it
+    if (args.max_record_bytes < 1024 || args.max_record_bytes > (int64_t{4} << 30)) {
+      return Status::Config("--max-record-bytes " + std::to_string(args.max_record_bytes) +
+                            " is not in [1024, 4294967296] bytes");
+    }
+    recipe->reader.max_record_bytes = static_cast<uint64_t>(args.max_record_bytes);
+  }
   if (!args.format.empty()) {
     auto f = ParseOutputFormat(args.format);
     if (!f.ok()) return f.status();
@@ -234,13 +241,15 @@ void AddRunOptions(CLI::App* app, RunArgs* args) {
                   "built-in default recipe runs");
   app->add_option("-i,--input", args->inputs, "Input file, directory or glob (repeatable)");
   app->add_option("-o,--output", args->output_dir, "Output directory");
-  app->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  app->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(IntegerIn(1, 1024));
   app->add_flag("--write-signals", args->write_signals, "Write every stage's signals into records under 'sluice'");
   app->add_option("--format", args->format, "Output format: jsonl, jsonl.gz, jsonl.zst (default jsonl.zst)");
   app->add_option("--text-key", args->text_key, "JSON key of the text (default text)");
   app->add_option("--id-key", args->id_key, "JSON key of the id (default id)");
   app->add_option("--text-mode", args->text_mode, "Plain-text inputs: file, line or paragraph per document");
-  app->add_option("--max-record-bytes", args->max_record_bytes, "Largest record accepted (default 64 MiB)");
+  app->add_option("--max-record-bytes", args->max_record_bytes,
+                  "Largest record accepted, 1024 to 4294967296 (default 64 MiB); longer ones are malformed")
+      ->check(IntegerIn(1024, int64_t{4} << 30, "bytes"));
   app->add_flag("--no-report", args->no_report, "Do not write report.html");
   app->add_flag("-q,--quiet", args->quiet, "No progress line");
 }

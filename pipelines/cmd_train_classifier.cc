@@ -19,6 +19,7 @@
 #include <set>
 
 #include "filters/fasttext_model.h"
+#include "pipelines/cli_validators.h"
 #include "pipelines/command.h"
 #include "stages/record_reader.h"
 
@@ -186,18 +187,18 @@ Command MakeTrainClassifier() {
     app->add_option("--segment", a->segment, "ICU word segmentation: auto, always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->capture_default_str();
-    app->add_option("--epoch", a->ft.epoch, "Training epochs")->capture_default_str()->check(CLI::Range(1, 10000));
+    app->add_option("--epoch", a->ft.epoch, "Training epochs")->capture_default_str()->check(IntegerIn(1, 10000));
     app->add_option("--lr", a->ft.lr, "Learning rate")->capture_default_str()->check(CLI::Range(1e-6, 10.0));
-    app->add_option("--wordNgrams", a->ft.word_ngrams, "Word n-gram length")->capture_default_str()->check(CLI::Range(1, 5));
-    app->add_option("--dim", a->ft.dim, "Vector dimension")->capture_default_str()->check(CLI::Range(1, 1000));
-    app->add_option("--minn", a->ft.minn, "Shortest character n-gram (0 = none)")->capture_default_str()->check(CLI::Range(0, 10));
-    app->add_option("--maxn", a->ft.maxn, "Longest character n-gram (0 = none)")->capture_default_str()->check(CLI::Range(0, 10));
-    app->add_option("--minCount", a->ft.min_count, "Minimal word count")->capture_default_str()->check(CLI::Range(1, 1000000));
-    app->add_option("--bucket", a->ft.bucket, "Hash buckets for n-grams")->capture_default_str()->check(CLI::Range(1, 100000000));
+    app->add_option("--wordNgrams", a->ft.word_ngrams, "Word n-gram length")->capture_default_str()->check(IntegerIn(1, 5));
+    app->add_option("--dim", a->ft.dim, "Vector dimension")->capture_default_str()->check(IntegerIn(1, 1000));
+    app->add_option("--minn", a->ft.minn, "Shortest character n-gram (0 = none)")->capture_default_str()->check(IntegerIn(0, 10));
+    app->add_option("--maxn", a->ft.maxn, "Longest character n-gram (0 = none)")->capture_default_str()->check(IntegerIn(0, 10));
+    app->add_option("--minCount", a->ft.min_count, "Minimal word count")->capture_default_str()->check(IntegerIn(1, 1000000));
+    app->add_option("--bucket", a->ft.bucket, "Hash buckets for n-grams")->capture_default_str()->check(IntegerIn(1, 100000000));
     app->add_option("--loss", a->ft.loss, "softmax or ova (multi-label)")
         ->check(CLI::IsMember({"softmax", "ova"}))
         ->capture_default_str();
-    app->add_option("--threads", a->ft.threads, "Training threads (1 = deterministic)")->capture_default_str()->check(CLI::Range(1, 256));
+    app->add_option("--threads", a->ft.threads, "Training threads (1 = deterministic)")->capture_default_str()->check(IntegerIn(1, 256));
     app->add_option("--seed", a->ft.seed, "Seed for training and the held-out split")->capture_default_str();
     return [a] { return TrainClassifierMain(*a); };
   };

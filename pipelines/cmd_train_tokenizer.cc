@@ -19,6 +19,7 @@
 #include <iostream>
 #include <memory>
 
+#include "pipelines/cli_validators.h"
 #include "pipelines/command.h"
 #include "pipelines/tokenizer_stages.h"
 #include "stages/record_reader.h"
@@ -34,14 +35,33 @@ struct TrainArgs {
   std::string preset = "gpt2";
   std::string pattern;
   uint64_t min_frequency = 0;
-  std::vector<std::string> special_tokens;
   std::string initial_alphabet = "all";
   uint64_t max_token_length = 0;
   uint64_t max_pretoken_bytes = tokenizer::kDefaultMaxPieceBytes;
   int threads = 0;
   std::string text_key = "text";
   bool quiet = false;
+  bool pattern_given = false;  // --pattern was on the command line (even as '')
+  std::vector<std::string> special_tokens_args;  // each --special-tokens argument, unsplit
 };
+
+// Splits the --special-tokens arguments at commas; an empty piece is an error.
+Status SplitSpecialTokens(const std::vector<std::string>& args, std::vector<std::string>* tokens) {
+  for (const std::string& arg : args) {
+    size_t start = 0;
+    while (true) {
+      const size_t comma = arg.find(',', start);
+      const std::string piece = arg.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (piece.empty()) {
+        return Status::Config("--special-tokens '" + arg + "': empty token (tokens are separated by single commas)");
+      }
+      tokens->push_back(piece);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return Status::Ok();
+}
 
 double Since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -54,11 +74,16 @@ int TrainMain(const TrainArgs& args) {
   config.pattern = args.pattern;
   config.trainer.vocab_size = args.vocab_size;
   config.trainer.min_frequency = args.min_frequency;
-  config.trainer.special_tokens = args.special_tokens;
+  std::vector<std::string> special_tokens;
+  if (Status st = SplitSpecialTokens(args.special_tokens_args, &special_tokens); !st.ok()) return ExitCodeFor(st);
+  config.trainer.special_tokens = special_tokens;
   config.trainer.full_byte_alphabet = args.initial_alphabet == "all";
   config.trainer.max_token_length = args.max_token_length;
   config.trainer.threads = args.threads;
   config.max_pretoken_bytes = args.max_pretoken_bytes;
+  if (args.pattern_given && args.pattern.empty()) {
+    return ExitCodeFor(Status::Config("--pattern: an empty pattern splits nothing (leave --pattern out to use --preset)"));
+  }
   tokenizer::PreTokenizer pre;
   if (Status st = ValidateTrainConfig(config, &pre); !st.ok()) return ExitCodeFor(st);
   if (args.threads < 0) return ExitCodeFor(Status::Config("--threads must be >= 0"));
@@ -140,6 +165,14 @@ int TrainMain(const TrainArgs& args) {
   for (const tokenizer::WordCounter& c : counters) total.MergeFrom(c);
   counters.clear();
   const double count_seconds = Since(t0);
+  // Nothing to learn from: refuse rather than write a bytes-only tokenizer
+  // that looks like a result.
+  if (total.text_bytes() == 0) {
+    return ExitCodeFor(Status::Io("no text to train on: " + std::to_string(documents) + " documents with text, " +
+                                  std::to_string(malformed) + " malformed records skipped in " +
+                                  std::to_string(inputs->size()) + " input(s); no tokenizer written" +
+                                  (malformed > 0 && documents == 0 ? " (is --text-key right?)" : "")));
+  }
 
   tokenizer::BpeTrainStats stats;
   tokenizer::BpeModel model;
@@ -171,23 +204,35 @@ Command MakeTrainTokenizer() {
     app->add_option("-i,--input", a->inputs, "Input files, directories or globs (JSONL/text, .gz/.zst)")
         ->required();
     app->add_option("-o,--output", a->out_dir, "Output directory")->required();
-    app->add_option("--vocab-size", a->vocab_size, "Vocabulary size, special tokens and bytes included")->required();
+    app->add_option("--vocab-size", a->vocab_size, "Vocabulary size, special tokens and bytes included")
+        ->required()
+        ->check(IntegerIn(1, 0xFFFFFFF0));
     app->add_option("--preset", a->preset, "Split pattern: gpt2 or cl100k")
         ->check(CLI::IsMember({"gpt2", "cl100k"}));
-    app->add_option("--pattern", a->pattern, "RE2 split pattern replacing the preset");
-    app->add_option("--min-frequency", a->min_frequency, "Stop when the best pair occurs fewer times (default 0)");
-    app->add_option("--special-tokens", a->special_tokens, "Special tokens, comma-separated (ids 0..k-1)")
-        ->delimiter(',');
+    CLI::Option* pattern = app->add_option("--pattern", a->pattern, "RE2 split pattern replacing the preset");
+    app->add_option("--min-frequency", a->min_frequency, "Stop when the best pair occurs fewer times (default 0)")
+        ->check(IntegerIn(0, INT64_MAX));
+    // One argument per occurrence (repeatable), split at commas by us: CLI11's
+    // delimiter turned ',' into no value and then took the next argument
+    // (`--special-tokens , -q` made "-q" a token).
+    app->add_option("--special-tokens", a->special_tokens_args, "Special tokens, comma-separated (ids 0..k-1)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app->add_option("--initial-alphabet", a->initial_alphabet,
                     "all (default): all 256 bytes are tokens; seen: only bytes in the data (as HF)")
         ->check(CLI::IsMember({"all", "seen"}));
-    app->add_option("--max-token-length", a->max_token_length, "Longest token in bytes (0 = unlimited)");
+    app->add_option("--max-token-length", a->max_token_length, "Longest token in bytes (0 = unlimited)")
+        ->check(IntegerIn(0, INT64_MAX));
     app->add_option("--max-pretoken-bytes", a->max_pretoken_bytes,
-                    "Cut longer pre-tokens into chunks before counting (default 256, 0 = never; HF never cuts)");
-    app->add_option("--threads", a->threads, "Worker threads (default: all cores)");
+                    "Cut longer pre-tokens into chunks before counting (default 256, 0 = never; HF never cuts)")
+        ->check(IntegerIn(0, INT64_MAX));
+    app->add_option("--threads", a->threads, "Worker threads (default: all cores)")->check(IntegerIn(0, 4096));
     app->add_option("--text-key", a->text_key, "JSONL field holding the text (default text)");
     app->add_flag("-q,--quiet", a->quiet, "No summary on stderr");
-    return [a] { return TrainMain(*a); };
+    return [a, pattern] {
+      a->pattern_given = pattern->count() > 0;
+      return TrainMain(*a);
+    };
   };
   return c;
 }

@@ -20,10 +20,35 @@ const char* DefaultRecipeYaml() { return kDefaultRecipeYaml; }
 
 namespace {
 
+constexpr int64_t kMinMaxFileBytes = int64_t{2} << 20;
+
 std::string FlowYaml(const YAML::Node& n) {
   YAML::Emitter em;
   em << YAML::Flow << n;
   return em.c_str();
+}
+
+// yaml-cpp keeps both entries of a duplicated mapping key (iteration sees
+// both, operator[] the first), so `stages:` twice would be merged in silence.
+// A duplicate key anywhere in the recipe is an error naming the key and line.
+// The walk is bounded in depth and in nodes visited (aliases can make a node
+// its own child, or a small file expand exponentially).
+Status CheckDuplicateKeys(const YAML::Node& node, const std::string& source, int depth, int64_t* budget) {
+  if (depth > 64) return Status::Config(source + ": the recipe is nested more than 64 levels deep");
+  if (--*budget < 0) return Status::Config(source + ": the recipe is too large (over 1,000,000 YAML nodes with aliases expanded)");
+  if (node.IsMap()) {
+    std::set<std::string> keys;
+    for (const auto& kv : node) {
+      if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second) {
+        return Status::Config(source + ":" + std::to_string(kv.first.Mark().line + 1) + ": duplicate key '" +
+                              kv.first.Scalar() + "' (each key may appear once in a mapping)");
+      }
+      SLUICE_RETURN_IF_ERROR(CheckDuplicateKeys(kv.second, source, depth + 1, budget));
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) SLUICE_RETURN_IF_ERROR(CheckDuplicateKeys(item, source, depth + 1, budget));
+  }
+  return Status::Ok();
 }
 
 Status Unknown(const std::string& section, const std::string& key, const std::string& allowed) {
@@ -88,7 +113,13 @@ Status ParseOutput(const YAML::Node& node, Recipe* r) {
     } else if (key == "max_file_bytes") {
       int64_t n;
       SLUICE_RETURN_IF_ERROR(Scalar(v, "output.max_file_bytes", &n));
-      if (n < 4096) return Status::Config("recipe key 'output.max_file_bytes': must be at least 4096");
+      // A part file never splits a read batch (2 MiB of input, RunConfig::batch_bytes),
+      // so a smaller limit could not be kept.
+      if (n < kMinMaxFileBytes) {
+        return Status::Config("recipe key 'output.max_file_bytes': must be at least " +
+                              std::to_string(kMinMaxFileBytes) +
+                              " (2 MiB: a part file holds whole read batches of ~2 MiB)");
+      }
       r->output.max_file_bytes = static_cast<uint64_t>(n);
     } else if (key == "write_signals") {
       SLUICE_RETURN_IF_ERROR(Scalar(v, "output.write_signals", &r->output.write_signals));
@@ -114,6 +145,8 @@ StatusOr<Recipe> ParseRecipe(const std::string& yaml_text, const std::string& so
     YAML::Node root = YAML::Load(yaml_text);
     if (root.IsNull()) return Status::Config(source + ": the recipe is empty (it needs a 'stages:' list)");
     if (!root.IsMap()) return Status::Config(source + ": a recipe is a mapping with 'stages:' (and optional input:, output:)");
+    int64_t node_budget = 1000000;
+    SLUICE_RETURN_IF_ERROR(CheckDuplicateKeys(root, source, 0, &node_budget));
     bool have_stages = false;
     for (const auto& kv : root) {
       std::string key = kv.first.Scalar();
@@ -166,6 +199,10 @@ StatusOr<Recipe> ParseRecipe(const std::string& yaml_text, const std::string& so
 }
 
 StatusOr<Recipe> LoadRecipeFile(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return Status::Config("recipe '" + path + "' is a directory, not a recipe file (give RECIPE.yaml)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Config("cannot read recipe '" + path + "'");
   std::stringstream ss;

@@ -8,6 +8,12 @@
 //   stages:
 //     - {type: normalize, form: nfc}
 //     - {type: gopher_quality, name: gopher_en, min_words: 50}
+//
+// A key may appear once in each mapping (a duplicate is an error naming it).
+// output.max_file_bytes (>= 2 MiB) counts uncompressed bytes and is kept at read
+// batch granularity: a part never splits a batch (~2 MiB of input), so a part
+// closes before the batch that would take it past the limit, and one batch
+// larger than the limit makes a part of its own.
 #pragma once
 
 #include <memory>

@@ -218,11 +218,23 @@ class Page {
          E(FormatPercent(Ratio(t.bytes_kept, t.bytes_in))) + " of text bytes", "total-bytes");
     out_ += "</div>";
     bool adds_up = t.in == t.kept + t.dropped + t.malformed;
+    // The equation only covers the records that were read: an input that ended
+    // early (read_error) had records after the break that nobody counted.
+    int64_t ended_early = 0;
+    for (const InputData& in : s_.inputs) ended_early += in.read_error.empty() ? 0 : 1;
+    std::string verdict;
+    if (!adds_up) {
+      verdict = "<span class=\"bad\">✗ does not add up</span>";
+    } else if (ended_early > 0) {
+      verdict = "<span class=\"bad\" id=\"ended-early\">✗ adds up for the records read, but " +
+                FormatInt(ended_early) + (ended_early == 1 ? " input" : " inputs") +
+                " ended early (read error): the records after the break were not read (see Inputs)</span>";
+    } else {
+      verdict = "<span class=\"ok\">✓ every record accounted for</span>";
+    }
     out_ += "<p class=\"equation\" id=\"accounting\">in = kept + dropped + malformed: <b>" + FormatInt(t.in) +
             "</b> = " + FormatInt(t.kept) + " + " + FormatInt(t.dropped) + " + " + FormatInt(t.malformed) + " " +
-            (adds_up ? "<span class=\"ok\">✓ every record accounted for</span>"
-                     : "<span class=\"bad\">✗ does not add up</span>") +
-            "</p>";
+            verdict + "</p>";
     if (t.in > 0) {
       double k = Ratio(t.kept, t.in), d = Ratio(t.dropped, t.in), m = Ratio(t.malformed, t.in);
       auto pct = [](double f) {

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <vector>
 
+#include "stages/fasttext_model_file.h"
 #include "stages/json_writer.h"
 #include "stages/language_id_detector_text.h"
 #include "stages/language_id_malay_indonesian.h"
@@ -117,6 +118,12 @@ class FastTextModel {
     if (!std::filesystem::is_regular_file(path, ec)) {
       return Status::Config("option 'model': no such file: " + path);
     }
+    // libfasttext trusts the file (a truncated one makes it loop or assert).
+    auto info = CheckFastTextModelFile(path);
+    if (!info.ok()) return info.status().WithContext("option 'model'");
+    if (!info->supervised) {
+      return Status::Config("option 'model': fastText model " + path + " is not a supervised (classifier) model");
+    }
     auto m = std::make_unique<FastTextModel>();
     try {
       m->ft_.loadModel(path);
@@ -134,7 +141,11 @@ class FastTextModel {
     line.push_back('\n');
     std::istringstream in(line);
     std::vector<std::pair<fasttext::real, std::string>> predictions;
-    ft_.predictLine(in, predictions, 1, 0.0f);
+    try {
+      ft_.predictLine(in, predictions, 1, 0.0f);
+    } catch (const std::exception&) {
+      return g;  // NaN weights in a corrupt model ("Encountered NaN"): und, never an escaped exception
+    }
     if (predictions.empty()) return g;
     g.code = NormalizeLanguageCode(predictions[0].second);
     g.score = std::clamp(static_cast<double>(predictions[0].first), 0.0, 1.0);

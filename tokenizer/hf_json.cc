@@ -237,6 +237,9 @@ TokStatus ParseTokenizerJson(std::string_view json, BpeModel* model) {
 }
 
 TokStatus ReadFile(const std::string& path, std::string* out) {
+  std::error_code ec;
+  // An ifstream opens a directory and reads nothing ("unexpected end of input").
+  if (std::filesystem::is_directory(path, ec)) return TokStatus::Io(path + " is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return TokStatus::Io("cannot open " + path);
   std::ostringstream ss;

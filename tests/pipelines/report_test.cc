@@ -67,7 +67,9 @@ TEST_CASE("the report shows every section of a constructed stats.json", "[report
   std::string html = Render(ConstructedStats());
   CHECK(html.rfind("<!doctype html>", 0) == 0);
   CHECK(html.find("<b>1,000</b> = 700 + 250 + 50") != std::string::npos);
-  CHECK(html.find("✓ every record accounted for") != std::string::npos);
+  // One input has a read_error: the headline must not claim every record.
+  CHECK(html.find("✓ every record accounted for") == std::string::npos);
+  CHECK(html.find("1 input ended early (read error)") != std::string::npos);
   for (const char* id : {"summary", "funnel", "drops", "failed-rules", "histograms", "languages", "clusters", "audit",
                          "stage-reports", "throughput", "inputs", "counters", "samples"}) {
     INFO(id);
@@ -151,6 +153,18 @@ TEST_CASE("accounting that does not add up is shown as such", "[report]") {
     "bytes_kept":0}],"stages":[]})";
   std::string html = Render(bad);
   CHECK(html.find("✗ does not add up") != std::string::npos);
+}
+
+TEST_CASE("an input that ended early is not every record accounted for", "[report]") {
+  std::string early = R"({"schema":"sluice.stats/1","totals":{"in":10,"kept":7,"dropped":3,"malformed":0,
+    "bytes_in":0,"bytes_kept":0},"inputs":[{"path":"a.jsonl.gz","in":10,"kept":7,"dropped":3,"malformed":0,"bytes_in":0,
+    "bytes_kept":0,"read_error":"unexpected end of file"}],"stages":[]})";
+  std::string html = Render(early);
+  CHECK(html.find("every record accounted for") == std::string::npos);
+  CHECK(html.find("1 input ended early (read error)") != std::string::npos);
+  std::string whole = early;
+  whole.erase(whole.find(",\"read_error\""), std::string(",\"read_error\":\"unexpected end of file\"").size());
+  CHECK(Render(whole).find("✓ every record accounted for") != std::string::npos);
 }
 
 TEST_CASE("generic stage reports: tables, key/value lists, flagged rows", "[report]") {
