@@ -57,7 +57,7 @@ void NormalizedWords(std::string_view text, std::vector<NormalizedWord>* out) {
 // ---------------------------------------------------------------- index
 
 uint64_t BenchmarkIndex::NgramHash(const NormalizedWord* words, int n) {
-  uint64_t h[64];
+  uint64_t h[64] = {};  // (GCC 12 warns otherwise, wrongly)
   const int k = std::min(n, 64);
   for (int i = 0; i < k; ++i) h[i] = words[i].hash;
   uint64_t out = XXH3_64bits(h, sizeof(uint64_t) * static_cast<size_t>(k));
@@ -186,7 +186,7 @@ class DecontaminateStage final : public Stage {
     ctx.stats().Add(std::string(kStatDecontamTaskPrefix) + task);
     const std::string detail = "task " + task + ": " + std::to_string(hits) + " matching " + std::to_string(n) +
                                "-gram" + (hits == 1 ? "" : "s");
-    if (config_.mode == DecontamMode::kDrop) return Verdict::Drop(kDecontamOverlap, detail);
+    if (config_.mode == DecontamMode::kDrop) return DropWith(doc, kDecontamOverlap, detail);
     return Cut(doc, ctx, spans, detail);
   }
 
@@ -209,6 +209,11 @@ class DecontaminateStage final : public Stage {
   }
 
  private:
+  static Verdict DropWith(Document& doc, const char* reason, std::string detail) {
+    doc.all_reasons.push_back(reason);
+    return Verdict::Drop(reason, std::move(detail));
+  }
+
   // GPT-3 style: remove every matched span with the margin around it; a cut
   // edge moves outward to a space (at most 40 characters) so words stay whole.
   Verdict Cut(Document& doc, StageContext& ctx, const std::vector<std::pair<size_t, size_t>>& spans,
@@ -232,7 +237,7 @@ class DecontaminateStage final : public Stage {
     }
     if (std::string_view p = TrimAscii(text.substr(pos)); !p.empty()) pieces.push_back(p);
     if (static_cast<int64_t>(pieces.size()) > config_.max_pieces) {
-      return Verdict::Drop(kDecontamTooManyPieces, detail + ", " + std::to_string(pieces.size()) + " pieces");
+      return DropWith(doc, kDecontamTooManyPieces, detail + ", " + std::to_string(pieces.size()) + " pieces");
     }
     std::string out;
     for (std::string_view p : pieces) {
@@ -240,13 +245,13 @@ class DecontaminateStage final : public Stage {
       if (!out.empty()) out += "\n\n";
       out.append(p);
     }
-    if (out.empty()) return Verdict::Drop(kDecontamTooShort, detail);
+    if (out.empty()) return DropWith(doc, kDecontamTooShort, detail);
     // Joining pieces could in theory form a new match across a seam: check.
     thread_local std::vector<NormalizedWord> words;
     NormalizedWords(out, &words);
     const size_t n = static_cast<size_t>(index_.ngram());
     for (size_t i = 0; i + n <= words.size(); ++i) {
-      if (index_.Find(&words[i]) >= 0) return Verdict::Drop(kDecontamOverlap, detail + " (left after cutting)");
+      if (index_.Find(&words[i]) >= 0) return DropWith(doc, kDecontamOverlap, detail + " (left after cutting)");
     }
     ctx.stats().Add(kStatDecontamCut);
     ctx.stats().Add(kStatDecontamCutChars, static_cast<int64_t>(CodePointsOf(text) - CodePointsOf(out)));
