@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
+#include <tuple>
 
 #include "stages/json_writer.h"
 #include "stages/record_reader.h"
@@ -41,17 +42,45 @@ std::string FoldWord(std::string_view word) {
   return out;
 }
 
-void NormalizedWords(std::string_view text, std::vector<NormalizedWord>* out) {
+namespace {
+bool Joinable(std::string_view gap) {
+  if (gap.empty()) return false;  // CJK words, Thai words: adjacent without a gap, never joined
+  for (unsigned char c : gap) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c >= 0x80) return false;
+  }
+  return true;
+}
+}  // namespace
+
+void NormalizedWords(std::string_view text, std::vector<NormalizedWord>* out, bool join_unspaced) {
   out->clear();
   thread_local std::vector<WordSpan> spans;
   WordSegmenter::ThreadLocal().Segment(text, &spans);
   out->reserve(spans.size());
-  thread_local std::string folded;
+  thread_local std::string folded, acc;
+  acc.clear();
+  uint32_t acc_begin = 0, acc_end = 0;
+  bool acc_joinable = false;
   for (const WordSpan& s : spans) {
     folded = FoldWord(s.in(text));
     if (folded.empty()) continue;
-    out->push_back(NormalizedWord{XXH3_64bits(folded.data(), folded.size()), s.begin, s.end});
+    if (!join_unspaced) {
+      out->push_back(NormalizedWord{XXH3_64bits(folded.data(), folded.size()), s.begin, s.end});
+      continue;
+    }
+    const bool joinable = s.kind != WordKind::kIdeo && s.kind != WordKind::kKana;
+    if (!acc.empty() && acc_joinable && joinable && Joinable(text.substr(acc_end, s.begin - acc_end))) {
+      acc += folded;
+      acc_end = s.end;
+      continue;
+    }
+    if (!acc.empty()) out->push_back(NormalizedWord{XXH3_64bits(acc.data(), acc.size()), acc_begin, acc_end});
+    acc = folded;
+    acc_begin = s.begin;
+    acc_end = s.end;
+    acc_joinable = joinable;
   }
+  if (!acc.empty()) out->push_back(NormalizedWord{XXH3_64bits(acc.data(), acc.size()), acc_begin, acc_end});
 }
 
 // ---------------------------------------------------------------- index
@@ -71,13 +100,17 @@ uint64_t BenchmarkIndex::NgramHash(const NormalizedWord* words, int n) {
 }
 
 bool BenchmarkIndex::Add(std::string_view text, std::string_view task) {
-  std::vector<NormalizedWord> words;
+  std::vector<NormalizedWord> words, joined;
   NormalizedWords(text, &words);
   if (words.size() < static_cast<size_t>(ngram_)) return false;
   uint32_t t = 0;
   while (t < tasks_.size() && tasks_[t] != task) ++t;
   if (t == tasks_.size()) tasks_.emplace_back(task);
   for (size_t i = 0; i + ngram_ <= words.size(); ++i) building_.emplace_back(NgramHash(&words[i], ngram_), t);
+  NormalizedWords(text, &joined, /*join_unspaced=*/true);
+  if (joined.size() != words.size()) {
+    for (size_t i = 0; i + ngram_ <= joined.size(); ++i) building_.emplace_back(NgramHash(&joined[i], ngram_), t);
+  }
   return true;
 }
 
@@ -99,6 +132,34 @@ void BenchmarkIndex::Seal() {
     while (pos < hashes_.size() && (hashes_[pos] >> 48) < b) ++pos;
     bucket_[b] = static_cast<uint32_t>(pos);
   }
+}
+
+int64_t BenchmarkIndex::Scan(std::string_view text, std::vector<std::pair<size_t, size_t>>* spans,
+                             int32_t* first_task) const {
+  thread_local std::vector<NormalizedWord> words;
+  thread_local std::vector<std::tuple<size_t, size_t, int32_t>> found;
+  found.clear();
+  const size_t n = static_cast<size_t>(ngram_);
+  size_t plain_size = 0;
+  for (bool join : {false, true}) {
+    NormalizedWords(text, &words, join);
+    if (join && words.size() == plain_size) break;  // nothing joined: the same n-grams
+    plain_size = words.size();
+    for (size_t i = 0; i + n <= words.size(); ++i) {
+      const int32_t t = Find(&words[i]);
+      if (t >= 0) found.emplace_back(words[i].begin, words[i + n - 1].end, t);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  *first_task = found.empty() ? -1 : std::get<2>(found.front());
+  if (spans) {
+    spans->clear();
+    for (const auto& [b, e, t] : found) {
+      if (!spans->empty() && b <= spans->back().second) spans->back().second = std::max(spans->back().second, e);
+      else spans->emplace_back(b, e);
+    }
+  }
+  return static_cast<int64_t>(found.size());
 }
 
 int32_t BenchmarkIndex::Find(const NormalizedWord* words) const {
@@ -162,22 +223,10 @@ class DecontaminateStage final : public Stage {
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
     ctx.stats().Add(kStatDecontamDocs);
-    thread_local std::vector<NormalizedWord> words;
     thread_local std::vector<std::pair<size_t, size_t>> spans;  // matched byte spans, merged
-    NormalizedWords(doc.text, &words);
-    const size_t n = static_cast<size_t>(index_.ngram());
     int32_t first_task = -1;
-    int64_t hits = 0;
-    spans.clear();
-    for (size_t i = 0; i + n <= words.size(); ++i) {
-      const int32_t t = index_.Find(&words[i]);
-      if (t < 0) continue;
-      if (first_task < 0) first_task = t;
-      ++hits;
-      const size_t b = words[i].begin, e = words[i + n - 1].end;
-      if (!spans.empty() && b <= spans.back().second) spans.back().second = std::max(spans.back().second, e);
-      else spans.emplace_back(b, e);
-    }
+    const int64_t hits = index_.Scan(doc.text, &spans, &first_task);
+    const size_t n = static_cast<size_t>(index_.ngram());
     doc.AddSignal(kSignalDecontamHits, static_cast<double>(hits));
     if (hits == 0) return Verdict::Keep();
     const std::string& task = index_.tasks()[static_cast<size_t>(first_task)];
@@ -247,11 +296,9 @@ class DecontaminateStage final : public Stage {
     }
     if (out.empty()) return DropWith(doc, kDecontamTooShort, detail);
     // Joining pieces could in theory form a new match across a seam: check.
-    thread_local std::vector<NormalizedWord> words;
-    NormalizedWords(out, &words);
-    const size_t n = static_cast<size_t>(index_.ngram());
-    for (size_t i = 0; i + n <= words.size(); ++i) {
-      if (index_.Find(&words[i]) >= 0) return DropWith(doc, kDecontamOverlap, detail + " (left after cutting)");
+    int32_t left_task = -1;
+    if (index_.Scan(out, nullptr, &left_task) > 0) {
+      return DropWith(doc, kDecontamOverlap, detail + " (left after cutting)");
     }
     ctx.stats().Add(kStatDecontamCut);
     ctx.stats().Add(kStatDecontamCutChars, static_cast<int64_t>(CodePointsOf(text) - CodePointsOf(out)));

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "stages/status.h"
@@ -45,7 +46,11 @@ struct NormalizedWord {
   uint32_t end;
 };
 // The normalized words of valid UTF-8 `text` (words that fold to nothing are skipped).
-void NormalizedWords(std::string_view text, std::vector<NormalizedWord>* out);
+// With join_unspaced, non-CJK words separated only by punctuation (no space) are one
+// word ("file/dir", "First-In", "e.g.") as they are once an editor drops the
+// punctuation; the index holds the n-grams of both forms, and documents are
+// looked up in both.
+void NormalizedWords(std::string_view text, std::vector<NormalizedWord>* out, bool join_unspaced = false);
 // The fold of one word: case-folded letters, marks and digits only ("Don't" -> "dont").
 std::string FoldWord(std::string_view word);
 
@@ -56,6 +61,10 @@ class BenchmarkIndex {
   // Adds the n-grams of one benchmark text of `task`; false when it has fewer than n words.
   bool Add(std::string_view text, std::string_view task);
   void Seal();
+  // Every benchmark n-gram in `text` (plain and joined words): returns the
+  // number of matches, sets *first_task (the task of the earliest, or -1) and
+  // the merged byte spans of the matches.
+  int64_t Scan(std::string_view text, std::vector<std::pair<size_t, size_t>>* spans, int32_t* first_task) const;
   // The task index of the n-gram starting at words[0] (n words), or -1.
   int32_t Find(const NormalizedWord* words) const;
   int ngram() const { return ngram_; }
