@@ -73,7 +73,7 @@ TEST_CASE("decontaminate folds case and punctuation over ICU words", "[filters][
   CHECK(a.size() >= 4);  // segmented into words, not one token
 }
 
-TEST_CASE("decontaminate drop: copies, edited copies and Chinese; short overlaps stay", "[filters][decontaminate]") {
+TEST_CASE("decontaminate drop: copies, edited copies and Chinese, while short overlaps stay", "[filters][decontaminate]") {
   TempDir dir;
   WriteText(dir / "gsm8k.jsonl", BenchLine(kQuestion, "gsm8k") + BenchLine(kZh, "cmmlu") +
                                      BenchLine("too short to matter", "tiny"));

@@ -6,7 +6,8 @@
 //  * the same against Hugging Face tokenizers' ids (node + npm `tokenizers`;
 //    skipped without them, a failure under CI=true);
 //  * the nanoGPT stream holds the same ids; byte-identical for 1 and 2 threads;
-//  * write_tokens in a recipe writes the same bytes as `sluice tokenize` on kept/.
+//  * write_tokens in a recipe writes the same bytes as `sluice tokenize` on kept/, for 1 and 2
+//    threads and in a 2-shard plan.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -194,6 +195,11 @@ TEST_CASE("write_tokens stage writes what sluice tokenize writes from kept/", "[
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
   }
+  // A sharded plan (2 shards, local executor) writes the same shards: the resolve task appends in input order.
+  auto sh = RunSluice("run " + (dir / "recipe.yaml") + " -i " + (dir / "in.jsonl") + " -o " + (dir / "sharded") +
+                      " -q --executor local --shards 2");
+  INFO(sh.out);
+  REQUIRE(sh.exit_code == 0);
   auto r = RunSluice("tokenize -q --tokenizer " + (dir / "tok/tokenizer.json") + " -i " + (dir / "run1/kept") +
                      " -o " + (dir / "cli") + " --append-eod");
   REQUIRE(r.exit_code == 0);
@@ -203,6 +209,7 @@ TEST_CASE("write_tokens stage writes what sluice tokenize writes from kept/", "[
     CHECK(cli.size() > 1000);
     CHECK(ReadText(dir / ("run1/tokens/" + std::string(f))) == cli);
     CHECK(ReadText(dir / ("run2/tokens/" + std::string(f))) == cli);
+    CHECK(ReadText(dir / ("sharded/tokens/" + std::string(f))) == cli);
   }
   const std::string stats = ReadText(dir / "run1/stats.json");
   CHECK(stats.find("write_tokens.tokens") != std::string::npos);

@@ -103,7 +103,7 @@ TEST_CASE("Megatron .idx/.bin golden bytes", "[tokenizer][token_shards]") {
   CHECK(files == 3);
 }
 
-TEST_CASE("int32 for a large vocabulary; nanogpt refuses it", "[tokenizer][token_shards]") {
+TEST_CASE("int32 for a large vocabulary, which nanogpt refuses", "[tokenizer][token_shards]") {
   Dir d;
   {
     TokenShardWriter w;
