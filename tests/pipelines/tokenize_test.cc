@@ -214,3 +214,32 @@ TEST_CASE("write_tokens stage writes what sluice tokenize writes from kept/", "[
   const std::string stats = ReadText(dir / "run1/stats.json");
   CHECK(stats.find("write_tokens.tokens") != std::string::npos);
 }
+
+TEST_CASE("samples: raw corpus to Megatron .bin/.idx with one recipe plus one command", "[pipelines][tokenize][slow]") {
+  TempDir dir;
+  std::string out;
+  const std::string build = "python3 " + SourcePath("samples/build_sample.py") + " " + (dir / "raw") + " > /dev/null 2>&1";
+  if (std::system(build.c_str()) != 0 || !fs::exists(dir / "raw/web-sample.jsonl")) {
+    if (Ci()) FAIL("samples/build_sample.py failed (Debian text packages from scripts/setup.sh)");
+    WARN("SKIPPED: samples/build_sample.py failed (run scripts/setup.sh)");
+    return;
+  }
+  auto r = RunSluice("run " + SourcePath("samples/recipes/train_ready.yaml") + " -i " + (dir / "raw/web-sample.jsonl") +
+                     " -o " + (dir / "ready") + " -q --threads 2");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const std::string stats = ReadText(dir / "ready/stats.json");
+  CHECK(stats.find("decontaminate.task.dref_quiz_en") != std::string::npos);
+  r = RunSluice("tokenize --tokenizer " + (dir / "ready/tokenizer/tokenizer.json") + " -i " + (dir / "ready/kept") +
+                " -o " + (dir / "ready/megatron") + " --format megatron --append-eod");
+  REQUIRE(r.exit_code == 0);
+  CHECK(fs::file_size(dir / "ready/megatron/tokens.bin") > 100000);
+  // The ids are `sluice encode`'s plus the end-of-text id (0), read back by the Python reader.
+  REQUIRE(RunSluice("encode --tokenizer " + (dir / "ready/tokenizer/tokenizer.json") + " " + (dir / "ready/kept") +
+                    " > " + (dir / "ids.jsonl"))
+              .exit_code == 0);
+  const std::string cmd = "python3 " + SourcePath("tests/pipelines/megatron_reader.py") + " --dir " +
+                          (dir / "ready/megatron") + " --expect " + (dir / "ids.jsonl") +
+                          " --eod 0 --expect-dtype uint16 > /dev/null 2>&1";
+  CHECK(std::system(cmd.c_str()) == 0);
+}
