@@ -5,7 +5,6 @@
 #include <cstring>
 #include <filesystem>
 #include <queue>
-#include <unistd.h>
 
 namespace sluice {
 
@@ -93,23 +92,9 @@ Verdict GlobalStageRunner::Run(Document& doc, StageContext& ctx) {
 
 // ---------------------------------------------------------------- record files
 
-GlobalRecordWriter::~GlobalRecordWriter() {
-  if (f_) {
-    std::fclose(f_);
-    std::remove(tmp_.c_str());
-  }
-}
-
 Status GlobalRecordWriter::Open(const std::string& path) {
-  path_ = path;
-  tmp_ = path + ".tmp." + std::to_string(getpid());
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  f_ = std::fopen(tmp_.c_str(), "wb");
-  if (!f_) return Status::Io("cannot write '" + tmp_ + "': " + std::strerror(errno));
-  std::setvbuf(f_, nullptr, _IOFBF, 1 << 20);
-  if (std::fwrite(kMagic, 1, kMagicLen, f_) != kMagicLen) return Status::Io("cannot write '" + tmp_ + "'");
-  return Status::Ok();
+  SLUICE_RETURN_IF_ERROR(file_.Open(path));
+  return file_.Write(kMagic, kMagicLen);
 }
 
 Status GlobalRecordWriter::Append(uint64_t order_key, std::string_view payload) {
@@ -118,23 +103,13 @@ Status GlobalRecordWriter::Append(uint64_t order_key, std::string_view payload) 
   buf_.clear();
   PutLE(&buf_, order_key, 8);
   PutLE(&buf_, payload.size(), 4);
-  if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size() ||
-      (!payload.empty() && std::fwrite(payload.data(), 1, payload.size(), f_) != payload.size())) {
-    return Status::Io("cannot write '" + tmp_ + "': " + std::strerror(errno));
-  }
+  buf_.append(payload);
+  SLUICE_RETURN_IF_ERROR(file_.Write(buf_.data(), buf_.size()));
   ++records_;
   return Status::Ok();
 }
 
-Status GlobalRecordWriter::Finish() {
-  bool ok = std::fclose(f_) == 0;
-  f_ = nullptr;
-  if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    std::remove(tmp_.c_str());
-    return Status::Io("cannot write '" + path_ + "'");
-  }
-  return Status::Ok();
-}
+Status GlobalRecordWriter::Finish() { return file_.Commit(); }
 
 Status MergeGlobalRecordFiles(
     const std::vector<std::string>& files,

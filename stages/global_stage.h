@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stages/atomic_file.h"
 #include "stages/document.h"
 #include "stages/stage.h"
 #include "stages/stats.h"
@@ -94,15 +95,13 @@ class GlobalStageRunner {
 // renamed), so a failed task never leaves a partial file. Not thread-safe.
 class GlobalRecordWriter {
  public:
-  ~GlobalRecordWriter();
   Status Open(const std::string& path);
   Status Append(uint64_t order_key, std::string_view payload);
   Status Finish();
   int64_t records() const { return records_; }
 
  private:
-  std::string path_, tmp_;
-  std::FILE* f_ = nullptr;
+  AtomicFile file_;
   int64_t records_ = 0;
   uint64_t last_ = 0;
   std::string buf_;

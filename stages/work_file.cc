@@ -1,6 +1,5 @@
 #include "stages/work_file.h"
 
-#include <unistd.h>
 #include <zstd.h>
 
 #include <cerrno>
@@ -121,44 +120,18 @@ std::string CompressWorkFrame(std::string_view raw) {
   return out;
 }
 
-WorkFileWriter::~WorkFileWriter() {
-  if (f_) {
-    std::fclose(f_);
-    std::remove(tmp_.c_str());
-  }
-}
-
 Status WorkFileWriter::Open(const std::string& path) {
-  path_ = path;
-  tmp_ = path + ".tmp." + std::to_string(getpid());
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  f_ = std::fopen(tmp_.c_str(), "wb");
-  if (!f_) return Status::Io("cannot write '" + tmp_ + "': " + std::strerror(errno));
-  if (std::fwrite(kMagic, 1, kMagicLen, f_) != kMagicLen) return Status::Io("cannot write '" + tmp_ + "'");
-  return Status::Ok();
+  SLUICE_RETURN_IF_ERROR(file_.Open(path));
+  return file_.Write(kMagic, kMagicLen);
 }
 
 Status WorkFileWriter::Append(std::string_view compressed_frame, uint64_t raw_size) {
+  if (compressed_frame.empty() && raw_size > 0) return Status::Internal("work frame compression failed");
   std::string head;
   PutU64(&head, compressed_frame.size());
   PutU64(&head, raw_size);
-  if (compressed_frame.empty() && raw_size > 0) return Status::Internal("work frame compression failed");
-  if (std::fwrite(head.data(), 1, head.size(), f_) != head.size() ||
-      std::fwrite(compressed_frame.data(), 1, compressed_frame.size(), f_) != compressed_frame.size()) {
-    return Status::Io("cannot write '" + tmp_ + "': " + std::strerror(errno));
-  }
-  return Status::Ok();
-}
-
-Status WorkFileWriter::Finish() {
-  bool ok = std::fclose(f_) == 0;
-  f_ = nullptr;
-  if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    std::remove(tmp_.c_str());
-    return Status::Io("cannot write '" + path_ + "'");
-  }
-  return Status::Ok();
+  SLUICE_RETURN_IF_ERROR(file_.Write(head.data(), head.size()));
+  return file_.Write(compressed_frame.data(), compressed_frame.size());
 }
 
 WorkFileReader::~WorkFileReader() {

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "stages/atomic_file.h"
 #include "stages/byte_codec.h"
 #include "stages/document.h"
 #include "stages/record_reader.h"
@@ -29,15 +30,13 @@ std::string CompressWorkFrame(std::string_view raw);
 
 class WorkFileWriter {
  public:
-  ~WorkFileWriter();
   // Writes to a temporary name; the file appears at `path` on Finish().
   Status Open(const std::string& path);
   Status Append(std::string_view compressed_frame, uint64_t raw_size);
-  Status Finish();
+  Status Finish() { return file_.Commit(); }
 
  private:
-  std::string path_, tmp_;
-  std::FILE* f_ = nullptr;
+  AtomicFile file_;
 };
 
 class WorkFileReader {

@@ -153,12 +153,7 @@ TEST_CASE("sharded: one big input file is cut across 4 shards, every shard gets 
           "[plan][slow]") {
   ScratchDir dir("sharded-one-file");
   std::string log;
-  REQUIRE(MakeDuplicatedSample(dir.path, &log));
-  // One file: every input of the duplicated sample, concatenated.
-  {
-    std::ofstream all(dir.path / "one.jsonl", std::ios::binary);
-    for (const auto& name : FileNames(dir.path / "in")) all << Slurp(dir.path / "in" / name);
-  }
+  REQUIRE(MakeOneFileSample(dir.path, &log));
   const std::string bin = SLUICE_BINARY;
   const std::string base = "cd " + dir.path.string() + " && ";
   REQUIRE(RunShell(base + bin + " run one.jsonl -o single -q --threads 2", &log) == 0);

@@ -105,11 +105,7 @@ TEST_CASE("slurm: one big input file, default recipe, 4 array tasks running toge
   if (!SlurmEnabled()) return;
   ScratchDir dir("slurm-one-file");
   std::string log;
-  REQUIRE(MakeDuplicatedSample(dir.path, &log));
-  {
-    std::ofstream all(dir.path / "one.jsonl", std::ios::binary);
-    for (const auto& name : FileNames(dir.path / "in")) all << Slurp(dir.path / "in" / name);
-  }
+  REQUIRE(MakeOneFileSample(dir.path, &log));
   const std::string bin = SLUICE_BINARY;
   const std::string base = "cd " + dir.path.string() + " && ";
   REQUIRE(RunShell(base + bin + " run one.jsonl -o local -q --threads 2", &log) == 0);

@@ -183,6 +183,16 @@ inline bool MakeDuplicatedSample(const fs::path& dir, std::string* log) {
   return n > 0;
 }
 
+// MakeDuplicatedSample, then every input of it concatenated into dir/one.jsonl
+// (one big file for the sub-file shard tests).
+inline bool MakeOneFileSample(const fs::path& dir, std::string* log) {
+  if (!MakeDuplicatedSample(dir, log)) return false;
+  std::ofstream all(dir / "one.jsonl", std::ios::binary);
+  for (const auto& name : FileNames(dir / "in")) all << Slurp(dir / "in" / name);
+  return static_cast<bool>(all);
+}
+
+
 // A stage's stats without its Finish() reports (one per shard for per-document stages).
 // One process and a sharded run wrote the same records (in the same order)
 // and the same stats.json but for "timing" (reports included: the merge

@@ -166,6 +166,16 @@ RunOutput RunOnce(const std::string& in_dir, const std::string& out_dir, int thr
 
 }  // namespace
 
+// A run killed during input `part` (e.g. "part-00002"): its marker and
+// committed parts are gone, a half-written temp file is left behind.
+void SimulateKillDuring(const std::string& out, const std::string& part) {
+  std::filesystem::remove(out + "/.sluice/done/" + part.substr(5) + ".json");
+  for (const auto& f : sluice::testing::ListFiles(out + "/kept")) {
+    if (f.find(part) != std::string::npos) std::filesystem::remove(out + "/kept/" + f);
+  }
+  WriteText(out + "/kept/" + part + "-0001.jsonl.zst.tmp", "partial");
+}
+
 TEST_CASE("every record ends kept, dropped or malformed", "[runner]") {
   TempDir dir;
   WriteText(dir / "in/a.jsonl", MakeCorpus(3000, 1));
@@ -219,10 +229,7 @@ TEST_CASE("a resumed run without global stages restores finished slices' saved s
   const std::vector<std::string> stateless = {"test_count", "test_drop"};
   auto full = RunOnce(dir / "in", dir / "full", 2, 4096, stateless);
   RunOnce(dir / "in", dir / "resumed", 2, 4096, stateless);
-  std::filesystem::remove(dir / "resumed/.sluice/done/00001.json");  // killed during input b
-  for (const auto& f : sluice::testing::ListFiles(dir / "resumed/kept")) {
-    if (f.find("part-00001") != std::string::npos) std::filesystem::remove(dir / ("resumed/kept/" + f));
-  }
+  SimulateKillDuring(dir / "resumed", "part-00001");  // killed during input b
   g_counted = 0;
   auto resumed = RunOnce(dir / "in", dir / "resumed", 2, 4096, stateless);
   // Only input b went through the stages again.
@@ -249,13 +256,7 @@ TEST_CASE("a rerun into the same directory skips finished inputs and reproduces 
   WriteText(dir / "in/c.jsonl", MakeCorpus(1000, 7));
   auto full = RunOnce(dir / "in", dir / "full", 2);
   auto first = RunOnce(dir / "in", dir / "resumed", 2);
-  // Simulate a kill during input c: its marker and committed parts are gone,
-  // and a half-written temp file is left behind.
-  std::filesystem::remove(dir / "resumed/.sluice/done/00002.json");
-  for (const auto& f : sluice::testing::ListFiles(dir / "resumed/kept")) {
-    if (f.find("part-00002") != std::string::npos) std::filesystem::remove(dir / ("resumed/kept/" + f));
-  }
-  WriteText(dir / "resumed/kept/part-00002-0001.jsonl.zst.tmp", "partial");
+  SimulateKillDuring(dir / "resumed", "part-00002");  // killed during input c
   auto resumed = RunOnce(dir / "in", dir / "resumed", 2);
   CHECK(resumed.result.inputs[0].skipped);
   CHECK(resumed.result.inputs[1].skipped);
