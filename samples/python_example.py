@@ -20,7 +20,7 @@ def records(path):
             try:
                 yield json.loads(line)
             except ValueError:
-                continue  # sluice run would count it as malformed
+                continue  # not JSON at all: sluice run would count it as malformed
 
 
 pipe = sluice.Pipeline.from_file(os.path.join(here, "recipes", "web.yaml"))

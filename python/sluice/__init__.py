@@ -100,14 +100,13 @@ class Pipeline:
     def _run_batch(self, batch: List[Dict[str, Any]], with_rejected: bool, source: str) -> Iterator[Any]:
         lines = []
         for i, record in enumerate(batch):
-            if not isinstance(record, dict):
-                raise TypeError(f"records must be dicts, got {type(record).__name__}")
-            try:
+            try:  # a record that is not a dict reaches the reader and is malformed (not_an_object)
                 # ASCII with \u escapes: a str holding a lone surrogate still
                 # crosses, and the reader treats it as it treats such a line.
                 lines.append(_json.dumps(record, separators=(",", ":"), allow_nan=False))
             except (TypeError, ValueError) as e:
-                raise TypeError(f"record {record.get('id', i)!r} cannot be written as JSON: {e}") from None
+                name = record.get("id", i) if isinstance(record, dict) else i
+                raise TypeError(f"record {name!r} cannot be written as JSON: {e}") from None
         results = self._engine.process_lines(lines, source)
         for record, (kind, out, stage, reason, detail, reasons) in zip(batch, results):
             if kind == _KEPT:

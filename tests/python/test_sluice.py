@@ -140,8 +140,13 @@ def test_recipe_errors_raise_value_error_naming_stage_and_key():
         sluice.Pipeline.from_yaml("stages:\n  - {type: no_such_stage}\n")
     with pytest.raises(ValueError, match="bogus"):
         sluice.Pipeline.from_yaml("stages:\n  - {type: normalize, bogus: 1}\n")
-    with pytest.raises(TypeError):
-        list(sluice.Pipeline.from_yaml("stages: []\n").process(["not a dict"]))
+    # A record that is not an object is malformed, as the same JSONL line is for `sluice run`.
+    pipe = sluice.Pipeline.from_yaml("stages: []\n")
+    [(record, verdict)] = list(pipe.process(["not a dict"], with_rejected=True))
+    assert verdict.reason == "malformed:not_an_object"
+    assert pipe.stats()["totals"] == {**pipe.stats()["totals"], "in": 1, "malformed": 1}
+    with pytest.raises(TypeError, match="cannot be written as JSON"):
+        list(pipe.process([{"text": "x", "when": object()}]))
 
 
 def test_tokenizer_ids_equal_sluice_encode(sample, tmp_path):
