@@ -115,8 +115,18 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
   if (!resolved.ok()) return resolved.status();
   *resolved_yaml = *resolved;
 
-  auto expanded = ExpandInputs(inputs);
+  ExpandReport skipped;
+  auto expanded = ExpandInputs(inputs, &skipped, out);
   if (!expanded.ok()) return expanded.status();
+  // Nothing below the inputs is passed over in silence, and no input at all is an error.
+  if (skipped.total_skipped() > 0 && !args.quiet) std::cerr << "sluice: warning: " << skipped.Summary() << "\n";
+  if (expanded->empty()) {
+    std::string list;
+    for (const auto& p : inputs) list += (list.empty() ? "'" : ", '") + p + "'";
+    return Status::Config("no input files in " + list +
+                          (skipped.total_skipped() > 0 ? " (" + skipped.Summary() + ")" : std::string()) +
+                          "; sluice reads .jsonl/.json/.ndjson and .txt/.text/.md, optionally .gz/.zst");
+  }
 
   int shard = 0, shards = 1;
   std::string shard_spec = args.shard;

@@ -1,9 +1,11 @@
 #include "stages/record_reader.h"
 
 #include <glob.h>
+#include <unistd.h>
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
@@ -22,8 +24,14 @@ namespace {
 constexpr size_t kRawKeepBytes = 4096;   // prefix of a malformed record kept for the report
 constexpr size_t kReadChunk = 1 << 20;
 
+// Case-insensitive: "X.JSONL" is a JSONL file too.
 bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+  if (s.size() < suffix.size()) return false;
+  s = s.substr(s.size() - suffix.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != suffix[i]) return false;
+  }
+  return true;
 }
 
 bool HasKnownExtension(const std::string& path) {
@@ -37,6 +45,15 @@ bool HasKnownExtension(const std::string& path) {
   }
   for (std::string_view e : {".jsonl", ".json", ".ndjson", ".txt", ".text", ".md"}) {
     if (EndsWith(p, e)) return true;
+  }
+  return false;
+}
+
+// What sluice writes into an OUTDIR (besides hidden .sluice files).
+bool IsOutputName(const std::string& name) {
+  for (const char* n : {"kept", "rejected", "malformed", "stats", "tokenizer", "stats.json", "report.html",
+                        "recipe.resolved.yaml", "slurm"}) {
+    if (name == n) return true;
   }
   return false;
 }
@@ -442,26 +459,111 @@ InputFile DescribeInput(const std::string& path) {
   return f;
 }
 
-StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& inputs) {
+int64_t ExpandReport::total_skipped() const {
+  int64_t n = 0;
+  for (const auto& [_, k] : skipped) n += k;
+  return n;
+}
+
+std::string ExpandReport::Summary() const {
+  std::string out = "skipped " + std::to_string(total_skipped()) + " path" + (total_skipped() == 1 ? "" : "s") +
+                    " below the input directories:";
+  bool first = true;
+  for (const auto& [reason, n] : skipped) {
+    out += std::string(first ? " " : "; ") + std::to_string(n) + " " + reason + " (";
+    const auto& ex = examples.at(reason);
+    for (size_t i = 0; i < ex.size(); ++i) out += (i ? ", " : "") + ex[i];
+    out += std::string(static_cast<int64_t>(ex.size()) < n ? ", ..." : "") + ")";
+    first = false;
+  }
+  return out;
+}
+
+StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& inputs, ExpandReport* report,
+                                              const std::string& exclude_dir) {
   std::set<std::string> paths;
   bool use_stdin = false;
+  ExpandReport local;
+  ExpandReport& rep = report ? *report : local;
+  auto skip = [&](const std::string& reason, const fs::path& p) {
+    ++rep.skipped[reason];
+    auto& ex = rep.examples[reason];
+    if (ex.size() < 3) ex.push_back(p.string());
+  };
+  std::error_code ec;
+  const fs::path excluded = exclude_dir.empty() ? fs::path() : fs::weakly_canonical(exclude_dir, ec);
   for (const auto& in : inputs) {
     if (in == "-") {
       use_stdin = true;
       continue;
     }
-    std::error_code ec;
     if (fs::is_directory(in, ec)) {
-      for (auto it = fs::recursive_directory_iterator(in, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        std::string name = it->path().filename().string();
-        if (!name.empty() && name[0] == '.') {
-          if (it->is_directory()) it.disable_recursion_pending();
+      // Errors on one entry (an unreadable folder, a broken link) skip that
+      // entry, counted; only an unreadable top folder fails the expansion.
+      fs::directory_iterator probe(in, ec);
+      if (ec) return Status::Io("cannot list directory '" + in + "': " + ec.message());
+      std::vector<fs::path> dirs = {fs::path(in)};
+      while (!dirs.empty()) {
+        const fs::path dir = dirs.back();
+        dirs.pop_back();
+        std::error_code e;
+        std::vector<fs::directory_entry> entries;
+        fs::directory_iterator it(dir, e);
+        if (e) {
+          skip("unreadable", dir);
           continue;
         }
-        if (it->is_regular_file() && HasKnownExtension(it->path().string())) paths.insert(it->path().string());
+        for (; it != fs::directory_iterator(); it.increment(e)) {
+          if (e) break;
+          entries.push_back(*it);
+        }
+        if (e) skip("unreadable", dir);
+        std::vector<fs::path> subdirs;
+        std::error_code e3;
+        const bool dir_is_outdir = !excluded.empty() && fs::weakly_canonical(dir, e3) == excluded;
+        for (const auto& entry : entries) {
+          const fs::path& p = entry.path();
+          std::error_code e2;
+          const std::string name = p.filename().string();
+          const bool is_link = entry.is_symlink(e2);
+          const bool is_dir = !is_link && entry.is_directory(e2);
+          if (!name.empty() && name[0] == '.') {
+            skip("hidden", p);
+            continue;
+          }
+          // OUTDIR below (or equal to) an input folder: what sluice wrote there is not input.
+          const bool in_outdir = (dir_is_outdir && IsOutputName(name)) ||
+                                 (is_dir && !excluded.empty() && fs::weakly_canonical(p, e2) == excluded);
+          if (in_outdir) {
+            skip("inside the output directory", p);
+            continue;
+          }
+          if (is_dir) {
+            subdirs.push_back(p);
+            continue;
+          }
+          if (is_link && fs::is_directory(p, e2)) {
+            skip("link to a directory, not followed", p);
+            continue;
+          }
+          if (!fs::is_regular_file(p, e2)) {  // follows a link to a file
+            skip(is_link ? "broken or looping link" : "not a regular file", p);
+            continue;
+          }
+          if (!HasKnownExtension(p.string())) {
+            skip("unknown extension", p);
+            continue;
+          }
+          if (::access(p.c_str(), R_OK) != 0) {
+            skip("unreadable", p);
+            continue;
+          }
+          paths.insert(p.string());
+        }
+        // Depth first, in name order (the result is sorted anyway).
+        std::sort(subdirs.rbegin(), subdirs.rend());
+        for (auto& d : subdirs) dirs.push_back(std::move(d));
       }
-      if (ec) return Status::Io("cannot list directory '" + in + "': " + ec.message());
       continue;
     }
     if (in.find_first_of("*?[") != std::string::npos && !fs::exists(in, ec)) {
@@ -481,7 +583,11 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
       globfree(&g);
       continue;
     }
-    if (!fs::exists(in, ec)) return Status::Io("input '" + in + "' does not exist");
+    if (!fs::exists(in, ec)) {
+      std::error_code e2;
+      if (fs::is_symlink(in, e2)) return Status::Io("input '" + in + "' is a broken or looping link");
+      return Status::Io("input '" + in + "' does not exist");
+    }
     paths.insert(in);
   }
   std::vector<InputFile> out;

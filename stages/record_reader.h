@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,10 +50,27 @@ struct InputFile {
   int64_t size_bytes = -1;  // on-disk size, -1 when unknown (stdin)
 };
 
-// Expands files, directories (recursively, files with known extensions only) and
-// glob patterns into a sorted, de-duplicated list. A named file that does not
-// exist, or a glob that matches nothing, is an I/O error naming it.
-StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& inputs);
+// What ExpandInputs passed over inside directories, by reason ("unknown
+// extension", "hidden", "unreadable", "broken or looping link", "inside the
+// output directory"), with the first few paths of each.
+struct ExpandReport {
+  std::map<std::string, int64_t> skipped;
+  std::map<std::string, std::vector<std::string>> examples;  // up to 3 per reason
+  int64_t total_skipped() const;
+  // "skipped 5 paths below the inputs: 3 unknown extension (a.csv, b.xml, ...), 2 hidden (.git, ...)".
+  std::string Summary() const;
+};
+
+// Expands files, directories (recursively, files with known extensions only,
+// compared case-insensitively) and glob patterns into a sorted, de-duplicated
+// list. A named file that does not exist, or a glob that matches nothing, is an
+// I/O error naming it. Inside directories, hidden entries, unknown
+// extensions, unreadable directories, broken or looping links and anything
+// below `exclude_dir` (the run's OUTDIR, so a rerun never reads its own
+// output) are passed over and counted in *report (when given); symlinks to
+// directories are not followed (no loops).
+StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& inputs, ExpandReport* report = nullptr,
+                                              const std::string& exclude_dir = "");
 // Detects format and compression from the name ("x.jsonl.zst" -> jsonl, zstd).
 InputFile DescribeInput(const std::string& path);
 

@@ -82,3 +82,81 @@ TEST_CASE("two runs cannot write into one OUTDIR at once, hand-run shards of one
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+using testing::ReadText;
+using testing::RunSluice;
+using testing::TempDir;
+using testing::WriteText;
+
+int64_t TotalIn(const std::string& stats_path) {
+  const std::string s = ReadText(stats_path);
+  const size_t at = s.find("\"totals\":{\"in\":");
+  return at == std::string::npos ? -1 : std::stoll(s.substr(at + 15));
+}
+
+const char* kOneRecord = "{\"text\":\"Ein ganz normaler Satz über das Wetter in Berlin, der lang genug ist.\"}\n";
+
+TEST_CASE("input folders: upper-case extensions are read, everything passed over is reported, no input is an error",
+          "[outdir][inputs]") {
+  TempDir dir;
+  WriteText(dir / "in/A.JSONL", kOneRecord);
+  WriteText(dir / "in/sub/b.Jsonl.ZST", "");  // an empty zstd file: read, no record
+  WriteText(dir / "in/notes.csv", "a,b\n");
+  WriteText(dir / "in/.hidden.jsonl", kOneRecord);
+  auto r = RunSluice("run -i " + (dir / "in") + " -o " + (dir / "out") + " --no-report");
+  CHECK(r.exit_code == 0);
+  CHECK(TotalIn(dir / "out/stats.json") == 1);
+  CHECK(r.out.find("skipped 2 paths below the input directories") != std::string::npos);
+  CHECK(r.out.find("unknown extension (" + (dir / "in/notes.csv") + ")") != std::string::npos);
+  CHECK(r.out.find("hidden (" + (dir / "in/.hidden.jsonl") + ")") != std::string::npos);
+  // A folder with nothing sluice can read: an error, not "0 = 0 + 0 + 0".
+  WriteText(dir / "empty/readme.pdf", "x");
+  auto none = RunSluice("run -i " + (dir / "empty") + " -o " + (dir / "out2") + " --no-report");
+  CHECK(none.exit_code == 1);
+  CHECK(none.out.find("no input files in '" + (dir / "empty") + "'") != std::string::npos);
+}
+
+TEST_CASE("input folders: looping and dangling links are counted and skipped, links to folders not followed",
+          "[outdir][inputs]") {
+  TempDir dir;
+  WriteText(dir / "in/a.jsonl", kOneRecord);
+  std::filesystem::create_directory_symlink(dir / "in", dir / "in/loop");       // a folder loop
+  std::filesystem::create_symlink(dir / "in/nowhere.jsonl", dir / "in/dangling.jsonl");
+  std::filesystem::create_symlink(dir / "in/self.jsonl", dir / "in/self.jsonl");  // loops on itself
+  std::filesystem::create_symlink(dir / "in/a.jsonl", dir / "in/b.jsonl");       // a good link to a file
+  auto r = RunSluice("run -i " + (dir / "in") + " -o " + (dir / "out") + " --no-report");
+  CHECK(r.exit_code == 0);
+  CHECK(TotalIn(dir / "out/stats.json") == 2);  // a.jsonl and the link b.jsonl
+  CHECK(r.out.find("2 broken or looping link") != std::string::npos);
+  CHECK(r.out.find("1 link to a directory, not followed") != std::string::npos);
+  // A looping link named on the command line is a clear error, not a crash.
+  auto named = RunSluice("run -i " + (dir / "in/self.jsonl") + " -o " + (dir / "out3") + " --no-report");
+  CHECK(named.exit_code == 2);
+  CHECK(named.out.find("broken or looping link") != std::string::npos);
+}
+
+TEST_CASE("an OUTDIR inside an input folder is never read back as input", "[outdir][inputs]") {
+  TempDir dir;
+  WriteText(dir / "data/a.jsonl", std::string(kOneRecord) + kOneRecord);
+  for (int round = 0; round < 2; ++round) {
+    auto r = RunSluice("run -i " + (dir / "data") + " -o " + (dir / "data/out") + " --no-report");
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(TotalIn(dir / "data/out/stats.json") == 2);
+    CHECK(ReadText(dir / "data/out/stats.json").find("\"malformed\":0") != std::string::npos);
+  }
+  // OUTDIR == the input folder: its kept/, stats.json ... are not inputs either.
+  WriteText(dir / "same/a.jsonl", kOneRecord);
+  for (int round = 0; round < 2; ++round) {
+    auto r = RunSluice("run -i " + (dir / "same") + " -o " + (dir / "same") + " --no-report --format jsonl");
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(TotalIn(dir / "same/stats.json") == 1);
+  }
+}
+
+}  // namespace
+}  // namespace sluice
