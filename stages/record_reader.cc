@@ -58,6 +58,54 @@ bool IsOutputName(const std::string& name) {
   return false;
 }
 
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of the \uXXXX escape at json[i] (json[i] == '\\'), or -1.
+int32_t EscapeAt(const std::string& json, size_t i) {
+  if (i + 6 > json.size() || json[i + 1] != 'u') return -1;
+  int32_t v = 0;
+  for (size_t k = i + 2; k < i + 6; ++k) {
+    const int h = HexValue(json[k]);
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+// Rewrites every unpaired surrogate escape in JSON text to \ufffd (same
+// length); returns how many. Escaped backslashes are skipped.
+int64_t RepairSurrogateEscapes(std::string* json) {
+  std::string& j = *json;
+  int64_t n = 0;
+  for (size_t i = 0; i + 1 < j.size(); ++i) {
+    if (j[i] != '\\') continue;
+    const int32_t u = EscapeAt(j, i);
+    if (u < 0) {
+      ++i;  // "\\", "\n", ...: the escaped character is not an escape
+      continue;
+    }
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      const int32_t next = i + 6 < j.size() && j[i + 6] == '\\' ? EscapeAt(j, i + 6) : -1;
+      if (next >= 0xDC00 && next <= 0xDFFF) {
+        i += 11;  // a valid pair
+        continue;
+      }
+    } else if (!(u >= 0xDC00 && u <= 0xDFFF)) {
+      i += 5;
+      continue;
+    }
+    j.replace(i, 6, "\\ufffd");
+    ++n;
+    i += 5;
+  }
+  return n;
+}
+
 bool IsBlank(std::string_view s) {
   for (char c : s) {
     if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
@@ -72,7 +120,9 @@ std::string BaseName(const std::string& path) {
 
 // BaseName of the input most recently asked about on this thread (records
 // without an id ask once per record).
-const std::string& CachedBaseName(const std::string& path) {
+const std::string& CachedBaseName(const InputFile& input) {
+  if (!input.id_name.empty()) return input.id_name;
+  const std::string& path = input.path;
   thread_local std::string last_path, last_base;
   thread_local bool any = false;
   if (!any || last_path != path) {
@@ -84,8 +134,8 @@ const std::string& CachedBaseName(const std::string& path) {
 }
 
 // Sets *out to "<base>:<line>" reusing its capacity.
-void SetLineId(const std::string& path, uint64_t line, std::string* out) {
-  const std::string& base = CachedBaseName(path);
+void SetLineId(const InputFile& input, uint64_t line, std::string* out) {
+  const std::string& base = CachedBaseName(input);
   char digits[24];
   auto res = std::to_chars(digits, digits + sizeof digits, line);
   out->assign(base);
@@ -337,7 +387,10 @@ bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions&
                   malformed);
     return false;
   }
+  // A UTF-8 byte order mark at the start of a file is not part of the record.
+  if (line == 1 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   if (input.format == InputFormat::kText) {
+    if (owned != nullptr && owned->compare(0, 3, "\xEF\xBB\xBF") == 0 && line == 1) owned->erase(0, 3);
     if (owned != nullptr) {
       *utf8_repairs += RepairUtf8(owned);
       doc->text.swap(*owned);  // the record gets the document's old buffer to read into
@@ -347,9 +400,9 @@ bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions&
       *utf8_repairs += RepairUtf8(&doc->text);
     }
     if (options.text_mode == TextMode::kFile) {
-      doc->id = CachedBaseName(input.path);
+      doc->id = CachedBaseName(input);
     } else {
-      SetLineId(input.path, line, &doc->id);
+      SetLineId(input, line, &doc->id);
     }
     return true;
   }
@@ -370,6 +423,16 @@ bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions&
     *utf8_repairs += RepairUtf8(fix);
     bytes = *fix;
     error = parser.parse(bytes.data(), bytes.size(), true).get(root);
+  }
+  if (error == simdjson::STRING_ERROR && bytes.find("\\u") != std::string_view::npos) {
+    // Lone surrogate escapes ("\ud800", as Python's json.dumps writes them)
+    // become U+FFFD, as invalid UTF-8 bytes do.
+    if (bytes.data() != repaired.data()) repaired.assign(bytes);
+    if (int64_t n = RepairSurrogateEscapes(&repaired); n > 0) {
+      *utf8_repairs += n;
+      bytes = repaired;
+      error = parser.parse(bytes.data(), bytes.size(), true).get(root);
+    }
   }
   if (error) {
     FillMalformed(input, input_index, bytes, line, "invalid_json",
@@ -429,7 +492,7 @@ bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions&
     FillMalformed(input, input_index, bytes, line, "missing_text", "no '" + options.text_key + "' field", malformed);
     return false;
   }
-  if (!doc->id_from_input) SetLineId(input.path, line, &doc->id);
+  if (!doc->id_from_input) SetLineId(input, line, &doc->id);
   return true;
 }
 
@@ -593,6 +656,14 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
   std::vector<InputFile> out;
   for (const auto& p : paths) out.push_back(DescribeInput(p));
   if (use_stdin) out.push_back(DescribeInput("-"));
+  // Generated ids are "<file name>:<line>"; inputs that share a file name
+  // (2023/part-0.jsonl, 2024/part-0.jsonl) use their path instead, so that no
+  // two records of a run get the same id.
+  std::map<std::string, int> names;
+  for (const auto& f : out) ++names[BaseName(f.path)];
+  for (auto& f : out) {
+    if (names[BaseName(f.path)] > 1 && f.path != "-") f.id_name = f.path;
+  }
   return out;
 }
 

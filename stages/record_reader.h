@@ -48,6 +48,9 @@ struct InputFile {
   InputFormat format = InputFormat::kJsonl;
   Compression compression = Compression::kNone;
   int64_t size_bytes = -1;  // on-disk size, -1 when unknown (stdin)
+  // Prefix of generated ids ("<id_name>:<line>"); "" = the file name. Set by
+  // ExpandInputs to the path when two inputs share a file name.
+  std::string id_name;
 };
 
 // What ExpandInputs passed over inside directories, by reason ("unknown

@@ -138,6 +138,24 @@ TEST_CASE("input folders: looping and dangling links are counted and skipped, li
   CHECK(named.out.find("broken or looping link") != std::string::npos);
 }
 
+TEST_CASE("generated ids are unique when inputs share a file name", "[outdir][inputs]") {
+  TempDir dir;
+  WriteText(dir / "in/2023/part-0.jsonl", kOneRecord);
+  WriteText(dir / "in/2024/part-0.jsonl", kOneRecord);  // the same text: a duplicate of the 2023 record
+  WriteText(dir / "in/other.jsonl", "{\"text\":\"Ein anderer Satz, der mit dem Wetter nichts zu tun hat, gar nichts.\"}\n");
+  WriteText(dir / "r.yaml", "stages:\n  - {type: exact_dedup}\n");
+  auto r = RunSluice("run " + (dir / "r.yaml") + " -i " + (dir / "in") + " -o " + (dir / "out") +
+                     " --no-report --format jsonl");
+  REQUIRE(r.exit_code == 0);
+  const std::string kept = ReadText(dir / "out/kept/part-00000-0000.jsonl");
+  CHECK(kept.find("\"id\":\"" + (dir / "in/2023/part-0.jsonl") + ":1\"") != std::string::npos);
+  const std::string rejected = testing::ReadAllRecords(dir / "out/rejected");
+  CHECK(rejected.find("\"id\":\"" + (dir / "in/2024/part-0.jsonl") + ":1\"") != std::string::npos);
+  CHECK(rejected.find("duplicate of " + (dir / "in/2023/part-0.jsonl") + ":1") != std::string::npos);
+  // A file name used once keeps the short id.
+  CHECK(ReadText(dir / "out/kept/part-00002-0000.jsonl").find("\"id\":\"other.jsonl:1\"") != std::string::npos);
+}
+
 TEST_CASE("an OUTDIR inside an input folder is never read back as input", "[outdir][inputs]") {
   TempDir dir;
   WriteText(dir / "data/a.jsonl", std::string(kOneRecord) + kOneRecord);
