@@ -178,6 +178,29 @@ Status LockOutputDir(const std::string& output_dir, bool shared) {
   return Status::Ok();
 }
 
+void RemoveStaleTempFiles(const std::string& output_dir) {
+  auto is_temp = [](const std::string& name) {
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) return true;
+    const size_t at = name.rfind(".tmp.");
+    return at != std::string::npos && at + 5 < name.size() &&
+           name.find_first_not_of("0123456789", at + 5) == std::string::npos;
+  };
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (const fs::path& dir : {fs::path(output_dir), fs::path(output_dir) / "stats"}) {
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec) && is_temp(it->path().filename().string())) stale.push_back(it->path());
+    }
+    ec.clear();
+  }
+  const fs::path internal = fs::path(output_dir) / ".sluice";
+  for (auto it = fs::recursive_directory_iterator(internal, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && is_temp(it->path().filename().string())) stale.push_back(it->path());
+  }
+  for (const auto& p : stale) fs::remove(p, ec);
+}
+
 // When stages tagged documents, adds the computed audits (the bias audit per
 // identity group, the language audit per language; AddAuditsToStatsJson) to
 // stats.json as top-level objects before "timing", and rewrites the file.
@@ -204,6 +227,7 @@ Status RunAndReport(const RunArgs& args, RunResult* result, std::string* stats_p
     }
   }
   SLUICE_RETURN_IF_ERROR(LockOutputDir(config.output_dir, /*shared=*/!config.shard_label.empty()));
+  if (config.shard_label.empty()) RemoveStaleTempFiles(config.output_dir);  // ours alone: the lock is exclusive
   if (args.overwrite) {
     std::error_code ec;
     for (const char* sub : {"kept", "rejected", "malformed", ".sluice", "stats", "tokenizer"}) {

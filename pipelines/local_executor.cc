@@ -327,6 +327,7 @@ int RunSharded(const RunArgs& args, int shards) {
   std::string out = args.output_dir.empty() ? recipe.output_dir : args.output_dir;
   if (out.empty()) return ExitCodeFor(Status::Config("no output directory: give -o OUTDIR (or output.dir in the recipe)"));
   if (Status st = LockOutputDir(out, /*shared=*/false); !st.ok()) return ExitCodeFor(st);
+  RemoveStaleTempFiles(out);  // no task of this plan runs yet, and the lock keeps others out
   if (args.overwrite) {
     std::error_code ec;
     for (const char* sub : {"kept", "rejected", "malformed", ".sluice", "stats", "tokenizer"}) {

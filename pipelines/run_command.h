@@ -58,6 +58,11 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
 // (their executor holds it).
 Status LockOutputDir(const std::string& output_dir, bool shared);
 
+// Removes temporary files an interrupted or failed earlier run left in OUTDIR
+// (`*.tmp`, `*.tmp.<pid>` in OUTDIR, stats/ and .sluice/ and below .sluice/).
+// Call only while holding the exclusive lock: then no other writer exists.
+void RemoveStaleTempFiles(const std::string& output_dir);
+
 // The whole `sluice run` but for printing its summary: prepare, lock OUTDIR,
 // run, write recipe.resolved.yaml, stats (with audits) and report. *stats_path
 // receives where stats.json went. Data problems are counted, not errors; an

@@ -138,6 +138,23 @@ TEST_CASE("input folders: looping and dangling links are counted and skipped, li
   CHECK(named.out.find("broken or looping link") != std::string::npos);
 }
 
+TEST_CASE("temporary files an earlier run left behind (a full disk, a kill) are gone after a successful run",
+          "[outdir]") {
+  TempDir dir;
+  WriteText(dir / "in/a.jsonl", kOneRecord);
+  for (const char* f : {"out/stats.json.4242.tmp", "out/.sluice/done/00000.json.4242.tmp",
+                        "out/.sluice/work/x/keys-0-of-2.bin.tmp.4242", "out/stats/shard-0-of-2.json.77.tmp"}) {
+    WriteText(dir / f, "partial");
+  }
+  WriteText(dir / "out/notes.tmpl", "not ours");
+  REQUIRE(RunSluice("run -i " + (dir / "in") + " -o " + (dir / "out") + " --no-report -q").exit_code == 0);
+  for (const char* f : {"out/stats.json.4242.tmp", "out/.sluice/done/00000.json.4242.tmp",
+                        "out/.sluice/work/x/keys-0-of-2.bin.tmp.4242", "out/stats/shard-0-of-2.json.77.tmp"}) {
+    CHECK_FALSE(std::filesystem::exists(dir / f));
+  }
+  CHECK(std::filesystem::exists(dir / "out/notes.tmpl"));
+}
+
 TEST_CASE("generated ids are unique when inputs share a file name", "[outdir][inputs]") {
   TempDir dir;
   WriteText(dir / "in/2023/part-0.jsonl", kOneRecord);
