@@ -227,6 +227,7 @@ Status Check(Reader& r, FastTextModelInfo* info) {
                      std::to_string(r.remaining()) + " bytes are left");
   }
   std::string word;
+  int64_t previous = INT64_MAX;  // fastText writes words, then labels, each by decreasing count
   for (int32_t i = 0; i < size; ++i) {
     int64_t count = 0;
     int8_t type = 0;
@@ -240,6 +241,21 @@ Status Check(Reader& r, FastTextModelInfo* info) {
                        " and count " + std::to_string(count) + " (expected a " + (expect == 0 ? "word" : "label") +
                        " with a count >= 0)");
     }
+    if (i == nwords) previous = INT64_MAX;
+    // fastText's hierarchical-softmax tree takes 1e15 as "infinite": a count
+    // at or above it makes a node its own parent, and fastText then walks that
+    // cycle without end, growing memory (found by fasttext_model_fuzzer).
+    // Out-of-order counts break the same construction.
+    if (count >= 1000000000000000LL) {
+      return r.Corrupt("dictionary entry " + std::to_string(i + 1) + " has count " + std::to_string(count) +
+                       " (at most 10^15 - 1)");
+    }
+    if (count > previous) {
+      return r.Corrupt("dictionary entry " + std::to_string(i + 1) + " has count " + std::to_string(count) +
+                       ", more than the entry before it (fastText writes " + (expect == 0 ? "words" : "labels") +
+                       " by decreasing count)");
+    }
+    previous = count;
   }
   int64_t max_pruned_row = -1;
   if (pruneidx_size > 0) {

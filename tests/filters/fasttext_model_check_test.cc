@@ -141,3 +141,16 @@ TEST_CASE("fastText model check: a directory or a missing file says so", "[fastt
   REQUIRE_FALSE(m.ok());
   CHECK(m.status().message().find("no such file") != std::string::npos);
 }
+
+TEST_CASE("fastText model check: counts fastText's tree cannot take are refused (it loops on them)",
+          "[fasttext_model]") {
+  // Found by fasttext_model_fuzzer in CI: a hierarchical-softmax model with a
+  // label count above 10^15 passed the check, and fastText's tree building then
+  // grew memory without bound.
+  const std::string bytes =
+      ReadText(std::string(SLUICE_SOURCE_DIR) + "/tests/fuzz/corpus/fasttext_model_fuzzer/hs_unsorted_counts.bin");
+  REQUIRE(bytes.size() > 100);
+  auto checked = CheckFastTextModelBytes(bytes, "hs_unsorted_counts.bin");
+  REQUIRE_FALSE(checked.ok());
+  CHECK(checked.status().message().find("at most 10^15") != std::string::npos);
+}
