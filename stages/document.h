@@ -73,8 +73,8 @@ struct Document {
   // failing ones here; the first is the drop reason).
   std::vector<std::string> all_reasons;
 
-  // Private binary data a stage passes from its parallel Process() to its own
-  // ProcessSerial() (e.g. a MinHash signature), keyed by the stage instance.
+  // Private binary data the engine passes between a global stage's parts (its
+  // key, then its decision; stages/global_stage.h), keyed by the stage instance.
   // Never written out; the owner erases its entry when done.
   std::vector<std::pair<const void*, std::string>> scratch;
 

@@ -2,7 +2,7 @@
 // (optionally case- and whitespace-folded); the first document in input order
 // with a key survives, later ones are dropped naming the survivor's id.
 // ExactDedupIndex is the key -> survivor id table; not thread-safe (the stage
-// uses it only from ProcessSerial, one thread).
+// uses it only from its resolver, one thread, input order).
 #pragma once
 
 #include <cstdint>

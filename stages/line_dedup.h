@@ -3,7 +3,7 @@
 // earlier documents (input order) is removed, which strips menus, footers and
 // copyright lines. Streaming, one pass: the first min_docs occurrences stay.
 // LineCounter is the hash -> document count table; not thread-safe (the stage
-// touches it only from ProcessSerial).
+// touches it only from its resolver, one thread, input order).
 #pragma once
 
 #include <cstdint>

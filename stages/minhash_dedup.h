@@ -59,8 +59,8 @@ std::string NearDuplicateDetail(std::string_view survivor_id, double similarity)
 
 // Marks `doc` as a near-duplicate of `survivor_id` exactly as minhash_dedup
 // does (duplicate_of / duplicate_similarity annotations, similarity and
-// cluster-size signals, reason and detail). Shared by the stage, the
-// minhash_filter stage and the sharded decision filter.
+// cluster-size signals, reason and detail). Used by the stage's Apply(), in
+// one process and in a sharded run alike.
 Verdict MarkNearDuplicate(Document& doc, std::string_view survivor_id, double similarity, int64_t cluster_size);
 
 // The serial, order-dependent half of minhash_dedup: the index of kept

@@ -4,7 +4,7 @@
 // signature, an order key, its id and its cluster size, and (verify: exact)
 // its exact shingle set in a ShingleSetStore (RAM up to a budget, then an
 // unlinked spill file). Not thread-safe: used by one serial owner (the dedup
-// stage's ProcessSerial).
+// stage's resolver).
 //
 // Memory per indexed document (14 x 8 = 112 permutations, verify: signature):
 //   bands * 8 / load  (150-300 B)  + 2 * K (224 B) + 8 (order key)
