@@ -30,7 +30,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kSampleChars = 600;
 
 using Clock = std::chrono::steady_clock;
 
@@ -133,13 +132,6 @@ bool ReadFile(const std::string& path, std::string* out) {
   return true;
 }
 
-std::string Truncate(std::string_view text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return std::string(text);
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut)) + "…";
-}
-
 std::string HumanBytes(double b) {
   char buf[32];
   if (b >= 1e9) snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
@@ -175,7 +167,6 @@ class Runner {
   std::unique_ptr<WorkFileReader> work_in_;     // segment.docs_in
   std::unique_ptr<WorkFileWriter> work_out_;    // segment.docs_out
   // Declared specs by signal name, for the kept-documents histograms (same buckets as before).
-  std::map<std::string, HistogramSpec, std::less<>> kept_signal_specs_;
 
   // Reader state (serial filter).
   size_t next_slot_ = 0;
@@ -211,7 +202,6 @@ Status Runner::Prepare() {
   auto chain = StageChain::Create(c_.stages, StageChain::Bounds{seg.first, seg.last, seg.apply_decisions, seg.keys_out});
   if (!chain.ok()) return chain.status();
   chain_ = std::move(chain).value();
-  kept_signal_specs_ = chain_->kept_signal_specs();
   state_.Resize(c_.stages.size());
   if (!seg.state_in.empty()) {
     std::string data;
@@ -389,12 +379,11 @@ void Runner::ParseBatch(Batch* b) {
   if (docs.empty()) docs.swap(bufs.docs);
   size_t n = 0;
   MalformedRecord m;
-  static const HistogramSpec kInputChars = HistogramSpec::Log("input_chars");
   for (size_t i = 0; i < b->raws.size(); ++i) {
     if (n == docs.size()) docs.emplace_back();
     Document& doc = docs[n];
     if (ParseRecord(in, b->input_index, c_.reader, b->raws, i, &doc, &m, &b->utf8_repairs)) {
-      b->engine.Observe(kInputChars, static_cast<double>(CountCodePoints(doc.text)));
+      StageChain::ObserveParsed(doc, &b->engine);
       b->text_bytes_read += static_cast<int64_t>(doc.text.size());
       ++n;
     } else {
@@ -407,7 +396,6 @@ void Runner::ParseBatch(Batch* b) {
 }
 
 void Runner::SerializeBatch(Batch* b) {
-  static const HistogramSpec kKeptChars = HistogramSpec::Log("kept_chars");
   // Output goes into pooled buffers (no growth from empty, no fresh pages):
   // the first kept route gets room for the whole batch.
   BufferPool& pool = BufferPool::Shared();
@@ -424,15 +412,7 @@ void Runner::SerializeBatch(Batch* b) {
       ++b->rejected_frame.records;
       continue;
     }
-    b->engine.Observe(kKeptChars, static_cast<double>(CountCodePoints(doc.text)));
-    for (const auto& [name, value] : doc.signals) {
-      auto it = kept_signal_specs_.find(name);
-      if (it != kept_signal_specs_.end()) {
-        b->engine.Observe(it->second, value);
-      } else {
-        b->engine.Observe(HistogramSpec::Log("kept_signal:" + name), value);
-      }
-    }
+    chain_->ObserveKept(doc, &b->engine);
     if (b->replay) continue;
     Batch::Frame& f = b->kept_frames[doc.route];
     if (f.records == 0) {
@@ -521,8 +501,7 @@ void Runner::WriteBatch(Batch* batch_ptr) {
       auto& own = slice_state_.samples[key];  // the slice's own first ones, for a resumed run
       if (static_cast<int>(list.size()) < c_.output.samples_per_reason ||
           (!b->replay && static_cast<int>(own.size()) < c_.output.samples_per_reason)) {
-        RunSample sample{doc.drop_stage, doc.drop_reason, doc.id, Truncate(doc.text, kSampleChars), doc.input_index,
-                         doc.line};
+        RunSample sample = StageChain::SampleOf(doc);
         if (!b->replay && static_cast<int>(own.size()) < c_.output.samples_per_reason) own.push_back(sample);
         if (static_cast<int>(list.size()) < c_.output.samples_per_reason) list.push_back(std::move(sample));
       }

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "stages/json_writer.h"
+#include "stages/utf8.h"
 
 namespace sluice {
 
@@ -70,6 +71,32 @@ StatusOr<std::unique_ptr<StageChain>> StageChain::Create(const std::vector<Stage
     }
   }
   return c;
+}
+
+void StageChain::ObserveParsed(const Document& doc, Stats* engine) {
+  static const HistogramSpec kInputChars = HistogramSpec::Log("input_chars");
+  engine->Observe(kInputChars, static_cast<double>(CountCodePoints(doc.text)));
+}
+
+void StageChain::ObserveKept(const Document& doc, Stats* engine) const {
+  static const HistogramSpec kKeptChars = HistogramSpec::Log("kept_chars");
+  engine->Observe(kKeptChars, static_cast<double>(CountCodePoints(doc.text)));
+  for (const auto& [name, value] : doc.signals) {
+    auto it = kept_signal_specs_.find(name);
+    engine->Observe(it != kept_signal_specs_.end() ? it->second : HistogramSpec::Log("kept_signal:" + name), value);
+  }
+}
+
+RunSample StageChain::SampleOf(const Document& doc) {
+  constexpr size_t kSampleBytes = 600;
+  std::string_view text = doc.text;
+  std::string cut(text);
+  if (text.size() > kSampleBytes) {
+    size_t end = kSampleBytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    cut = std::string(text.substr(0, end)) + "…";
+  }
+  return RunSample{doc.drop_stage, doc.drop_reason, doc.id, std::move(cut), doc.input_index, doc.line};
 }
 
 bool StageChain::stateless() const {

@@ -65,8 +65,13 @@ class StageChain {
   // No resolver and no stage that keeps state across documents: a finished
   // input's saved statistics can stand in for running it again.
   bool stateless() const;
-  // Declared histogram specs of kept documents' signals, by signal name.
-  const std::map<std::string, HistogramSpec, std::less<>>& kept_signal_specs() const { return kept_signal_specs_; }
+
+  // The engine's own per-document observations, the same on every path:
+  // input_chars of a parsed record; kept_chars and kept_signal:* of a kept one.
+  static void ObserveParsed(const Document& doc, Stats* engine);
+  void ObserveKept(const Document& doc, Stats* engine) const;
+  // A dropped document as a report sample (text cut to ~600 bytes).
+  static RunSample SampleOf(const Document& doc);
 
   // Runs `op` on `doc` (nothing when it was dropped), counting into
   // stage_stats[op.stage]. Parallel ops are thread-safe; serial ones must be

@@ -11,14 +11,6 @@ namespace sluice {
 namespace {
 
 constexpr size_t kChunk = 64;            // documents per parallel task (stats merged per chunk, in order)
-constexpr size_t kSampleChars = 600;
-
-std::string Truncate(std::string_view text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return std::string(text);
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut)) + "…";
-}
 
 }  // namespace
 
@@ -53,7 +45,6 @@ Status StreamProcessor::Process(const std::vector<std::string>& lines, std::vect
   next_line_ += n;
   tbb::task_arena arena(std::max(1, config_.threads));
   arena.execute([&] {
-    static const HistogramSpec kInputChars = HistogramSpec::Log("input_chars");
     tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
       for (size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
         RawRecord raw;
@@ -67,7 +58,7 @@ Status StreamProcessor::Process(const std::vector<std::string>& lines, std::vect
         if (ParseRecord(input_, 0, config_.reader, raw, &docs[i], &malformed[i], &repairs[c])) {
           parsed[i] = 1;
           text_bytes[i] = static_cast<int64_t>(docs[i].text.size());
-          engine[c].Observe(kInputChars, static_cast<double>(CountCodePoints(docs[i].text)));
+          StageChain::ObserveParsed(docs[i], &engine[c]);
         } else {
           engine[c].Add("malformed:" + malformed[i].error);
           docs[i].dropped = true;  // no stage sees it
@@ -92,7 +83,6 @@ Status StreamProcessor::Process(const std::vector<std::string>& lines, std::vect
       });
     }
     // Output records, built in parallel.
-    static const HistogramSpec kKeptChars = HistogramSpec::Log("kept_chars");
     tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
       for (size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
         Result& r = (*results)[i];
@@ -112,13 +102,7 @@ Status StreamProcessor::Process(const std::vector<std::string>& lines, std::vect
           AppendRejectedRecord(doc, config_.output.write_signals, &r.record);
           continue;
         }
-        engine[c].Observe(kKeptChars, static_cast<double>(CountCodePoints(doc.text)));
-        for (const auto& [name, value] : doc.signals) {
-          auto it = chain_->kept_signal_specs().find(name);
-          engine[c].Observe(it != chain_->kept_signal_specs().end() ? it->second
-                                                                      : HistogramSpec::Log("kept_signal:" + name),
-                            value);
-        }
+        chain_->ObserveKept(doc, &engine[c]);
         AppendKeptRecord(doc, config_.output.write_signals, &r.record);
       }
     });
@@ -145,8 +129,7 @@ Status StreamProcessor::Process(const std::vector<std::string>& lines, std::vect
       const Document& doc = docs[i];
       auto& list = state_.samples[doc.drop_stage + "\t" + doc.drop_reason];
       if (static_cast<int>(list.size()) < config_.output.samples_per_reason) {
-        list.push_back(RunSample{doc.drop_stage, doc.drop_reason, doc.id, Truncate(doc.text, kSampleChars), 0,
-                                 doc.line});
+        list.push_back(StageChain::SampleOf(doc));
       }
     } else {
       ++acc.kept;
