@@ -118,6 +118,8 @@ TEST_CASE("global stages: a sharded resolve decides exactly what one process dec
       "Copyright 2024 the authors. All rights reserved here.",
       "维基百科是一个自由内容、公开编辑且多语言的网络百科全书协作计划，通过维基模式让用户共同编写。",
       "विकिपीडिया एक मुक्त ज्ञानकोश है जिसे स्वयंसेवकों का एक समुदाय लिखता और संभालता है।",
+      "ويكيبيديا موسوعة حرة متعددة اللغات يكتبها متطوعون من حول العالم ويحررها أي شخص.\n"
+      "Copyright 2024 the authors. All rights reserved here.",
   };
   for (int round = 0; round < 6; ++round) {
     for (size_t b = 0; b < base.size(); ++b) {
