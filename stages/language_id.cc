@@ -13,6 +13,7 @@
 
 #include "stages/fasttext_model_file.h"
 #include "stages/json_writer.h"
+#include "stages/language_id_close_languages.h"
 #include "stages/language_id_detector_text.h"
 #include "stages/language_id_malay_indonesian.h"
 #include "stages/language_id_stopword_tiebreak.h"
@@ -77,6 +78,20 @@ LanguageGuess DetectLanguageCld2(std::string_view utf8) {
             ResolveMalayIndonesian(g.code, CountMalayIndonesianMarkers(text), MalayIndonesianModelScore(text)));
       }
     }
+  }
+  // Close languages (es/gl/pt, sv/no/da): a character n-gram model chooses within
+  // the cluster; the letters CLD2 gave to any member count for the chosen one.
+  std::string_view close = ResolveCloseLanguages(g.code, text);
+  if (close != g.code) {
+    g.code = std::string(close);
+    int cluster_pct = 0;
+    for (int i = 0; i < 3; ++i) {
+      if (language3[i] == CLD2::UNKNOWN_LANGUAGE) continue;
+      if (InCloseLanguageCluster(g.code, NormalizeLanguageCode(CLD2::LanguageCode(language3[i])))) {
+        cluster_pct += percent3[i];
+      }
+    }
+    pct = std::max(pct, cluster_pct);
   }
   g.score = std::min(100, pct) / 100.0;
   // CLD2 calls almost every best-effort guess reliable, also on 10-letter

@@ -1,0 +1,110 @@
+#include "stages/language_id_close_languages.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "stages/language_id_close_languages_model.h"
+
+namespace sluice {
+
+namespace {
+
+const CloseLanguageCluster* ClusterOf(std::string_view code) {
+  for (int c = 0; c < kCloseClusterCount; ++c) {
+    const CloseLanguageCluster& cluster = kCloseClusters[c];
+    for (int i = 0; i < cluster.size; ++i) {
+      if (code == cluster.codes[i]) return &cluster;
+    }
+  }
+  return nullptr;
+}
+
+// Appends the UTF-8 bytes of `c` to `out` (c is a valid scalar value).
+void AppendUtf8(UChar32 c, std::string& out) {
+  char buf[U8_MAX_LENGTH];
+  int32_t len = 0;
+  U8_APPEND_UNSAFE(buf, len, c);
+  out.append(buf, static_cast<size_t>(len));
+}
+
+}  // namespace
+
+std::vector<uint32_t> CloseLanguageFeatures(std::string_view utf8) {
+  const uint32_t mask = (uint32_t{1} << kCloseHashBits) - 1;
+  std::vector<uint32_t> out;
+  // One padded word: code points as UTF-8, with the byte offset of each.
+  std::string word;
+  std::vector<size_t> starts;
+  auto flush = [&] {
+    if (starts.empty()) return;
+    starts.push_back(word.size());
+    word.push_back(' ');
+    starts.push_back(word.size());  // end sentinel
+    const size_t n_cp = starts.size() - 1;
+    for (size_t n = 4; n <= 5; ++n) {
+      for (size_t s = 0; s + n <= n_cp; ++s) {
+        uint32_t h = 2166136261u;  // FNV-1a
+        for (size_t k = starts[s]; k < starts[s + n]; ++k) {
+          h = (h ^ static_cast<unsigned char>(word[k])) * 16777619u;
+        }
+        out.push_back(h & mask);
+      }
+    }
+    starts.clear();
+    word.clear();
+  };
+  int32_t i = 0;
+  const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
+  const auto len = static_cast<int32_t>(std::min<size_t>(utf8.size(), INT32_MAX));
+  while (i < len) {
+    UChar32 c;
+    U8_NEXT(s, i, len, c);
+    if (c >= 0 && u_isalpha(c)) {
+      if (starts.empty()) {
+        starts.push_back(0);
+        word.push_back(' ');
+      }
+      starts.push_back(word.size());
+      AppendUtf8(u_tolower(c), word);
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+std::vector<int64_t> CloseLanguageScores(std::string_view code, std::string_view utf8) {
+  const CloseLanguageCluster* cluster = ClusterOf(code);
+  if (cluster == nullptr) return {};
+  std::vector<int64_t> scores(static_cast<size_t>(cluster->size), 0);
+  for (uint32_t f : CloseLanguageFeatures(utf8)) {
+    for (int i = 0; i < cluster->size; ++i) scores[static_cast<size_t>(i)] += cluster->tables[i][f];
+  }
+  return scores;
+}
+
+bool InCloseLanguageCluster(std::string_view a, std::string_view b) {
+  const CloseLanguageCluster* cluster = ClusterOf(a);
+  return cluster != nullptr && cluster == ClusterOf(b);
+}
+
+std::string_view ResolveCloseLanguages(std::string_view code, std::string_view utf8) {
+  const CloseLanguageCluster* cluster = ClusterOf(code);
+  if (cluster == nullptr) return code;
+  std::vector<int64_t> scores = CloseLanguageScores(code, utf8);
+  int best = 0;
+  for (int i = 0; i < cluster->size; ++i) {
+    if (code == cluster->codes[i]) best = i;
+  }
+  for (int i = 0; i < cluster->size; ++i) {
+    if (scores[static_cast<size_t>(i)] > scores[static_cast<size_t>(best)]) best = i;
+  }
+  return cluster->codes[best];
+}
+
+}  // namespace sluice
