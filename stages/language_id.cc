@@ -13,6 +13,7 @@
 
 #include "stages/fasttext_model_file.h"
 #include "stages/json_writer.h"
+#include "stages/language_id_alphabet.h"
 #include "stages/language_id_close_languages.h"
 #include "stages/language_id_detector_text.h"
 #include "stages/language_id_malay_indonesian.h"
@@ -79,6 +80,10 @@ LanguageGuess DetectLanguageCld2(std::string_view utf8) {
       }
     }
   }
+  // A Cyrillic answer whose alphabet cannot write the text (Russian read as
+  // Serbian) becomes the first Cyrillic language whose alphabet can.
+  std::string_view fitted = ResolveByAlphabet(g.code, text);
+  if (fitted != g.code) g.code = std::string(fitted);
   // Close languages (es/gl/pt, sv/no/da): a character n-gram model chooses within
   // the cluster; the letters CLD2 gave to any member count for the chosen one.
   std::string_view close = ResolveCloseLanguages(g.code, text);

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "stages/language_id_alphabet.h"
 #include "stages/language_id_close_languages.h"
 #include "stages/language_id_close_languages_model.h"
 #include "stages/language_id_detector_text.h"
@@ -297,7 +298,7 @@ TEST_CASE("language_id: UDHR preamble in the eleven languages, Malay and the clo
 TEST_CASE("language_id: vocalized Quranic Arabic is Arabic, not Urdu", "[language_id]") {
   int n = 0;
   for (const auto& e : Excerpts()) {
-    if (e.source.rfind("quran", 0) != 0) continue;
+    if (e.source.rfind("quran:", 0) != 0 && e.source.rfind("quran_ur:", 0) != 0) continue;
     INFO(e.source << ": " << e.text);
     Result r = Run(e.text);
     CHECK(Annotation(r.doc, "language") == "\"" + e.code + "\"");
@@ -478,6 +479,58 @@ TEST_CASE("language_id: close-language clusters choose only within a cluster", "
   CHECK_FALSE(sluice::InCloseLanguageCluster("en", "en"));
   // The same scores whatever the case.
   CHECK(sluice::CloseLanguageScores("sv", "SAKNAR FELTEXT") == sluice::CloseLanguageScores("sv", "saknar feltext"));
+}
+
+TEST_CASE("language_id: Russian that CLD2 reads as Serbian is Russian (alphabet constraint)", "[language_id]") {
+  int n = 0;
+  for (const auto& e : Excerpts()) {
+    if (e.source.rfind("quran_ru:", 0) != 0) continue;
+    INFO(e.source << ": " << e.text);
+    CHECK(Language(e.text) == "\"ru\"");
+    // Serbian's alphabet has none of й щ ъ ы ь э ю я ё.
+    sluice::AlphabetFit sr = sluice::CyrillicAlphabetFit("sr", e.text);
+    CHECK(sr.outside >= 2);
+    CHECK(sluice::CyrillicAlphabetFit("ru", e.text).outside == 0);
+    CHECK(sluice::ResolveByAlphabet("sr", e.text) == "ru");
+    CHECK(sluice::ResolveByAlphabet("mk", e.text) == "ru");
+    ++n;
+  }
+  CHECK(n == 2);
+}
+
+TEST_CASE("language_id: alphabet constraint, one case each side", "[language_id]") {
+  struct Case {
+    const char* answer;
+    const char* text;
+    const char* want;
+  };
+  const Case cases[] = {
+      // Serbian in its own alphabet stays Serbian (UDHR srp_cyrl, article 1).
+      {"sr", "Сва људска бића рађају се слободна и једнака у достојанству и правима.", "sr"},
+      // One letter outside the alphabet is tolerated (a quoted name), two are not.
+      {"sr", "Сва људска бића рађају се слободна, каже Њ. Я.", "sr"},
+      {"sr", "Все люди рождаются свободными и равными в своем достоинстве и правах.", "ru"},
+      // Ukrainian letters: the first alphabet that holds them all.
+      {"ru", "Всі люди народжуються вільними і рівними у своїй гідності та правах.", "uk"},
+      {"sr", "Всі люди народжуються вільними і рівними у своїй гідності та правах.", "uk"},
+      // Bulgarian read as Macedonian: one й is tolerated; with ъ and й the answer goes
+      // to the first alphabet that holds them, Russian's (wrong before and after).
+      {"mk", "Всички хора се раждат свободни и равни по достойнство и права.", "mk"},
+      {"mk",
+       "Всички хора се раждат свободни и равни по достойнство и права. Те са надарени с разум и съвест и следва да "
+       "се отнасят помежду си в дух на братство.",
+       "ru"},
+      // Answers without an alphabet here, and non-Cyrillic text, are never changed.
+      {"en", "Все люди рождаются свободными и равными.", "en"},
+      {"sr", "All human beings are born free and equal in dignity and rights.", "sr"},
+      {"kk", "Барлық адамдар тумысынан азат және қадір-қасиеті мен құқықтары тең болып табылады.", "kk"},
+      // Kazakh read as Russian: no alphabet of the table holds ә қ ұ і together: unchanged.
+      {"ru", "Барлық адамдар тумысынан азат және қадір-қасиеті мен құқықтары тең болып табылады.", "ru"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.answer << ": " << c.text);
+    CHECK(sluice::ResolveByAlphabet(c.answer, c.text) == std::string_view(c.want));
+  }
 }
 
 TEST_CASE("language_id: close-language features match the trainer (golden)", "[language_id][golden]") {
