@@ -94,6 +94,30 @@ TEST_CASE("garbage in a .zst file is an error, not a crash", "[reader]") {
   CHECK(r.docs.empty());
 }
 
+TEST_CASE("a plain file named .gz or .zst is not gzip or zstd data, said so", "[reader][messages]") {
+  struct Case {
+    std::string name, content, expected;
+  };
+  const std::vector<Case> cases = {
+      {"a.jsonl.gz", kJsonl, "not gzip data"},
+      {"b.jsonl.zst", kJsonl, "not zstd data"},
+      {"c.jsonl.zstd", "x", "not zstd data"},  // shorter than the magic bytes
+      {"d.txt.gz", "plain text\n", "not gzip data"},
+  };
+  TempDir dir;
+  for (const auto& c : cases) {
+    WriteText(dir / c.name, c.content);
+    auto r = ReadAll(dir / c.name);
+    INFO(c.name << ": " << r.status.message());
+    CHECK_FALSE(r.status.ok());
+    CHECK(r.status.message().find(c.expected) != std::string::npos);
+    CHECK(r.docs.empty());
+  }
+  // Empty files stay empty inputs, as before.
+  WriteText(dir / "e.jsonl.gz", "");
+  CHECK(ReadAll(dir / "e.jsonl.gz").status.ok());
+}
+
 TEST_CASE("malformed JSONL lines are reported with line and reason", "[reader]") {
   struct Case {
     std::string line;
