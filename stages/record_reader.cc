@@ -1,6 +1,7 @@
 #include "stages/record_reader.h"
 
 #include <glob.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <simdjson.h>
 
@@ -611,19 +612,32 @@ InputFile DescribeInput(const std::string& path) {
 }
 
 int64_t ExpandReport::total_skipped() const {
-  int64_t n = 0;
+  int64_t n = static_cast<int64_t>(duplicates.size());
   for (const auto& [_, k] : skipped) n += k;
   return n;
 }
 
 std::string ExpandReport::Summary() const {
-  std::string out = "skipped " + std::to_string(total_skipped()) + " path" + (total_skipped() == 1 ? "" : "s") +
-                    " below the input directories:";
+  std::string out;
+  if (!duplicates.empty()) {
+    const size_t n = duplicates.size();
+    out = std::to_string(n) + (n == 1 ? " input names" : " inputs name") + " a file already listed, read once:";
+    for (size_t i = 0; i < n && i < 3; ++i) {
+      const auto& [later, kept] = duplicates[i];
+      out += std::string(i ? ", " : " ") + "'" + ShowPath(later) + "'" +
+             (later == kept ? " (given twice)" : " (same file as '" + ShowPath(kept) + "')");
+    }
+    if (n > 3) out += ", ...";
+  }
+  if (skipped.empty()) return out;
+  if (!out.empty()) out += "; ";
+  const int64_t below = total_skipped() - static_cast<int64_t>(duplicates.size());
+  out += "skipped " + std::to_string(below) + " path" + (below == 1 ? "" : "s") + " below the input directories:";
   bool first = true;
   for (const auto& [reason, n] : skipped) {
     out += std::string(first ? " " : "; ") + std::to_string(n) + " " + reason + " (";
     const auto& ex = examples.at(reason);
-    for (size_t i = 0; i < ex.size(); ++i) out += (i ? ", " : "") + ex[i];
+    for (size_t i = 0; i < ex.size(); ++i) out += (i ? ", " : "") + ShowPath(ex[i]);
     out += std::string(static_cast<int64_t>(ex.size()) < n ? ", ..." : "") + ")";
     first = false;
   }
@@ -632,7 +646,6 @@ std::string ExpandReport::Summary() const {
 
 StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& inputs, ExpandReport* report,
                                               const std::string& exclude_dir) {
-  std::set<std::string> paths;
   bool use_stdin = false;
   ExpandReport local;
   ExpandReport& rep = report ? *report : local;
@@ -643,11 +656,8 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
   };
   std::error_code ec;
   const fs::path excluded = exclude_dir.empty() ? fs::path() : fs::weakly_canonical(exclude_dir, ec);
-  for (const auto& in : inputs) {
-    if (in == "-") {
-      use_stdin = true;
-      continue;
-    }
+  // The files of one argument, into `paths`.
+  auto expand = [&](const std::string& in, std::set<std::string>& paths) -> Status {
     if (fs::is_directory(in, ec)) {
       // Errors on one entry (an unreadable folder, a broken link) skip that
       // entry, counted; only an unreadable top folder fails the expansion.
@@ -715,7 +725,7 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
         std::sort(subdirs.rbegin(), subdirs.rend());
         for (auto& d : subdirs) dirs.push_back(std::move(d));
       }
-      continue;
+      return Status::Ok();
     }
     if (in.find_first_of("*?[") != std::string::npos && !fs::exists(in, ec)) {
       glob_t g;
@@ -732,7 +742,7 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
         if (fs::is_regular_file(g.gl_pathv[i], ec)) paths.insert(g.gl_pathv[i]);
       }
       globfree(&g);
-      continue;
+      return Status::Ok();
     }
     if (!fs::exists(in, ec)) {
       std::error_code e2;
@@ -740,7 +750,38 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
       return Status::Io("input '" + in + "' does not exist");
     }
     paths.insert(in);
+    return Status::Ok();
+  };
+  // In argument order, each argument's files sorted: the first name of a file wins.
+  std::vector<std::string> found;
+  for (const auto& in : inputs) {
+    if (in == "-") {
+      use_stdin = true;
+      continue;
+    }
+    std::set<std::string> paths;
+    SLUICE_RETURN_IF_ERROR(expand(in, paths));
+    found.insert(found.end(), paths.begin(), paths.end());
   }
+  // One file named twice (a relative and an absolute path, ./a and a, a folder
+  // and a file in it, a link) is read once: files are the same when their
+  // device and inode are.
+  std::map<std::string, std::string> first_name;  // identity -> the name kept
+  std::vector<std::string> paths;
+  for (const auto& p : found) {
+    struct stat st;
+    std::error_code e;
+    const std::string identity = ::stat(p.c_str(), &st) == 0
+                                     ? std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino)
+                                     : "path:" + fs::weakly_canonical(p, e).string();
+    auto [it, added] = first_name.emplace(identity, p);
+    if (added) {
+      paths.push_back(p);
+    } else {
+      rep.duplicates.emplace_back(p, it->second);
+    }
+  }
+  std::sort(paths.begin(), paths.end());
   std::vector<InputFile> out;
   for (const auto& p : paths) out.push_back(DescribeInput(p));
   if (use_stdin) out.push_back(DescribeInput("-"));

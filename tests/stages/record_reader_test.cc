@@ -242,3 +242,45 @@ TEST_CASE("ExpandInputs walks directories and globs in sorted order", "[reader]"
   CHECK(missing.status().message().find("nope.jsonl") != std::string::npos);
   CHECK_FALSE(ExpandInputs({dir / "*.none"}).ok());
 }
+
+TEST_CASE("ExpandInputs lists a file named twice once, under its first name, and reports it", "[reader][inputs]") {
+  TempDir dir;
+  WriteText(dir / "in/a.jsonl", kJsonl);
+  WriteText(dir / "in/b.jsonl", kJsonl);
+  std::filesystem::create_symlink(dir / "in/a.jsonl", dir / "link.jsonl");
+  std::filesystem::create_hard_link(dir / "in/b.jsonl", dir / "hard.jsonl");
+  struct InDir {  // relative names below dir, the old working directory back at the end
+    std::filesystem::path old = std::filesystem::current_path();
+    explicit InDir(const std::string& d) { std::filesystem::current_path(d); }
+    ~InDir() { std::filesystem::current_path(old); }
+  } in_dir(dir.path());
+  struct Case {
+    std::vector<std::string> args;
+    std::vector<std::string> expected;                           // listed, sorted
+    std::vector<std::pair<std::string, std::string>> duplicates;  // (later name, kept name)
+  };
+  const std::vector<Case> cases = {
+      {{"in/a.jsonl", dir / "in/a.jsonl"}, {"in/a.jsonl"}, {{dir / "in/a.jsonl", "in/a.jsonl"}}},
+      {{"./in/a.jsonl", "in/a.jsonl"}, {"./in/a.jsonl"}, {{"in/a.jsonl", "./in/a.jsonl"}}},
+      {{"in/a.jsonl", "in/a.jsonl"}, {"in/a.jsonl"}, {{"in/a.jsonl", "in/a.jsonl"}}},
+      {{"in", "in/b.jsonl"}, {"in/a.jsonl", "in/b.jsonl"}, {{"in/b.jsonl", "in/b.jsonl"}}},
+      {{"in/b.jsonl", "in"}, {"in/a.jsonl", "in/b.jsonl"}, {{"in/b.jsonl", "in/b.jsonl"}}},
+      {{"link.jsonl", "in/a.jsonl"}, {"link.jsonl"}, {{"in/a.jsonl", "link.jsonl"}}},
+      {{"in/*.jsonl", "in/a.jsonl"}, {"in/a.jsonl", "in/b.jsonl"}, {{"in/a.jsonl", "in/a.jsonl"}}},
+      {{"in/b.jsonl", "hard.jsonl"}, {"in/b.jsonl"}, {{"hard.jsonl", "in/b.jsonl"}}},
+      {{"in/a.jsonl", "in/b.jsonl"}, {"in/a.jsonl", "in/b.jsonl"}, {}},
+  };
+  for (size_t c = 0; c < cases.size(); ++c) {
+    const Case& k = cases[c];
+    INFO(k.args[0] << " + " << k.args[1]);
+    ExpandReport report;
+    auto listed = ExpandInputs(k.args, &report);
+    REQUIRE(listed.ok());
+    std::vector<std::string> paths;
+    for (const auto& f : *listed) paths.push_back(f.path);
+    CHECK(paths == k.expected);
+    CHECK(report.duplicates == k.duplicates);
+    CHECK(report.total_skipped() == static_cast<int64_t>(k.duplicates.size()));
+    if (!k.duplicates.empty()) CHECK(report.Summary().find("read once") != std::string::npos);
+  }
+}
