@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <fstream>
+
+#include "stages/show_path.h"
 
 namespace sluice {
 
@@ -86,7 +89,7 @@ const std::vector<IdentityGroup>& BuiltinIdentityGroups() {
 
 StatusOr<std::vector<IdentityGroup>> LoadIdentityGroupsFile(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return Status::Io("groups_file: cannot open " + path);
+  if (!in) return Status::Io("groups_file: " + CannotOpenMessage("", path, errno));
   std::vector<IdentityGroup> groups;
   try {
     YAML::Node root = YAML::Load(in);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "filters/ldnoobw_lists.h"
 #include "filters/phrase_matcher.h"
 #include "filters/text_stats.h"
+#include "stages/show_path.h"
 #include "stages/stage.h"
 #include "stages/utf8.h"
 #include "stages/word_segmenter.h"
@@ -297,7 +299,7 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
   if (const std::string& file = o.GetString("words_file"); !file.empty()) {
     const std::string path = ResolvePath(env.recipe_dir, file);
     std::ifstream in(path);
-    if (!in) return Status::Io("lexicon_filter option 'words_file': cannot open " + path);
+    if (!in) return Status::Io("lexicon_filter option 'words_file': " + CannotOpenMessage("", path, errno));
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::vector<std::string> lines;
     SplitLines(text, &lines);

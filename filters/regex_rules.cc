@@ -4,12 +4,14 @@
 #include <re2/set.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <sstream>
 
 #include "filters/text_stats.h"
+#include "stages/show_path.h"
 #include "stages/stage.h"
 #include "stages/utf8.h"
 
@@ -259,7 +261,8 @@ SLUICE_REGISTER_STAGE(RegexRules, [] {
       std::string path = file.front() == '/' ? file : env.recipe_dir + "/" + file;
       std::ifstream in(path, std::ios::binary);
       if (!in)
-        return Status::Config("stage '" + env.instance_name + "', option 'patterns_file': cannot read " + path);
+        return Status::Config("stage '" + env.instance_name + "', option 'patterns_file': " +
+                              CannotOpenMessage("", path, errno));
       std::stringstream ss;
       ss << in.rdbuf();
       auto more = ParsePatternsFile(ss.str(), path);

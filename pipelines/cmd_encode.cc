@@ -11,6 +11,7 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include "pipelines/command.h"
 #include "pipelines/tokenizer_stages.h"
 #include "stages/record_reader.h"
+#include "stages/show_path.h"
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/hf_json.h"
 #include "tokenizer/json_value.h"
@@ -102,7 +104,7 @@ int EncodeMain(const EncodeArgs& args) {
           texts.emplace_back();
           is_null.push_back(1);
           if (malformed <= 10) {
-            std::cerr << "sluice: " << m.path << ":" << m.line << ": malformed record (" << m.error
+            std::cerr << "sluice: " << ShowPath(m.path) << ":" << m.line << ": malformed record (" << m.error
                       << "), written as null\n";
           }
         });
@@ -132,7 +134,7 @@ int DecodeMain(const DecodeArgs& args) {
   std::istream* in = &std::cin;
   if (args.input != "-") {
     file.open(args.input, std::ios::binary);
-    if (!file) return ExitCodeFor(Status::Io("cannot open " + args.input));
+    if (!file) return ExitCodeFor(Status::Io(CannotOpenMessage("", args.input, errno)));
     in = &file;
   }
   std::string line, out;

@@ -21,6 +21,7 @@
 #include "pipelines/run_command.h"
 #include "stages/input_slices.h"
 #include "stages/record_writer.h"
+#include "stages/show_path.h"
 
 namespace sluice {
 
@@ -122,7 +123,7 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
   if (skipped.total_skipped() > 0 && !args.quiet) std::cerr << "sluice: warning: " << skipped.Summary() << "\n";
   if (expanded->empty()) {
     std::string list;
-    for (const auto& p : inputs) list += (list.empty() ? "'" : ", '") + p + "'";
+    for (const auto& p : inputs) list += (list.empty() ? "'" : ", '") + ShowPath(p) + "'";
     return Status::Config("no input files in " + list +
                           (skipped.total_skipped() > 0 ? " (" + skipped.Summary() + ")" : std::string()) +
                           "; sluice reads .jsonl/.json/.ndjson and .txt/.text/.md, optionally .gz/.zst");
@@ -258,6 +259,7 @@ int RunMain(const RunArgs& args) {
   const bool shard = stats_path.find("/stats/shard-") != std::string::npos;
   const std::string dir = shard ? fs::path(out).parent_path().string() : out;
   std::cout << FormatAccounting(result);
+  std::cerr << FormatInputWarnings(result);  // mostly malformed inputs: a wrong --text-key, not JSONL
   std::cout << "outputs: " << dir << "/{kept,rejected,malformed}/, " << stats_path
             << (args.no_report || shard ? "" : ", " + dir + "/report.html") << "\n";
   for (const auto& in : result.inputs) {

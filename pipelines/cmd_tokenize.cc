@@ -27,6 +27,7 @@
 #include "pipelines/token_stages.h"
 #include "pipelines/tokenizer_stages.h"
 #include "stages/record_reader.h"
+#include "stages/show_path.h"
 #include "tokenizer/bpe_model.h"
 
 namespace sluice {
@@ -68,17 +69,17 @@ int TokenizeMain(const TokenizeArgs& args) {
   tokenizer::BpeModel model;
   tokenizer::TokenShardOptions options;
   if (Status st = PrepareTokenOutput(config, &model, &options); !st.ok()) {
-    std::cerr << "sluice tokenize: " << st.message() << "\n";
+    std::cerr << "sluice tokenize: " << ShowText(st.message()) << "\n";
     return ExitCodeFor(st);
   }
   auto inputs = ExpandInputs(args.inputs);
   if (!inputs.ok()) {
-    std::cerr << "sluice tokenize: " << inputs.status().message() << "\n";
+    std::cerr << "sluice tokenize: " << ShowText(inputs.status().message()) << "\n";
     return ExitCodeFor(inputs.status());
   }
   tokenizer::TokenShardWriter writer;
   if (Status st = FromTokStatus(writer.Open(options)); !st.ok()) {
-    std::cerr << "sluice tokenize: " << st.message() << "\n";
+    std::cerr << "sluice tokenize: " << ShowText(st.message()) << "\n";
     return ExitCodeFor(st);
   }
 
@@ -117,8 +118,8 @@ int TokenizeMain(const TokenizeArgs& args) {
           },
           [&](const MalformedRecord& m) {
             ++malformed;
-            std::cerr << "sluice tokenize: " << m.path << ":" << m.line << ": skipped malformed record (" << m.error
-                      << ")\n";
+            std::cerr << "sluice tokenize: " << ShowPath(m.path) << ":" << m.line << ": skipped malformed record ("
+                      << m.error << ")\n";
           });
       if (!st.ok()) {
         read_status = st;
@@ -178,15 +179,15 @@ int TokenizeMain(const TokenizeArgs& args) {
   }
   reader.join();
   if (!write_status.ok()) {
-    std::cerr << "sluice tokenize: " << write_status.message() << "\n";
+    std::cerr << "sluice tokenize: " << ShowText(write_status.message()) << "\n";
     return ExitCodeFor(write_status);
   }
   if (!read_status.ok()) {
-    std::cerr << "sluice tokenize: " << read_status.message() << " (no shards written)\n";
+    std::cerr << "sluice tokenize: " << ShowText(read_status.message()) << " (no shards written)\n";
     return ExitCodeFor(read_status);
   }
   if (Status st = FromTokStatus(writer.Finish()); !st.ok()) {
-    std::cerr << "sluice tokenize: " << st.message() << "\n";
+    std::cerr << "sluice tokenize: " << ShowText(st.message()) << "\n";
     return ExitCodeFor(st);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -23,6 +23,7 @@
 #include "pipelines/command.h"
 #include "pipelines/tokenizer_stages.h"
 #include "stages/record_reader.h"
+#include "stages/show_path.h"
 #include "tokenizer/hf_json.h"
 
 namespace sluice {
@@ -155,7 +156,8 @@ int TrainMain(const TrainArgs& args) {
         [&](const MalformedRecord& m) {
           ++malformed;
           if (!args.quiet && malformed <= 5) {
-            std::cerr << "sluice: " << m.path << ":" << m.line << ": skipped malformed record (" << m.error << ")\n";
+            std::cerr << "sluice: " << ShowPath(m.path) << ":" << m.line << ": skipped malformed record (" << m.error
+                      << ")\n";
           }
         });
     if (!st.ok()) return ExitCodeFor(st);

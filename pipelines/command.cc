@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "stages/show_path.h"
+
 namespace sluice {
 
 CommandRegistry& CommandRegistry::Global() {
@@ -11,7 +13,7 @@ CommandRegistry& CommandRegistry::Global() {
 
 int ExitCodeFor(const Status& status) {
   if (status.ok()) return 0;
-  std::cerr << "sluice: " << status.message() << "\n";
+  std::cerr << "sluice: " << ShowText(status.message()) << "\n";  // a path in it may hold escape codes
   return status.code() == StatusCode::kConfig ? 1 : 2;
 }
 

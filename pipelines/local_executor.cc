@@ -148,6 +148,7 @@ Status RunSegmentTask(const RunArgs& base, const Plan& plan, int task, int shard
   RunResult result;
   SLUICE_RETURN_IF_ERROR(RunPipeline(config, &result));
   if (!args.quiet) std::cout << FormatAccounting(result);
+  std::cerr << FormatInputWarnings(result);
   for (const auto& in : result.inputs) {
     if (!in.read_error.empty()) return Status::Io("input '" + in.path + "' ended early: " + in.read_error);
   }

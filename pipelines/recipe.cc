@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +11,7 @@
 #include <sstream>
 
 #include "pipelines/default_recipe_yaml.h"
+#include "stages/show_path.h"
 #include "stages/stage.h"
 
 namespace sluice {
@@ -204,7 +206,7 @@ StatusOr<Recipe> LoadRecipeFile(const std::string& path) {
     return Status::Config("recipe '" + path + "' is a directory, not a recipe file (give RECIPE.yaml)");
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Config("cannot read recipe '" + path + "'");
+  if (!in) return Status::Config(CannotOpenMessage("recipe", path, errno));
   std::stringstream ss;
   ss << in.rdbuf();
   auto r = ParseRecipe(ss.str(), path);

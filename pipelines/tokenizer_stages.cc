@@ -9,6 +9,7 @@
 
 #include <tbb/enumerable_thread_specific.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -16,6 +17,7 @@
 
 #include "stages/run_state.h"
 #include "stages/record_writer.h"
+#include "stages/show_path.h"
 #include "stages/stage.h"
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/hf_json.h"
@@ -245,7 +247,7 @@ Status TrainFromCountFiles(const TokenizerTrainConfig& config, const tokenizer::
   tokenizer::WordCounter total(&pre, config.max_pretoken_bytes);
   for (const std::string& path : count_files) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return Status::Io("cannot read word counts '" + path + "'");
+    if (!in) return Status::Io(CannotOpenMessage("word counts", path, errno));
     std::ostringstream ss;
     ss << in.rdbuf();
     if (!total.MergeSerialized(ss.str())) return Status::Io("'" + path + "' is not a sluice word-count file");

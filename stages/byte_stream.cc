@@ -3,10 +3,13 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <vector>
+
+#include "stages/show_path.h"
 
 namespace sluice {
 
@@ -14,20 +17,56 @@ namespace {
 
 class FileReader {
  public:
-  explicit FileReader(FILE* f, bool owned) : f_(f), owned_(owned) {}
+  // `peeked`: bytes already taken from f (stdin's magic bytes), read first.
+  explicit FileReader(FILE* f, bool owned, std::string peeked = "")
+      : f_(f), owned_(owned), peeked_(std::move(peeked)) {}
   ~FileReader() {
     if (owned_ && f_ != nullptr) fclose(f_);
   }
   size_t Read(char* buf, size_t n, std::string* error) {
-    size_t got = fread(buf, 1, n, f_);
-    if (got < n && ferror(f_)) *error = std::string("read error: ") + strerror(errno);
-    return got;
+    size_t got = 0;
+    if (peeked_pos_ < peeked_.size()) {
+      got = std::min(n, peeked_.size() - peeked_pos_);
+      memcpy(buf, peeked_.data() + peeked_pos_, got);
+      peeked_pos_ += got;
+      if (got == n) return got;
+    }
+    const size_t more = fread(buf + got, 1, n - got, f_);
+    if (more < n - got && ferror(f_)) *error = std::string("read error: ") + strerror(errno);
+    return got + more;
   }
 
  private:
   FILE* f_;
   bool owned_;
+  std::string peeked_;
+  size_t peeked_pos_ = 0;
 };
+
+// Magic bytes: gzip 1f 8b; zstd frames 28 b5 2f fd, skippable frames 5? 2a 4d 18.
+bool IsGzipStart(const char* p, size_t n) {
+  const auto b = [&](size_t i) { return static_cast<unsigned char>(p[i]); };
+  if (n >= 1 && b(0) == 0x1f) return n < 2 || b(1) == 0x8b;
+  // A zlib stream (deflate, header checksum) is accepted as zlib accepts it.
+  return n >= 2 && (b(0) & 0x0f) == 8 && ((b(0) << 8) | b(1)) % 31 == 0;
+}
+
+bool IsZstdStart(const char* p, size_t n) {
+  static const unsigned char kFrame[4] = {0x28, 0xb5, 0x2f, 0xfd};
+  static const unsigned char kSkippable[3] = {0x2a, 0x4d, 0x18};
+  const auto b = [&](size_t i) { return static_cast<unsigned char>(p[i]); };
+  bool frame = true, skippable = n >= 1 && (b(0) & 0xf0) == 0x50;
+  for (size_t i = 0; i < n && i < 4; ++i) {
+    frame = frame && b(i) == kFrame[i];
+    if (i >= 1) skippable = skippable && b(i) == kSkippable[i - 1];
+  }
+  return frame || skippable;
+}
+
+constexpr const char* kNotGzip =
+    "not gzip data (it does not start with gzip's magic bytes 1f 8b: a plain file named .gz?)";
+constexpr const char* kNotZstd =
+    "not zstd data (it does not start with zstd's magic bytes 28 b5 2f fd: a plain file named .zst?)";
 
 class PlainStream : public ByteStream {
  public:
@@ -69,6 +108,14 @@ class GzipStream : public ByteStream {
           done_ = true;
           break;
         }
+        if (!started_) {
+          started_ = true;
+          if (!IsGzipStart(in_.data(), got)) {
+            error_ = kNotGzip;
+            done_ = true;
+            break;
+          }
+        }
         zs_.next_in = reinterpret_cast<Bytef*>(in_.data());
         zs_.avail_in = static_cast<uInt>(got);
       }
@@ -92,6 +139,7 @@ class GzipStream : public ByteStream {
   z_stream zs_;
   bool done_ = false;
   bool in_member_ = false;
+  bool started_ = false;  // the first bytes were checked
 };
 
 class ZstdStream : public ByteStream {
@@ -111,6 +159,14 @@ class ZstdStream : public ByteStream {
           if (error_.empty() && last_ret_ != 0) error_ = "truncated zstd stream (unexpected end of file)";
           done_ = true;
           break;
+        }
+        if (!started_) {
+          started_ = true;
+          if (!IsZstdStart(in_.data(), got)) {
+            error_ = kNotZstd;
+            done_ = true;
+            break;
+          }
         }
         input_ = ZSTD_inBuffer{in_.data(), got, 0};
       }
@@ -132,6 +188,7 @@ class ZstdStream : public ByteStream {
   ZSTD_inBuffer input_{nullptr, 0, 0};
   size_t last_ret_ = 0;
   bool done_ = false;
+  bool started_ = false;  // the first bytes were checked
 };
 
 }  // namespace
@@ -139,10 +196,20 @@ class ZstdStream : public ByteStream {
 StatusOr<std::unique_ptr<ByteStream>> ByteStream::Open(const std::string& path, Compression compression) {
   std::unique_ptr<FileReader> file;
   if (path == "-") {
-    file = std::make_unique<FileReader>(stdin, false);
+    // stdin has no name to tell: gzip or zstd data is known by its magic bytes.
+    std::string peeked(4, '\0');
+    peeked.resize(fread(peeked.data(), 1, peeked.size(), stdin));
+    if (compression == Compression::kNone && peeked.size() >= 2) {
+      if (static_cast<unsigned char>(peeked[0]) == 0x1f && static_cast<unsigned char>(peeked[1]) == 0x8b) {
+        compression = Compression::kGzip;
+      } else if (peeked.size() == 4 && IsZstdStart(peeked.data(), 4)) {
+        compression = Compression::kZstd;
+      }
+    }
+    file = std::make_unique<FileReader>(stdin, false, std::move(peeked));
   } else {
     FILE* f = fopen(path.c_str(), "rb");
-    if (f == nullptr) return Status::Io("cannot open input '" + path + "': " + strerror(errno));
+    if (f == nullptr) return Status::Io(CannotOpenMessage("input", path, errno));
     file = std::make_unique<FileReader>(f, true);
   }
   std::unique_ptr<ByteStream> stream;
@@ -156,11 +223,11 @@ StatusOr<std::unique_ptr<ByteStream>> ByteStream::Open(const std::string& path, 
 
 StatusOr<std::unique_ptr<ByteStream>> ByteStream::OpenRange(const std::string& path, uint64_t begin, uint64_t end) {
   FILE* f = fopen(path.c_str(), "rb");
-  if (f == nullptr) return Status::Io("cannot open input '" + path + "': " + strerror(errno));
+  if (f == nullptr) return Status::Io(CannotOpenMessage("input", path, errno));
   if (fseeko(f, static_cast<off_t>(begin), SEEK_SET) != 0) {
     std::string err = strerror(errno);
     fclose(f);
-    return Status::Io("cannot seek in input '" + path + "': " + err);
+    return Status::Io("cannot seek in input '" + ShowPath(path) + "': " + err);
   }
   return std::unique_ptr<ByteStream>(
       std::make_unique<PlainStream>(std::make_unique<FileReader>(f, true), end > begin ? end - begin : 0));

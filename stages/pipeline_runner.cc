@@ -23,6 +23,7 @@
 #include "stages/json_writer.h"
 #include "stages/utf8.h"
 #include "stages/work_file.h"
+#include "stages/show_path.h"
 
 namespace sluice {
 
@@ -512,6 +513,14 @@ void Runner::WriteBatch(Batch* batch_ptr) {
   }
   acc.records += static_cast<int64_t>(b->malformed.size());
   acc.malformed += static_cast<int64_t>(b->malformed.size());
+  for (const auto& m : b->malformed) {
+    InputAccount::MalformedKind& kind = acc.malformed_by_error[m.error];
+    if (kind.count++ == 0) kind.first_message = m.message;
+    if (m.line == 1 && m.raw.find_first_not_of(" \t\r") < m.raw.size() &&
+        m.raw[m.raw.find_first_not_of(" \t\r")] == '[') {
+      acc.opens_json_array = true;
+    }
+  }
   if (to_work()) {
     if (Status s = work_out_->Append(b->work_frame, b->work_raw_size); !s.ok()) return fail(s);
   } else if (!b->replay) {
@@ -564,7 +573,7 @@ void Runner::WriteBatch(Batch* batch_ptr) {
       slice_state_.engine.Add("input_errors");
       fprintf(stderr, "\nsluice: warning: %s: %s (records before the error were processed; the input is left "
                       "unfinished and a rerun retries it)\n",
-              acc.path.c_str(), b->read_error.c_str());
+              ShowPath(acc.path).c_str(), ShowText(b->read_error).c_str());
     }
     if (!to_work()) {
       if (Status s = FinishInput(*b); !s.ok()) return fail(s);
@@ -783,12 +792,45 @@ std::string FormatAccounting(const RunResult& result) {
   auto add = [&](const InputAccount& a) {
     snprintf(line, sizeof line, "%s: in = kept + dropped + malformed: %" PRId64 " = %" PRId64 " + %" PRId64
              " + %" PRId64 "%s%s\n",
-             a.path.c_str(), a.records, a.kept, a.dropped, a.malformed, a.skipped ? " (finished earlier)" : "",
+             ShowPath(a.path).c_str(), a.records, a.kept, a.dropped, a.malformed, a.skipped ? " (finished earlier)" : "",
              a.read_error.empty() ? "" : " (input ended early: read error)");
     out += line;
   };
   for (const auto& a : result.inputs) add(a);
   add(result.total);
+  return out;
+}
+
+std::string FormatInputWarnings(const RunResult& result) {
+  std::string out;
+  for (const InputAccount& a : result.inputs) {
+    const bool most = a.malformed * 2 > a.records && (a.malformed >= kMalformedWarningMin || a.malformed == a.records);
+    if (a.malformed == 0 || !(most || a.opens_json_array)) continue;
+    // The commonest error (the first in name order on a tie).
+    std::string error, message;
+    int64_t count = 0;
+    for (const auto& [e, kind] : a.malformed_by_error) {
+      if (kind.count > count) {
+        error = e;
+        message = kind.first_message;
+        count = kind.count;
+      }
+    }
+    char percent[32];
+    snprintf(percent, sizeof percent, "%.0f%%", 100.0 * static_cast<double>(a.malformed) / static_cast<double>(a.records));
+    out += "sluice: warning: " + std::string(percent) + " of records in " + ShowPath(a.path) + " were malformed (" +
+           std::to_string(a.malformed) + " of " + std::to_string(a.records);
+    if (!error.empty()) out += "; " + std::to_string(count) + " " + error + ": " + ShowText(message);
+    out += ")";
+    if (a.opens_json_array || error == "invalid_json" || error == "not_an_object") {
+      out += std::string(a.opens_json_array ? "; the file starts with '[', a JSON array" : "") +
+             "; sluice reads JSONL, one JSON object per line: convert a JSON array or pretty-printed JSON first "
+             "(e.g. jq -c '.[]' in.json > in.jsonl)";
+    } else if (error == "missing_text" || error == "text_not_string") {
+      out += "; is --text-key right?";
+    }
+    out += "\n";
+  }
   return out;
 }
 

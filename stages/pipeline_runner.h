@@ -93,4 +93,12 @@ Status RunPipeline(RunConfig& config, RunResult* result);
 // "in = kept + dropped + malformed" lines for every input and the total.
 std::string FormatAccounting(const RunResult& result);
 
+// Warnings for the end of a run, one line each ("" when none): an input whose
+// records were mostly malformed (more than half of them, and at least
+// kMalformedWarningMin or all of them) is named with its commonest error and
+// a hint: a wrong --text-key for missing_text/text_not_string, JSONL expected
+// for invalid_json/not_an_object or a file that opens a JSON array.
+std::string FormatInputWarnings(const RunResult& result);
+inline constexpr int64_t kMalformedWarningMin = 10;
+
 }  // namespace sluice

@@ -1,6 +1,7 @@
 #include "stages/record_reader.h"
 
 #include <glob.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <simdjson.h>
 
@@ -12,6 +13,8 @@
 #include <set>
 
 #include "stages/byte_stream.h"
+#include "stages/json_numbers.h"
+#include "stages/show_path.h"
 #include "stages/json_writer.h"
 #include "stages/utf8.h"
 
@@ -75,6 +78,13 @@ int32_t EscapeAt(const std::string& json, size_t i) {
     v = v * 16 + h;
   }
   return v;
+}
+
+// Whether a record may hold a non-zero number below the smallest double: it
+// needs a negative exponent or hundreds of zeros (a cheap test before a scan).
+bool MayUnderflow(std::string_view json) {
+  return json.find("e-") != std::string_view::npos || json.find("E-") != std::string_view::npos ||
+         json.find("0000000000") != std::string_view::npos;
 }
 
 // Rewrites every unpaired surrogate escape in JSON text to \ufffd (same
@@ -409,29 +419,62 @@ bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions&
 
   thread_local simdjson::dom::parser parser;
   thread_local std::string repaired;
+  // Numbers simdjson cannot hold (stages/json_numbers.h): their offsets in
+  // `bytes`, the copy simdjson parses with them blanked, and the records'
+  // top-level value spans; used only by the records that have such numbers.
+  thread_local std::vector<std::pair<size_t, size_t>> raw_numbers;
+  thread_local std::string blanked;
+  thread_local std::vector<std::pair<size_t, size_t>> spans;
+  raw_numbers.clear();
+  bool numbers_checked = false;
   simdjson::dom::element root;
   // In place when the record has simdjson's padding after it, else simdjson
   // copies it into a padded buffer of its own.
   static_assert(RawBatch::kPadding >= simdjson::SIMDJSON_PADDING);
-  auto error = parser.parse(bytes.data(), bytes.size(), !padded).get(root);
-  if (error == simdjson::UTF8_ERROR) {
-    std::string* fix = owned;
-    if (fix == nullptr) {
-      repaired.assign(bytes);
-      fix = &repaired;
+  const char* const original = bytes.data();  // padded when `padded`
+  auto parse = [&]() {
+    if (numbers_checked) {
+      FindUnrepresentableNumbers(bytes, &raw_numbers);  // again: a repair may have moved them
+      if (!raw_numbers.empty()) {
+        BlankNumbers(bytes, raw_numbers, &blanked);
+        return parser.parse(blanked.data(), blanked.size(), true).get(root);
+      }
     }
-    *utf8_repairs += RepairUtf8(fix);
-    bytes = *fix;
-    error = parser.parse(bytes.data(), bytes.size(), true).get(root);
-  }
-  if (error == simdjson::STRING_ERROR && bytes.find("\\u") != std::string_view::npos) {
-    // Lone surrogate escapes ("\ud800", as Python's json.dumps writes them)
-    // become U+FFFD, as invalid UTF-8 bytes do.
-    if (bytes.data() != repaired.data()) repaired.assign(bytes);
-    if (int64_t n = RepairSurrogateEscapes(&repaired); n > 0) {
+    const bool in_place = padded && bytes.data() == original;
+    return parser.parse(bytes.data(), bytes.size(), !in_place).get(root);
+  };
+  auto error = parser.parse(bytes.data(), bytes.size(), !padded).get(root);
+  // Repairs, each at most once, in the order simdjson meets the problems.
+  bool utf8_done = false, surrogates_done = false;
+  while (error) {
+    if (error == simdjson::UTF8_ERROR && !utf8_done) {
+      utf8_done = true;
+      std::string* fix = owned;
+      if (fix == nullptr) {
+        if (bytes.data() != repaired.data()) repaired.assign(bytes);
+        fix = &repaired;
+      } else if (bytes.data() != owned->data()) {
+        owned->assign(bytes);
+      }
+      *utf8_repairs += RepairUtf8(fix);
+      bytes = *fix;
+      error = parse();
+    } else if (error == simdjson::STRING_ERROR && !surrogates_done && bytes.find("\\u") != std::string_view::npos) {
+      // Lone surrogate escapes ("\ud800", as Python's json.dumps writes them)
+      // become U+FFFD, as invalid UTF-8 bytes do.
+      surrogates_done = true;
+      if (bytes.data() != repaired.data()) repaired.assign(bytes);
+      const int64_t n = RepairSurrogateEscapes(&repaired);
+      if (n == 0) break;
       *utf8_repairs += n;
       bytes = repaired;
-      error = parser.parse(bytes.data(), bytes.size(), true).get(root);
+      error = parse();
+    } else if (error == simdjson::NUMBER_ERROR && !numbers_checked) {
+      numbers_checked = true;
+      error = parse();
+      if (raw_numbers.empty()) break;  // a number that is not JSON ("01"): invalid
+    } else {
+      break;
     }
   }
   if (error) {
@@ -453,37 +496,83 @@ bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions&
     f.json.clear();
     return f;
   };
-  for (auto field : object) {
-    std::string_view key = field.key;
-    if (key == options.text_key) {
-      std::string_view text;
-      if (field.value.get_string().get(text)) {
-        FillMalformed(input, input_index, bytes, line, "text_not_string",
-                      "field '" + options.text_key + "' is not a string", malformed);
+  // Whether member k's value holds a number kept as text.
+  auto has_raw_number = [&](size_t k) {
+    if (raw_numbers.empty() || k >= spans.size()) return false;
+    for (const auto& [b, e] : raw_numbers) {
+      if (b >= spans[k].first && e <= spans[k].second) return true;
+    }
+    return false;
+  };
+  // A non-string value as compact JSON: simdjson's rendering, or the record's
+  // own text when it holds a number simdjson could not keep.
+  auto value_json = [&](size_t k, simdjson::dom::element value, std::string* out) {
+    if (has_raw_number(k)) {
+      out->clear();
+      AppendMinifiedJson(bytes.substr(spans[k].first, spans[k].second - spans[k].first), out);
+    } else {
+      *out = simdjson::minify(value);
+    }
+  };
+  // Walks the members; false when the record is malformed (filled in). A
+  // "0.0" may be a non-zero number simdjson took to zero: *recheck says so.
+  auto walk = [&](bool* recheck) {
+    have_text = false;
+    nf = 0;
+    doc->id.clear();
+    doc->id_from_input = false;
+    if (!raw_numbers.empty()) TopLevelValueSpans(bytes, &spans);
+    size_t k = 0;
+    for (auto field : object) {
+      const size_t member = k++;
+      std::string_view key = field.key;
+      if (key == options.text_key) {
+        std::string_view text;
+        if (field.value.get_string().get(text)) {
+          FillMalformed(input, input_index, bytes, line, "text_not_string",
+                        "field '" + options.text_key + "' is not a string", malformed);
+          return false;
+        }
+        if (have_text) continue;  // duplicate key: the first one wins, as in most parsers
+        have_text = true;
+        FitBuffer(&doc->text, text.size());
+        doc->text.assign(text);
+        next_field(key);  // placeholder (empty json): text goes here
+        continue;
+      }
+      if (key == options.id_key && !doc->id_from_input) {
+        std::string_view id;
+        if (!field.value.get_string().get(id)) {
+          doc->id.assign(id);
+        } else {
+          value_json(member, field.value, &doc->id);
+        }
+        doc->id_from_input = true;
+      }
+      JsonField& f = next_field(key);
+      std::string_view str;
+      if (!field.value.get_string().get(str)) {
+        AppendJsonString(f.json, str);  // the same bytes as simdjson::minify of a string
+      } else {
+        value_json(member, field.value, &f.json);
+        if (!numbers_checked && f.json.find("0.0") != std::string::npos) *recheck = MayUnderflow(bytes);
+      }
+    }
+    return true;
+  };
+  bool recheck = false;
+  if (!walk(&recheck)) return false;
+  if (recheck) {
+    // A number below the smallest double parsed as 0.0: keep its text instead.
+    numbers_checked = true;
+    FindUnrepresentableNumbers(bytes, &raw_numbers);
+    if (!raw_numbers.empty()) {
+      BlankNumbers(bytes, raw_numbers, &blanked);
+      if (parser.parse(blanked.data(), blanked.size(), true).get(root) || root.get_object().get(object)) {
+        FillMalformed(input, input_index, bytes, line, "invalid_json", "not valid JSON", malformed);  // not reached
         return false;
       }
-      if (have_text) continue;  // duplicate key: the first one wins, as in most parsers
-      have_text = true;
-      FitBuffer(&doc->text, text.size());
-      doc->text.assign(text);
-      next_field(key);  // placeholder (empty json): text goes here
-      continue;
-    }
-    if (key == options.id_key && !doc->id_from_input) {
-      std::string_view id;
-      if (!field.value.get_string().get(id)) {
-        doc->id.assign(id);
-      } else {
-        doc->id = simdjson::minify(field.value);
-      }
-      doc->id_from_input = true;
-    }
-    JsonField& f = next_field(key);
-    std::string_view str;
-    if (!field.value.get_string().get(str)) {
-      AppendJsonString(f.json, str);  // the same bytes as simdjson::minify of a string
-    } else {
-      f.json = simdjson::minify(field.value);
+      if (!walk(&recheck)) return false;
     }
   }
   fields.resize(nf);
@@ -523,19 +612,32 @@ InputFile DescribeInput(const std::string& path) {
 }
 
 int64_t ExpandReport::total_skipped() const {
-  int64_t n = 0;
+  int64_t n = static_cast<int64_t>(duplicates.size());
   for (const auto& [_, k] : skipped) n += k;
   return n;
 }
 
 std::string ExpandReport::Summary() const {
-  std::string out = "skipped " + std::to_string(total_skipped()) + " path" + (total_skipped() == 1 ? "" : "s") +
-                    " below the input directories:";
+  std::string out;
+  if (!duplicates.empty()) {
+    const size_t n = duplicates.size();
+    out = std::to_string(n) + (n == 1 ? " input names" : " inputs name") + " a file already listed, read once:";
+    for (size_t i = 0; i < n && i < 3; ++i) {
+      const auto& [later, kept] = duplicates[i];
+      out += std::string(i ? ", " : " ") + "'" + ShowPath(later) + "'" +
+             (later == kept ? " (given twice)" : " (same file as '" + ShowPath(kept) + "')");
+    }
+    if (n > 3) out += ", ...";
+  }
+  if (skipped.empty()) return out;
+  if (!out.empty()) out += "; ";
+  const int64_t below = total_skipped() - static_cast<int64_t>(duplicates.size());
+  out += "skipped " + std::to_string(below) + " path" + (below == 1 ? "" : "s") + " below the input directories:";
   bool first = true;
   for (const auto& [reason, n] : skipped) {
     out += std::string(first ? " " : "; ") + std::to_string(n) + " " + reason + " (";
     const auto& ex = examples.at(reason);
-    for (size_t i = 0; i < ex.size(); ++i) out += (i ? ", " : "") + ex[i];
+    for (size_t i = 0; i < ex.size(); ++i) out += (i ? ", " : "") + ShowPath(ex[i]);
     out += std::string(static_cast<int64_t>(ex.size()) < n ? ", ..." : "") + ")";
     first = false;
   }
@@ -544,7 +646,6 @@ std::string ExpandReport::Summary() const {
 
 StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& inputs, ExpandReport* report,
                                               const std::string& exclude_dir) {
-  std::set<std::string> paths;
   bool use_stdin = false;
   ExpandReport local;
   ExpandReport& rep = report ? *report : local;
@@ -555,11 +656,8 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
   };
   std::error_code ec;
   const fs::path excluded = exclude_dir.empty() ? fs::path() : fs::weakly_canonical(exclude_dir, ec);
-  for (const auto& in : inputs) {
-    if (in == "-") {
-      use_stdin = true;
-      continue;
-    }
+  // The files of one argument, into `paths`.
+  auto expand = [&](const std::string& in, std::set<std::string>& paths) -> Status {
     if (fs::is_directory(in, ec)) {
       // Errors on one entry (an unreadable folder, a broken link) skip that
       // entry, counted; only an unreadable top folder fails the expansion.
@@ -627,7 +725,7 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
         std::sort(subdirs.rbegin(), subdirs.rend());
         for (auto& d : subdirs) dirs.push_back(std::move(d));
       }
-      continue;
+      return Status::Ok();
     }
     if (in.find_first_of("*?[") != std::string::npos && !fs::exists(in, ec)) {
       glob_t g;
@@ -644,7 +742,7 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
         if (fs::is_regular_file(g.gl_pathv[i], ec)) paths.insert(g.gl_pathv[i]);
       }
       globfree(&g);
-      continue;
+      return Status::Ok();
     }
     if (!fs::exists(in, ec)) {
       std::error_code e2;
@@ -652,7 +750,38 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
       return Status::Io("input '" + in + "' does not exist");
     }
     paths.insert(in);
+    return Status::Ok();
+  };
+  // In argument order, each argument's files sorted: the first name of a file wins.
+  std::vector<std::string> found;
+  for (const auto& in : inputs) {
+    if (in == "-") {
+      use_stdin = true;
+      continue;
+    }
+    std::set<std::string> paths;
+    SLUICE_RETURN_IF_ERROR(expand(in, paths));
+    found.insert(found.end(), paths.begin(), paths.end());
   }
+  // One file named twice (a relative and an absolute path, ./a and a, a folder
+  // and a file in it, a link) is read once: files are the same when their
+  // device and inode are.
+  std::map<std::string, std::string> first_name;  // identity -> the name kept
+  std::vector<std::string> paths;
+  for (const auto& p : found) {
+    struct stat st;
+    std::error_code e;
+    const std::string identity = ::stat(p.c_str(), &st) == 0
+                                     ? std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino)
+                                     : "path:" + fs::weakly_canonical(p, e).string();
+    auto [it, added] = first_name.emplace(identity, p);
+    if (added) {
+      paths.push_back(p);
+    } else {
+      rep.duplicates.emplace_back(p, it->second);
+    }
+  }
+  std::sort(paths.begin(), paths.end());
   std::vector<InputFile> out;
   for (const auto& p : paths) out.push_back(DescribeInput(p));
   if (use_stdin) out.push_back(DescribeInput("-"));

@@ -55,18 +55,25 @@ struct InputFile {
 
 // What ExpandInputs passed over inside directories, by reason ("unknown
 // extension", "hidden", "unreadable", "broken or looping link", "inside the
-// output directory"), with the first few paths of each.
+// output directory"), with the first few paths of each, and the inputs that
+// name a file already listed.
 struct ExpandReport {
   std::map<std::string, int64_t> skipped;
   std::map<std::string, std::vector<std::string>> examples;  // up to 3 per reason
-  int64_t total_skipped() const;
-  // "skipped 5 paths below the inputs: 3 unknown extension (a.csv, b.xml, ...), 2 hidden (.git, ...)".
+  // (the later name, the name kept) of each file named twice: a relative and
+  // an absolute path, ./a and a, a folder and a file in it, a link to it.
+  std::vector<std::pair<std::string, std::string>> duplicates;
+  int64_t total_skipped() const;  // duplicates included
+  // "1 input names a file already listed, read once: './a.jsonl' (same file as 'a.jsonl');
+  // skipped 5 paths below the input directories: 3 unknown extension (a.csv, b.xml, ...), 2 hidden (.git, ...)".
+  // Paths are shown with control characters escaped (ShowPath).
   std::string Summary() const;
 };
 
 // Expands files, directories (recursively, files with known extensions only,
-// compared case-insensitively) and glob patterns into a sorted, de-duplicated
-// list. A named file that does not exist, or a glob that matches nothing, is an
+// compared case-insensitively) and glob patterns into a sorted list without
+// duplicates: a file named twice (same device and inode) is listed once,
+// under its first name in argument order, and reported in *report. A named file that does not exist, or a glob that matches nothing, is an
 // I/O error naming it. Inside directories, hidden entries, unknown
 // extensions, unreadable directories, broken or looping links and anything
 // below `exclude_dir` (the run's OUTDIR, so a rerun never reads its own

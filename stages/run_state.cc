@@ -21,6 +21,12 @@ void InputAccount::Add(const InputAccount& later) {
   bytes_kept += later.bytes_kept;
   skipped = skipped && later.skipped;
   if (read_error.empty()) read_error = later.read_error;
+  for (const auto& [error, kind] : later.malformed_by_error) {
+    MalformedKind& mine = malformed_by_error[error];
+    if (mine.count == 0) mine.first_message = kind.first_message;
+    mine.count += kind.count;
+  }
+  opens_json_array = opens_json_array || later.opens_json_array;
 }
 
 void RunState::Resize(size_t stage_count) {

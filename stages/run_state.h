@@ -30,6 +30,16 @@ struct InputAccount {
   bool skipped = false;     // finished by an earlier run (resume)
   std::string read_error;   // truncated / corrupt input, if any
 
+  // What this process saw of the malformed records, for the end-of-run
+  // warnings (FormatInputWarnings); not in stats.json nor in the encoded
+  // state, so empty for a part restored from a work file or a marker.
+  struct MalformedKind {
+    int64_t count = 0;
+    std::string first_message;  // the first record's message
+  };
+  std::map<std::string, MalformedKind> malformed_by_error;
+  bool opens_json_array = false;  // line 1 is malformed and starts with '['
+
   // Adds a later part of the same input.
   void Add(const InputAccount& later);
 };

@@ -1,5 +1,7 @@
 #include "tokenizer/hf_json.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -241,7 +243,7 @@ TokStatus ReadFile(const std::string& path, std::string* out) {
   // An ifstream opens a directory and reads nothing ("unexpected end of input").
   if (std::filesystem::is_directory(path, ec)) return TokStatus::Io(path + " is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) return TokStatus::Io("cannot open " + path);
+  if (!in) return TokStatus::Io("cannot open " + path + ": " + std::strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) return TokStatus::Io("cannot read " + path);

@@ -1,8 +1,10 @@
 // Hostile command lines, recipes and files end with a clear message and a
 // non-zero exit, never a hang, a crash or a silent skip (issue 19): range
 // checks, train-tokenizer with nothing to learn, encode staying in step with its
-// input, recipe edge cases, a directory where a file belongs, Ctrl-C, and a
-// truncated fastText model.
+// input, recipe edge cases, a directory where a file belongs, Ctrl-C, a
+// truncated fastText model, numbers beyond a double, and messages (OS reasons,
+// compressed data that is not, stdin's magic bytes, mostly malformed inputs,
+// escape codes in file names).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +16,8 @@
 
 #include "filters/fasttext_model.h"
 #include "pipelines/recipe.h"
+#include "stages/record_writer.h"
+#include "stages/show_path.h"
 #include "test_util.h"
 
 using namespace sluice::testing;
@@ -257,5 +261,157 @@ TEST_CASE("validate and run refuse a truncated fastText model quickly", "[cli][h
     INFO(run.out);
     CHECK((run.exit_code == 1 || run.exit_code == 2));
     CHECK(run.out.find("truncated or corrupt") != std::string::npos);
+  }
+}
+
+// Issue 19, item 7 end to end: a record with numbers no double or 64-bit
+// integer holds is kept, and kept/ holds its numbers' text byte for byte.
+TEST_CASE("run keeps records with huge numbers and writes the numbers unchanged", "[cli][hardening][numbers]") {
+  TempDir dir;
+  const std::string records =
+      "{\"id\":\"a\",\"text\":\"one\",\"n\":18446744073709551616}\n"
+      "{\"id\":\"b\",\"text\":\"two\",\"n\":1e400,\"m\":-1e400}\n"
+      "{\"id\":\"c\",\"text\":\"three\",\"n\":0.1e-400}\n"
+      "{\"id\":\"d\",\"text\":\"four\",\"meta\":{\"sizes\":[1,99999999999999999999999,3],\"x\":\"y\"}}\n";
+  WriteText(dir / "in.jsonl", records);
+  WriteText(dir / "r.yaml", "stages: []\n");
+  for (const char* threads : {"1", "3"}) {
+    const std::string out = dir / (std::string("out") + threads);
+    auto r = RunSluice("run -q " + Q(dir / "r.yaml") + " -i " + Q(dir / "in.jsonl") + " -o " + Q(out) +
+                       " --format jsonl --threads " + threads);
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("4 = 4 + 0 + 0") != std::string::npos);
+    CHECK(ReadAllRecords(out + "/kept") == records);
+  }
+}
+
+TEST_CASE("cannot open messages give the OS reason", "[cli][hardening][messages]") {
+  TempDir dir;
+  WriteText(dir / "in.jsonl", "{\"text\":\"x\"}\n");
+  WriteText(dir / "lex.yaml", "stages:\n  - {type: lexicon_filter, words_file: missing-words.txt}\n");
+  struct Case {
+    std::string args;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {"run " + Q(dir / "missing.yaml") + " -i " + Q(dir / "in.jsonl") + " -o " + Q(dir / "o1"),
+       "cannot open recipe '" + (dir / "missing.yaml") + "': No such file or directory"},
+      {"encode --tokenizer " + Q(dir / "missing.json") + " " + Q(dir / "in.jsonl"),
+       "cannot open " + (dir / "missing.json") + ": No such file or directory"},
+      {"validate " + Q(dir / "lex.yaml"), "'" + (dir / "missing-words.txt") + "': No such file or directory"},
+  };
+  for (const auto& c : cases) {
+    auto r = RunSluice(c.args);
+    INFO(c.args << "\n" << r.out);
+    CHECK(r.exit_code != 0);
+    CHECK(r.out.find(c.expected) != std::string::npos);
+  }
+}
+
+TEST_CASE("a plain file named .gz or .zst says it is not gzip or zstd data", "[cli][hardening][messages]") {
+  TempDir dir;
+  WriteText(dir / "r.yaml", "stages: []\n");
+  const std::string plain = "{\"text\":\"plain text, not compressed\"}\n";
+  struct Case {
+    std::string name, expected, not_expected;
+  };
+  const std::vector<Case> cases = {
+      {"a.jsonl.gz", "not gzip data", "incorrect header check"},
+      {"b.jsonl.zst", "not zstd data", "Unknown frame descriptor"},
+      {"c.txt.gz", "not gzip data", "incorrect header check"},
+  };
+  for (const auto& c : cases) {
+    WriteText(dir / c.name, plain);
+    auto r = RunSluice("run -q " + Q(dir / "r.yaml") + " -i " + Q(dir / c.name) + " -o " + Q(dir / ("out-" + c.name)));
+    INFO(c.name << "\n" << r.out);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(c.expected) != std::string::npos);
+    CHECK(r.out.find(c.not_expected) == std::string::npos);
+  }
+}
+
+TEST_CASE("gzip and zstd data on stdin are known by their magic bytes", "[cli][hardening][messages]") {
+  TempDir dir;
+  WriteText(dir / "r.yaml", "stages: []\n");
+  const std::string records = "{\"id\":\"1\",\"text\":\"first\"}\n{\"id\":\"2\",\"text\":\"second\"}\n";
+  const std::vector<std::pair<std::string, sluice::OutputFormat>> cases = {
+      {"in.jsonl.gz", sluice::OutputFormat::kJsonlGz},
+      {"in.jsonl.zst", sluice::OutputFormat::kJsonlZst},
+      {"in.jsonl", sluice::OutputFormat::kJsonl},
+  };
+  for (const auto& [name, format] : cases) {
+    const std::string path = dir / name;
+    auto f = sluice::OutputFile::Create(path, format);
+    REQUIRE(f.ok());
+    REQUIRE((*f)->Write(records).ok());
+    REQUIRE((*f)->Commit().ok());
+    const std::string out = dir / ("out-" + name);
+    auto r = RunSluice("run -q " + Q(dir / "r.yaml") + " - -o " + Q(out) + " --format jsonl < " + Q(path));
+    INFO(name << "\n" << r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("2 = 2 + 0 + 0") != std::string::npos);
+    CHECK(ReadAllRecords(out + "/kept") == records);
+  }
+}
+
+TEST_CASE("mostly malformed inputs get one loud warning: JSONL expected, or a wrong --text-key",
+          "[cli][hardening][messages]") {
+  TempDir dir;
+  WriteText(dir / "r.yaml", "stages: []\n");
+  std::string good;
+  for (int i = 0; i < 20; ++i) good += "{\"text\":\"record " + std::to_string(i) + "\"}\n";
+  WriteText(dir / "pretty.json", "[\n  {\n    \"text\": \"a\"\n  },\n  {\n    \"text\": \"b\"\n  }\n]\n");
+  WriteText(dir / "array.json", "[{\"text\":\"a\"},{\"text\":\"b\"}]\n");
+  WriteText(dir / "good.jsonl", good);
+  WriteText(dir / "one_bad.jsonl", good + "{broken\n");
+  struct Case {
+    std::string input, options;
+    std::vector<std::string> expected;  // empty: no warning at all
+  };
+  const std::vector<Case> cases = {
+      {"pretty.json", "", {"100% of records in " + (dir / "pretty.json") + " were malformed (8 of 8;",
+                           "starts with '['", "sluice reads JSONL, one JSON object per line"}},
+      {"array.json", "", {"100% of records in", "not_an_object", "starts with '['", "one JSON object per line"}},
+      {"good.jsonl", "--text-key body",
+       {"100% of records in " + (dir / "good.jsonl") + " were malformed (20 of 20; 20 missing_text: no 'body' field)",
+        "is --text-key right?"}},
+      {"good.jsonl", "", {}},
+      {"one_bad.jsonl", "", {}},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const auto& c = cases[i];
+    auto r = RunSluice("run -q " + Q(dir / "r.yaml") + " -i " + Q(dir / c.input) + " -o " +
+                       Q(dir / ("out" + std::to_string(i))) + " " + c.options);
+    INFO(c.input << " " << c.options << "\n" << r.out);
+    CHECK(r.exit_code == 0);  // the records are accounted for (malformed/); the warning is the signal
+    for (const auto& e : c.expected) CHECK(r.out.find(e) != std::string::npos);
+    if (c.expected.empty()) CHECK(r.out.find("warning") == std::string::npos);
+    CHECK(r.out.find("warning") == r.out.rfind("warning"));  // once
+  }
+}
+
+TEST_CASE("control characters in file names are printed escaped", "[cli][hardening][messages]") {
+  TempDir dir;
+  WriteText(dir / "r.yaml", "stages: []\n");
+  const std::string name = "evil\x1b[2J\x07name.jsonl";
+  WriteText(dir / name, "{\"text\":\"x\"}\n");
+  const std::string shown = dir / "evil\\x1b[2J\\x07name.jsonl";
+  struct Case {
+    std::string args, expected;
+  };
+  const std::vector<Case> cases = {
+      {"run -q " + Q(dir / "r.yaml") + " -i " + Q(dir / name) + " -o " + Q(dir / "out"), shown + ": in = kept"},
+      {"run -q " + Q(dir / "r.yaml") + " -i " + Q(dir / ("missing" + name)) + " -o " + Q(dir / "out2"),
+       dir / "missing" + std::string("evil\\x1b[2J\\x07name.jsonl")},
+      {"run " + Q(dir / "r.yaml") + " -i " + Q(dir / name) + " -i " + Q(dir / name) + " -o " + Q(dir / "out3"),
+       "'" + shown + "' (given twice)"},
+  };
+  for (const auto& c : cases) {
+    auto r = RunSluice(c.args);
+    INFO(sluice::ShowPath(r.out));
+    CHECK(r.out.find(c.expected) != std::string::npos);
+    CHECK(r.out.find('\x1b') == std::string::npos);
+    CHECK(r.out.find('\x07') == std::string::npos);
   }
 }

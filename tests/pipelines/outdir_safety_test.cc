@@ -129,7 +129,10 @@ TEST_CASE("input folders: looping and dangling links are counted and skipped, li
   std::filesystem::create_symlink(dir / "in/a.jsonl", dir / "in/b.jsonl");       // a good link to a file
   auto r = RunSluice("run -i " + (dir / "in") + " -o " + (dir / "out") + " --no-report");
   CHECK(r.exit_code == 0);
-  CHECK(TotalIn(dir / "out/stats.json") == 2);  // a.jsonl and the link b.jsonl
+  // a.jsonl once: the link b.jsonl names the same file (issue 19, item 14)
+  CHECK(TotalIn(dir / "out/stats.json") == 1);
+  CHECK(r.out.find("'" + (dir / "in/b.jsonl") + "' (same file as '" + (dir / "in/a.jsonl") + "')") !=
+        std::string::npos);
   CHECK(r.out.find("2 broken or looping link") != std::string::npos);
   CHECK(r.out.find("1 link to a directory, not followed") != std::string::npos);
   // A looping link named on the command line is a clear error, not a crash.
@@ -190,6 +193,42 @@ TEST_CASE("an OUTDIR inside an input folder is never read back as input", "[outd
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
     CHECK(TotalIn(dir / "same/stats.json") == 1);
+  }
+}
+
+TEST_CASE("one file named twice (relative and absolute, ./a, a folder and a file in it, a link) is read once",
+          "[outdir][inputs]") {
+  TempDir dir;
+  WriteText(dir / "in/a.jsonl", std::string(kOneRecord) + kOneRecord);
+  std::filesystem::create_symlink(dir / "in/a.jsonl", dir / "link.jsonl");
+  const std::string cd = "cd " + dir.path() + " && " + SLUICE_BINARY + " ";
+  struct Case {
+    std::string inputs;  // as given on the command line, from dir
+    std::string kept_name, later_name;
+  };
+  const std::vector<Case> cases = {
+      {"in/a.jsonl " + (dir / "in/a.jsonl"), "in/a.jsonl", dir / "in/a.jsonl"},
+      {"./in/a.jsonl in/a.jsonl", "./in/a.jsonl", "in/a.jsonl"},
+      {"in in/a.jsonl", "in/a.jsonl", "in/a.jsonl"},
+      {"link.jsonl in", "link.jsonl", "in/a.jsonl"},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const std::string out = "out" + std::to_string(i);
+    // Through a shell in dir: relative names are relative to it.
+    FILE* p = popen((cd + "run " + cases[i].inputs + " -o " + out + " --no-report 2>&1").c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::string text;
+    char buf[4096];
+    while (size_t n = fread(buf, 1, sizeof buf, p)) text.append(buf, n);
+    const int status = pclose(p);
+    INFO(cases[i].inputs << "\n" << text);
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(TotalIn(dir / (out + "/stats.json")) == 2);
+    CHECK(text.find("1 input names a file already listed, read once: '" + cases[i].later_name + "'") !=
+          std::string::npos);
+    if (cases[i].later_name != cases[i].kept_name) {
+      CHECK(text.find("(same file as '" + cases[i].kept_name + "')") != std::string::npos);
+    }
   }
 }
 

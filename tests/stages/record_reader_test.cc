@@ -94,6 +94,30 @@ TEST_CASE("garbage in a .zst file is an error, not a crash", "[reader]") {
   CHECK(r.docs.empty());
 }
 
+TEST_CASE("a plain file named .gz or .zst is not gzip or zstd data, said so", "[reader][messages]") {
+  struct Case {
+    std::string name, content, expected;
+  };
+  const std::vector<Case> cases = {
+      {"a.jsonl.gz", kJsonl, "not gzip data"},
+      {"b.jsonl.zst", kJsonl, "not zstd data"},
+      {"c.jsonl.zstd", "x", "not zstd data"},  // shorter than the magic bytes
+      {"d.txt.gz", "plain text\n", "not gzip data"},
+  };
+  TempDir dir;
+  for (const auto& c : cases) {
+    WriteText(dir / c.name, c.content);
+    auto r = ReadAll(dir / c.name);
+    INFO(c.name << ": " << r.status.message());
+    CHECK_FALSE(r.status.ok());
+    CHECK(r.status.message().find(c.expected) != std::string::npos);
+    CHECK(r.docs.empty());
+  }
+  // Empty files stay empty inputs, as before.
+  WriteText(dir / "e.jsonl.gz", "");
+  CHECK(ReadAll(dir / "e.jsonl.gz").status.ok());
+}
+
 TEST_CASE("malformed JSONL lines are reported with line and reason", "[reader]") {
   struct Case {
     std::string line;
@@ -217,4 +241,46 @@ TEST_CASE("ExpandInputs walks directories and globs in sorted order", "[reader]"
   CHECK_FALSE(missing.ok());
   CHECK(missing.status().message().find("nope.jsonl") != std::string::npos);
   CHECK_FALSE(ExpandInputs({dir / "*.none"}).ok());
+}
+
+TEST_CASE("ExpandInputs lists a file named twice once, under its first name, and reports it", "[reader][inputs]") {
+  TempDir dir;
+  WriteText(dir / "in/a.jsonl", kJsonl);
+  WriteText(dir / "in/b.jsonl", kJsonl);
+  std::filesystem::create_symlink(dir / "in/a.jsonl", dir / "link.jsonl");
+  std::filesystem::create_hard_link(dir / "in/b.jsonl", dir / "hard.jsonl");
+  struct InDir {  // relative names below dir, the old working directory back at the end
+    std::filesystem::path old = std::filesystem::current_path();
+    explicit InDir(const std::string& d) { std::filesystem::current_path(d); }
+    ~InDir() { std::filesystem::current_path(old); }
+  } in_dir(dir.path());
+  struct Case {
+    std::vector<std::string> args;
+    std::vector<std::string> expected;                           // listed, sorted
+    std::vector<std::pair<std::string, std::string>> duplicates;  // (later name, kept name)
+  };
+  const std::vector<Case> cases = {
+      {{"in/a.jsonl", dir / "in/a.jsonl"}, {"in/a.jsonl"}, {{dir / "in/a.jsonl", "in/a.jsonl"}}},
+      {{"./in/a.jsonl", "in/a.jsonl"}, {"./in/a.jsonl"}, {{"in/a.jsonl", "./in/a.jsonl"}}},
+      {{"in/a.jsonl", "in/a.jsonl"}, {"in/a.jsonl"}, {{"in/a.jsonl", "in/a.jsonl"}}},
+      {{"in", "in/b.jsonl"}, {"in/a.jsonl", "in/b.jsonl"}, {{"in/b.jsonl", "in/b.jsonl"}}},
+      {{"in/b.jsonl", "in"}, {"in/a.jsonl", "in/b.jsonl"}, {{"in/b.jsonl", "in/b.jsonl"}}},
+      {{"link.jsonl", "in/a.jsonl"}, {"link.jsonl"}, {{"in/a.jsonl", "link.jsonl"}}},
+      {{"in/*.jsonl", "in/a.jsonl"}, {"in/a.jsonl", "in/b.jsonl"}, {{"in/a.jsonl", "in/a.jsonl"}}},
+      {{"in/b.jsonl", "hard.jsonl"}, {"in/b.jsonl"}, {{"hard.jsonl", "in/b.jsonl"}}},
+      {{"in/a.jsonl", "in/b.jsonl"}, {"in/a.jsonl", "in/b.jsonl"}, {}},
+  };
+  for (size_t c = 0; c < cases.size(); ++c) {
+    const Case& k = cases[c];
+    INFO(k.args[0] << " + " << k.args[1]);
+    ExpandReport report;
+    auto listed = ExpandInputs(k.args, &report);
+    REQUIRE(listed.ok());
+    std::vector<std::string> paths;
+    for (const auto& f : *listed) paths.push_back(f.path);
+    CHECK(paths == k.expected);
+    CHECK(report.duplicates == k.duplicates);
+    CHECK(report.total_skipped() == static_cast<int64_t>(k.duplicates.size()));
+    if (!k.duplicates.empty()) CHECK(report.Summary().find("read once") != std::string::npos);
+  }
 }
