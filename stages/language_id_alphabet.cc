@@ -1,11 +1,10 @@
 #include "stages/language_id_alphabet.h"
 
 #include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
-#include <algorithm>
-#include <cstdint>
 #include <string>
+
+#include "stages/utf8.h"
 
 namespace sluice {
 
@@ -39,20 +38,15 @@ bool Fits(const AlphabetFit& fit) { return fit.outside < 2 || fit.outside * 100 
 
 AlphabetFit FitOf(const Alphabet* alphabet, std::string_view utf8) {
   AlphabetFit fit;
-  int32_t i = 0;
-  const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
-  const auto len = static_cast<int32_t>(std::min<size_t>(utf8.size(), INT32_MAX));
-  while (i < len) {
-    UChar32 c;
-    U8_NEXT(s, i, len, c);
-    if (c < 0x0400 || c > 0x04FF || !u_isalpha(c)) continue;
+  ForEachCodePoint(utf8, [&](UChar32 c) {
+    if (c < 0x0400 || c > 0x04FF || !u_isalpha(c)) return;
     UChar32 lower = u_tolower(c);
     ++fit.letters;
     if (alphabet != nullptr && (lower > 0xFFFF || alphabet->letters.find(static_cast<char16_t>(lower)) ==
                                                       std::u16string_view::npos)) {
       ++fit.outside;
     }
-  }
+  });
   return fit;
 }
 

@@ -1,13 +1,11 @@
 #include "stages/language_id_close_languages.h"
 
 #include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
-#include <algorithm>
-#include <cstdint>
 #include <string>
 
 #include "stages/language_id_close_languages_model.h"
+#include "stages/utf8.h"
 
 namespace sluice {
 
@@ -21,14 +19,6 @@ const CloseLanguageCluster* ClusterOf(std::string_view code) {
     }
   }
   return nullptr;
-}
-
-// Appends the UTF-8 bytes of `c` to `out` (c is a valid scalar value).
-void AppendUtf8(UChar32 c, std::string& out) {
-  char buf[U8_MAX_LENGTH];
-  int32_t len = 0;
-  U8_APPEND_UNSAFE(buf, len, c);
-  out.append(buf, static_cast<size_t>(len));
 }
 
 }  // namespace
@@ -57,23 +47,18 @@ std::vector<uint32_t> CloseLanguageFeatures(std::string_view utf8) {
     starts.clear();
     word.clear();
   };
-  int32_t i = 0;
-  const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
-  const auto len = static_cast<int32_t>(std::min<size_t>(utf8.size(), INT32_MAX));
-  while (i < len) {
-    UChar32 c;
-    U8_NEXT(s, i, len, c);
+  ForEachCodePoint(utf8, [&](UChar32 c) {
     if (c >= 0 && u_isalpha(c)) {
       if (starts.empty()) {
         starts.push_back(0);
         word.push_back(' ');
       }
       starts.push_back(word.size());
-      AppendUtf8(u_tolower(c), word);
+      AppendUtf8(&word, static_cast<uint32_t>(u_tolower(c)));
     } else {
       flush();
     }
-  }
+  });
   flush();
   return out;
 }

@@ -1,5 +1,8 @@
 #include "stages/show_path.h"
 
+#include <unicode/utf8.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -7,35 +10,17 @@ namespace sluice {
 
 namespace {
 
-// Length of the valid UTF-8 sequence at s[i], or 0.
+// Length of the valid UTF-8 sequence at s[i], or 0 (ICU's U8_NEXT: no overlong
+// forms, surrogates or values past U+10FFFF). C1 controls (CSI is U+009B) give 0
+// too, so that they are escaped as bytes.
 size_t Utf8Length(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  const uint8_t c = b(i);
-  size_t n = 0;
-  uint32_t cp = 0;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-    return 0;
-  }
-  if (cp >= 0x80 && cp <= 0x9F) return 0;  // C1 controls (CSI is U+009B): escaped as bytes
-  return n;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data() + i);
+  const auto len = static_cast<int32_t>(std::min<size_t>(s.size() - i, 4));
+  int32_t n = 0;
+  UChar32 cp;
+  U8_NEXT(p, n, len, cp);
+  if (cp < 0 || (cp >= 0x80 && cp <= 0x9F)) return 0;
+  return static_cast<size_t>(n);
 }
 
 std::string Show(std::string_view s, bool keep_lines) {

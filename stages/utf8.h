@@ -3,6 +3,9 @@
 //   "caf\xE9" -> "caf\uFFFD"
 #pragma once
 
+#include <unicode/utf8.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,5 +19,19 @@ int64_t RepairUtf8(std::string* s);
 void AppendUtf8(std::string* out, uint32_t cp);
 // Number of code points in valid UTF-8.
 size_t CountCodePoints(std::string_view s);
+
+// Calls fn(cp) for every code point of `s`, in order; an ill-formed sequence gives
+// fn(-1) (ICU's U8_NEXT). Texts beyond 2 GiB are read up to their first 2 GiB.
+template <typename Fn>
+void ForEachCodePoint(std::string_view s, Fn&& fn) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const auto len = static_cast<int32_t>(std::min<size_t>(s.size(), INT32_MAX));
+  int32_t i = 0;
+  while (i < len) {
+    UChar32 c;
+    U8_NEXT(p, i, len, c);
+    fn(c);
+  }
+}
 
 }  // namespace sluice

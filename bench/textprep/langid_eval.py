@@ -433,27 +433,32 @@ def firefox_strings(root):
     return out
 
 
+def training_strings(loc, root, firefox_root, label=None):
+    """Distinct training strings of gettext locale `loc`: the catalogues under
+    <root>/<loc>/LC_MESSAGES and (when firefox_root) the Firefox language pack under
+    <firefox_root>/<loc>, minus every string of an evaluated (installed) catalogue."""
+    evaluated = set()
+    for c in catalogues(loc):
+        evaluated.update(msgstrs(c))
+    d = os.path.join(root, loc, "LC_MESSAGES")
+    mos = [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".mo")] if os.path.isdir(d) else []
+    strings = []
+    for mo in mos:
+        strings.extend(msgstrs(mo))
+    n_gettext = len(strings)
+    if firefox_root:
+        strings.extend(firefox_strings(os.path.join(firefox_root, loc)))
+    out = [s for s in dict.fromkeys(strings) if s not in evaluated]
+    print(f"training text: {label or loc}: {len(mos)} catalogues ({n_gettext} strings) + Firefox "
+          f"({len(strings) - n_gettext}), {len(out)} distinct non-evaluated strings, "
+          f"{sum(map(len, out))} characters", file=sys.stderr)
+    return out
+
+
 def id_ms_training_text(root, firefox_root=""):
     """{'id': [...], 'ms': [...]} from <root>/<L>/LC_MESSAGES/*.mo and the Firefox language packs
     under <firefox_root>/<L>, minus evaluated strings."""
-    text = {}
-    for loc in ["id", "ms"]:
-        evaluated = set()
-        for c in catalogues(loc):
-            evaluated.update(msgstrs(c))
-        d = os.path.join(root, loc, "LC_MESSAGES")
-        mos = [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".mo")] if os.path.isdir(d) else []
-        strings = []
-        for mo in mos:
-            strings.extend(msgstrs(mo))
-        n_gettext = len(strings)
-        if firefox_root:
-            strings.extend(firefox_strings(os.path.join(firefox_root, loc)))
-        text[loc] = [s for s in dict.fromkeys(strings) if s not in evaluated]
-        print(f"id/ms training: {loc}: {len(mos)} catalogues ({n_gettext} strings) + Firefox "
-              f"({len(strings) - n_gettext}), {len(text[loc])} distinct non-evaluated strings, "
-              f"{sum(map(len, text[loc]))} characters", file=sys.stderr)
-    return text
+    return {loc: training_strings(loc, root, firefox_root) for loc in ["id", "ms"]}
 
 
 def train_id_ms(text, alpha=0.5):
@@ -548,24 +553,8 @@ def close_features(text):
 
 def close_training_text(root, firefox_root):
     """{code: [strings]} for every language of CLOSE_CLUSTERS, minus evaluated strings."""
-    text = {}
-    for code in sorted({c for cl in CLOSE_CLUSTERS for c in cl}):
-        loc = CLOSE_GETTEXT_LOCALE[code]
-        evaluated = set()
-        for c in catalogues(loc):
-            evaluated.update(msgstrs(c))
-        d = os.path.join(root, loc, "LC_MESSAGES")
-        mos = [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".mo")] if os.path.isdir(d) else []
-        strings = []
-        for mo in mos:
-            strings.extend(msgstrs(mo))
-        n_gettext = len(strings)
-        strings.extend(firefox_strings(os.path.join(firefox_root, loc)))
-        text[code] = [s for s in dict.fromkeys(strings) if s not in evaluated]
-        print(f"close-language training: {code}: {len(mos)} catalogues ({n_gettext} strings) + Firefox "
-              f"({len(strings) - n_gettext}), {len(text[code])} distinct non-evaluated strings, "
-              f"{sum(map(len, text[code]))} characters", file=sys.stderr)
-    return text
+    return {code: training_strings(CLOSE_GETTEXT_LOCALE[code], root, firefox_root, label=code)
+            for code in sorted({c for cl in CLOSE_CLUSTERS for c in cl})}
 
 
 def train_close(text, cluster, alpha=0.5):
