@@ -207,6 +207,11 @@ class LineCleaner : public Stage {
     size_t counts[6] = {0, 0, 0, 0, 0, 0};
     bool next_is_comment_body = false;
     bool last_blank = true;
+    // The last kept line, while it may still be a comment's author line: a
+    // relative-time line right after it (blank lines between allowed) takes it
+    // out again, so a comment goes as a unit ("Alice:" / "8秒前:" / body / "回复").
+    size_t author_begin = 0, author_cps = 0;
+    bool author_pending = false;
     std::string cleaned;
     for (std::string_view raw : lines) {
       std::string_view line = text::Trim(raw);
@@ -229,8 +234,16 @@ class LineCleaner : public Stage {
           }
         }
       }
-      bool header_only = false;
-      Family f = Classify(line, cps, static_cast<size_t>(th[kShortLineLength]), &header_only);
+      bool header_only = false, comment_time = false;
+      Family f = Classify(line, cps, static_cast<size_t>(th[kShortLineLength]), &header_only, &comment_time);
+      // comment_time: a relative-time comment header (see Classify).
+      if (f == Family::kComment && comment_time && author_pending) {
+        out.resize(author_begin);
+        removed += author_cps;
+        ++counts[static_cast<int>(Family::kComment)];
+        last_blank = out.empty() || (out.size() >= 2 && out[out.size() - 2] == '\n');
+      }
+      author_pending = false;
       if (f == Family::kNone && next_is_comment_body && cps <= 300) f = Family::kComment;
       next_is_comment_body = f == Family::kComment && header_only;
       if (f == Family::kNone && repeated_ && IsRepeated(line, cps, static_cast<size_t>(th[kMinRepeatedLength]), seen_lines, seen_sentences)) {
@@ -241,6 +254,9 @@ class LineCleaner : public Stage {
         removed += cps;
         continue;
       }
+      author_begin = out.size();
+      author_cps = cps;
+      author_pending = comments_ && IsAuthorLine(line, cps);
       out.append(line);
       out += '\n';
       last_blank = false;
@@ -265,7 +281,38 @@ class LineCleaner : public Stage {
   }
 
  private:
-  Family Classify(std::string_view line, size_t cps, size_t short_line_length, bool* header_only) const {
+  // A line that can be a comment's author and nothing else: a name ending in a
+  // colon (at most 32 characters and four words: "Alice:", "张三：", "Mary Ann Lee:")
+  // or a bare short name (at most 16 characters and two words: "John Smith",
+  // "网友4542"), without sentence punctuation and with a letter. Kept unless a
+  // relative-time line follows it (a headline of 3+ words or 17+ characters over
+  // "2 hours ago" is not taken).
+  static bool IsAuthorLine(std::string_view line, size_t cps) {
+    if (cps == 0 || cps > 32) return false;
+    std::string_view name = line;
+    bool colon = true;
+    if (name.size() >= 3 && name.substr(name.size() - 3) == "\xEF\xBC\x9A") {  // full-width colon
+      name.remove_suffix(3);
+    } else if (!name.empty() && name.back() == ':') {
+      name.remove_suffix(1);
+    } else {
+      colon = false;
+    }
+    name = text::Trim(name);
+    if (name.empty() || text::EndsWithTerminalPunctuation(name)) return false;
+    int words = 1;
+    bool letter = false;
+    for (size_t i = 0; i < name.size(); ++i) {
+      const char c = name[i];
+      if (c == ' ') ++words;
+      if (c == ',' || c == ';' || c == '.' || c == '!' || c == '?' || c == ':' || c == '(' || c == '"') return false;
+      if (static_cast<unsigned char>(c) >= 0x80 || (c | 0x20) >= 'a' && (c | 0x20) <= 'z') letter = true;
+    }
+    return letter && (colon ? words <= 4 : words <= 2 && cps <= 16);
+  }
+
+  Family Classify(std::string_view line, size_t cps, size_t short_line_length, bool* header_only,
+                  bool* comment_time) const {
     const bool terminal = text::EndsWithTerminalPunctuation(line);
     const re2::StringPiece sp(line.data(), line.size());
     // SEO first: a keyword list often contains a weak boilerplate phrase too (注册就送).
@@ -298,6 +345,15 @@ class LineCleaner : public Stage {
         // A header with nothing after the time: the comment text is on the next line.
         size_t after = static_cast<size_t>(time.data() + time.size() - line.data());
         *header_only = text::CodePoints(line.substr(after)) <= 2;
+        // Only a relative time ("8秒前", "3 hours ago", "刚刚", "昨天 12:03") marks a
+        // comment header strongly enough to take the line before it as the author:
+        // an absolute "2009-01-19 00:15" is also a table cell or a dateline.
+        const std::string_view t(time.data(), time.size());
+        for (std::string_view marker : {"\xE5\x89\x8D" /* 前 */, "ago", "AGO", "Ago", "\xE5\x88\x9A" /* 刚 */,
+                                        "\xE5\x89\x9B" /* 剛 */, "now", "NOW", "Now", "\xE6\x98\xA8" /* 昨 */,
+                                        "\xE4\xBB\x8A" /* 今 */}) {
+          if (t.find(marker) != std::string_view::npos) *comment_time = true;
+        }
         return Family::kComment;
       }
       if (RE2::PartialMatch(sp, comment_ui_)) return Family::kComment;

@@ -142,3 +142,62 @@ TEST_CASE("line_cleaner drops a document only when too much was removed", "[line
   CHECK(empty.verdict.reason() == lc::kEmpty);
   CHECK(empty.HasReason(lc::kTooMuchRemoved));
 }
+
+TEST_CASE("line_cleaner removes a comment block as a unit: author line, time, body, reply UI", "[line_cleaner]") {
+  // Each case: a page (article, then a comment section) and what must remain.
+  struct Case {
+    const char* name;
+    const char* page;
+    const char* want;
+    int comment_lines;
+  };
+  const Case cases[] = {
+      // The founding page's shape: a bare name with a colon on its own line, then "8秒前:".
+      {"zh author line + time line",
+       "研究团队计划在未来三年内进一步降低系统的成本。\n网友小王:\n8秒前:\n说得好，期待早日商用！\n回复\n"
+       "李明：\n3分钟前：\n这项技术什么时候能普及？\n赞(12)\n",
+       "研究团队计划在未来三年内进一步降低系统的成本。", 8},
+      {"zh blank lines between the parts",
+       "研究团队计划在未来三年内进一步降低系统的成本。\n\n张三：\n\n2小时前:\n\n写得很清楚。\n",
+       "研究团队计划在未来三年内进一步降低系统的成本。", 3},
+      {"en bare name, time, body, reply",
+       "The bridge over the river was finally reopened after two years of repairs.\nJohn Smith\n3 hours ago\n"
+       "Great news for the whole town!\nReply\nMary Ann Lee:\n2 days ago\nAbout time.\nLike (3)\n",
+       "The bridge over the river was finally reopened after two years of repairs.", 8},
+      {"en name and time on one line",
+       "The bridge over the river was finally reopened after two years of repairs.\nJohn Smith · 3 hours ago\n"
+       "Great news!\n",
+       "The bridge over the river was finally reopened after two years of repairs.", 2},
+      // Not an author: a headline (3+ words, or 17+ characters) over a relative time stays.
+      {"en headline over a time",
+       "Storm hits the coast tonight\n2 hours ago\nThe storm reached the coast at nine.\n"
+       "The bridge over the river was finally reopened after two years of repairs.",
+       "Storm hits the coast tonight\nThe bridge over the river was finally reopened after two years of repairs.", 2},
+      {"zh long headline over a time",
+       "我国科学家在量子通信领域取得新突破\n2小时前\n近日，研究团队取得了一项重要突破。\n"
+       "研究团队计划在未来三年内进一步降低系统的成本。",
+       "我国科学家在量子通信领域取得新突破\n研究团队计划在未来三年内进一步降低系统的成本。", 2},
+      // An absolute date is a table cell or a dateline as often as a comment header: the
+      // line before it stays (Debian Reference's time-format table, as rendered to text).
+      {"en table cell before an absolute date",
+       "The bridge over the river was finally reopened after two years of repairs.\nlong-iso\nany\n"
+       "2009-01-19 00:15\n",
+       "The bridge over the river was finally reopened after two years of repairs.\nlong-iso\nany", 1},
+      // A short line not followed by a time stays.
+      {"en short line without a time",
+       "Summary:\nThe bridge over the river was finally reopened after two years of repairs.",
+       "Summary:\nThe bridge over the river was finally reopened after two years of repairs.", 0},
+      {"zh sentence with a colon before a time stays",
+       "记者表示：会议将于明天举行。\n3分钟前:\n好的\n研究团队计划在未来三年内进一步降低系统的成本。",
+       "记者表示：会议将于明天举行。\n研究团队计划在未来三年内进一步降低系统的成本。", 2},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    auto r = Run("line_cleaner", "{max_removed_ratio: 1}", c.page, "");
+    REQUIRE(r.verdict.keep());
+    CHECK(r.doc.text == c.want);
+    CHECK(r.stats.Get(lc::kComment) == c.comment_lines);
+    auto off = Run("line_cleaner", "{comments: false, max_removed_ratio: 1}", c.page, "");
+    CHECK(off.stats.Get(lc::kComment) == 0);
+  }
+}
