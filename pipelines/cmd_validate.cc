@@ -1,11 +1,13 @@
 // `sluice validate RECIPE`: builds every stage without reading data and prints
 // the resolved recipe. `sluice stages`: every stage type with its options.
+// `sluice schema`: the JSON Schema of recipes (RecipeJsonSchema).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "pipelines/command.h"
 #include "pipelines/recipe.h"
+#include "stages/atomic_file.h"
 #include "stages/stage.h"
 
 namespace sluice {
@@ -90,9 +92,33 @@ Command MakeStages() {
   return c;
 }
 
+Command MakeSchema() {
+  Command c;
+  c.name = "schema";
+  c.help = "Print the JSON Schema (draft 2020-12) of recipes, for editors (yaml-language-server) and CI checks";
+  c.setup = [](CLI::App* app) {
+    auto out = std::make_shared<std::string>();
+    app->add_option("-o,--output", *out, "Write the schema to this file instead of standard output");
+    return [out] {
+      const std::string schema = RecipeJsonSchema();
+      if (out->empty()) {
+        std::cout << schema;
+        return 0;
+      }
+      AtomicFile f;
+      Status st = f.Open(*out);
+      if (st.ok()) st = f.Write(schema.data(), schema.size());
+      if (st.ok()) st = f.Commit();
+      return st.ok() ? 0 : ExitCodeFor(st);
+    };
+  };
+  return c;
+}
+
 }  // namespace
 
 SLUICE_REGISTER_COMMAND(Validate, MakeValidate);
+SLUICE_REGISTER_COMMAND(Schema, MakeSchema);
 SLUICE_REGISTER_COMMAND(Stages, MakeStages);
 
 }  // namespace sluice

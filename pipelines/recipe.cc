@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -53,10 +54,6 @@ Status CheckDuplicateKeys(const YAML::Node& node, const std::string& source, int
   return Status::Ok();
 }
 
-Status Unknown(const std::string& section, const std::string& key, const std::string& allowed) {
-  return Status::Config("recipe section '" + section + "': unknown key '" + key + "' (allowed: " + allowed + ")");
-}
-
 template <typename T>
 Status Scalar(const YAML::Node& n, const std::string& where, T* out) {
   if (!n.IsScalar() || !YAML::convert<T>::decode(n, *out)) {
@@ -65,8 +62,57 @@ Status Scalar(const YAML::Node& n, const std::string& where, T* out) {
   return Status::Ok();
 }
 
+Status Unknown(const std::string& section, const std::string& key, const std::vector<OptionSpec>& table) {
+  std::string allowed;
+  for (const OptionSpec& o : table) allowed += (allowed.empty() ? "" : ", ") + o.name;
+  return Status::Config("recipe section '" + section + "': unknown key '" + key + "' (allowed: " + allowed + ")");
+}
+
+const OptionSpec& SpecOf(const std::vector<OptionSpec>& table, std::string_view name) {
+  for (const OptionSpec& o : table) {
+    if (o.name == name) return o;
+  }
+  static const OptionSpec kNone;
+  return kNone;  // not reached: every key the parsers read is in its table
+}
+
+std::string ByteCount(double v) {
+  if (v >= double(int64_t{1} << 30) && std::fmod(v, double(int64_t{1} << 30)) == 0) {
+    return std::to_string(static_cast<int64_t>(v) >> 30) + " GiB";
+  }
+  if (v >= double(int64_t{1} << 20) && std::fmod(v, double(int64_t{1} << 20)) == 0) {
+    return std::to_string(static_cast<int64_t>(v) >> 20) + " MiB";
+  }
+  return std::to_string(static_cast<int64_t>(v));
+}
+
+// An integer key checked against its table entry's range.
+Status RangedInt(const YAML::Node& v, const std::string& section, const OptionSpec& spec, int64_t* out) {
+  const std::string where = section + "." + spec.name;
+  SLUICE_RETURN_IF_ERROR(Scalar(v, where, out));
+  if (static_cast<double>(*out) < spec.min || static_cast<double>(*out) > spec.max) {
+    return Status::Config("recipe key '" + where + "': must be in [" + ByteCount(spec.min) + ", " +
+                          ByteCount(spec.max) + "]");
+  }
+  return Status::Ok();
+}
+
+// A string key checked against its table entry's choices.
+Status Choice(const YAML::Node& v, const std::string& section, const OptionSpec& spec, std::string* out) {
+  const std::string where = section + "." + spec.name;
+  SLUICE_RETURN_IF_ERROR(Scalar(v, where, out));
+  if (spec.choices.empty()) return Status::Ok();
+  std::string all;
+  for (const std::string& c : spec.choices) {
+    if (c == *out) return Status::Ok();
+    all += (all.empty() ? "" : ", ") + c;
+  }
+  return Status::Config("recipe key '" + where + "': '" + *out + "' is not one of: " + all);
+}
+
 Status ParseInput(const YAML::Node& node, Recipe* r) {
   if (!node.IsMap()) return Status::Config("recipe section 'input' must be a mapping");
+  const auto& table = RecipeInputOptions();
   for (const auto& kv : node) {
     std::string key = kv.first.Scalar();
     const YAML::Node& v = kv.second;
@@ -76,15 +122,11 @@ Status ParseInput(const YAML::Node& node, Recipe* r) {
       SLUICE_RETURN_IF_ERROR(Scalar(v, "input.id_key", &r->reader.id_key));
     } else if (key == "text_mode") {
       std::string mode;
-      SLUICE_RETURN_IF_ERROR(Scalar(v, "input.text_mode", &mode));
-      if (mode == "file") r->reader.text_mode = TextMode::kFile;
-      else if (mode == "line") r->reader.text_mode = TextMode::kLine;
-      else if (mode == "paragraph") r->reader.text_mode = TextMode::kParagraph;
-      else return Status::Config("recipe key 'input.text_mode': '" + mode + "' is not one of: file, line, paragraph");
+      SLUICE_RETURN_IF_ERROR(Choice(v, "input", SpecOf(table, key), &mode));
+      r->reader.text_mode = mode == "line" ? TextMode::kLine : mode == "paragraph" ? TextMode::kParagraph : TextMode::kFile;
     } else if (key == "max_record_bytes") {
       int64_t n;
-      SLUICE_RETURN_IF_ERROR(Scalar(v, "input.max_record_bytes", &n));
-      if (n < 1024 || n > (int64_t{4} << 30)) return Status::Config("recipe key 'input.max_record_bytes': must be in [1024, 4 GiB]");
+      SLUICE_RETURN_IF_ERROR(RangedInt(v, "input", SpecOf(table, key), &n));
       r->reader.max_record_bytes = static_cast<uint64_t>(n);
     } else if (key == "paths") {
       if (v.IsScalar()) {
@@ -95,7 +137,7 @@ Status ParseInput(const YAML::Node& node, Recipe* r) {
         return Status::Config("recipe key 'input.paths': expected a path or a list of paths");
       }
     } else {
-      return Unknown("input", key, "text_key, id_key, text_mode, max_record_bytes, paths");
+      return Unknown("input", key, table);
     }
   }
   return Status::Ok();
@@ -103,42 +145,76 @@ Status ParseInput(const YAML::Node& node, Recipe* r) {
 
 Status ParseOutput(const YAML::Node& node, Recipe* r) {
   if (!node.IsMap()) return Status::Config("recipe section 'output' must be a mapping");
+  const auto& table = RecipeOutputOptions();
   for (const auto& kv : node) {
     std::string key = kv.first.Scalar();
     const YAML::Node& v = kv.second;
     if (key == "format") {
       std::string f;
-      SLUICE_RETURN_IF_ERROR(Scalar(v, "output.format", &f));
+      SLUICE_RETURN_IF_ERROR(Choice(v, "output", SpecOf(table, key), &f));
       auto fmt = ParseOutputFormat(f);
       if (!fmt.ok()) return fmt.status().WithContext("recipe key 'output.format'");
       r->output.format = *fmt;
     } else if (key == "max_file_bytes") {
       int64_t n;
-      SLUICE_RETURN_IF_ERROR(Scalar(v, "output.max_file_bytes", &n));
-      // A part file never splits a read batch (2 MiB of input, RunConfig::batch_bytes),
-      // so a smaller limit could not be kept.
-      if (n < kMinMaxFileBytes) {
-        return Status::Config("recipe key 'output.max_file_bytes': must be at least " +
-                              std::to_string(kMinMaxFileBytes) +
-                              " (2 MiB: a part file holds whole read batches of ~2 MiB)");
-      }
+      SLUICE_RETURN_IF_ERROR(RangedInt(v, "output", SpecOf(table, key), &n));
       r->output.max_file_bytes = static_cast<uint64_t>(n);
     } else if (key == "write_signals") {
       SLUICE_RETURN_IF_ERROR(Scalar(v, "output.write_signals", &r->output.write_signals));
     } else if (key == "write_rejected") {
       SLUICE_RETURN_IF_ERROR(Scalar(v, "output.write_rejected", &r->output.write_rejected));
     } else if (key == "samples_per_reason") {
-      SLUICE_RETURN_IF_ERROR(Scalar(v, "output.samples_per_reason", &r->output.samples_per_reason));
+      int64_t n;
+      SLUICE_RETURN_IF_ERROR(RangedInt(v, "output", SpecOf(table, key), &n));
+      r->output.samples_per_reason = static_cast<int>(n);
     } else if (key == "dir") {
       SLUICE_RETURN_IF_ERROR(Scalar(v, "output.dir", &r->output_dir));
     } else {
-      return Unknown("output", key, "format, max_file_bytes, write_signals, write_rejected, samples_per_reason, dir");
+      return Unknown("output", key, table);
     }
   }
   return Status::Ok();
 }
 
 }  // namespace
+
+const std::vector<OptionSpec>& RecipeInputOptions() {
+  static const auto* kTable = new std::vector<OptionSpec>{
+      {"text_key", OptionType::kString, "text", "JSONL field holding the text", -1e300, 1e300, {}, false},
+      {"id_key", OptionType::kString, "id", "JSONL field holding the record id (generated when absent)", -1e300,
+       1e300, {}, false},
+      {"text_mode", OptionType::kString, "file",
+       "how a plain-text input splits into documents: the whole file, each line, or blank-line paragraphs", -1e300,
+       1e300, {"file", "line", "paragraph"}, false},
+      {"max_record_bytes", OptionType::kInt, "67108864",
+       "a longer record is malformed (record_too_large) and never held in memory whole", 1024,
+       double(int64_t{4} << 30), {}, false},
+      {"paths", OptionType::kStringList, "[]",
+       "input files, directories or globs (relative to the working directory; -i adds to them)", -1e300, 1e300, {},
+       false},
+  };
+  return *kTable;
+}
+
+const std::vector<OptionSpec>& RecipeOutputOptions() {
+  static const auto* kTable = new std::vector<OptionSpec>{
+      {"format", OptionType::kString, "jsonl.zst", "kept/, rejected/ and malformed/ part files", -1e300, 1e300,
+       {"jsonl", "jsonl.gz", "jsonl.zst"}, false},
+      // A part file never splits a read batch (2 MiB of input, RunConfig::batch_bytes),
+      // so a smaller limit could not be kept.
+      {"max_file_bytes", OptionType::kInt, "268435456",
+       "uncompressed bytes per part file, kept at read-batch granularity (~2 MiB)", double(kMinMaxFileBytes),
+       double(int64_t{1} << 50), {}, false},
+      {"write_signals", OptionType::kBool, "false", "write each stage's numeric signals into the records", -1e300,
+       1e300, {}, false},
+      {"write_rejected", OptionType::kBool, "true", "write dropped records to rejected/ with their reasons", -1e300,
+       1e300, {}, false},
+      {"samples_per_reason", OptionType::kInt, "3", "example records per drop reason in stats.json and the report", 0,
+       1000000, {}, false},
+      {"dir", OptionType::kString, "", "OUTDIR when -o is not given", -1e300, 1e300, {}, false},
+  };
+  return *kTable;
+}
 
 StatusOr<Recipe> ParseRecipe(const std::string& yaml_text, const std::string& source) {
   Recipe r;

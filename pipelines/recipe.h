@@ -23,6 +23,7 @@
 #include "stages/pipeline_runner.h"
 #include "stages/record_reader.h"
 #include "stages/record_writer.h"
+#include "stages/stage.h"
 #include "stages/status.h"
 
 namespace sluice {
@@ -42,6 +43,19 @@ struct Recipe {
   std::string output_dir;
   std::vector<RecipeStage> stages;
 };
+
+// The keys of the recipe's `input:` and `output:` sections, one table each: name,
+// type, default, range, choices and help. ParseRecipe checks keys, integer ranges
+// and choices against them; `sluice schema` publishes them (RecipeJsonSchema).
+const std::vector<OptionSpec>& RecipeInputOptions();
+const std::vector<OptionSpec>& RecipeOutputOptions();
+
+// A JSON Schema (draft 2020-12) of whole recipes, from the tables above and the
+// stage registry: `input`, `output`, and `stages` as a list whose items are a
+// `oneOf` over the stage types (each keyed by a `type` const), every mapping with
+// `additionalProperties: false`, numeric `minimum`/`maximum`, `enum` for choices.
+// Editors (yaml-language-server) validate and complete recipes with it.
+std::string RecipeJsonSchema();
 
 // The YAML of the built-in default recipe (pipelines/recipes/default.yaml, embedded).
 const char* DefaultRecipeYaml();
