@@ -77,6 +77,9 @@ const OptionSpec& SpecOf(const std::vector<OptionSpec>& table, std::string_view 
 }
 
 std::string ByteCount(double v) {
+  if (v >= double(int64_t{1} << 50) && std::fmod(v, double(int64_t{1} << 50)) == 0) {
+    return std::to_string(static_cast<int64_t>(v) >> 50) + " PiB";
+  }
   if (v >= double(int64_t{1} << 30) && std::fmod(v, double(int64_t{1} << 30)) == 0) {
     return std::to_string(static_cast<int64_t>(v) >> 30) + " GiB";
   }
@@ -92,7 +95,7 @@ Status RangedInt(const YAML::Node& v, const std::string& section, const OptionSp
   SLUICE_RETURN_IF_ERROR(Scalar(v, where, out));
   if (static_cast<double>(*out) < spec.min || static_cast<double>(*out) > spec.max) {
     return Status::Config("recipe key '" + where + "': must be in [" + ByteCount(spec.min) + ", " +
-                          ByteCount(spec.max) + "]");
+                          ByteCount(spec.max) + "] (" + spec.help + ")");
   }
   return Status::Ok();
 }

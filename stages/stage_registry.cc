@@ -4,6 +4,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "stages/stage.h"
@@ -12,40 +14,52 @@ namespace sluice {
 
 // ---------------------------------------------------------------- Options
 
+namespace {
+
+// A stage asked for an option its schema does not declare, or as another type:
+// a programming error that no recipe can cause. Fails loudly in every build
+// instead of handing the stage a 0 or an empty string.
+[[noreturn]] void OptionMisuse(std::string_view name, const char* asked, const char* problem) {
+  std::fprintf(stderr, "sluice: internal error: a stage asked for option '%.*s' as %s, %s\n",
+               static_cast<int>(name.size()), name.data(), asked, problem);
+  std::abort();
+}
+
+}  // namespace
+
 const Options::Value& Options::Get(std::string_view name) const {
   auto it = values_.find(std::string(name));
-  if (it == values_.end()) {
-    // Programmer error: a stage asked for an option its schema does not declare.
-    static const Value kEmpty = std::string();
-    assert(false && "option not in schema");
-    return kEmpty;
-  }
+  if (it == values_.end()) OptionMisuse(name, "any type", "but its schema does not declare it");
   return it->second;
 }
 
 bool Options::GetBool(std::string_view name) const {
   const Value& v = Get(name);
-  return std::holds_alternative<bool>(v) ? std::get<bool>(v) : false;
+  if (!std::holds_alternative<bool>(v)) OptionMisuse(name, "bool", "but its schema declares another type");
+  return std::get<bool>(v);
 }
 int64_t Options::GetInt(std::string_view name) const {
   const Value& v = Get(name);
-  return std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : 0;
+  if (!std::holds_alternative<int64_t>(v)) OptionMisuse(name, "int", "but its schema declares another type");
+  return std::get<int64_t>(v);
 }
 double Options::GetDouble(std::string_view name) const {
   const Value& v = Get(name);
   if (std::holds_alternative<double>(v)) return std::get<double>(v);
   if (std::holds_alternative<int64_t>(v)) return static_cast<double>(std::get<int64_t>(v));
-  return 0.0;
+  OptionMisuse(name, "number", "but its schema declares another type");
 }
 const std::string& Options::GetString(std::string_view name) const {
-  static const std::string kEmpty;
   const Value& v = Get(name);
-  return std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : kEmpty;
+  if (!std::holds_alternative<std::string>(v)) OptionMisuse(name, "string", "but its schema declares another type");
+  return std::get<std::string>(v);
 }
 const std::vector<std::string>& Options::GetStringList(std::string_view name) const {
-  static const std::vector<std::string> kEmpty;
   const Value& v = Get(name);
-  return std::holds_alternative<std::vector<std::string>>(v) ? std::get<std::vector<std::string>>(v) : kEmpty;
+  if (!std::holds_alternative<std::vector<std::string>>(v)) {
+    OptionMisuse(name, "list", "but its schema declares another type");
+  }
+  return std::get<std::vector<std::string>>(v);
 }
 
 // ---------------------------------------------------------------- registry
@@ -57,6 +71,12 @@ StageRegistry& StageRegistry::Global() {
 
 void StageRegistry::Register(StageInfo info) {
   std::string type = info.type;
+  // Two stages registered under one type: the second would silently replace the
+  // first. A build error in spirit; it fails at start-up in every build.
+  if (infos_.count(type) != 0) {
+    std::fprintf(stderr, "sluice: internal error: stage type '%s' is registered twice\n", type.c_str());
+    std::abort();
+  }
   infos_[type] = std::move(info);
 }
 
