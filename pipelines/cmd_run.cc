@@ -87,25 +87,23 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
   if (inputs.empty()) return Status::Config("no input: give INPUT paths (or -i), or input.paths in the recipe");
   std::string out = args.output_dir.empty() ? recipe->output_dir : args.output_dir;
   if (out.empty()) return Status::Config("no output directory: give -o OUTDIR (or output.dir in the recipe)");
-  if (!args.text_key.empty()) recipe->reader.text_key = args.text_key;
-  if (!args.id_key.empty()) recipe->reader.id_key = args.id_key;
-  if (!args.text_mode.empty()) {
-    if (args.text_mode == "file") recipe->reader.text_mode = TextMode::kFile;
-    else if (args.text_mode == "line") recipe->reader.text_mode = TextMode::kLine;
-    else if (args.text_mode == "paragraph") recipe->reader.text_mode = TextMode::kParagraph;
-    else return Status::Config("--text-mode '" + args.text_mode + "' is not one of: file, line, paragraph");
-  }
-  if (args.max_record_bytes != 0) {  // 0: not given; the recipe's range, as recipe.cc checks it
-    if (args.max_record_bytes < 1024 || args.max_record_bytes > (int64_t{4} << 30)) {
-      return Status::Config("--max-record-bytes " + std::to_string(args.max_record_bytes) +
-                            " is not in [1024, 4294967296] bytes");
-    }
-    recipe->reader.max_record_bytes = static_cast<uint64_t>(args.max_record_bytes);
-  }
-  if (!args.format.empty()) {
-    auto f = ParseOutputFormat(args.format);
-    if (!f.ok()) return f.status();
-    recipe->output.format = *f;
+  // Each flag sets its recipe key through the recipe parser: one set of checks.
+  const struct {
+    const char* flag;
+    const char* section;
+    const char* key;
+    std::string value;  // "" = not given
+  } overrides[] = {
+      {"--text-key", "input", "text_key", args.text_key},
+      {"--id-key", "input", "id_key", args.id_key},
+      {"--text-mode", "input", "text_mode", args.text_mode},
+      {"--max-record-bytes", "input", "max_record_bytes",
+       args.max_record_bytes != 0 ? std::to_string(args.max_record_bytes) : ""},
+      {"--format", "output", "format", args.format},
+  };
+  for (const auto& o : overrides) {
+    if (o.value.empty()) continue;
+    SLUICE_RETURN_IF_ERROR(SetRecipeSectionKey(&*recipe, o.section, o.key, o.value).WithContext(o.flag));
   }
   if (args.write_signals) recipe->output.write_signals = true;
 
@@ -279,13 +277,15 @@ void AddRunOptions(CLI::App* app, RunArgs* args) {
   app->add_option("-o,--output", args->output_dir, "Output directory");
   app->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(IntegerIn(1, 1024));
   app->add_flag("--write-signals", args->write_signals, "Write every stage's signals into records under 'sluice'");
-  app->add_option("--format", args->format, "Output format: jsonl, jsonl.gz, jsonl.zst (default jsonl.zst)");
-  app->add_option("--text-key", args->text_key, "JSON key of the text (default text)");
-  app->add_option("--id-key", args->id_key, "JSON key of the id (default id)");
-  app->add_option("--text-mode", args->text_mode, "Plain-text inputs: file, line or paragraph per document");
-  app->add_option("--max-record-bytes", args->max_record_bytes,
-                  "Largest record accepted, 1024 to 4294967296 (default 64 MiB); longer ones are malformed")
-      ->check(IntegerIn(1024, int64_t{4} << 30, "bytes"));
+  // Help texts and checks of the recipe keys these flags override come from the
+  // recipe's section tables (pipelines/recipe.h).
+  app->add_option("--format", args->format, RecipeSectionKeyHelp("output", "format"));
+  app->add_option("--text-key", args->text_key, RecipeSectionKeyHelp("input", "text_key"));
+  app->add_option("--id-key", args->id_key, RecipeSectionKeyHelp("input", "id_key"));
+  app->add_option("--text-mode", args->text_mode, RecipeSectionKeyHelp("input", "text_mode"));
+  const OptionSpec* record_bytes = FindRecipeSectionKey("input", "max_record_bytes");
+  app->add_option("--max-record-bytes", args->max_record_bytes, RecipeSectionKeyHelp("input", "max_record_bytes"))
+      ->check(IntegerIn(static_cast<int64_t>(record_bytes->min), static_cast<int64_t>(record_bytes->max), "bytes"));
   app->add_flag("--no-report", args->no_report, "Do not write report.html");
   app->add_flag("-q,--quiet", args->quiet, "No progress line");
 }

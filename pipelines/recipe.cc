@@ -219,6 +219,47 @@ const std::vector<OptionSpec>& RecipeOutputOptions() {
   return *kTable;
 }
 
+Status SetRecipeSectionKey(Recipe* recipe, const std::string& section, const std::string& key,
+                           const std::string& value) {
+  try {
+    YAML::Node node(YAML::NodeType::Map);
+    node[key] = value;
+    if (section == "input") return ParseInput(node, recipe);
+    if (section == "output") return ParseOutput(node, recipe);
+  } catch (const YAML::Exception& e) {
+    return Status::Config("recipe key '" + section + "." + key + "': " + e.what());
+  }
+  return Status::Config("no recipe section '" + section + "' (input, output)");
+}
+
+const OptionSpec* FindRecipeSectionKey(const std::string& section, const std::string& key) {
+  const auto* table = section == "input" ? &RecipeInputOptions() : section == "output" ? &RecipeOutputOptions() : nullptr;
+  if (table == nullptr) return nullptr;
+  for (const OptionSpec& o : *table) {
+    if (o.name == key) return &o;
+  }
+  return nullptr;
+}
+
+std::string RecipeSectionKeyHelp(const std::string& section, const std::string& key) {
+  const auto& table = section == "input" ? RecipeInputOptions() : RecipeOutputOptions();
+  const OptionSpec& o = SpecOf(table, key);
+  std::string help = o.help;
+  if (!o.choices.empty()) {
+    help += " {";
+    for (size_t i = 0; i < o.choices.size(); ++i) help += (i ? "|" : "") + o.choices[i];
+    help += "}";
+  }
+  if (o.type == OptionType::kInt && o.min > -1e299 && o.max < 1e299) {
+    help += ", " + ByteCount(o.min) + " to " + ByteCount(o.max);
+  }
+  if (!o.default_value.empty() && o.type != OptionType::kStringList) {
+    help += ", default " + (o.type == OptionType::kInt ? ByteCount(std::strtod(o.default_value.c_str(), nullptr))
+                                                        : o.default_value);
+  }
+  return help + " (recipe: " + section + "." + key + ")";
+}
+
 StatusOr<Recipe> ParseRecipe(const std::string& yaml_text, const std::string& source) {
   Recipe r;
   r.source = source;

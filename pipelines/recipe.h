@@ -50,6 +50,18 @@ struct Recipe {
 const std::vector<OptionSpec>& RecipeInputOptions();
 const std::vector<OptionSpec>& RecipeOutputOptions();
 
+// Sets one key of the `input:` or `output:` section from its text exactly as the
+// recipe's YAML would (the same checks and messages): how the command line's
+// --text-key, --text-mode, --max-record-bytes, --format ... override the recipe.
+// Example: SetRecipeSectionKey(&r, "input", "text_mode", "line").
+Status SetRecipeSectionKey(Recipe* recipe, const std::string& section, const std::string& key,
+                           const std::string& value);
+// The table entry of a section key, or nullptr.
+const OptionSpec* FindRecipeSectionKey(const std::string& section, const std::string& key);
+// The command-line help of a section key, from its table: its help, choices or
+// range, and default. Example: "how a plain-text input splits ... {file|line|paragraph}, default file".
+std::string RecipeSectionKeyHelp(const std::string& section, const std::string& key);
+
 // A JSON Schema (draft 2020-12) of whole recipes, from the tables above and the
 // stage registry: `input`, `output`, and `stages` as a list whose items are a
 // `oneOf` over the stage types (each keyed by a `type` const), every mapping with
