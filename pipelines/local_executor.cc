@@ -67,19 +67,9 @@ int ExitOf(int status) {
 }
 
 Status WriteResolvedRecipe(const std::string& output_dir, const std::string& resolved) {
-  // Every shard writes the same recipe.resolved.yaml, possibly at the same
-  // time: a per-process temporary name, then an atomic rename.
-  const std::string final_path = output_dir + "/recipe.resolved.yaml";
-  const std::string tmp = final_path + ".tmp." + std::to_string(getpid());
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::Io("cannot write '" + tmp + "'");
-  bool ok = std::fwrite(resolved.data(), 1, resolved.size(), f) == resolved.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), final_path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::Io("cannot write '" + final_path + "'");
-  }
-  return Status::Ok();
+  // Every shard writes the same recipe.resolved.yaml, possibly at the same time:
+  // AtomicFile's per-process temporary name, then an atomic rename.
+  return WriteFileAtomically(output_dir + "/recipe.resolved.yaml", resolved);
 }
 
 StatusOr<Options> StageOptions(const RecipeStage& rs) {

@@ -1,4 +1,3 @@
-#include "stages/utf8.h"
 #include "stages/exact_dedup.h"
 
 #include <unicode/uchar.h>
@@ -9,9 +8,12 @@
 #include <filesystem>
 #include <memory>
 
-#include "stages/json_writer.h"
+#include "stages/byte_codec.h"
 #include "stages/global_stage.h"
+#include "stages/json_writer.h"
+#include "stages/record_writer.h"
 #include "stages/stage.h"
+#include "stages/utf8.h"
 #include "stages/word_segmenter.h"
 
 namespace sluice {
@@ -117,41 +119,20 @@ size_t ExactDedupIndex::MemoryBytes() const { return slots_.capacity() * sizeof(
 
 namespace {
 constexpr char kMagic[] = "SLUICE-EXACT-DEDUP 1\n";
-
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-uint64_t GetLE(const unsigned char* p, int n) {
-  uint64_t v = 0;
-  for (int i = n - 1; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
 }  // namespace
 
+// The file: kMagic, the entry count (u64), then per entry the 16-byte key (two
+// u64) and the id (u32 length + bytes), little-endian (stages/byte_codec.h).
 Status ExactDedupIndex::Save(const std::string& path) const {
   std::string buf(kMagic);
-  PutU64(buf, size_);
+  PutU64(&buf, size_);
   for (const Slot& s : slots_) {
     if (s.high == 0 && s.low == 0) continue;
-    PutU64(buf, s.high);
-    PutU64(buf, s.low);
-    std::string_view id = IdOf(s);
-    PutU32(buf, static_cast<uint32_t>(id.size()));
-    buf.append(id);
+    PutU64(&buf, s.high);
+    PutU64(&buf, s.low);
+    PutStr(&buf, IdOf(s));
   }
-  std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return Status::Io("cannot write dedup index " + tmp + ": " + std::strerror(errno));
-  bool ok = std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
-  ok &= std::fclose(f) == 0;
-  if (!ok) return Status::Io("cannot write dedup index " + tmp);
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::Io("cannot rename " + tmp + " to " + path + ": " + ec.message());
-  return Status::Ok();
+  return WriteFileAtomically(path, buf).WithContext("dedup index");
 }
 
 Status ExactDedupIndex::Load(const std::string& path) {
@@ -164,19 +145,14 @@ Status ExactDedupIndex::Load(const std::string& path) {
   std::fclose(f);
   const size_t magic_len = sizeof(kMagic) - 1;
   if (buf.compare(0, magic_len, kMagic) != 0) return Status::Io(path + ": not a sluice exact-dedup index");
-  auto* p = reinterpret_cast<const unsigned char*>(buf.data());
-  size_t pos = magic_len;
-  if (pos + 8 > buf.size()) return Status::Io(path + ": truncated dedup index");
-  uint64_t count = GetLE(p + pos, 8);
-  pos += 8;
+  ByteReader in(std::string_view(buf).substr(magic_len));
+  const uint64_t count = in.U64();
+  if (!in.ok()) return Status::Io(path + ": truncated dedup index");
   for (uint64_t k = 0; k < count; ++k) {
-    if (pos + 20 > buf.size()) return Status::Io(path + ": truncated dedup index (entry " + std::to_string(k) + ")");
-    DedupKey key{GetLE(p + pos, 8), GetLE(p + pos + 8, 8)};
-    uint32_t len = static_cast<uint32_t>(GetLE(p + pos + 16, 4));
-    pos += 20;
-    if (pos + len > buf.size()) return Status::Io(path + ": truncated dedup index (entry " + std::to_string(k) + ")");
-    Insert(key, std::string_view(buf).substr(pos, len), nullptr);
-    pos += len;
+    DedupKey key{in.U64(), in.U64()};
+    std::string_view id = in.Str();
+    if (!in.ok()) return Status::Io(path + ": truncated dedup index (entry " + std::to_string(k) + ")");
+    Insert(key, id, nullptr);
   }
   return Status::Ok();
 }
