@@ -1,6 +1,6 @@
 #include "filters/bias_audit.h"
 
-#include <yaml-cpp/yaml.h>
+#include <simdjson.h>
 
 #include <filesystem>
 #include <memory>
@@ -96,26 +96,37 @@ std::string BiasAuditTable::ToJson() const {
 
 StatusOr<TagFunnel> TagFunnelFromStatsJson(const std::string& stats_json) {
   TagFunnel funnel;
-  try {
-    // JSON is YAML: yaml-cpp (already a dependency of filters/) reads it.
-    YAML::Node root = YAML::Load(stats_json);
-    const YAML::Node stages = root["stages"];
-    if (!stages || !stages.IsSequence()) return Status::Internal("stats.json: no 'stages' array");
-    for (const auto& st : stages) {
-      StageFunnel f;
-      f.stage = st["name"].as<std::string>();
-      if (const YAML::Node type = st["type"]; type && type.IsScalar()) f.type = type.as<std::string>();
-      f.docs_in = st["docs_in"].as<int64_t>();
-      f.dropped = st["docs_dropped"].as<int64_t>();
-      if (const YAML::Node tags = st["tags"]; tags && tags.IsMap()) {
-        for (const auto& kv : tags) {
-          f.tags[kv.first.as<std::string>()] = TagCounts{kv.second["in"].as<int64_t>(), kv.second["dropped"].as<int64_t>()};
-        }
-      }
-      funnel.stages.push_back(std::move(f));
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(stats_json);
+  simdjson::dom::element root;
+  if (auto err = parser.parse(padded).get(root)) {
+    return Status::Internal(std::string("stats.json: ") + simdjson::error_message(err));
+  }
+  simdjson::dom::array stages;
+  if (root["stages"].get_array().get(stages)) return Status::Internal("stats.json: no 'stages' array");
+  size_t i = 0;
+  for (simdjson::dom::element st : stages) {
+    const std::string where = "stats.json: stages[" + std::to_string(i++) + "]";
+    StageFunnel f;
+    std::string_view name;
+    if (st["name"].get_string().get(name)) return Status::Internal(where + ": no 'name'");
+    f.stage = std::string(name);
+    std::string_view type;
+    if (!st["type"].get_string().get(type)) f.type = std::string(type);
+    if (st["docs_in"].get_int64().get(f.docs_in) || st["docs_dropped"].get_int64().get(f.dropped)) {
+      return Status::Internal(where + ": no integer 'docs_in'/'docs_dropped'");
     }
-  } catch (const YAML::Exception& e) {
-    return Status::Internal(std::string("stats.json: ") + e.what());
+    simdjson::dom::object tags;
+    if (!st["tags"].get_object().get(tags)) {
+      for (auto [key, counts] : tags) {
+        TagCounts c;
+        if (counts["in"].get_int64().get(c.in) || counts["dropped"].get_int64().get(c.dropped)) {
+          return Status::Internal(where + ": tag '" + std::string(key) + "' without integer 'in'/'dropped'");
+        }
+        f.tags[std::string(key)] = c;
+      }
+    }
+    funnel.stages.push_back(std::move(f));
   }
   return funnel;
 }

@@ -196,9 +196,14 @@ Status AddAuditsToStatsJson(std::string* stats_json) {
     audits += ",\"language_audit\":" + language.ToJson();
   }
   if (audits.empty()) return Status::Ok();
-  size_t timing = json.rfind(",\"timing\":");
-  if (timing == std::string::npos) return Status::Internal("audits: stats.json has no timing section");
-  json.insert(timing, audits);
+  // "timing" is the last top-level key (docs/stats-schema.md); the audits go
+  // right before it, after its comma, whatever whitespace surrounds them.
+  size_t timing = json.rfind("\"timing\"");
+  size_t comma = timing == std::string::npos ? std::string::npos : json.find_last_not_of(" \t\r\n", timing - 1);
+  if (comma == std::string::npos || json[comma] != ',') {
+    return Status::Internal("audits: stats.json has no timing section");
+  }
+  json.insert(comma, audits);
   return Status::Ok();
 }
 

@@ -506,39 +506,44 @@ class Page {
     return buf;
   }
 
+  // The bias audit exactly as stats.json holds it (filters/bias_audit.h computes
+  // it once): the report only renders, so both flag the same rows.
   void Audit() {
     Open("audit", "Bias audit");
-    std::vector<TagAuditRow> rows = ComputeTagAudit(s_);
-    if (rows.empty()) {
-      Empty("No document carried tags (identity-term stages tag documents, e.g. identity.gender; the engine then "
-            "counts, per tag and stage, how many tagged documents were removed).");
-    } else {
-      int flagged = 0;
-      for (const auto& r : rows) flagged += r.flagged ? 1 : 0;
-      char threshold[16];
-      snprintf(threshold, sizeof threshold, "%.2f", kBiasRatioThreshold);
-      out_ += "<p class=\"note\">For each tag: the share of tagged documents a stage removed, against the share of "
-              "all documents it removed. A ratio above " + std::string(threshold) +
-              "× is flagged: the stage removes that group disproportionately. Rates over fewer than " +
-              FormatInt(kBiasMinSample) + " tagged documents are marked as small samples.</p>";
-      out_ += "<p id=\"audit-flagged\">" +
-              (flagged ? "<span class=\"badge\">" + FormatInt(flagged) + " flagged</span>"
-                       : std::string("<span class=\"ok\">no disproportionate removal</span>")) +
-              "</p>";
-      out_ += "<div class=\"scroll\"><table id=\"audit-table\"><tr><th class=\"t\">stage</th><th class=\"t\">tag</th>"
-              "<th>tagged in</th><th>tagged removed</th><th>tagged removal</th><th>overall removal</th>"
-              "<th>ratio</th><th class=\"t\"></th></tr>";
-      for (const auto& r : rows) {
-        out_ += std::string(r.flagged ? "<tr class=\"flag\">" : "<tr>") + "<td class=\"t\">" + E(r.stage) +
-                "</td><td class=\"t\">" + E(r.tag) + "</td><td>" + FormatInt(r.tagged_in) + "</td><td>" +
-                FormatInt(r.tagged_dropped) + "</td><td>" + RateText(r.tagged_rate) + "</td><td>" +
-                RateText(r.stage_rate) + "</td><td>" + RatioText(r.ratio) + "</td><td class=\"t\">";
-        if (r.flagged) out_ += "<span class=\"badge\">flagged</span> ";
-        if (r.small_sample) out_ += "<span class=\"badge soft\">small sample</span>";
-        out_ += "</td></tr>";
-      }
-      out_ += "</table></div>";
+    if (!s_.bias_audit || s_.bias_audit->rows.empty()) {
+      Empty("No document carried an identity tag (put the bias_audit stage first in the recipe: it tags documents "
+            "that mention social groups, e.g. identity.gender, and the engine counts per stage how many of them "
+            "were removed).");
+      Close();
+      return;
     }
+    const BiasAuditTable& a = *s_.bias_audit;
+    int flagged = 0;
+    for (const auto& r : a.rows) flagged += r.alert ? 1 : 0;
+    char threshold[16];
+    snprintf(threshold, sizeof threshold, "%.2f", a.options.alert_disparity);
+    out_ += "<p class=\"note\">For each group: the share of its documents a stage removed, against the share of "
+            "all documents the stage removed (the disparity). A disparity of " + std::string(threshold) +
+            "× or more is flagged when at least " + FormatInt(a.options.min_docs) +
+            " documents of the group reached the stage (fewer: low support, never flagged). The all_stages rows "
+            "count removal by any stage from the first stage the group reached.</p>";
+    out_ += "<p id=\"audit-flagged\">" +
+            (flagged ? "<span class=\"badge\">" + FormatInt(flagged) + " flagged</span>"
+                     : std::string("<span class=\"ok\">no disproportionate removal</span>")) +
+            "</p>";
+    out_ += "<div class=\"scroll\"><table id=\"audit-table\"><tr><th class=\"t\">stage</th><th class=\"t\">group</th>"
+            "<th>group in</th><th>group removed</th><th>group removal</th><th>overall removal</th>"
+            "<th>disparity</th><th class=\"t\"></th></tr>";
+    for (const auto& r : a.rows) {
+      out_ += std::string(r.alert ? "<tr class=\"flag\">" : "<tr>") + "<td class=\"t\">" + E(r.stage) +
+              "</td><td class=\"t\">" + E(a.options.tag_prefix + r.group) + "</td><td>" + FormatInt(r.group_in) +
+              "</td><td>" + FormatInt(r.group_dropped) + "</td><td>" + RateText(r.group_rate) + "</td><td>" +
+              RateText(r.all_rate) + "</td><td>" + RatioText(r.disparity) + "</td><td class=\"t\">";
+      if (r.alert) out_ += "<span class=\"badge\">flagged</span> ";
+      if (r.low_support) out_ += "<span class=\"badge soft\">low support</span>";
+      out_ += "</td></tr>";
+    }
+    out_ += "</table></div>";
     Close();
   }
 

@@ -312,6 +312,40 @@ class StatsReader {
     return r;
   }
 
+  BiasAuditTable BiasAudit(element e, const std::string& path) {
+    BiasAuditTable t;
+    object obj;
+    if (!Object(e, path, &obj)) return t;
+    t.options.tag_prefix = StringKey(obj, "tag_prefix", path);
+    t.options.min_docs = IntKey(obj, "min_docs", path);
+    t.options.alert_disparity = NumberKey(obj, "alert_disparity", path);
+    element x;
+    array a;
+    if (Member(obj, "rows", path, &x, true) && Array(x, Join(path, "rows"), &a)) {
+      size_t i = 0;
+      for (element item : a) {
+        std::string rp = Join(path, "rows") + "[" + std::to_string(i++) + "]";
+        object ro;
+        if (!Object(item, rp, &ro)) break;
+        BiasAuditRow r;
+        r.stage = StringKey(ro, "stage", rp);
+        r.group = StringKey(ro, "group", rp);
+        r.group_in = IntKey(ro, "group_in", rp);
+        r.group_dropped = IntKey(ro, "group_dropped", rp);
+        r.group_rate = NumberKey(ro, "group_rate", rp);
+        r.all_in = IntKey(ro, "all_in", rp);
+        r.all_dropped = IntKey(ro, "all_dropped", rp);
+        r.all_rate = NumberKey(ro, "all_rate", rp);
+        r.other_rate = NumberKey(ro, "other_rate", rp);
+        r.disparity = NumberKey(ro, "disparity", rp);
+        r.low_support = BoolKey(ro, "low_support", rp);
+        r.alert = BoolKey(ro, "alert", rp);
+        t.rows.push_back(std::move(r));
+      }
+    }
+    return t;
+  }
+
   LanguageAuditTable LanguageAudit(element e, const std::string& path) {
     LanguageAuditTable t;
     object obj;
@@ -393,6 +427,7 @@ class StatsReader {
         r.samples.push_back(std::move(s));
       }
     }
+    if (Member(obj, "bias_audit", kRoot, &e, false)) r.bias_audit = BiasAudit(e, "bias_audit");
     if (Member(obj, "language_audit", kRoot, &e, false)) r.language_audit = LanguageAudit(e, "language_audit");
     object timing;
     if (Member(obj, "timing", kRoot, &e, false) && Object(e, "timing", &timing)) {

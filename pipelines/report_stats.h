@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "filters/bias_audit.h"
 #include "filters/language_audit.h"
 #include "stages/status.h"
 
@@ -59,10 +60,7 @@ struct HistogramData {
   std::vector<HistogramBucket> buckets;  // in the engine's order (ascending)
 };
 
-struct TagCounts {
-  int64_t in = 0;       // tagged documents that reached the stage
-  int64_t dropped = 0;  // tagged documents the stage dropped
-};
+// TagCounts (tagged documents in / dropped at a stage) is filters/bias_audit.h's.
 
 // Name -> value pairs in stats.json order (object keys, sorted by the engine).
 template <typename T>
@@ -118,6 +116,10 @@ struct RunStats {
   int64_t threads = 0;
   double wall_seconds = 0;
   std::vector<StageTiming> timing;  // in stats.json order (recipe order)
+  // "bias_audit" as ComputeBiasAudit wrote it, rendered as is (never
+  // recomputed, so the report flags what stats.json flags); absent when no
+  // document carried an identity tag.
+  std::optional<BiasAuditTable> bias_audit;
   // "language_audit" as ComputeLanguageAudit wrote it (the report renders it
   // as is, never recomputes it); absent when no stage tagged languages.
   std::optional<LanguageAuditTable> language_audit;

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "filters/language_audit.h"
 #include "pipelines/report_hook.h"
 #include "pipelines/report_stats.h"
 #include "tests/pipelines/report_test_util.h"
@@ -49,7 +50,13 @@ std::string ConstructedStats() {
 )JSON";
 }
 
-std::string Render(const std::string& json) {
+std::string Render(std::string json) {
+  // As a run does: the audits are computed once, into stats.json, then rendered.
+  {
+    Status audits = AddAuditsToStatsJson(&json);
+    INFO(audits.message());
+    REQUIRE(audits.ok());
+  }
   auto stats = ParseRunStats(json);
   REQUIRE(stats.ok());
   return RenderRunReport(*stats);
@@ -90,8 +97,8 @@ TEST_CASE("the report shows every section of a constructed stats.json", "[report
   CHECK(html.find("minhash.cluster_size") != std::string::npos);
   CHECK(html.find("quality: 40 clusters") != std::string::npos);
   CHECK(Count(html, "<svg class=\"hist\"") >= 4);
-  // Bias audit from tags: gender 60% vs 22.2% overall -> 2.70x flagged (in the
-  // stage and the pipeline row); religion 20% -> 0.90x.
+  // Bias audit (stats.json's, from tags): gender 60% vs 22.2% overall -> 2.70x
+  // flagged (at the stage and over all stages); religion 20% -> 0.90x.
   CHECK(html.find("2.70×") != std::string::npos);
   CHECK(html.find("0.90×") != std::string::npos);
   CHECK(html.find("<span class=\"badge\">2 flagged</span>") != std::string::npos);
@@ -191,8 +198,12 @@ TEST_CASE("generic stage reports: tables, key/value lists, flagged rows", "[repo
 TEST_CASE("WriteRunReport writes a file and rejects invalid stats", "[report]") {
   std::string dir = MakeTempDir("write");
   REQUIRE(!dir.empty());
-  REQUIRE(WriteRunReport(ConstructedStats(), dir + "/report.html").ok());
-  CHECK(ReadTextFile(dir + "/report.html") == Render(ConstructedStats()));
+  std::string stats = ConstructedStats();
+  REQUIRE(AddAuditsToStatsJson(&stats).ok());
+  REQUIRE(WriteRunReport(stats, dir + "/report.html").ok());
+  auto parsed = ParseRunStats(stats);
+  REQUIRE(parsed.ok());
+  CHECK(ReadTextFile(dir + "/report.html") == RenderRunReport(*parsed));
   Status st = WriteRunReport("[1,2]", dir + "/bad.html");
   CHECK(!st.ok());
   CHECK(!std::filesystem::exists(dir + "/bad.html"));
