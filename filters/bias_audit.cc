@@ -205,21 +205,6 @@ StatusOr<std::unique_ptr<Stage>> MakeBiasAudit(const Options& o, const StageEnv&
   return std::unique_ptr<Stage>(new BiasAuditStage(std::move(groups)));
 }
 
-// An OptionSpec with the fields this stage uses (keeps -Wextra quiet about
-// the rest).
-OptionSpec Opt(std::string name, OptionType type, std::string default_value, std::string help,
-               double min = -1e300, double max = 1e300, std::vector<std::string> choices = {}) {
-  OptionSpec s;
-  s.name = std::move(name);
-  s.type = type;
-  s.default_value = std::move(default_value);
-  s.help = std::move(help);
-  s.min = min;
-  s.max = max;
-  s.choices = std::move(choices);
-  return s;
-}
-
 }  // namespace
 
 SLUICE_REGISTER_STAGE(BiasAudit, [] {
@@ -228,12 +213,12 @@ SLUICE_REGISTER_STAGE(BiasAudit, [] {
       "filters",
       "tag documents with the identity groups they mention (identity.<group>) for the bias audit",
       {
-          Opt("builtin_groups", OptionType::kBool, "true",
+          MakeOption("builtin_groups", OptionType::kBool, "true",
            "use the shipped English and Chinese groups: gender, religion, ethnicity_nationality, "
            "sexual_orientation, disability"),
-          Opt("groups_file", OptionType::kString, "",
+          MakeOption("groups_file", OptionType::kString, "",
            "YAML `group: [terms]` adding groups or terms (relative to the recipe dir)"),
-          Opt("groups", OptionType::kStringList, "[]", "audit only these groups ([] = all)"),
+          MakeOption("groups", OptionType::kStringList, "[]", "audit only these groups ([] = all)"),
       },
       MakeBiasAudit,
   };

@@ -124,19 +124,6 @@ class ClassifierStage : public Stage {
   SegmentMode segment_;
 };
 
-OptionSpec Opt(std::string name, OptionType type, std::string default_value, std::string help,
-               double min = -1e300, double max = 1e300, std::vector<std::string> choices = {}) {
-  OptionSpec s;
-  s.name = std::move(name);
-  s.type = type;
-  s.default_value = std::move(default_value);
-  s.help = std::move(help);
-  s.min = min;
-  s.max = max;
-  s.choices = std::move(choices);
-  return s;
-}
-
 StatusOr<std::unique_ptr<Stage>> MakeClassifier(const Options& o, const StageEnv& env) {
   std::filesystem::path path(o.GetString("model"));
   if (path.empty()) return Status::Config("classifier option 'model': a fastText .bin path is required");
@@ -189,19 +176,19 @@ SLUICE_REGISTER_STAGE(Classifier, [] {
       "score with a fastText model (DCLM, lid.176, toxicity, train-classifier) and keep/drop by label",
       {
           [] {
-            OptionSpec m = Opt("model", OptionType::kString, "", "fastText supervised .bin model (relative to the recipe dir)");
+            OptionSpec m = MakeOption("model", OptionType::kString, "", "fastText supervised .bin model (relative to the recipe dir)");
             m.required = true;
             return m;
           }(),
-          Opt("keep_labels", OptionType::kStringList, "[]",
+          MakeOption("keep_labels", OptionType::kStringList, "[]",
               "keep only documents whose score for one of these labels is >= threshold (no __label__ prefix)"),
-          Opt("drop_labels", OptionType::kStringList, "[]", "drop documents scoring >= threshold on one of these labels"),
-          Opt("threshold", OptionType::kDouble, "0.5", "probability threshold", 0.0, 1.0),
-          Opt("signal_labels", OptionType::kStringList, "[]",
+          MakeOption("drop_labels", OptionType::kStringList, "[]", "drop documents scoring >= threshold on one of these labels"),
+          MakeOption("threshold", OptionType::kDouble, "0.5", "probability threshold", 0.0, 1.0),
+          MakeOption("signal_labels", OptionType::kStringList, "[]",
               "labels recorded as signals <instance>.<label> (default: keep/drop labels, or all labels if <= 16)"),
-          Opt("level", OptionType::kString, "document", "score whole documents, or each line (failing lines removed)",
+          MakeOption("level", OptionType::kString, "document", "score whole documents, or each line (failing lines removed)",
               -1e300, 1e300, {"document", "line"}),
-          Opt("segment", OptionType::kString, "auto",
+          MakeOption("segment", OptionType::kString, "auto",
               "ICU word segmentation before fastText: auto (text with Han/Kana), always, never — use what the "
               "model was trained with (train-classifier uses auto)",
               -1e300, 1e300, {"auto", "always", "never"}),

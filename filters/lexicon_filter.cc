@@ -347,21 +347,6 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
                                                   entries, std::move(bases), o.GetString("language_key")));
 }
 
-// An OptionSpec with the fields this stage uses (keeps -Wextra quiet about
-// the rest).
-OptionSpec Opt(std::string name, OptionType type, std::string default_value, std::string help,
-               double min = -1e300, double max = 1e300, std::vector<std::string> choices = {}) {
-  OptionSpec s;
-  s.name = std::move(name);
-  s.type = type;
-  s.default_value = std::move(default_value);
-  s.help = std::move(help);
-  s.min = min;
-  s.max = max;
-  s.choices = std::move(choices);
-  return s;
-}
-
 }  // namespace
 
 SLUICE_REGISTER_STAGE(LexiconFilter, [] {
@@ -371,39 +356,39 @@ SLUICE_REGISTER_STAGE(LexiconFilter, [] {
       "flag or drop documents dense in flagged words (LDNOOBW + user lists; ambiguous entries need more evidence; "
       "identity terms protected)",
       {
-          Opt("languages", OptionType::kStringList, "[en, zh]",
+          MakeOption("languages", OptionType::kStringList, "[en, zh]",
            "LDNOOBW lists to load (language codes as in npm naughty-words, or 'all'; [] for none)"),
-          Opt("lists", OptionType::kStringList, "[]", "extra flagged words or phrases (apply to every language)"),
-          Opt("language_key", OptionType::kString, "language",
+          MakeOption("lists", OptionType::kStringList, "[]", "extra flagged words or phrases (apply to every language)"),
+          MakeOption("language_key", OptionType::kString, "language",
               "annotation or input field naming the document's language; when set on a document only that "
               "language's LDNOOBW lists apply (as in C4), otherwise all loaded lists do; '' = always all"),
-          Opt("words_file", OptionType::kString, "",
+          MakeOption("words_file", OptionType::kString, "",
            "file of extra flagged words, one per line, '#' comments (relative to the recipe dir)"),
-          Opt("allowlist", OptionType::kStringList, "[性, sm, グロ, 女の子, '13.', 13点]",
+          MakeOption("allowlist", OptionType::kStringList, "[性, sm, グロ, 女の子, '13.', 13点]",
            "entries never flagged (default: C4's zh/ja allowlist, plus the zh entries '13.' and 13点, "
            "which match section numbers and times)"),
-          Opt("single_char_substrings", OptionType::kBool, "false",
+          MakeOption("single_char_substrings", OptionType::kBool, "false",
               "also match one-character entries of the zh/ja lists (乳 milk, 卵 egg, 鳩 dove, 柒 seven...) "
               "as substrings, as C4 does; off by default because they flag everyday words"),
-          Opt("threshold", OptionType::kDouble, "0.0045",
+          MakeOption("threshold", OptionType::kDouble, "0.0045",
            "drop (or flag) when flagged words / words is above this (Data-Juicer's default)", 0.0, 1.0),
-          Opt("ambiguous_threshold", OptionType::kDouble, "0.02",
+          MakeOption("ambiguous_threshold", OptionType::kDouble, "0.02",
               "LDNOOBW entries classed ambiguous (innocent senses in medicine, law, history, everyday words: "
               "intercourse, domination, snatch, rape, penis...; filters/lexicons/ldnoobw_classes.txt) count only "
               "when the document also has an unambiguous match, or (alone) when at least ambiguous_min_distinct "
               "different ones occur and their ratio to words is above this; 0 with ambiguous_min_distinct 1 counts "
               "them like any entry (the unclassified behaviour)", 0.0, 1.0),
-          Opt("ambiguous_min_distinct", OptionType::kInt, "2",
+          MakeOption("ambiguous_min_distinct", OptionType::kInt, "2",
               "different ambiguous entries needed before ambiguous entries alone can count (one repeated "
               "ambiguous word, as in a dictionary entry on 'cock' the bird, never does)", 1, 100),
-          Opt("context_rules", OptionType::kBool, "true",
+          MakeOption("context_rules", OptionType::kBool, "true",
               "phrases in which an ambiguous entry is innocent ('commercial intercourse', 'foreign domination', "
               "'tit for tat') never count"),
-          Opt("protect", OptionType::kBool, "true",
+          MakeOption("protect", OptionType::kBool, "true",
            "identity terms (gay, muslim, 同性恋, ...) never count as flagged words"),
-          Opt("groups_file", OptionType::kString, "",
+          MakeOption("groups_file", OptionType::kString, "",
            "YAML `group: [terms]` with extra identity terms to protect (relative to the recipe dir)"),
-          Opt("mode", OptionType::kString, "drop", "drop documents, or flag them (signals + tag) and keep them", -1e300,
+          MakeOption("mode", OptionType::kString, "drop", "drop documents, or flag them (signals + tag) and keep them", -1e300,
            1e300, {"drop", "flag"}),
           text::PerLanguageOption("{}"),
           text::PerScriptOption("{}"),

@@ -306,7 +306,7 @@ class LineCleaner : public Stage {
       const char c = name[i];
       if (c == ' ') ++words;
       if (c == ',' || c == ';' || c == '.' || c == '!' || c == '?' || c == ':' || c == '(' || c == '"') return false;
-      if (static_cast<unsigned char>(c) >= 0x80 || (c | 0x20) >= 'a' && (c | 0x20) <= 'z') letter = true;
+      if (static_cast<unsigned char>(c) >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) letter = true;
     }
     return letter && (colon ? words <= 4 : words <= 2 && cps <= 16);
   }

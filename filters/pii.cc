@@ -376,17 +376,6 @@ class PiiStage : public Stage {
   std::string signal_;
 };
 
-OptionSpec Opt(std::string name, OptionType type, std::string default_value, std::string help,
-               std::vector<std::string> choices = {}) {
-  OptionSpec s;
-  s.name = std::move(name);
-  s.type = type;
-  s.default_value = std::move(default_value);
-  s.help = std::move(help);
-  s.choices = std::move(choices);
-  return s;
-}
-
 StatusOr<std::unique_ptr<Stage>> MakePii(const Options& o, const StageEnv& env) {
   std::vector<PiiKind> kinds;
   std::set<std::string> seen;
@@ -413,9 +402,9 @@ SLUICE_REGISTER_STAGE(Pii, [] {
       "filters",
       "redact (typed placeholders) or drop e-mails, phones, IPs, Chinese ID and card numbers",
       {
-          Opt("types", OptionType::kStringList, "[email, phone, ip, cn_id, card]",
+          MakeOption("types", OptionType::kStringList, "[email, phone, ip, cn_id, card]",
               "kinds of PII to find: email, phone, ip, cn_id, card"),
-          Opt("action", OptionType::kString, "redact",
+          ChoiceOption("action", "redact",
               "redact: replace with <EMAIL>, <PHONE>, <IP>, <CN_ID>, <CARD>; drop: drop the document",
               {"redact", "drop"}),
       },

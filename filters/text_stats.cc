@@ -568,32 +568,15 @@ uint32_t HashCounter::Add(uint64_t key) {
 
 OptionSpec NumberOption(std::string name, OptionType type, std::string def, std::string help, double min,
                         double max) {
-  OptionSpec o;
-  o.name = std::move(name);
-  o.type = type;
-  o.default_value = std::move(def);
-  o.help = std::move(help);
-  o.min = min;
-  o.max = max;
-  return o;
+  return MakeOption(std::move(name), type, std::move(def), std::move(help), min, max);
 }
 
 OptionSpec BoolOption(std::string name, std::string def, std::string help) {
-  OptionSpec o;
-  o.name = std::move(name);
-  o.type = OptionType::kBool;
-  o.default_value = std::move(def);
-  o.help = std::move(help);
-  return o;
+  return MakeOption(std::move(name), OptionType::kBool, std::move(def), std::move(help));
 }
 
 OptionSpec TextOption(std::string name, OptionType type, std::string def, std::string help) {
-  OptionSpec o;
-  o.name = std::move(name);
-  o.type = type;
-  o.default_value = std::move(def);
-  o.help = std::move(help);
-  return o;
+  return MakeOption(std::move(name), type, std::move(def), std::move(help));
 }
 
 Verdict DropOnFailures(Document& doc, StageContext& ctx, const std::vector<std::string_view>& failed) {

@@ -134,7 +134,7 @@ class HashCounter {
   size_t distinct_ = 0;
 };
 
-// Option-schema shorthands for the rule stages.
+// Option-schema shorthands for the rule stages (over MakeOption, stages/stage.h).
 OptionSpec NumberOption(std::string name, OptionType type, std::string def, std::string help, double min,
                         double max);
 OptionSpec BoolOption(std::string name, std::string def, std::string help);

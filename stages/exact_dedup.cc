@@ -236,15 +236,6 @@ class ExactDedupStage final : public GlobalStage {
   std::string index_out_;  // relative to the output directory
 };
 
-OptionSpec Opt(std::string name, OptionType type, std::string def, std::string help) {
-  OptionSpec spec;
-  spec.name = std::move(name);
-  spec.type = type;
-  spec.default_value = std::move(def);
-  spec.help = std::move(help);
-  return spec;
-}
-
 StatusOr<std::unique_ptr<Stage>> MakeExactDedup(const Options& o, const StageEnv& env) {
   std::string in = o.GetString("index_in");
   if (!in.empty() && std::filesystem::path(in).is_relative()) {
@@ -291,13 +282,13 @@ SLUICE_REGISTER_STAGE(ExactDedup, [] {
       "stages",
       "drop exact duplicates (XXH3-128 of the text); the first in input order survives",
       {
-          Opt("fold_case", T::kBool, "false", "hash the case-folded text (Unicode simple case folding)"),
-          Opt("fold_whitespace", T::kBool, "false",
+          MakeOption("fold_case", T::kBool, "false", "hash the case-folded text (Unicode simple case folding)"),
+          MakeOption("fold_whitespace", T::kBool, "false",
               "hash with every whitespace run as one space and the ends trimmed"),
-          Opt("index_in", T::kString, "",
+          MakeOption("index_in", T::kString, "",
               "a saved index (from index_out of an earlier run): its documents count as seen first; relative to "
               "the recipe"),
-          Opt("index_out", T::kString, "",
+          MakeOption("index_out", T::kString, "",
               "write the index here when the run ends (relative to the output directory)"),
       },
       MakeExactDedup, /*global=*/true};

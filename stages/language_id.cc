@@ -290,18 +290,6 @@ class LanguageIdStage final : public Stage {
   std::unique_ptr<FastTextModel> model_;
 };
 
-OptionSpec Opt(std::string name, OptionType type, std::string def, std::string help, double min = -1e300,
-               double max = 1e300) {
-  OptionSpec spec;
-  spec.name = std::move(name);
-  spec.type = type;
-  spec.default_value = std::move(def);
-  spec.help = std::move(help);
-  spec.min = min;
-  spec.max = max;
-  return spec;
-}
-
 StatusOr<std::unique_ptr<Stage>> MakeLanguageId(const Options& o, const StageEnv& env) {
   LanguageIdConfig cfg;
   for (const auto& k : o.GetStringList("keep")) {
@@ -336,23 +324,23 @@ SLUICE_REGISTER_STAGE(LanguageId, [] {
       "stages",
       "language and language_score per document (CLD2 embedded, or a fastText lid model)",
       {
-          Opt("keep", T::kStringList, "[]",
+          MakeOption("keep", T::kStringList, "[]",
               "languages to keep (ISO 639-1, 'zh' also keeps 'zh-Hant'); empty = annotate only, drop nothing"),
-          Opt("min_score", T::kDouble, "0.5",
+          MakeOption("min_score", T::kDouble, "0.5",
               "with keep: drop kept-language docs scoring below this (CLD2: share of the text in the language; "
               "fastText: probability, datatrove uses 0.65)",
               0.0, 1.0),
-          Opt("drop_unreliable", T::kBool, "false",
+          MakeOption("drop_unreliable", T::kBool, "false",
               "drop documents whose guess is unreliable (CLD2 says so, or under 40 letter bytes): reason "
               "language_id.unreliable"),
-          Opt("per_paragraph", T::kBool, "false",
+          MakeOption("per_paragraph", T::kBool, "false",
               "also annotate `languages`: byte shares of the paragraph languages, e.g. {\"en\":0.6,\"zh\":0.4}"),
-          Opt("min_paragraph_bytes", T::kInt, "20",
+          MakeOption("min_paragraph_bytes", T::kInt, "20",
               "with per_paragraph: shorter paragraphs take the document's language", 1, 1e9),
-          Opt("model", T::kString, "",
+          MakeOption("model", T::kString, "",
               "fastText language-ID model (lid.176.bin style, __label__xx) to use instead of CLD2; relative to "
               "the recipe"),
-          Opt("route", T::kBool, "false", "write kept documents to kept/<language>/"),
+          MakeOption("route", T::kBool, "false", "write kept documents to kept/<language>/"),
       },
       MakeLanguageId};
 });

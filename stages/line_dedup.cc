@@ -203,17 +203,6 @@ class LineDedupStage final : public GlobalStage {
   LineDedupConfig cfg_;
 };
 
-OptionSpec Opt(std::string name, OptionType type, std::string def, std::string help, double min, double max) {
-  OptionSpec spec;
-  spec.name = std::move(name);
-  spec.type = type;
-  spec.default_value = std::move(def);
-  spec.help = std::move(help);
-  spec.min = min;
-  spec.max = max;
-  return spec;
-}
-
 StatusOr<std::unique_ptr<Stage>> MakeLineDedup(const Options& o, const StageEnv&) {
   return std::unique_ptr<Stage>(new LineDedupStage(LineDedupConfigFromOptions(o)));
 }
@@ -304,13 +293,13 @@ SLUICE_REGISTER_STAGE(LineDedup, [] {
       "stages",
       "remove lines repeated across documents (menus, footers); streaming, first occurrences stay",
       {
-          Opt("min_docs", T::kInt, "1",
+          MakeOption("min_docs", T::kInt, "1",
               "remove a line once it was seen in this many earlier documents (1 = keep only the first)", 1, 1e9),
-          Opt("min_line_chars", T::kInt, "20",
+          MakeOption("min_line_chars", T::kInt, "20",
               "shorter lines (in characters, Chinese counts one per character) are never removed", 1, 1e9),
-          Opt("min_remaining_chars", T::kInt, "1",
+          MakeOption("min_remaining_chars", T::kInt, "1",
               "drop documents left with fewer characters (reason line_dedup.too_short)", 0, 1e12),
-          Opt("max_removed_fraction", T::kDouble, "1.0",
+          MakeOption("max_removed_fraction", T::kDouble, "1.0",
               "drop documents whose removed share of characters is above this (reason "
               "line_dedup.mostly_duplicate); 1.0 = never",
               0.0, 1.0),

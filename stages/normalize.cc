@@ -658,20 +658,6 @@ class NormalizeStage final : public Stage {
   bool drop_empty_;
 };
 
-// Builds an OptionSpec field by field (aggregate init warns on omitted members).
-OptionSpec Opt(std::string name, OptionType type, std::string def, std::string help,
-               std::vector<std::string> choices = {}, double min = -1e300, double max = 1e300) {
-  OptionSpec spec;
-  spec.name = std::move(name);
-  spec.type = type;
-  spec.default_value = std::move(def);
-  spec.help = std::move(help);
-  spec.choices = std::move(choices);
-  spec.min = min;
-  spec.max = max;
-  return spec;
-}
-
 StatusOr<std::unique_ptr<Stage>> MakeNormalize(const Options& o, const StageEnv&) {
   NormalizeConfig cfg;
   const std::string& form = o.GetString("form");
@@ -709,35 +695,35 @@ SLUICE_REGISTER_STAGE(Normalize, [] {
       "stages",
       "Unicode form, controls, mojibake, entities, full-width, whitespace (idempotent)",
       {
-          Opt("form", T::kString, "nfc",
+          ChoiceOption("form", "nfc",
               "Unicode normalization form. nfc (default) keeps ² ﬁ ① and Chinese ，。 as written; nfkc folds "
               "them (and U+3000, NBSP) to ASCII compatibility forms",
               {"nfc", "nfkc", "none"}),
-          Opt("fold_width", T::kString, "alnum",
+          ChoiceOption("fold_width", "alnum",
               "full-width ASCII to half-width: alnum = letters and digits only (Chinese punctuation ，！？： "
               "kept), all = also punctuation and U+3000, none",
               {"alnum", "all", "none"}),
-          Opt("html_entities", T::kBool, "true", "decode leftover HTML entities (&amp; &#8217; &nbsp; ...)"),
-          Opt("html_tags", T::kBool, "false",
+          MakeOption("html_entities", T::kBool, "true", "decode leftover HTML entities (&amp; &#8217; &nbsp; ...)"),
+          MakeOption("html_tags", T::kBool, "false",
               "remove leftover HTML tags and comments (block tags become a newline); off by default because "
               "'a<b and c>d' is not markup"),
-          Opt("remove_controls", T::kBool, "true",
+          MakeOption("remove_controls", T::kBool, "true",
               "remove C0/C1 control characters (tab and newline kept; CR/CRLF/NEL/U+2028 become LF) and "
               "zero-width characters (U+200B, U+2060, U+FEFF, soft hyphen; ZWJ/ZWNJ kept)"),
-          Opt("fix_mojibake", T::kBool, "true", "repair UTF-8 that was decoded as cp1252/Latin-1 (Ã© -> é, â€™ -> ’)"),
-          Opt("nbsp", T::kString, "space",
+          MakeOption("fix_mojibake", T::kBool, "true", "repair UTF-8 that was decoded as cp1252/Latin-1 (Ã© -> é, â€™ -> ’)"),
+          ChoiceOption("nbsp", "space",
               "NBSP and fixed-width spaces (U+2000..U+200A, U+202F, U+205F): space or keep", {"space", "keep"}),
-          Opt("ideographic_space", T::kString, "keep", "U+3000 (Chinese indentation): keep or space",
+          ChoiceOption("ideographic_space", "keep", "U+3000 (Chinese indentation): keep or space",
               {"keep", "space"}),
-          Opt("collapse_spaces", T::kBool, "true",
+          MakeOption("collapse_spaces", T::kBool, "true",
               "collapse runs of spaces inside a line to one (leading indentation kept)"),
-          Opt("strip_trailing_spaces", T::kBool, "true",
+          MakeOption("strip_trailing_spaces", T::kBool, "true",
               "remove spaces/tabs at line ends and blank lines at the start and end of the document"),
-          Opt("max_blank_lines", T::kInt, "2", "longest run of empty lines kept (-1 = unlimited)", {}, -1, 1000),
-          Opt("chinese", T::kString, "none",
+          MakeOption("max_blank_lines", T::kInt, "2", "longest run of empty lines kept (-1 = unlimited)", -1, 1000),
+          ChoiceOption("chinese", "none",
               "none, or simplified: Traditional -> Simplified Chinese with ICU's Traditional-Simplified",
               {"none", "simplified"}),
-          Opt("drop_empty", T::kBool, "true",
+          MakeOption("drop_empty", T::kBool, "true",
               "drop documents that are empty after normalization (reason normalize.empty)"),
       },
       MakeNormalize};

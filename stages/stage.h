@@ -38,6 +38,14 @@ struct OptionSpec {
   bool required = false;
 };
 
+// The builders stages declare their options with (field by field: adding a member
+// to OptionSpec never shifts an aggregate initializer). One set for every stage.
+OptionSpec MakeOption(std::string name, OptionType type, std::string default_value, std::string help,
+                      double min = -1e300, double max = 1e300, std::vector<std::string> choices = {});
+// A string option that takes one of `choices`.
+OptionSpec ChoiceOption(std::string name, std::string default_value, std::string help,
+                        std::vector<std::string> choices);
+
 // Validated option values of one stage instance: every option of the schema is
 // present (defaults filled in). kYaml options hold YAML text that the stage's
 // factory parses and checks itself.

@@ -12,6 +12,27 @@
 
 namespace sluice {
 
+// ---------------------------------------------------------------- option builders
+
+OptionSpec MakeOption(std::string name, OptionType type, std::string default_value, std::string help, double min,
+                      double max, std::vector<std::string> choices) {
+  OptionSpec s;
+  s.name = std::move(name);
+  s.type = type;
+  s.default_value = std::move(default_value);
+  s.help = std::move(help);
+  s.min = min;
+  s.max = max;
+  s.choices = std::move(choices);
+  return s;
+}
+
+OptionSpec ChoiceOption(std::string name, std::string default_value, std::string help,
+                        std::vector<std::string> choices) {
+  return MakeOption(std::move(name), OptionType::kString, std::move(default_value), std::move(help), -1e300, 1e300,
+                    std::move(choices));
+}
+
 // ---------------------------------------------------------------- Options
 
 namespace {
