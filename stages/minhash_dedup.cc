@@ -136,46 +136,34 @@ StageInfo MakeInfo() {
   info.folder = "stages";
   info.global = true;
   info.summary = "Near-duplicate removal: MinHash over word (ICU, CJK-aware) or char shingles, LSH, verified";
-  auto opt = [](std::string name, OptionType type, std::string def, std::string help, double min = -1e300,
-                double max = 1e300, std::vector<std::string> choices = {}) {
-    OptionSpec spec;
-    spec.name = std::move(name);
-    spec.type = type;
-    spec.default_value = std::move(def);
-    spec.help = std::move(help);
-    spec.min = min;
-    spec.max = max;
-    spec.choices = std::move(choices);
-    return spec;
-  };
   info.options = {
-      opt("shingle", OptionType::kString, "word", "shingles: word n-grams over ICU word segments, or char n-grams",
+      MakeOption("shingle", OptionType::kString, "word", "shingles: word n-grams over ICU word segments, or char n-grams",
           -1e300, 1e300, {"word", "char"}),
-      opt("ngram", OptionType::kInt, "5", "words per shingle (shingle: word)", 1, 64),
-      opt("char_ngram", OptionType::kInt, "5", "code points per shingle (shingle: char)", 1, 256),
-      opt("threshold", OptionType::kDouble, "0.8",
+      MakeOption("ngram", OptionType::kInt, "5", "words per shingle (shingle: word)", 1, 64),
+      MakeOption("char_ngram", OptionType::kInt, "5", "code points per shingle (shingle: char)", 1, 256),
+      MakeOption("threshold", OptionType::kDouble, "0.8",
           "Jaccard similarity at or above which a document is a near-duplicate", 0.01, 1.0),
-      opt("bands", OptionType::kInt, "14",
+      MakeOption("bands", OptionType::kInt, "14",
           "LSH bands (derived from threshold when threshold is set and bands/rows are not)", 1, 1024),
-      opt("rows", OptionType::kInt, "8", "permutations per band", 1, 1024),
-      opt("num_perm", OptionType::kInt, "112", "permutation budget when bands x rows are derived from threshold", 1,
+      MakeOption("rows", OptionType::kInt, "8", "permutations per band", 1, 1024),
+      MakeOption("num_perm", OptionType::kInt, "112", "permutation budget when bands x rows are derived from threshold", 1,
           4096),
-      opt("seed", OptionType::kInt, "1", "seed of the permutations (changes every signature)", 0, 9.2e18),
-      opt("hash_family", OptionType::kString, "multiply_shift",
+      MakeOption("seed", OptionType::kInt, "1", "seed of the permutations (changes every signature)", 0, 9.2e18),
+      MakeOption("hash_family", OptionType::kString, "multiply_shift",
           "the K hash functions: ((a*x+b) mod 2^64) >> 32 over 32-bit shingle ids, or (a*x+b) mod 2^61-1 over "
           "61-bit ones (datasketch's and datatrove's family; 3.5x the arithmetic, ~1.5x the stage's time)",
           -1e300, 1e300, {"multiply_shift", "mersenne61"}),
-      opt("verify", OptionType::kString, "exact",
+      MakeOption("verify", OptionType::kString, "exact",
           "candidate check: exact Jaccard on the kept documents' shingle sets (4 B per distinct shingle, spilled "
           "to disk beyond shingle_memory_mb), or the estimate from the 16-bit signatures (no sets kept)",
           -1e300, 1e300, {"exact", "signature"}),
-      opt("shingle_memory_mb", OptionType::kInt, "1024",
+      MakeOption("shingle_memory_mb", OptionType::kInt, "1024",
           "MiB of kept shingle sets held in RAM (verify: exact); the rest goes to an unlinked temporary file", 0,
           1 << 24),
-      opt("spill_dir", OptionType::kString, "",
+      MakeOption("spill_dir", OptionType::kString, "",
           "directory of that temporary file (default: $TMPDIR, else /var/tmp)"),
-      opt("index_in", OptionType::kString, "", "load an index saved by an earlier run and dedup against it"),
-      opt("index_out", OptionType::kString, "", "save the index of kept documents here when the run ends"),
+      MakeOption("index_in", OptionType::kString, "", "load an index saved by an earlier run and dedup against it"),
+      MakeOption("index_out", OptionType::kString, "", "save the index of kept documents here when the run ends"),
   };
   info.factory = [](const Options& options, const StageEnv& env) -> StatusOr<std::unique_ptr<Stage>> {
     auto config = MinHashDedupConfigFromOptions(options, env);
