@@ -53,7 +53,8 @@ StatusOr<uint64_t> NextLineStart(std::FILE* f, const std::string& path, uint64_t
 
 bool IsSplittable(const InputFile& input, const ReaderOptions& options) {
   return input.path != "-" && input.compression == Compression::kNone && input.size_bytes > 0 &&
-         (input.format == InputFormat::kJsonl || options.text_mode == TextMode::kLine);
+         (input.format == InputFormat::kJsonl ||
+          (input.format == InputFormat::kText && options.text_mode == TextMode::kLine));
 }
 
 std::vector<InputSlice> PlanSlices(const std::vector<InputFile>& inputs, const ReaderOptions& options, int shards) {

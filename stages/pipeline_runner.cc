@@ -366,6 +366,12 @@ Batch* Runner::ReadBatch(tbb::flow_control& fc) {
     bytes += batch->raws.records.back().size;
   }
   batch->blank_lines = source_->blank_lines() - blank_before;
+  {
+    // WARC records that are no document: counted here, in input order.
+    std::map<std::string, int64_t> skipped;
+    source_->TakeSkippedRecords(&skipped);
+    for (const auto& [kind, n] : skipped) batch->engine.Add(std::string(kSkippedRecordPrefix) + kind, n);
+  }
   raw_bytes_read_.store(raw_bytes_before_source_ + source_->bytes_consumed());
   if (batch->last) source_.reset();
   return batch.release();
@@ -757,6 +763,7 @@ Status Runner::Run(RunResult* result) {
   result->total.path = "total";
   for (const auto& a : result->inputs) result->total.Add(a);
   result->wall_seconds = wall;
+  result->skipped_records = SkippedRecordsOf(state_.engine);
   state_.inputs = result->inputs;
   StatsJsonInfo info;
   for (const auto& st : c_.stages) {
@@ -798,6 +805,15 @@ std::string FormatAccounting(const RunResult& result) {
   };
   for (const auto& a : result.inputs) add(a);
   add(result.total);
+  if (!result.skipped_records.empty()) {
+    int64_t n = 0;
+    std::string kinds;
+    for (const auto& [kind, count] : result.skipped_records) {
+      n += count;
+      kinds += (kinds.empty() ? "" : ", ") + std::to_string(count) + " " + kind;
+    }
+    out += "not documents, not in `in` (WARC records of other kinds): " + std::to_string(n) + " (" + kinds + ")\n";
+  }
   return out;
 }
 

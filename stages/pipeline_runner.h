@@ -79,6 +79,8 @@ struct RunConfig {
 struct RunResult {
   std::vector<InputAccount> inputs;
   InputAccount total;
+  // WARC records that became no document, by kind (not records: not in `in`).
+  std::map<std::string, int64_t> skipped_records;
   std::string stats_json;
   double wall_seconds = 0;
 };

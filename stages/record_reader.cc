@@ -17,6 +17,7 @@
 #include "stages/show_path.h"
 #include "stages/json_writer.h"
 #include "stages/utf8.h"
+#include "stages/warc_reader.h"
 
 namespace sluice {
 
@@ -46,7 +47,7 @@ bool HasKnownExtension(const std::string& path) {
       break;
     }
   }
-  for (std::string_view e : {".jsonl", ".json", ".ndjson", ".txt", ".text", ".md"}) {
+  for (std::string_view e : {".jsonl", ".json", ".ndjson", ".txt", ".text", ".md", ".warc", ".wet", ".html", ".htm"}) {
     if (EndsWith(p, e)) return true;
   }
   return false;
@@ -397,6 +398,23 @@ bool ParseRaw(const InputFile& input, uint32_t input_index, const ReaderOptions&
                   malformed);
     return false;
   }
+  // WARC and HTML records become the JSON object of their document first
+  // (stages/warc_reader.h), which the JSON path below reads.
+  thread_local std::string web_json;
+  if (input.format == InputFormat::kWarc || input.format == InputFormat::kWet) {
+    std::string error, message, excerpt;
+    if (!WarcRecordToJson(input, bytes, options.max_record_bytes, &web_json, &error, &message, &excerpt,
+                          utf8_repairs)) {
+      FillMalformed(input, input_index, excerpt, line, std::move(error), std::move(message), malformed);
+      return false;
+    }
+    bytes = web_json;
+    padded = false;
+  } else if (input.format == InputFormat::kHtml) {
+    HtmlFileToJson(input, CachedBaseName(input), bytes, &web_json, utf8_repairs);
+    bytes = web_json;
+    padded = false;
+  }
   // A UTF-8 byte order mark at the start of a file is not part of the record.
   if (line == 1 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   if (input.format == InputFormat::kText) {
@@ -601,8 +619,17 @@ InputFile DescribeInput(const std::string& path) {
     f.compression = Compression::kZstd;
     p.remove_suffix(5);
   }
-  f.format = (EndsWith(p, ".txt") || EndsWith(p, ".text") || EndsWith(p, ".md")) ? InputFormat::kText
-                                                                                  : InputFormat::kJsonl;
+  if (EndsWith(p, ".txt") || EndsWith(p, ".text") || EndsWith(p, ".md")) {
+    f.format = InputFormat::kText;
+  } else if (EndsWith(p, ".wet")) {
+    f.format = InputFormat::kWet;
+  } else if (EndsWith(p, ".warc")) {
+    f.format = InputFormat::kWarc;
+  } else if (EndsWith(p, ".html") || EndsWith(p, ".htm")) {
+    f.format = InputFormat::kHtml;
+  } else {
+    f.format = InputFormat::kJsonl;
+  }
   if (path != "-") {
     std::error_code ec;
     auto size = fs::file_size(path, ec);
@@ -800,7 +827,11 @@ StatusOr<std::unique_ptr<RecordSource>> RecordSource::Open(const InputFile& inpu
   auto stream = ByteStream::Open(input.path, input.compression);
   if (!stream.ok()) return stream.status();
   std::unique_ptr<RecordSource> source;
-  if (input.format == InputFormat::kJsonl || options.text_mode == TextMode::kLine) {
+  if (input.format == InputFormat::kWarc || input.format == InputFormat::kWet) {
+    source = NewWarcRecordSource(std::move(stream).value(), options);
+  } else if (input.format == InputFormat::kHtml) {
+    source = std::make_unique<FileRecordSource>(std::move(stream).value(), options.max_record_bytes);
+  } else if (input.format == InputFormat::kJsonl || options.text_mode == TextMode::kLine) {
     source = std::make_unique<LineRecordSource>(std::move(stream).value(), options.max_record_bytes);
   } else if (options.text_mode == TextMode::kParagraph) {
     source = std::make_unique<ParagraphRecordSource>(std::move(stream).value(), options.max_record_bytes);
@@ -814,7 +845,7 @@ StatusOr<std::unique_ptr<RecordSource>> RecordSource::Open(const InputFile& inpu
                                                            const InputSlice& slice) {
   if (slice.whole()) return Open(input, options);
   if (input.compression != Compression::kNone ||
-      !(input.format == InputFormat::kJsonl || options.text_mode == TextMode::kLine)) {
+      !(input.format == InputFormat::kJsonl || (input.format == InputFormat::kText && options.text_mode == TextMode::kLine))) {
     return Status::Internal("input '" + input.path + "' cannot be read in parts");
   }
   auto stream = ByteStream::OpenRange(input.path, slice.begin, slice.end);

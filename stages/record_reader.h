@@ -1,7 +1,11 @@
 // Reading inputs: file discovery, decompression, splitting into raw records and
 // parsing records into Documents. Formats: JSONL (.jsonl/.json/.ndjson, also
-// .gz/.zst compressed), plain text (.txt, also compressed), "-" for stdin.
-// Every raw record becomes a Document or a MalformedRecord: nothing is skipped.
+// .gz/.zst compressed), plain text (.txt, also compressed), WARC/WET (.warc,
+// .wet, also compressed) and HTML files (.html/.htm, also compressed; see
+// stages/warc_reader.h), "-" for stdin. Every raw record becomes a Document or
+// a MalformedRecord: nothing is skipped. WARC records that are not documents
+// (warcinfo, request, redirects, ...) are not records: they are counted by kind
+// (RecordSource::TakeSkippedRecords).
 #pragma once
 
 #include <cstdint>
@@ -40,7 +44,10 @@ struct MalformedRecord {
   std::string raw;    // the raw record, cut to at most 4 KiB
 };
 
-enum class InputFormat { kJsonl, kText };
+// kWarc: WARC files (documents from HTML 200 responses and WET conversion
+// records); kWet: the same reader, for names like x.warc.wet.gz; kHtml: one
+// document per file.
+enum class InputFormat { kJsonl, kText, kWarc, kWet, kHtml };
 enum class Compression { kNone, kGzip, kZstd };
 
 struct InputFile {
@@ -148,9 +155,17 @@ class RecordSource {
   virtual uint64_t bytes_consumed() const = 0;
   // Blank lines (or empty files) passed over: not records, but counted.
   virtual uint64_t blank_lines() const = 0;
+  // Adds the WARC records passed over since the last call, by kind
+  // ("warcinfo", "request", "response_redirect", ...), to *into and forgets them.
+  // Not records (not in `in`); stats.json "skipped_records".
+  void TakeSkippedRecords(std::map<std::string, int64_t>* into) {
+    for (const auto& [kind, n] : skipped_records_) (*into)[kind] += n;
+    skipped_records_.clear();
+  }
 
  protected:
   std::string error_;
+  std::map<std::string, int64_t> skipped_records_;
   RawRecord scratch_;  // for the default NextInto
 };
 

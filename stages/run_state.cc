@@ -144,6 +144,14 @@ Status DecodeStatsPatch(std::string_view data, Stats* stats, std::string* report
   return Status::Ok();
 }
 
+std::map<std::string, int64_t> SkippedRecordsOf(const Stats& engine) {
+  std::map<std::string, int64_t> out;
+  for (const auto& [k, v] : engine.counters()) {
+    if (k.rfind(kSkippedRecordPrefix, 0) == 0) out[k.substr(kSkippedRecordPrefix.size())] += v;
+  }
+  return out;
+}
+
 std::string StatsJsonOf(const RunState& state, const StatsJsonInfo& info) {
   JsonBuilder b;
   b.BeginObject();
@@ -165,6 +173,10 @@ std::string StatsJsonOf(const RunState& state, const StatsJsonInfo& info) {
     b.EndObject();
   }
   b.EndArray();
+  // Input records that are not records (WARC warcinfo, request, redirects, ...), by kind.
+  b.Key("skipped_records").BeginObject();
+  for (const auto& [kind, n] : SkippedRecordsOf(state.engine)) b.Key(kind).Int(n);
+  b.EndObject();
   // Engine counters and histograms.
   b.Key("engine").BeginObject();
   b.Key("counters").BeginObject();

@@ -80,6 +80,12 @@ struct StatsJsonInfo {
   double wall_seconds = 0;
 };
 
+// Engine counter "skipped_record:<kind>": a WARC record that became no
+// document (stats.json "skipped_records").
+inline constexpr std::string_view kSkippedRecordPrefix = "skipped_record:";
+// The skipped records by kind, from the engine counters.
+std::map<std::string, int64_t> SkippedRecordsOf(const Stats& engine);
+
 // stats.json (schema sluice.stats/1): deterministic but for "timing".
 std::string StatsJsonOf(const RunState& state, const StatsJsonInfo& info);
 
