@@ -116,6 +116,20 @@ bool HasRole(const HtmlNode& n, std::string_view role) {
   return found;
 }
 
+// <aside> is chrome, except footnotes (docutils/Sphinx, DPUB-ARIA): they belong to the text.
+bool IsFootnoteAside(const HtmlNode& n) {
+  if (n.tag != "aside") return false;
+  bool found = false;
+  for (const char* attr : {"class", "role"}) {
+    if (const std::string* v = n.Attribute(attr)) {
+      ForEachToken(*v, [&](std::string_view t) {
+        found = found || t == "footnote" || t == "footnotes" || t == "note" || t == "endnotes";
+      });
+    }
+  }
+  return found;
+}
+
 bool HasChromeRole(const HtmlNode& n) {
   const std::string* r = n.Attribute("role");
   if (!r) return false;
@@ -279,9 +293,9 @@ class Extractor {
       if (node.tag == "a") in_link[i] = 1;
       if (parent_hard) {
         hard_[i] = 1;
-      } else if (OneOf(node.tag, kDropTags)) {
+      } else if (OneOf(node.tag, kDropTags) && !IsFootnoteAside(node)) {
         hard_[i] = 1;
-        ++r_->removed_tag;
+        if (node.tag != "head") ++r_->removed_tag;
       } else if (IsHidden(node)) {
         hard_[i] = 1;
         ++r_->removed_hidden;
@@ -400,8 +414,9 @@ class Extractor {
     const std::string& tag = node.tag;
     if (!cfg_.keep_tables && tag == "table") return;
     if (!cfg_.keep_code && tag == "pre") return;
-    const bool paragraph = OneOf(tag, kParagraphBlocks);
-    const bool line = !paragraph && OneOf(tag, kLineBlocks);
+    // A list inside a list item continues its lines; elsewhere a list is a paragraph.
+    const bool paragraph = OneOf(tag, kParagraphBlocks) && !((tag == "ul" || tag == "ol") && list_depth > 0);
+    const bool line = !paragraph && (OneOf(tag, kLineBlocks) || tag == "ul" || tag == "ol");
     if (paragraph) writer_.Break(2);
     if (line) writer_.Break(1);
     bool child_article = in_article || (i != root_ && IsMainish(node)) || tag == "section";
@@ -483,6 +498,7 @@ bool LooksLikeHtml(std::string_view s) {
 
 HtmlExtraction ExtractMainContent(std::string_view html, const HtmlExtractConfig& config) {
   HtmlExtraction r;
+  if (html.starts_with("\xEF\xBB\xBF")) html.remove_prefix(3);  // the parser would keep a BOM as text
   HtmlDom dom = HtmlDom::Parse(html, config.limits);
   r.nodes = dom.nodes().size();
   r.input_capped = dom.input_capped();

@@ -194,11 +194,16 @@ TEST_CASE("html_extract: each chrome rule on its own", "[html_extract]") {
                                 "</body></html>");
     CHECK(r.doc.text == "Kept text.\n\nThe article paragraph stays in the output.");
   }
+  // Footnotes are asides that belong to the text.
+  Run fn = Process(*stage, "<html><body>" + article +
+                               "<aside class=\"footnote brackets\" role=\"note\"><p>A footnote.</p></aside>"
+                               "<aside role=\"doc-endnotes\"><p>An endnote.</p></aside></body></html>");
+  CHECK(fn.doc.text == "The article paragraph stays in the output.\n\nA footnote.\n\nAn endnote.");
   // An article's own header and footer stay; the body class never removes the page.
   Run r = Process(*stage,
                   "<html><body class=\"has-sidebar with-comments\"><article><header><h1>Title</h1></header>"
                   "<p>Text.</p><footer>Filed under rivers.</footer></article></body></html>");
-  CHECK(r.doc.text == "Title\n\nText.\nFiled under rivers.");
+  CHECK(r.doc.text == "Title\n\nText.\n\nFiled under rivers.");
   // A wrapper named like chrome that holds most of the page's text is layout, not chrome.
   r = Process(*stage,
               "<html><body><div class=\"page with-sidebar\"><p>Most of the text of this page is here, in a "
@@ -224,7 +229,7 @@ TEST_CASE("html_extract: layout of headings, lists, tables, pre, whitespace and 
       {"<ul><li></li><li>only</li></ul>", "• only"},
       {"<table><tr><th>k</th><th>v</th></tr><tr><td>a <p>b</p></td><td></td><td>c</td></tr></table>",
        "k\tv\na b\tc"},
-      {"<pre>  int x;\n  if (x)\n    y();</pre>", "int x;\n  if (x)\n    y();"},
+      {"<pre>  int x;\n  if (x)\n    y();</pre>", "  int x;\n  if (x)\n    y();"},
       {"<p>before</p><pre><code>a  b\n\nc</code></pre><p>after</p>", "before\n\na  b\n\nc\n\nafter"},
       {"<dl><dt>term</dt><dd>definition</dd></dl>", "term\ndefinition"},
       {"<blockquote>quoted</blockquote>", "quoted"},
@@ -249,8 +254,8 @@ TEST_CASE("html_extract: options keep_links, keep_link_dense, keep_tables, keep_
   const Case cases[] = {
       {"{}", "Read the manual first.\n\ncell\n\ncode\n  block"},
       {"{keep_links: false}", "Read first.\n\ncell\n\ncode\n  block"},
-      {"{keep_link_dense: true}", "Read the manual first.\nOne Two\n\ncell\n\ncode\n  block"},
-      {"{link_density: 1.0}", "Read the manual first.\nOne Two\n\ncell\n\ncode\n  block"},
+      {"{keep_link_dense: true}", "Read the manual first.\n\nOne Two\n\ncell\n\ncode\n  block"},
+      {"{link_density: 1.0}", "Read the manual first.\n\nOne Two\n\ncell\n\ncode\n  block"},
       {"{keep_tables: false}", "Read the manual first.\n\ncode\n  block"},
       {"{keep_code: false}", "Read the manual first.\n\ncell"},
   };

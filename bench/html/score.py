@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Scores extractions against ground_truth.py: share of main-content paragraphs kept (the paragraph,
+all whitespace removed, is a substring of the extraction with all whitespace removed), share of
+boilerplate strings left (same test), pooled over all pages and per source.
+Usage: score.py truth.jsonl NAME=extracted.jsonl ...   (extracted: {"id","text"} per page; a page
+missing from an extraction counts as extracted empty)."""
+import json
+import re
+import sys
+
+
+def squash(s):
+    return re.sub(r"\s+", "", s)
+
+
+def load(path):
+    out = {}
+    for line in open(path, encoding="utf-8"):
+        if line.strip():
+            r = json.loads(line)
+            out[r["id"]] = r
+    return out
+
+
+truth = load(sys.argv[1])
+print(f"{'extractor':<12} {'source':<20} {'pages':>5} {'paragraphs':>10} {'kept':>7} {'boilerplate':>11} {'left':>7}")
+for arg in sys.argv[2:]:
+    name, path = arg.split("=", 1)
+    got = load(path)
+    groups = {}
+    for pid, t in truth.items():
+        src = "debian-reference" if "debian-reference" in pid else "python3.11-doc"
+        text = squash(got.get(pid, {}).get("text", ""))
+        for key in (src, "all"):
+            g = groups.setdefault(key, [0, 0, 0, 0, 0])
+            g[0] += 1
+            g[1] += len(t["paragraphs"])
+            g[2] += sum(1 for p in t["paragraphs"] if squash(p) in text)
+            g[3] += len(t["boilerplate"])
+            g[4] += sum(1 for b in t["boilerplate"] if squash(b) in text)
+    for key in sorted(groups, key=lambda k: (k == "all", k)):
+        n, p, k, b, l = groups[key]
+        print(f"{name:<12} {key:<20} {n:>5} {p:>10} {k / max(p, 1):>7.3f} {b:>11} {l / max(b, 1):>7.3f}")
