@@ -63,8 +63,11 @@ bool IsHeaderFooterToken(std::string_view t) { return t == "header" || t == "foo
 bool IsCommentToken(std::string_view t) { return t == "comment" || t == "comments" || t == "disqus"; }
 
 // Blocks the link-density rule looks at.
-constexpr std::array<std::string_view, 11> kDensityBlocks = {"div",    "section", "ul",     "ol",    "dl",   "table",
-                                                             "p",      "header",  "footer", "center", "tbody"};
+// Tables are data: their links are the table's content, so they are never link-dense here.
+// Lists are judged only outside an explicit main container: inside <main>, role=main or the
+// article, a list of links is the author's (an index, a list of changed functions).
+constexpr std::array<std::string_view, 6> kDensityBlocks = {"div", "section", "header", "footer", "center", "p"};
+constexpr std::array<std::string_view, 3> kDensityLists = {"ul", "ol", "dl"};
 
 // Elements that end a line of text; the second list ends a paragraph (blank line).
 constexpr std::array<std::string_view, 19> kLineBlocks = {
@@ -290,7 +293,7 @@ class Extractor {
         }
       }
       if (node.tag == "body" && body == 0) body = i;
-      if (node.tag == "a") in_link[i] = 1;
+      if (node.tag == "a" && node.Attribute("href")) in_link[i] = 1;  // <a id=...> is an anchor, not a link
       if (parent_hard) {
         hard_[i] = 1;
       } else if (OneOf(node.tag, kDropTags) && !IsFootnoteAside(node)) {
@@ -316,7 +319,8 @@ class Extractor {
       }
       if (node.parent != HtmlNode::kNone) {
         weight_[node.parent] += weight_[i];
-        link_weight_[node.parent] += link_weight_[i];
+        // A table's links are its data (package lists, API tables): they do not make the block around it link-dense.
+        link_weight_[node.parent] += node.tag == "table" ? 0 : link_weight_[i];
         has_main_[node.parent] |= has_main_[i];
       }
     }
@@ -390,8 +394,19 @@ class Extractor {
         }
       }
     }
-    if (!cfg_.keep_link_dense && weight_[i] > 0 && OneOf(node.tag, kDensityBlocks) && !dominant &&
-        static_cast<double>(link_weight_[i]) > cfg_.link_density * static_cast<double>(weight_[i])) {
+    // A paragraph that wraps a list item's or a table cell's text is judged with its list or table.
+    const std::string& parent_tag = node.parent == HtmlNode::kNone ? node.tag : dom_.node(node.parent).tag;
+    const bool item_paragraph = node.tag == "p" && (parent_tag == "li" || parent_tag == "td" || parent_tag == "th" ||
+                                                    parent_tag == "dd" || parent_tag == "dt");
+    const bool judged = (OneOf(node.tag, kDensityBlocks) && !item_paragraph) ||
+                        (!r_->main_container && OneOf(node.tag, kDensityLists));
+    // A paragraph is prose with links unless nearly all of it is link text ("Read more »"); so is a
+    // block inside an explicit main container (a section of reference prose).
+    const double threshold =
+        node.tag == "p" || r_->main_container ? std::max(cfg_.link_density, 0.8) : cfg_.link_density;
+    // No exception for a dominant block here: a page whose main text is mostly links is a link list.
+    if (!cfg_.keep_link_dense && weight_[i] > 0 && judged &&
+        static_cast<double>(link_weight_[i]) > threshold * static_cast<double>(weight_[i])) {
       ++r_->removed_link_dense;
       return true;
     }
@@ -415,8 +430,12 @@ class Extractor {
     if (!cfg_.keep_tables && tag == "table") return;
     if (!cfg_.keep_code && tag == "pre") return;
     // A list inside a list item continues its lines; elsewhere a list is a paragraph.
-    const bool paragraph = OneOf(tag, kParagraphBlocks) && !((tag == "ul" || tag == "ol") && list_depth > 0);
-    const bool line = !paragraph && (OneOf(tag, kLineBlocks) || tag == "ul" || tag == "ol");
+    // So is a paragraph inside a list item or definition (Sphinx writes <li><p>...</p></li>).
+    const std::string& parent_tag = node.parent == HtmlNode::kNone ? tag : dom_.node(node.parent).tag;
+    const bool in_item = parent_tag == "li" || parent_tag == "dd" || parent_tag == "dt";
+    const bool paragraph =
+        OneOf(tag, kParagraphBlocks) && !((tag == "ul" || tag == "ol") && list_depth > 0) && !(tag == "p" && in_item);
+    const bool line = !paragraph && (OneOf(tag, kLineBlocks) || tag == "ul" || tag == "ol" || tag == "p");
     if (paragraph) writer_.Break(2);
     if (line) writer_.Break(1);
     bool child_article = in_article || (i != root_ && IsMainish(node)) || tag == "section";
@@ -424,7 +443,7 @@ class Extractor {
     if (tag == "ul" || tag == "ol") ++child_list_depth;
     int ordinal = 0;
     const bool was_in_link = in_link_;
-    if (tag == "a") in_link_ = true;
+    if (tag == "a" && node.Attribute("href")) in_link_ = true;
     if (tag == "tr") writer_.RowStart();
     const bool cell = tag == "td" || tag == "th";
     if (cell) {

@@ -7,7 +7,8 @@ inside the main-content container, each block's own text (text of nested blocks 
 Sphinx permalink glyphs left out; boilerplate strings = text of the nav/sidebar/footer/related/TOC
 blocks and links outside (or, for TOCs, inside) that container.
   Sphinx (python3.11-doc):  container div[role=main] (div.body); boilerplate div.related,
-                            div.sphinxsidebar, div.footer, div.mobile-nav, .toctree-wrapper.
+                            div.sphinxsidebar, div.footer, div.mobile-nav, .toctree-wrapper, and every
+                            <nav> (docutils' local table of contents is nav.contents inside the body).
   DocBook (debian-reference): container div.chapter/.preface/.appendix/.book/.article;
                             boilerplate div.navheader, div.navfooter, div.toc (also inside the container).
 Both lists keep strings of >= MIN_CHARS non-space characters; boilerplate strings that also occur in
@@ -58,7 +59,7 @@ class Page(HTMLParser):
             if tag == "div" and (a.get("role") == "main" or (classes & MAIN_CLASSES)):
                 is_main = True
                 self.main_found = True
-        is_chrome = bool(classes & CHROME_CLASSES) and tag in ("div", "dl", "nav", "ul")
+        is_chrome = (bool(classes & CHROME_CLASSES) and tag in ("div", "dl", "nav", "ul")) or tag == "nav"
         headerlink = tag == "a" and "headerlink" in classes
         if tag in VOID:
             return

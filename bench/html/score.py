@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Scores extractions against ground_truth.py: share of main-content paragraphs kept (the paragraph,
 all whitespace removed, is a substring of the extraction with all whitespace removed), share of
-boilerplate strings left (same test), pooled over all pages and per source.
+boilerplate strings left (same test), pooled over all pages, per source, and over all pages but the
+index pages (genindex-*, py-modindex, index.html, index.en.html: pages that are link indexes).
 Usage: score.py truth.jsonl NAME=extracted.jsonl ...   (extracted: {"id","text"} per page; a page
 missing from an extraction counts as extracted empty)."""
 import json
@@ -23,7 +24,7 @@ def load(path):
 
 
 truth = load(sys.argv[1])
-print(f"{'extractor':<12} {'source':<20} {'pages':>5} {'paragraphs':>10} {'kept':>7} {'boilerplate':>11} {'left':>7}")
+print(f"{'extractor':<12} {'source':<22} {'pages':>5} {'paragraphs':>10} {'kept':>7} {'boilerplate':>11} {'left':>7}")
 for arg in sys.argv[2:]:
     name, path = arg.split("=", 1)
     got = load(path)
@@ -31,13 +32,16 @@ for arg in sys.argv[2:]:
     for pid, t in truth.items():
         src = "debian-reference" if "debian-reference" in pid else "python3.11-doc"
         text = squash(got.get(pid, {}).get("text", ""))
-        for key in (src, "all"):
+        name_ = pid.rsplit("/", 1)[-1]
+        index_page = name_.startswith(("genindex", "py-modindex")) or name_ in ("index.html", "index.en.html")
+        keys = [src, "all"] + ([] if index_page else ["all but index pages"])
+        for key in keys:
             g = groups.setdefault(key, [0, 0, 0, 0, 0])
             g[0] += 1
             g[1] += len(t["paragraphs"])
             g[2] += sum(1 for p in t["paragraphs"] if squash(p) in text)
             g[3] += len(t["boilerplate"])
             g[4] += sum(1 for b in t["boilerplate"] if squash(b) in text)
-    for key in sorted(groups, key=lambda k: (k == "all", k)):
+    for key in sorted(groups, key=lambda k: (k.startswith("all"), k)):
         n, p, k, b, l = groups[key]
-        print(f"{name:<12} {key:<20} {n:>5} {p:>10} {k / max(p, 1):>7.3f} {b:>11} {l / max(b, 1):>7.3f}")
+        print(f"{name:<12} {key:<22} {n:>5} {p:>10} {k / max(p, 1):>7.3f} {b:>11} {l / max(b, 1):>7.3f}")

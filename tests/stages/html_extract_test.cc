@@ -194,6 +194,34 @@ TEST_CASE("html_extract: each chrome rule on its own", "[html_extract]") {
                                 "</body></html>");
     CHECK(r.doc.text == "Kept text.\n\nThe article paragraph stays in the output.");
   }
+  // Link density: a table's links are data; inside an explicit main container lists of links and
+  // paragraphs wrapping an item's link are the author's; in <body> a list of links is a menu.
+  struct DensityCase {
+    const char* html;
+    const char* text;
+  };
+  const DensityCase density_cases[] = {
+      {"<body><div class=\"table\"><table><tr><td><a href=\"/p\">fonts-dejavu</a></td><td><a href=\"/q\">I:422"
+       "</a></td></tr></table></div><p>Prose after the table.</p></body>",
+       "fonts-dejavu\tI:422\n\nProse after the table."},
+      {"<body><main><p>Removed functions:</p><ul><li><a href=\"/a\">assertNotRegex()</a></li>"
+       "<li><p><a href=\"/b\">assertRegex()</a></p></li></ul></main></body>",
+       "Removed functions:\n\n• assertNotRegex()\n• assertRegex()"},
+      {"<body><p>Removed functions, and a long enough paragraph of prose.</p><ul><li><a href=\"/a\">Home</a></li>"
+       "<li><a href=\"/b\">About</a></li></ul></body>",
+       "Removed functions, and a long enough paragraph of prose."},
+      {"<body><main><h1>Title</h1><div class=\"toctree-wrapper\"><ul><li><a href=\"/a\">Chapter one</a></li>"
+       "<li><a href=\"/b\">Chapter two</a></li></ul></div></main></body>",
+       "Title"},
+      {"<body><main><p>Source code: <a href=\"/s\">Lib/json/__init__.py</a></p><p><a href=\"/m\">Read more "
+       "about it</a></p></main></body>",
+       "Source code: Lib/json/__init__.py"},
+  };
+  for (const auto& c : density_cases) {
+    INFO(c.html);
+    Run d = Process(*stage, std::string("<!doctype html><html>") + c.html + "</html>");
+    CHECK(d.doc.text == c.text);
+  }
   // Footnotes are asides that belong to the text.
   Run fn = Process(*stage, "<html><body>" + article +
                                "<aside class=\"footnote brackets\" role=\"note\"><p>A footnote.</p></aside>"
