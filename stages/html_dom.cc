@@ -3,6 +3,8 @@
 #include <gumbo.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <memory>
 
 namespace sluice {
 
@@ -124,6 +126,51 @@ size_t CutForNesting(std::string_view s, size_t max_open, size_t max_tags, bool*
   }
 }
 
+// A bump allocator for one parse: the parser makes many small allocations and
+// frees them all at the end, so frees are no-ops and the blocks are reset after
+// the parse (one per thread, reused; blocks beyond the first few MiB are returned).
+class ParseArena {
+ public:
+  static void* Allocate(void* self, size_t size) { return static_cast<ParseArena*>(self)->Get(size); }
+  static void Free(void*, void*) {}
+  void Reset() {
+    size_t kept = 0;
+    size_t n = 0;
+    while (n < blocks_.size() && kept + blocks_[n].size <= kRetainBytes) kept += blocks_[n++].size;
+    blocks_.resize(n);
+    current_ = 0;
+    used_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = size_t{1} << 20;
+  static constexpr size_t kRetainBytes = size_t{8} << 20;
+  struct Block {
+    std::unique_ptr<std::max_align_t[]> data;
+    size_t size;
+  };
+  void* Get(size_t size) {
+    size = (size + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
+    while (current_ < blocks_.size()) {
+      if (used_ + size <= blocks_[current_].size) {
+        void* p = reinterpret_cast<char*>(blocks_[current_].data.get()) + used_;
+        used_ += size;
+        return p;
+      }
+      ++current_;
+      used_ = 0;
+    }
+    const size_t bytes = std::max(kBlockBytes, size);
+    blocks_.push_back(Block{std::make_unique<std::max_align_t[]>(bytes / sizeof(std::max_align_t)), bytes});
+    current_ = blocks_.size() - 1;
+    used_ = size;
+    return blocks_.back().data.get();
+  }
+  std::vector<Block> blocks_;
+  size_t current_ = 0;
+  size_t used_ = 0;
+};
+
 }  // namespace
 
 HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
@@ -135,8 +182,16 @@ HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
   dom.depth_capped_ = depth_hit;
   dom.nodes_capped_ = tags_hit;
   dom.parsed_bytes_ = n;
+  thread_local ParseArena arena;
+  struct ResetOnExit {
+    ParseArena& a;
+    ~ResetOnExit() { a.Reset(); }
+  } reset_on_exit{arena};
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // we never read the parse errors
+  options.allocator = &ParseArena::Allocate;
+  options.deallocator = &ParseArena::Free;
+  options.userdata = &arena;
   GumboOutput* out = gumbo_parse_with_options(&options, html.data(), n);
   if (out == nullptr || out->root == nullptr) {
     if (out) gumbo_destroy_output(&options, out);

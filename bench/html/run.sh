@@ -4,12 +4,16 @@
 # dpkg-deb -x, not installed): debian-reference-en (DocBook: navheader/navfooter, chapter TOCs) and
 # python3.11-doc (Sphinx: related bars, sidebars, footers). Ground truth from the page structure
 # (ground_truth.py), scores by score.py. Results: bench/html/RESULTS.md.
-# Usage: bench/html/run.sh [BUILD_DIR]   Env: STEP (every STEP-th Python page, default 4), THREADS (1).
+# Usage: bench/html/run.sh [BUILD_DIR]
+# Env: STEP (every STEP-th Python page, default 4), OFFSET (first Python page: 0 = the pages the rules
+# were tuned on, 2 = held out; default 0), THREADS (sluice threads, default 1), OUT (work directory,
+# default BUILD_DIR/bench-html[-OFFSET]).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 BUILD_DIR="$(cd "${1:-$REPO/build}" && pwd)"
-OUT="$BUILD_DIR/bench-html"
+OFFSET="${OFFSET:-0}"
+OUT="${OUT:-$BUILD_DIR/bench-html$([[ $OFFSET == 0 ]] || echo "-$OFFSET")}"
 NPM="$BUILD_DIR/npm-html"
 STEP="${STEP:-4}"
 THREADS="${THREADS:-1}"
@@ -21,7 +25,7 @@ fi
 if [[ ! -d "$NPM/node_modules/@mozilla/readability" ]]; then
   mkdir -p "$NPM" && (cd "$NPM" && npm init -y >/dev/null && npm install --no-audit --no-fund @mozilla/readability jsdom)
 fi
-python3 "$HERE/make_pages.py" "$OUT/root" "$STEP" > "$OUT/pages.jsonl"
+python3 "$HERE/make_pages.py" "$OUT/root" "$STEP" "$OFFSET" > "$OUT/pages.jsonl"
 python3 "$HERE/ground_truth.py" "$OUT/pages.jsonl" > "$OUT/truth.jsonl"
 echo "pages: $(wc -l < "$OUT/pages.jsonl"), $(du -m "$OUT/pages.jsonl" | cut -f1) MB"
 
