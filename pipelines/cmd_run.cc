@@ -72,7 +72,7 @@ Status PrepareRun(const RunArgs& args, Recipe* recipe, RunConfig* config, std::s
     *recipe = std::move(r).value();
     recipe->dir = args.recipe_dir;
   } else if (recipe_path.empty()) {
-    *recipe = DefaultRecipe();
+    *recipe = DefaultRecipeFor(inputs);  // html_extract first on HTML/WARC inputs
   } else {
     auto r = LoadRecipeFile(recipe_path);
     if (!r.ok()) return r.status();

@@ -226,7 +226,9 @@ StatusOr<Plan> PlanFor(const RunArgs& args, int shards, Recipe* recipe) {
     break;
   }
   if (recipe_path.empty()) {
-    *recipe = DefaultRecipe();
+    std::vector<std::string> inputs = args.positional;
+    inputs.insert(inputs.end(), args.inputs.begin(), args.inputs.end());
+    *recipe = DefaultRecipeFor(inputs);  // as `sluice run` chooses it
   } else {
     auto r = LoadRecipeFile(recipe_path);
     if (!r.ok()) return r.status();

@@ -342,6 +342,53 @@ Recipe DefaultRecipe() {
   return r.ok() ? std::move(r).value() : Recipe{};
 }
 
+bool IsWebInputName(std::string_view path) {
+  std::string name(path.substr(path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1));
+  for (char& c : name) c = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  for (std::string_view compressed : {".gz", ".zst"}) {
+    if (name.ends_with(compressed)) {
+      name.resize(name.size() - compressed.size());
+      break;
+    }
+  }
+  for (std::string_view ext : {".html", ".htm", ".warc", ".wet"}) {
+    if (name.size() > ext.size() && name.ends_with(ext)) return true;
+  }
+  return false;
+}
+
+bool InputsIncludeWeb(const std::vector<std::string>& inputs) {
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (!fs::is_directory(in, ec)) {
+      if (IsWebInputName(in)) return true;
+      continue;
+    }
+    fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.') {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file(ec) && IsWebInputName(name)) return true;
+    }
+  }
+  return false;
+}
+
+Recipe DefaultRecipeFor(const std::vector<std::string>& inputs) {
+  Recipe r = DefaultRecipe();
+  if (InputsIncludeWeb(inputs)) {
+    RecipeStage html;
+    html.type = "html_extract";
+    html.name = "html_extract";
+    html.options_yaml = "{}";
+    r.stages.insert(r.stages.begin(), std::move(html));
+  }
+  return r;
+}
+
 StatusOr<std::vector<StageInstance>> BuildStages(const Recipe& recipe, const std::string& output_dir, int threads) {
   std::vector<StageInstance> out;
   for (const auto& rs : recipe.stages) {

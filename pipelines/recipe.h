@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stages/pipeline_runner.h"
@@ -75,6 +76,17 @@ const char* DefaultRecipeYaml();
 StatusOr<Recipe> ParseRecipe(const std::string& yaml_text, const std::string& source);
 StatusOr<Recipe> LoadRecipeFile(const std::string& path);
 Recipe DefaultRecipe();
+
+// True when a file name says web input: .html, .htm, .warc, .wet (each optionally
+// .gz/.zst; so also .warc.gz, .warc.zst, .warc.wet.gz), in any letter case.
+bool IsWebInputName(std::string_view path);
+// True when an input path, or a file below an input directory (hidden entries
+// skipped, links to directories not followed), has a web name.
+bool InputsIncludeWeb(const std::vector<std::string>& inputs);
+// The built-in default recipe for these inputs: DefaultRecipe(), with
+// html_extract as the first stage when InputsIncludeWeb(inputs). On JSONL and
+// text inputs it is DefaultRecipe() exactly.
+Recipe DefaultRecipeFor(const std::vector<std::string>& inputs);
 
 // Builds every stage (validating options). env.output_dir / threads are passed on.
 StatusOr<std::vector<StageInstance>> BuildStages(const Recipe& recipe, const std::string& output_dir, int threads);

@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential g++ cmake ninja-build pkg-config git ca-certificates
   libre2-dev libicu-dev libxxhash-dev libtbb-dev catch2 libsimdjson-dev
-  libzstd-dev zlib1g-dev libcli11-dev libyaml-cpp-dev libfasttext-dev libcld2-dev
+  libzstd-dev zlib1g-dev libcli11-dev libyaml-cpp-dev libfasttext-dev libcld2-dev libgumbo-dev
   zstd gzip python3 python3-dev pybind11-dev python3-pytest python3-jsonschema python3-yaml
 )
 # Sanitizer/fuzzer builds use clang; samples use Debian text packages.

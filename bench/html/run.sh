@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# HTML main-content extraction: sluice's html_extract against Mozilla Readability (jsdom) on real
+# documentation pages from Debian packages (downloaded with apt-get download, unpacked with
+# dpkg-deb -x, not installed): debian-reference-en (DocBook: navheader/navfooter, chapter TOCs) and
+# python3.11-doc (Sphinx: related bars, sidebars, footers). Ground truth from the page structure
+# (ground_truth.py), scores by score.py. Results: bench/html/RESULTS.md.
+# Usage: bench/html/run.sh [BUILD_DIR]
+# Env: STEP (every STEP-th Python page, default 4), OFFSET (first Python page: 0 = the pages the rules
+# were tuned on, 2 = held out; default 0), THREADS (sluice threads, default 1), OUT (work directory,
+# default BUILD_DIR/bench-html[-OFFSET]).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+BUILD_DIR="$(cd "${1:-$REPO/build}" && pwd)"
+OFFSET="${OFFSET:-0}"
+OUT="${OUT:-$BUILD_DIR/bench-html$([[ $OFFSET == 0 ]] || echo "-$OFFSET")}"
+NPM="$BUILD_DIR/npm-html"
+STEP="${STEP:-4}"
+THREADS="${THREADS:-1}"
+mkdir -p "$OUT/debs"
+if [[ ! -d "$OUT/root/usr/share/debian-reference" ]]; then
+  (cd "$OUT/debs" && apt-get download debian-reference-en python3.11-doc)
+  for d in "$OUT"/debs/*.deb; do dpkg-deb -x "$d" "$OUT/root"; done
+fi
+if [[ ! -d "$NPM/node_modules/@mozilla/readability" ]]; then
+  mkdir -p "$NPM" && (cd "$NPM" && npm init -y >/dev/null && npm install --no-audit --no-fund @mozilla/readability jsdom)
+fi
+python3 "$HERE/make_pages.py" "$OUT/root" "$STEP" "$OFFSET" > "$OUT/pages.jsonl"
+python3 "$HERE/ground_truth.py" "$OUT/pages.jsonl" > "$OUT/truth.jsonl"
+echo "pages: $(wc -l < "$OUT/pages.jsonl"), $(du -m "$OUT/pages.jsonl" | cut -f1) MB"
+
+printf 'stages:\n  - {type: html_extract}\n' > "$OUT/html_extract.yaml"
+rm -rf "$OUT/sluice_out"
+/usr/bin/time -f "sluice: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+  "$BUILD_DIR/sluice" run "$OUT/html_extract.yaml" "$OUT/pages.jsonl" -o "$OUT/sluice_out" \
+  --format jsonl --threads "$THREADS" -q
+cat "$OUT"/sluice_out/kept/*.jsonl > "$OUT/sluice.jsonl"
+NODE_PATH="$NPM/node_modules" /usr/bin/time -f "readability: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+  node "$HERE/readability.js" "$OUT/pages.jsonl" "$OUT/readability.jsonl"
+python3 "$HERE/score.py" "$OUT/truth.jsonl" "sluice=$OUT/sluice.jsonl" "readability=$OUT/readability.jsonl"

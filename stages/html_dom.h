@@ -1,0 +1,67 @@
+// HtmlDom: a small immutable DOM of our own (elements with a lower-case tag
+// name and attributes, text nodes), built from bytes by an HTML5 parser. This
+// pair of files is the only place that knows the parser (Debian's libgumbo), so
+// it can be swapped. Nodes are stored flat in document (pre-)order: a parent
+// always comes before its children, so a forward loop is top-down and a
+// backward loop bottom-up. Thread-safe to read; Parse() is reentrant.
+//   "<p>a &amp; <b>b</b></p>" -> html > (head, body > p > ("a & ", b > "b"))
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sluice {
+
+struct HtmlNode {
+  static constexpr uint32_t kNone = UINT32_MAX;
+  bool is_text = false;
+  uint32_t parent = kNone;
+  uint32_t depth = 0;                 // the document's root element has depth 0
+  std::string tag;                    // lower case; "" for text nodes
+  std::vector<std::pair<std::string, std::string>> attributes;  // name (lower case), value; in source order
+  std::string text;                   // text nodes: entities decoded, whitespace as in the source
+  std::vector<uint32_t> children;     // indices into HtmlDom::nodes()
+
+  // The attribute's value, or nullptr when absent.
+  const std::string* Attribute(std::string_view name) const;
+};
+
+// Deterministic bounds on the work one Parse() does (no timeouts). Over a
+// bound, the DOM is what was parsed up to it, and the flags say which bound was
+// hit. Before parsing, a tag scan cuts the input at the tag past max_nodes tags
+// or past an estimated nesting of 4 x max_depth open elements (the parser's
+// time grows with the square of the nesting); after parsing, nodes past
+// max_nodes and subtrees deeper than max_depth are left out.
+struct HtmlParseLimits {
+  size_t max_input_bytes = 8u << 20;  // longer input is cut (at a UTF-8 boundary) before parsing
+  size_t max_nodes = 200000;          // nodes beyond this (in document order) are left out
+  uint32_t max_depth = 256;           // subtrees deeper than this are left out
+};
+
+class HtmlDom {
+ public:
+  // Parses any bytes (invalid UTF-8 becomes U+FFFD, as HTML5 says). Comments,
+  // doctype and processing instructions are left out.
+  static HtmlDom Parse(std::string_view html, const HtmlParseLimits& limits = {});
+
+  const std::vector<HtmlNode>& nodes() const { return nodes_; }
+  const HtmlNode& node(uint32_t i) const { return nodes_[i]; }
+  bool empty() const { return nodes_.empty(); }  // else nodes()[0] is the root (<html>)
+
+  bool input_capped() const { return input_capped_; }
+  bool nodes_capped() const { return nodes_capped_; }
+  bool depth_capped() const { return depth_capped_; }
+  size_t parsed_bytes() const { return parsed_bytes_; }
+
+ private:
+  std::vector<HtmlNode> nodes_;
+  bool input_capped_ = false;
+  bool nodes_capped_ = false;
+  bool depth_capped_ = false;
+  size_t parsed_bytes_ = 0;
+};
+
+}  // namespace sluice
