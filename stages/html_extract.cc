@@ -673,8 +673,9 @@ SLUICE_REGISTER_STAGE(HtmlExtract, [] {
           Opt("keep_link_dense", T::kBool, "false",
               "keep blocks whose text is mostly link text (menus, link lists); false leaves them out"),
           Opt("link_density", T::kDouble, "0.5",
-              "a block (div, section, list, table, paragraph) whose link text is more than this share of its text "
-              "is link-dense",
+              "a div/section/header/footer whose link text is more than this share of its text is link-dense, "
+              "and so is a list outside an explicit main container; paragraphs, and any block inside <main>, "
+              "role=main or the article, need max(this, 0.8); the links of tables never count",
               {}, 0.0, 1.0),
           Opt("keep_tables", T::kBool, "true", "keep tables (one row a line, cells separated by tabs)"),
           Opt("keep_code", T::kBool, "true", "keep <pre> blocks with their line breaks"),
