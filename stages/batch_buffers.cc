@@ -1,9 +1,9 @@
 #include "stages/batch_buffers.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstdint>
+
+#include "stages/large_memory.h"
 
 namespace sluice {
 
@@ -26,13 +26,7 @@ void DropIfHuge(std::string* s) {
 void ReserveLarge(std::string* s, size_t n) {
   if (s->capacity() >= n) return;
   s->reserve(n);
-#ifdef MADV_POPULATE_WRITE
-  constexpr size_t kPage = 4096;
-  if (n < (256u << 10)) return;
-  uintptr_t begin = (reinterpret_cast<uintptr_t>(s->data()) + kPage - 1) & ~uintptr_t{kPage - 1};
-  uintptr_t end = (reinterpret_cast<uintptr_t>(s->data()) + s->capacity()) & ~uintptr_t{kPage - 1};
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);  // errors do not matter
-#endif
+  PrepareLargeRegion(s->data(), s->capacity());
 }
 
 BufferPool& BufferPool::Shared() {

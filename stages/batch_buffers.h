@@ -34,10 +34,10 @@ namespace sluice {
 // not pin its memory for the rest of the run).
 constexpr size_t kMaxPooledBufferBytes = 32ull << 20;
 
-// s->reserve(n); a large new allocation is then prefaulted in one call
-// (madvise MADV_POPULATE_WRITE) instead of one page fault per 4 KiB page as it
-// is first written, which is costly on virtual machines. A hint: without
-// kernel support it is a plain reserve.
+// s->reserve(n); a large new allocation is then prepared in one call
+// (PrepareLargeRegion: huge pages where allowed, populated at once) instead of
+// one page fault per 4 KiB page as it is first written. A hint: without kernel
+// support it is a plain reserve.
 void ReserveLarge(std::string* s, size_t n);
 
 class BufferPool {

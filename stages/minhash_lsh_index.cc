@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "stages/large_memory.h"
 #include "stages/minhash_signature.h"
 
 namespace sluice {
@@ -43,6 +44,14 @@ MinHashLshIndex::MinHashLshIndex(int bands, int rows, bool keep_shingles, size_t
   tables_.assign(bands_, std::vector<Entry>(capacity_, Entry{0, kEmpty}));
 }
 
+std::vector<MinHashLshIndex::Entry> MinHashLshIndex::NewTable(size_t capacity) {
+  std::vector<Entry> table;
+  table.reserve(capacity);
+  PrepareLargeRegion(table.data(), capacity * sizeof(Entry));
+  table.assign(capacity, Entry{0, kEmpty});
+  return table;
+}
+
 void MinHashLshIndex::Place(std::vector<Entry>& table, uint32_t key, uint32_t slot) {
   size_t mask = capacity_ - 1;
   size_t pos = key & mask;
@@ -54,7 +63,7 @@ void MinHashLshIndex::Grow() {
   size_t old_capacity = capacity_;
   capacity_ *= 2;
   for (auto& table : tables_) {
-    std::vector<Entry> bigger(capacity_, Entry{0, kEmpty});
+    std::vector<Entry> bigger = NewTable(capacity_);
     bigger.swap(table);  // table is now the new one; `bigger` holds the old entries
     // Re-insert in old slot order so probe sequences stay deterministic.
     for (size_t i = 0; i < old_capacity; ++i) {
@@ -108,7 +117,10 @@ uint32_t MinHashLshIndex::Insert(const uint32_t* band_keys, const uint16_t* comp
   ++entries_;
   const size_t k = static_cast<size_t>(bands_) * rows_;
   if (!keep_shingles_) {  // exact verification never reads the signatures
-    if (slot % kChunkDocs == 0) sig_chunks_.push_back(std::make_unique<uint16_t[]>(kChunkDocs * k));
+    if (slot % kChunkDocs == 0) {
+      sig_chunks_.push_back(std::make_unique_for_overwrite<uint16_t[]>(kChunkDocs * k));
+      PrepareLargeRegion(sig_chunks_.back().get(), kChunkDocs * k * sizeof(uint16_t));
+    }
     std::copy(compact_sig, compact_sig + k, MutableSig(slot));
   }
   order_keys_.push_back(order_key);

@@ -86,6 +86,8 @@ class MinHashLshIndex {
   };
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   void Grow();
+  // An empty table of `capacity` entries, its pages prepared at once.
+  static std::vector<Entry> NewTable(size_t capacity);
   void Place(std::vector<Entry>& table, uint32_t key, uint32_t slot);
 
   int bands_;

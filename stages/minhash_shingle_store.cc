@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "stages/large_memory.h"
 #include "stages/minhash_signature.h"
 
 namespace sluice {
@@ -168,6 +169,7 @@ uint32_t* ShingleSetStore::AllocateRam(size_t n, uint64_t* location) {
     if (budget_values_ > ram_capacity_) size = std::min(size, budget_values_ - ram_capacity_);
     size = std::max(size, n);
     chunks_.push_back(std::make_unique_for_overwrite<uint32_t[]>(size));
+    PrepareLargeRegion(chunks_.back().get(), size * sizeof(uint32_t));
     ram_capacity_ += size;
     chunk_capacity_ = size;
     chunk_used_ = 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "stages/batch_buffers.h"
+#include "stages/large_memory.h"
 #include "stages/json_writer.h"
 #include "stages/record_reader.h"
 #include "stages/record_writer.h"
@@ -183,4 +184,20 @@ TEST_CASE("SSE2 fast paths: AppendJsonString and CountCodePoints match byte-at-a
     for (unsigned char c : s) cps += (c & 0xC0) != 0x80;
     CHECK(sluice::CountCodePoints(s) == cps);
   }
+}
+
+TEST_CASE("PrepareLargeRegion keeps contents, at any alignment and size", "[batch_buffers]") {
+  // A hint to the kernel only: whatever it does (huge pages, populating), the
+  // bytes written before stay as they are, including partial pages at the ends.
+  for (size_t bytes : {size_t{0}, size_t{100}, sluice::kLargeRegionBytes - 1, sluice::kLargeRegionBytes, size_t{3} << 20,
+                       (size_t{5} << 20) + 123}) {
+    for (size_t offset : {size_t{0}, size_t{1}, size_t{4095}}) {
+      std::vector<unsigned char> buf(bytes + offset + 1);
+      for (size_t i = 0; i < buf.size(); ++i) buf[i] = static_cast<unsigned char>((i * 131) ^ (i >> 12));
+      std::vector<unsigned char> before = buf;
+      sluice::PrepareLargeRegion(buf.data() + offset, bytes);
+      CHECK(buf == before);
+    }
+  }
+  sluice::PrepareLargeRegion(nullptr, size_t{4} << 20);  // no-op
 }
