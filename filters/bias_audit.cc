@@ -1,7 +1,5 @@
 #include "filters/bias_audit.h"
 
-#include <simdjson.h>
-
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -94,37 +92,20 @@ std::string BiasAuditTable::ToJson() const {
   return b.Take();
 }
 
-StatusOr<TagFunnel> TagFunnelFromStatsJson(const std::string& stats_json) {
+TagFunnel TagFunnelOf(const RunState& state, const StatsJsonInfo& info) {
   TagFunnel funnel;
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(stats_json);
-  simdjson::dom::element root;
-  if (auto err = parser.parse(padded).get(root)) {
-    return Status::Internal(std::string("stats.json: ") + simdjson::error_message(err));
-  }
-  simdjson::dom::array stages;
-  if (root["stages"].get_array().get(stages)) return Status::Internal("stats.json: no 'stages' array");
-  size_t i = 0;
-  for (simdjson::dom::element st : stages) {
-    const std::string where = "stats.json: stages[" + std::to_string(i++) + "]";
+  for (size_t i = 0; i < info.stage_names.size(); ++i) {
+    static const Stats kNone;
+    const Stats& st = i < state.stages.size() ? state.stages[i] : kNone;
     StageFunnel f;
-    std::string_view name;
-    if (st["name"].get_string().get(name)) return Status::Internal(where + ": no 'name'");
-    f.stage = std::string(name);
-    std::string_view type;
-    if (!st["type"].get_string().get(type)) f.type = std::string(type);
-    if (st["docs_in"].get_int64().get(f.docs_in) || st["docs_dropped"].get_int64().get(f.dropped)) {
-      return Status::Internal(where + ": no integer 'docs_in'/'docs_dropped'");
-    }
-    simdjson::dom::object tags;
-    if (!st["tags"].get_object().get(tags)) {
-      for (auto [key, counts] : tags) {
-        TagCounts c;
-        if (counts["in"].get_int64().get(c.in) || counts["dropped"].get_int64().get(c.dropped)) {
-          return Status::Internal(where + ": tag '" + std::string(key) + "' without integer 'in'/'dropped'");
-        }
-        f.tags[std::string(key)] = c;
-      }
+    f.stage = info.stage_names[i];
+    f.type = i < info.stage_types.size() ? info.stage_types[i] : "";
+    f.docs_in = st.Get(kDocsIn);
+    f.dropped = st.Get(kDocsDropped);
+    for (const auto& [key, in] : st.counters()) {
+      if (key.rfind(kTagInPrefix, 0) != 0) continue;
+      const std::string tag = key.substr(kTagInPrefix.size());
+      f.tags[tag] = TagCounts{in, st.Get(std::string(kTagDroppedPrefix) + tag)};
     }
     funnel.stages.push_back(std::move(f));
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "stages/run_state.h"
 #include "stages/status.h"
 
 namespace sluice {
@@ -81,10 +82,9 @@ struct BiasAuditTable {
 // the group reaches) with the same share for all documents.
 BiasAuditTable ComputeBiasAudit(const TagFunnel& funnel, const BiasAuditOptions& options = {});
 
-// Reads the funnel from a run's stats.json text: "stages": [{"name", "type", "docs_in",
-// "docs_dropped", "tags": {tag: {"in", "dropped"}}}, ...]. For the pipelines
-// layer, which has stats.json but not the engine's internals:
-//   auto f = TagFunnelFromStatsJson(json); if (f.ok()) report = ComputeBiasAudit(*f).ToJson();
-StatusOr<TagFunnel> TagFunnelFromStatsJson(const std::string& stats_json);
+// The funnel of a run, from its state (the engine's per-stage counters
+// docs_in, docs_dropped, tag_in:<tag>, tag_dropped:<tag>) and the stage names
+// and types of `info`: what `sluice run` and the shard merge audit.
+TagFunnel TagFunnelOf(const RunState& state, const StatsJsonInfo& info);
 
 }  // namespace sluice

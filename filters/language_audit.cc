@@ -184,27 +184,15 @@ std::string LanguageAuditTable::ToJson() const {
   return b.Take();
 }
 
-Status AddAuditsToStatsJson(std::string* stats_json) {
-  std::string& json = *stats_json;
-  if (json.find("\"tags\":{\"") == std::string::npos) return Status::Ok();  // no stage saw a tag
-  auto funnel = TagFunnelFromStatsJson(json);
-  if (!funnel.ok()) return Status::Internal("audits: " + funnel.status().message());
-  std::string audits;
-  if (AnyTagWithPrefix(*funnel, kIdentityTagPrefix)) audits += ",\"bias_audit\":" + ComputeBiasAudit(*funnel).ToJson();
+std::vector<StatsSection> AuditSections(const RunState& state, const StatsJsonInfo& info) {
+  std::vector<StatsSection> sections;
+  const TagFunnel funnel = TagFunnelOf(state, info);
+  if (AnyTagWithPrefix(funnel, kIdentityTagPrefix)) sections.push_back({"bias_audit", ComputeBiasAudit(funnel).ToJson()});
   LanguageAuditTable language;
-  if (ComputeLanguageAudit(*funnel, LanguageAuditOptions{}, &language)) {
-    audits += ",\"language_audit\":" + language.ToJson();
+  if (ComputeLanguageAudit(funnel, LanguageAuditOptions{}, &language)) {
+    sections.push_back({"language_audit", language.ToJson()});
   }
-  if (audits.empty()) return Status::Ok();
-  // "timing" is the last top-level key (docs/stats-schema.md); the audits go
-  // right before it, after its comma, whatever whitespace surrounds them.
-  size_t timing = json.rfind("\"timing\"");
-  size_t comma = timing == std::string::npos ? std::string::npos : json.find_last_not_of(" \t\r\n", timing - 1);
-  if (comma == std::string::npos || json[comma] != ',') {
-    return Status::Internal("audits: stats.json has no timing section");
-  }
-  json.insert(comma, audits);
-  return Status::Ok();
+  return sections;
 }
 
 }  // namespace sluice

@@ -14,6 +14,7 @@
 
 #include "stages/stage.h"  // IsGlobalStageType: their removals count in "any stage", not in the filters-only rates
 #include "stages/language_id.h"
+#include "stages/run_state.h"
 #include "stages/status.h"
 
 namespace sluice {
@@ -87,11 +88,12 @@ struct LanguageAuditTable {
 // stage saw a tag with options.tag_prefix (no language audit for this run).
 bool ComputeLanguageAudit(const TagFunnel& funnel, const LanguageAuditOptions& options, LanguageAuditTable* table);
 
-// Adds both audits to a run's stats.json text, as top-level objects before
-// "timing": "bias_audit" (ComputeBiasAudit) when some tag has the identity
-// prefix, and "language_audit" when some tag has the language prefix. Used by
-// `sluice run` and by the merge of a sharded run's per-shard stats, so both give
-// the same file. Internal error when the text has no "timing" section.
-Status AddAuditsToStatsJson(std::string* stats_json);
+// Both audits of a run, as stats.json sections (StatsJsonOf renders them
+// before "timing"): "bias_audit" (ComputeBiasAudit) when some tag has the
+// identity prefix, then "language_audit" when some tag has the language
+// prefix; none when no stage saw a tag. Computed once, from the state: `sluice
+// run` sets it as RunConfig::stats_sections and the merge of a sharded run's
+// shards calls it on the merged state, so both write the same file.
+std::vector<StatsSection> AuditSections(const RunState& state, const StatsJsonInfo& info);
 
 }  // namespace sluice

@@ -200,16 +200,6 @@ void RemoveStaleTempFiles(const std::string& output_dir) {
   for (const auto& p : stale) fs::remove(p, ec);
 }
 
-// When stages tagged documents, adds the computed audits (the bias audit per
-// identity group, the language audit per language; AddAuditsToStatsJson) to
-// stats.json as top-level objects before "timing", and rewrites the file.
-Status AddAudits(RunResult* result, const std::string& stats_path) {
-  const size_t before = result->stats_json.size();
-  Status st = AddAuditsToStatsJson(&result->stats_json);
-  if (!st.ok() || result->stats_json.size() == before) return st;
-  return WriteFileAtomically(stats_path, result->stats_json);
-}
-
 Status RunAndReport(const RunArgs& args, RunResult* result, std::string* stats_path) {
   Recipe recipe;
   RunConfig config;
@@ -239,9 +229,9 @@ Status RunAndReport(const RunArgs& args, RunResult* result, std::string* stats_p
   fs::create_directories(config.output_dir, ec);
   if (ec) return Status::Io("cannot create '" + config.output_dir + "': " + ec.message());
   SLUICE_RETURN_IF_ERROR(WriteFileAtomically(config.output_dir + "/recipe.resolved.yaml", resolved));
+  config.stats_sections = AuditSections;  // the bias and language audits, computed once from the run's state
   SLUICE_RETURN_IF_ERROR(RunPipeline(config, result));
   *stats_path = config.stats_path.empty() ? config.output_dir + "/stats.json" : config.stats_path;
-  SLUICE_RETURN_IF_ERROR(AddAudits(result, *stats_path));
   if (!args.no_report && config.shard_label.empty()) {
     SLUICE_RETURN_IF_ERROR(WriteRunReport(result->stats_json, config.output_dir + "/report.html"));
   }

@@ -70,10 +70,8 @@ Status MergeShardRuns(const RunArgs& base, const Plan& plan, const std::string& 
     info.stage_types.push_back(st.type);
   }
   info.threads = config.threads;
-  std::string json = StatsJsonOf(total, info);
-  // As `sluice run` does: the audits over the merged per-tag counts.
-  SLUICE_RETURN_IF_ERROR(AddAuditsToStatsJson(&json));
-  return WriteFileAtomically((fs::path(out) / "stats.json").string(), json);
+  info.sections = AuditSections(total, info);  // as `sluice run` does, over the merged counts
+  return WriteFileAtomically((fs::path(out) / "stats.json").string(), StatsJsonOf(total, info));
 }
 
 }  // namespace sluice

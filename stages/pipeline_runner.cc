@@ -773,6 +773,7 @@ Status Runner::Run(RunResult* result) {
   info.shard_label = c_.shard_label;
   info.threads = c_.threads;
   info.wall_seconds = wall;
+  if (c_.stats_sections && !to_work()) info.sections = c_.stats_sections(state_, info);
   result->stats_json = StatsJsonOf(state_, info);
   if (!c_.segment.state_out.empty()) SLUICE_RETURN_IF_ERROR(WriteFileAtomically(c_.segment.state_out, state_.Encode()));
   if (to_work()) return Status::Ok();

@@ -52,6 +52,9 @@ struct RunConfig {
   // Progress on stderr: a live line on a TTY, a plain line every few seconds otherwise.
   bool progress = true;
   std::string stats_path;             // default: <output_dir>/stats.json
+  // Whole-run sections of stats.json computed from the final state (the
+  // audits; `sluice run` sets it). Not called for a segment that writes work files.
+  StatsSectionsFn stats_sections;
   std::string shard_label;            // "2/8" when sharded, written to stats
   // Shards the inputs were dealt to (slices depend on it). With the input list
   // it is recorded in OUTDIR/.sluice/layout; a rerun into the same OUTDIR with

@@ -251,6 +251,7 @@ std::string StatsJsonOf(const RunState& state, const StatsJsonInfo& info) {
     }
   }
   b.EndArray();
+  for (const StatsSection& section : info.sections) b.Key(section.key).Raw(section.json);
   // Everything above is deterministic; timing is not.
   b.Key("timing").BeginObject();
   b.Key("threads").Int(info.threads);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -72,13 +73,27 @@ struct RunState {
   Status Decode(std::string_view data);  // replaces *this
 };
 
+// A top-level object of stats.json that a layer above the engine computes
+// from the state (the bias and language audits of filters/): its key and its
+// JSON object text, from a JsonBuilder.
+struct StatsSection {
+  std::string key;
+  std::string json;
+};
+
 // What stats.json says about the run besides the state.
 struct StatsJsonInfo {
   std::vector<std::string> stage_names, stage_types;
   std::string shard_label;  // "" for a whole run
   int threads = 1;
   double wall_seconds = 0;
+  // Rendered in this order after "samples", before "timing".
+  std::vector<StatsSection> sections;
 };
+
+// Computes the sections of a run from its state (set by the command that owns
+// the run: `sluice run`, the shard merge); empty = none.
+using StatsSectionsFn = std::function<std::vector<StatsSection>(const RunState&, const StatsJsonInfo&)>;
 
 // Engine counter "skipped_record:<kind>": a WARC record that became no
 // document (stats.json "skipped_records").

@@ -3,10 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "filters/bias_audit.h"
+#include "stages/run_state.h"
 
-using sluice::AddAuditsToStatsJson;
+using sluice::AuditSections;
 using sluice::ComputeLanguageAudit;
 using sluice::LanguageAuditOptions;
 using sluice::LanguageAuditRow;
@@ -265,52 +269,76 @@ TEST_CASE("language audit: JSON shape (golden)", "[language_audit]") {
   CHECK(t.ToJson() == golden);
 }
 
-TEST_CASE("both audits are spliced into stats.json before timing by one function", "[language_audit]") {
-  const std::string head =
-      R"({"schema":"sluice.stats/1","stages":[)"
-      R"({"name":"bias_audit","type":"bias_audit","docs_in":40,"docs_dropped":0,"tags":{"identity.religion":{"in":10,"dropped":0}}},)"
-      R"({"name":"language_id","type":"language_id","docs_in":40,"docs_dropped":0,"tags":{"identity.religion":{"in":10,"dropped":0},"language.en":{"in":30,"dropped":0},"language.zh":{"in":10,"dropped":0}}},)"
-      R"({"name":"c4","type":"c4","docs_in":40,"docs_dropped":8,"tags":{"identity.religion":{"in":10,"dropped":4},"language.en":{"in":30,"dropped":3},"language.zh":{"in":10,"dropped":5}}}])";
-  const std::string timing = R"(,"timing":{"threads":1,"wall_seconds":0.5,"stages":{}}})";
-  std::string json = head + timing;
-  REQUIRE(AddAuditsToStatsJson(&json).ok());
-  const size_t bias = json.find(",\"bias_audit\":{");
-  const size_t lang = json.find(",\"language_audit\":{");
-  REQUIRE(bias != std::string::npos);
-  REQUIRE(lang != std::string::npos);
-  CHECK(bias == head.size());
-  CHECK(lang > bias);
-  CHECK(json.find(",\"timing\":") > lang);
-  CHECK(json.compare(json.size() - timing.size(), timing.size(), timing) == 0);
+namespace {
+struct StageCounts {
+  std::string name, type;
+  int64_t in = 0, dropped = 0;
+  std::vector<std::tuple<std::string, int64_t, int64_t>> tags;  // tag, in, dropped
+};
+// A run state holding these per-stage counts (as the engine counts them) and
+// the info naming the stages.
+std::pair<sluice::RunState, sluice::StatsJsonInfo> StateOf(const std::vector<StageCounts>& stages) {
+  sluice::RunState state;
+  sluice::StatsJsonInfo info;
+  state.Resize(stages.size());
+  for (size_t i = 0; i < stages.size(); ++i) {
+    info.stage_names.push_back(stages[i].name);
+    info.stage_types.push_back(stages[i].type);
+    state.stages[i].Add(std::string(sluice::kDocsIn), stages[i].in);
+    state.stages[i].Add(std::string(sluice::kDocsDropped), stages[i].dropped);
+    for (const auto& [tag, in, dropped] : stages[i].tags) {
+      state.stages[i].Add(std::string(sluice::kTagInPrefix) + tag, in);
+      if (dropped) state.stages[i].Add(std::string(sluice::kTagDroppedPrefix) + tag, dropped);
+    }
+  }
+  return {std::move(state), std::move(info)};
+}
+}  // namespace
+
+TEST_CASE("both audits are computed from the run state once and rendered before timing", "[language_audit]") {
+  auto [state, info] = StateOf({
+      {"bias_audit", "bias_audit", 40, 0, {{"identity.religion", 10, 0}}},
+      {"language_id", "language_id", 40, 0, {{"identity.religion", 10, 0}, {"language.en", 30, 0}, {"language.zh", 10, 0}}},
+      {"c4", "c4", 40, 8, {{"identity.religion", 10, 4}, {"language.en", 30, 3}, {"language.zh", 10, 5}}},
+  });
+  info.sections = AuditSections(state, info);
+  REQUIRE(info.sections.size() == 2);
+  CHECK(info.sections[0].key == "bias_audit");
+  CHECK(info.sections[1].key == "language_audit");
   // The language audit is the computed table, verbatim.
-  auto funnel = sluice::TagFunnelFromStatsJson(head + timing);
-  REQUIRE(funnel.ok());
-  CHECK(funnel->stages[2].type == "c4");
+  const TagFunnel funnel = sluice::TagFunnelOf(state, info);
+  CHECK(funnel.stages[2].type == "c4");
   LanguageAuditTable t;
-  REQUIRE(ComputeLanguageAudit(*funnel, LanguageAuditOptions{}, &t));
-  CHECK(json.find(",\"language_audit\":" + t.ToJson() + ",\"timing\":") == lang);
+  REQUIRE(ComputeLanguageAudit(funnel, LanguageAuditOptions{}, &t));
+  CHECK(info.sections[1].json == t.ToJson());
+  CHECK(info.sections[0].json == sluice::ComputeBiasAudit(funnel).ToJson());
   CHECK(Lang(t, "zh")->disparity == Approx(2.5));
   CHECK_FALSE(Lang(t, "zh")->alert);  // 10 documents: low support
   CHECK_FALSE(Lang(t, "en")->alert);
+  // stats.json: after "samples", before "timing", each once.
+  const std::string json = sluice::StatsJsonOf(state, info);
+  const size_t samples = json.find("\"samples\":");
+  const size_t bias = json.find("\"bias_audit\":" + info.sections[0].json);
+  const size_t lang = json.find("\"language_audit\":" + t.ToJson());
+  const size_t timing = json.find("\"timing\":");
+  REQUIRE(bias != std::string::npos);
+  REQUIRE(lang != std::string::npos);
+  CHECK(samples < bias);
+  CHECK(bias < lang);
+  CHECK(lang < timing);
+  CHECK(json.find("\"bias_audit\":" + info.sections[0].json, bias + 1) == std::string::npos);
+  CHECK(json.find("\"language_audit\":", lang + 1) == std::string::npos);
 
-  // Only identity tags: bias audit only. No tags at all: unchanged.
-  std::string identity_only =
-      R"({"stages":[{"name":"c4","type":"c4","docs_in":4,"docs_dropped":1,"tags":{"identity.x":{"in":2,"dropped":1}}}])" +
-      timing;
-  REQUIRE(AddAuditsToStatsJson(&identity_only).ok());
-  CHECK(identity_only.find("\"bias_audit\"") != std::string::npos);
-  CHECK(identity_only.find("\"language_audit\"") == std::string::npos);
-  std::string language_only =
-      R"({"stages":[{"name":"l","type":"language_id","docs_in":4,"docs_dropped":0,"tags":{"language.en":{"in":4,"dropped":0}}}])" +
-      timing;
-  REQUIRE(AddAuditsToStatsJson(&language_only).ok());
-  CHECK(language_only.find("\"bias_audit\"") == std::string::npos);
-  CHECK(language_only.find("\"language_audit\"") != std::string::npos);
-  std::string untagged = R"({"stages":[{"name":"c4","type":"c4","docs_in":4,"docs_dropped":1,"tags":{}}])" + timing;
-  const std::string before = untagged;
-  REQUIRE(AddAuditsToStatsJson(&untagged).ok());
-  CHECK(untagged == before);
-  // Tags but no timing section: an internal error, not a silently wrong file.
-  std::string no_timing = head + "}";
-  CHECK_FALSE(AddAuditsToStatsJson(&no_timing).ok());
+  // Only identity tags: bias audit only. Only language tags: language audit only. No tags: none.
+  auto [identity_state, identity_info] = StateOf({{"c4", "c4", 4, 1, {{"identity.x", 2, 1}}}});
+  auto identity_only = AuditSections(identity_state, identity_info);
+  REQUIRE(identity_only.size() == 1);
+  CHECK(identity_only[0].key == "bias_audit");
+  auto [language_state, language_info] = StateOf({{"l", "language_id", 4, 0, {{"language.en", 4, 0}}}});
+  auto language_only = AuditSections(language_state, language_info);
+  REQUIRE(language_only.size() == 1);
+  CHECK(language_only[0].key == "language_audit");
+  auto [untagged_state, untagged_info] = StateOf({{"c4", "c4", 4, 1, {}}});
+  CHECK(AuditSections(untagged_state, untagged_info).empty());
+  CHECK(sluice::StatsJsonOf(untagged_state, untagged_info).find("_audit") == std::string::npos);
 }

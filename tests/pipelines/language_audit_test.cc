@@ -31,29 +31,10 @@ using namespace report_test;
 // ------------------------------------------------------------ helpers
 
 // A minimal stats.json with the given stages (name, type, in, dropped, tags
-// JSON) and the audits spliced in as `sluice run` does.
-struct StageSpec {
-  std::string name, type;
-  int64_t in = 0, dropped = 0;
-  std::string tags;  // {"language.en":{"in":..,"dropped":..},...}
-};
-
+// JSON), with the audits computed as `sluice run` computes them.
+using StageSpec = report_test::AuditStage;
 std::string StatsWithAudits(const std::vector<StageSpec>& stages, int64_t kept) {
-  std::string json = R"({"schema":"sluice.stats/1","totals":{"in":)" + std::to_string(stages.at(0).in) +
-                     R"(,"kept":)" + std::to_string(kept) + R"(,"dropped":)" +
-                     std::to_string(stages.at(0).in - kept) +
-                     R"(,"malformed":0,"bytes_in":0,"bytes_kept":0},"inputs":[],"stages":[)";
-  for (size_t i = 0; i < stages.size(); ++i) {
-    const StageSpec& s = stages[i];
-    json += std::string(i ? "," : "") + R"({"name":")" + s.name + R"(","type":")" + s.type + R"(","docs_in":)" +
-            std::to_string(s.in) + R"(,"docs_out":)" + std::to_string(s.in - s.dropped) + R"(,"docs_dropped":)" +
-            std::to_string(s.dropped) + R"(,"bytes_in":0,"bytes_out":0,"tags":)" + (s.tags.empty() ? "{}" : s.tags) +
-            "}";
-  }
-  json += R"(],"timing":{"threads":1,"wall_seconds":0.1,"stages":{}}})";
-  Status st = AddAuditsToStatsJson(&json);
-  REQUIRE(st.ok());
-  return json;
+  return report_test::StatsJsonWithAudits(stages, kept);
 }
 
 // en 200 (8% removed), zh 100 (30%: flagged), a hostile code 40, und 10 (low support).

@@ -5,32 +5,17 @@
 
 #include <string>
 
-#include "filters/language_audit.h"
 #include "pipelines/report.h"
+#include "tests/pipelines/report_test_util.h"
 
 namespace sluice {
 
 namespace {
 
 // A minimal run: one filtering stage that saw 1000 documents and removed 200
-// (20%), with the given identity tag counts.
+// (20%), with the given identity tag counts; stats.json as a run writes it.
 std::string StatsWithTags(const std::string& tags) {
-  std::string json = R"JSON({"schema":"sluice.stats/1","sluice_version":"0.1.0",
-"totals":{"in":1000,"kept":800,"dropped":200,"malformed":0,"bytes_in":1000000,"bytes_kept":800000},
-"inputs":[{"path":"a.jsonl","in":1000,"kept":800,"dropped":200,"malformed":0,"bytes_in":1000000,"bytes_kept":800000}],
-"engine":{"counters":{},"histograms":{}},
-"stages":[{"name":"quality","type":"gopher_quality","docs_in":1000,"docs_out":800,"docs_dropped":200,
-  "bytes_in":1000000,"bytes_out":800000,"dropped":{"gopher.stop_words":200},"failed_rules":{"gopher.stop_words":200},
-  "counters":{},"tags":TAGS,"signals":{},"histograms":{}}],
-"kept_signals":{},"samples":[],
-"timing":{"threads":1,"wall_seconds":1.0,"stages":{"quality":{"cpu_seconds":1.0,"mb_per_cpu_second":1.0}}}})JSON";
-  json.replace(json.find("TAGS"), 4, tags);
-  {
-    Status audits = AddAuditsToStatsJson(&json);
-    INFO(audits.message());
-    REQUIRE(audits.ok());
-  }
-  return json;
+  return report_test::StatsJsonWithAudits({{"quality", "gopher_quality", 1000, 200, tags}}, 800);
 }
 
 size_t Count(const std::string& haystack, const std::string& needle) {

@@ -9,11 +9,14 @@
 #include <set>
 #include <string>
 
+#include "filters/bias_audit.h"
+#include "filters/language_audit.h"
 #include "pipelines/report.h"
 #include "pipelines/report_stats.h"
 #include "pipelines/run_command.h"
 #include "stages/global_stage.h"
 #include "stages/json_writer.h"
+#include "stages/run_state.h"
 #include "stages/stage.h"
 #include "tests/pipelines/report_test_util.h"
 
@@ -162,6 +165,64 @@ int64_t IntAt(simdjson::dom::element e, std::string_view pointer) {
 }  // namespace
 
 namespace report_test {
+
+std::string StatsJsonWithAudits(const std::vector<AuditStage>& stages, int64_t kept) {
+  RunState state;
+  StatsJsonInfo info;
+  state.Resize(stages.size());
+  for (size_t i = 0; i < stages.size(); ++i) {
+    const AuditStage& s = stages[i];
+    info.stage_names.push_back(s.name);
+    info.stage_types.push_back(s.type);
+    Stats& st = state.stages[i];
+    st.Add(std::string(kDocsIn), s.in);
+    st.Add(std::string(kDocsOut), s.in - s.dropped);
+    st.Add(std::string(kDocsDropped), s.dropped);
+    if (s.tags.empty()) continue;
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(s.tags);
+    simdjson::dom::object tags;
+    REQUIRE(parser.parse(padded).get(tags) == simdjson::SUCCESS);
+    for (auto [tag, counts] : tags) {
+      int64_t in = 0, dropped = 0;
+      REQUIRE(counts["in"].get_int64().get(in) == simdjson::SUCCESS);
+      REQUIRE(counts["dropped"].get_int64().get(dropped) == simdjson::SUCCESS);
+      st.Add(std::string(kTagInPrefix) + std::string(tag), in);
+      if (dropped) st.Add(std::string(kTagDroppedPrefix) + std::string(tag), dropped);
+    }
+  }
+  InputAccount input;
+  input.path = "a.jsonl";
+  input.records = stages.empty() ? 0 : stages[0].in;
+  input.kept = kept;
+  input.dropped = input.records - kept;
+  state.inputs.push_back(input);
+  info.sections = AuditSections(state, info);
+  return StatsJsonOf(state, info);
+}
+
+void SetAuditsAsRunDoes(RunStats* stats) {
+  TagFunnel funnel;
+  bool identity = false;
+  for (const StageData& d : stats->stages) {
+    StageFunnel f;
+    f.stage = d.name;
+    f.type = d.type;
+    f.docs_in = d.docs_in;
+    f.dropped = d.docs_dropped;
+    for (const auto& [tag, counts] : d.tags) {
+      f.tags[tag] = counts;
+      identity = identity || tag.rfind(kIdentityTagPrefix, 0) == 0;
+    }
+    funnel.stages.push_back(std::move(f));
+  }
+  stats->bias_audit.reset();
+  stats->language_audit.reset();
+  if (identity) stats->bias_audit = ComputeBiasAudit(funnel);
+  LanguageAuditTable language;
+  if (ComputeLanguageAudit(funnel, LanguageAuditOptions{}, &language)) stats->language_audit = language;
+}
+
 int RunRichPipeline(const std::string& dir, int threads) {
   WriteTextFile(dir + "/corpus.jsonl", RichCorpus());
   WriteTextFile(dir + "/recipe.yaml",

@@ -14,6 +14,9 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "pipelines/report_stats.h"
 
 namespace sluice::report_test {
 
@@ -91,5 +94,23 @@ inline constexpr int kRichMalformed = 1;
 // into `dir`, runs them through `sluice run`'s code path (RunMain) with output
 // in `dir`/out, and returns the exit code. Defined in report_run_test.cc.
 int RunRichPipeline(const std::string& dir, int threads = 2);
+
+// One stage of a constructed run: its name, type, documents in and dropped,
+// and its tag counts as JSON ({"language.en":{"in":..,"dropped":..},...}).
+struct AuditStage {
+  std::string name, type;
+  int64_t in = 0, dropped = 0;
+  std::string tags;
+};
+
+// The stats.json of a run with these stages over one input (records = the
+// first stage's documents in, `kept` kept), rendered as `sluice run` renders
+// it: StatsJsonOf over the run state, with the audits (AuditSections)
+// computed from the same state.
+std::string StatsJsonWithAudits(const std::vector<AuditStage>& stages, int64_t kept);
+
+// Sets the audits of stats parsed from a hand-written stats.json (a report
+// fixture) as a run computes them from the same per-stage tag counts.
+void SetAuditsAsRunDoes(RunStats* stats);
 
 }  // namespace sluice::report_test
