@@ -12,6 +12,7 @@
 #include "stages/json_writer.h"
 #include "stages/minhash_lsh_index.h"
 #include "stages/minhash_shingle_store.h"
+#include "stages/run_log.h"
 
 namespace sluice {
 
@@ -328,8 +329,7 @@ Status MinHashDeduplicator::Finish(Stats* stats, std::string* report_json) {
   b.EndObject();
   *report_json = b.Take();
   if (!spill_error.ok()) {
-    std::fprintf(stderr, "sluice: warning: minhash_dedup: %s; shingle sets were kept in RAM instead\n",
-                 spill_error.message().c_str());
+    LogWarning("minhash_dedup: " + spill_error.message() + "; shingle sets were kept in RAM instead");
   }
   // A failed read of a spilled set made a verification answer "not similar":
   // the decisions may be wrong, so the run fails.

@@ -21,6 +21,8 @@
 #include "stages/global_stage.h"
 #include "stages/stage_chain.h"
 #include "stages/json_writer.h"
+#include "stages/run_log.h"
+#include "stages/run_markers.h"
 #include "stages/utf8.h"
 #include "stages/work_file.h"
 #include "stages/show_path.h"
@@ -68,78 +70,6 @@ struct Batch {
   std::unique_ptr<BatchBuffers> buffers = BatchBuffers::Acquire();
 };
 
-// Output files of a slice: part-IIIII-SSSS.<ext> for a whole input (and the
-// first part of a cut one), part-IIIII.PPPP-SSSS.<ext> for its later parts, so
-// that sorted names are input order.
-std::string PartStem(const InputSlice& s) {
-  char name[48];
-  if (s.part == 0) snprintf(name, sizeof name, "part-%05u", s.input_index);
-  else snprintf(name, sizeof name, "part-%05u.%04u", s.input_index, s.part);
-  return name;
-}
-
-std::string MarkerPath(const RunConfig& c, const InputSlice& s) {
-  return c.output_dir + "/.sluice/done/" + PartStem(s).substr(5) + ".json";
-}
-
-// The RunState of one finished slice, beside its marker.
-std::string SliceStatePath(const RunConfig& c, const InputSlice& s) {
-  return c.output_dir + "/.sluice/done/" + PartStem(s).substr(5) + ".state";
-}
-
-std::string RangeOf(const InputSlice& s) {
-  return s.whole() ? "whole" : std::to_string(s.begin) + "-" + std::to_string(s.end);
-}
-
-// Identifies an input's content cheaply: path, size and mtime.
-std::string InputIdentity(const InputFile& in) {
-  struct stat st;
-  std::string id = in.path;
-  if (in.path != "-" && stat(in.path.c_str(), &st) == 0) {
-    id += "|" + std::to_string(st.st_size) + "|" + std::to_string(st.st_mtim.tv_sec) + "." +
-          std::to_string(st.st_mtim.tv_nsec);
-  }
-  return id;
-}
-
-
-std::string Hex64(uint64_t v) {
-  char buf[17];
-  snprintf(buf, sizeof buf, "%016" PRIx64, v);
-  return buf;
-}
-
-std::string MarkerContent(const RunConfig& c, const InputSlice& slice, const InputAccount& a) {
-  const uint32_t input_index = slice.input_index;
-  JsonBuilder b;
-  b.BeginObject();
-  b.Key("input").String(c.inputs[input_index].path);
-  b.Key("range").String(RangeOf(slice));
-  b.Key("identity").String(Hex64(XXH3_64bits(InputIdentity(c.inputs[input_index]).data(),
-                                             InputIdentity(c.inputs[input_index]).size())));
-  b.Key("recipe").String(Hex64(XXH3_64bits(c.recipe_fingerprint.data(), c.recipe_fingerprint.size())));
-  b.Key("records").Int(a.records).Key("kept").Int(a.kept).Key("dropped").Int(a.dropped).Key("malformed").Int(a.malformed);
-  b.EndObject();
-  return b.Take() + "\n";
-}
-
-bool ReadFile(const std::string& path, std::string* out) {
-  FILE* f = fopen(path.c_str(), "rb");
-  if (!f) return false;
-  char buf[4096];
-  out->clear();
-  while (size_t n = fread(buf, 1, sizeof buf, f)) out->append(buf, n);
-  fclose(f);
-  return true;
-}
-
-std::string HumanBytes(double b) {
-  char buf[32];
-  if (b >= 1e9) snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
-  else snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
-  return buf;
-}
-
 class Runner {
  public:
   explicit Runner(RunConfig& c) : c_(c) {}
@@ -156,7 +86,7 @@ class Runner {
   void SerializeWorkBatch(Batch* b);
   void WriteBatch(Batch* b);
   Status FinishInput(const Batch& b);
-  void Progress(bool final);
+  void Progress(bool final) { progress_.Update(docs_done_, raw_bytes_read_.load(), final); }
   // accounts_ (one per slice) summed per input, in input order.
   std::vector<InputAccount> InputAccounts() const;
   void Fail(const Status& s);  // any thread
@@ -193,8 +123,7 @@ class Runner {
   RunState slice_state_;  // what the slice being written added to state_ (saved with its marker)
   std::vector<InputAccount> accounts_;  // one per slice
   Clock::time_point start_;
-  Clock::time_point last_progress_;
-  bool tty_ = false;
+  ProgressMeter progress_;
   int64_t docs_done_ = 0;
 };
 
@@ -206,7 +135,7 @@ Status Runner::Prepare() {
   state_.Resize(c_.stages.size());
   if (!seg.state_in.empty()) {
     std::string data;
-    if (!ReadFile(seg.state_in, &data)) return Status::Io("cannot read '" + seg.state_in + "'");
+    if (!ReadSmallFile(seg.state_in, &data)) return Status::Io("cannot read '" + seg.state_in + "'");
     RunState carried;
     SLUICE_RETURN_IF_ERROR(carried.Decode(data).WithContext(seg.state_in));
     state_.AddStats(carried);
@@ -228,7 +157,6 @@ Status Runner::Prepare() {
     else if (in.size_bytes > 0) total_input_bytes_ += in.size_bytes;
   }
 
-  tty_ = isatty(STDERR_FILENO);
   // A segment that hands its documents on writes no outputs: nothing to resume or clean up.
   if (to_work()) return Status::Ok();
   std::error_code ec;
@@ -242,7 +170,7 @@ Status Runner::Prepare() {
     for (const auto& in : c_.inputs) layout += in.path + "\n";
     const std::string path = c_.output_dir + "/.sluice/layout";
     std::string recorded;
-    if (ReadFile(path, &recorded)) {
+    if (ReadSmallFile(path, &recorded)) {
       if (recorded != layout) {
         return Status::Config("output directory '" + c_.output_dir +
                               "' holds a run over other inputs or another shard count; its part files would mix with "
@@ -253,23 +181,16 @@ Status Runner::Prepare() {
     }
   }
   // Resume: an input is done when its marker names the same input and recipe.
-  std::string recipe_hash = Hex64(XXH3_64bits(c_.recipe_fingerprint.data(), c_.recipe_fingerprint.size()));
   for (uint32_t slot = 0; slot < c_.slices.size(); ++slot) {
-    const uint32_t idx = c_.slices[slot].input_index;
+    const InputFile& input = c_.inputs[c_.slices[slot].input_index];
     std::string marker;
-    if (!ReadFile(MarkerPath(c_, c_.slices[slot]), &marker)) continue;
-    if (marker.find("\"recipe\":\"" + recipe_hash + "\"") == std::string::npos) {
+    if (!ReadSmallFile(MarkerPath(c_.output_dir, c_.slices[slot]), &marker)) continue;
+    if (!MarkerHasRecipe(marker, c_.recipe_fingerprint)) {
       return Status::Config("output directory '" + c_.output_dir +
                             "' holds a run made with a different recipe or options; use a new -o "
                             "directory or pass --overwrite");
     }
-    std::string identity = InputIdentity(c_.inputs[idx]);
-    if (c_.resume && c_.inputs[idx].path != "-" &&
-        marker.find("\"identity\":\"" + Hex64(XXH3_64bits(identity.data(), identity.size())) + "\"") !=
-            std::string::npos &&
-        marker.find("\"range\":\"" + RangeOf(c_.slices[slot]) + "\"") != std::string::npos) {
-      done_slots_.insert(slot);
-    }
+    if (c_.resume && MarkerMatchesInput(marker, input, c_.slices[slot])) done_slots_.insert(slot);
   }
   // Finished slices need not be replayed when no resolver and no stage keeps
   // state across documents: their saved statistics are added instead.
@@ -277,7 +198,7 @@ Status Runner::Prepare() {
     for (uint32_t slot : done_slots_) {
       std::string data;
       RunState saved;
-      if (ReadFile(SliceStatePath(c_, c_.slices[slot]), &data) && saved.Decode(data).ok() &&
+      if (ReadSmallFile(SliceStatePath(c_.output_dir, c_.slices[slot]), &data) && saved.Decode(data).ok() &&
           saved.stages.size() == c_.stages.size() && saved.inputs.size() == 1) {
         restored_.emplace(slot, std::move(saved));
       }
@@ -468,8 +389,10 @@ Status Runner::FinishInput(const Batch& b) {
   if (!b.replay && b.read_error.empty() && c_.inputs[b.input_index].path != "-") {
     // The slice's statistics first, then the marker: a marker always has them.
     slice.inputs.push_back(accounts_[b.slot]);
-    SLUICE_RETURN_IF_ERROR(WriteFileAtomically(SliceStatePath(c_, c_.slices[b.slot]), slice.Encode()));
-    return WriteFileAtomically(MarkerPath(c_, c_.slices[b.slot]), MarkerContent(c_, c_.slices[b.slot], accounts_[b.slot]));
+    const InputSlice& sl = c_.slices[b.slot];
+    SLUICE_RETURN_IF_ERROR(WriteFileAtomically(SliceStatePath(c_.output_dir, sl), slice.Encode()));
+    return WriteFileAtomically(MarkerPath(c_.output_dir, sl),
+                               MarkerContent(c_.inputs[sl.input_index], sl, c_.recipe_fingerprint, accounts_[b.slot]));
   }
   return Status::Ok();
 }
@@ -577,9 +500,8 @@ void Runner::WriteBatch(Batch* batch_ptr) {
     if (!b->read_error.empty() && from_inputs()) {
       state_.engine.Add("input_errors");
       slice_state_.engine.Add("input_errors");
-      fprintf(stderr, "\nsluice: warning: %s: %s (records before the error were processed; the input is left "
-                      "unfinished and a rerun retries it)\n",
-              ShowPath(acc.path).c_str(), ShowText(b->read_error).c_str());
+      LogWarning(ShowPath(acc.path) + ": " + ShowText(b->read_error) +
+                 " (records before the error were processed; the input is left unfinished and a rerun retries it)");
     }
     if (!to_work()) {
       if (Status s = FinishInput(*b); !s.ok()) return fail(s);
@@ -676,30 +598,6 @@ void Runner::Fail(const Status& s) {
   failed_.store(true);
 }
 
-void Runner::Progress(bool final) {
-  if (!c_.progress) return;
-  auto now = Clock::now();
-  double since = std::chrono::duration<double>(now - last_progress_).count();
-  if (!final && since < (tty_ ? 0.25 : 10.0)) return;
-  last_progress_ = now;
-  double elapsed = std::chrono::duration<double>(now - start_).count();
-  double read = static_cast<double>(raw_bytes_read_.load());
-  double rate = elapsed > 0 ? read / elapsed : 0;
-  char line[256];
-  int n = snprintf(line, sizeof line, "sluice: %" PRId64 " docs  %s read  %.1f MB/s", docs_done_,
-                   HumanBytes(read).c_str(), rate / 1e6);
-  if (total_input_bytes_ > 0 && rate > 0 && !final) {
-    double left = (static_cast<double>(total_input_bytes_) - read) / rate;
-    if (left < 0) left = 0;
-    snprintf(line + n, sizeof line - n, "  ETA %d:%02d", static_cast<int>(left) / 60, static_cast<int>(left) % 60);
-  }
-  if (tty_) {
-    fprintf(stderr, "\r\033[K%s%s", line, final ? "\n" : "");
-  } else {
-    fprintf(stderr, "%s\n", line);
-  }
-}
-
 std::vector<InputAccount> Runner::InputAccounts() const {
   std::vector<InputAccount> out;
   for (size_t s = 0; s < accounts_.size(); ++s) {
@@ -711,7 +609,8 @@ std::vector<InputAccount> Runner::InputAccounts() const {
 
 Status Runner::Run(RunResult* result) {
   SLUICE_RETURN_IF_ERROR(Prepare());
-  start_ = last_progress_ = Clock::now();
+  start_ = Clock::now();
+  progress_.Start(c_.progress, total_input_bytes_);
   int threads = std::max(1, c_.threads);
   {
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
