@@ -259,6 +259,20 @@ int RunMain(const RunArgs& args) {
   return 0;
 }
 
+const std::vector<PassedRunFlag>& PassedRunFlags() {
+  static const std::vector<PassedRunFlag> flags = {
+      {"--write-signals", nullptr, nullptr, "Write every stage's signals into records under 'sluice'",
+       &RunArgs::write_signals},
+      {"--format", "output", "format", nullptr, &RunArgs::format},
+      {"--text-key", "input", "text_key", nullptr, &RunArgs::text_key},
+      {"--id-key", "input", "id_key", nullptr, &RunArgs::id_key},
+      {"--text-mode", "input", "text_mode", nullptr, &RunArgs::text_mode},
+      {"--max-record-bytes", "input", "max_record_bytes", nullptr, &RunArgs::max_record_bytes},
+      {"--no-report", nullptr, nullptr, "Do not write report.html", &RunArgs::no_report},
+  };
+  return flags;
+}
+
 void AddRunOptions(CLI::App* app, RunArgs* args) {
   app->add_option("recipe_and_inputs", args->positional,
                   "[RECIPE.yaml] INPUT... (files, directories, globs, - for stdin); without a recipe the "
@@ -266,17 +280,19 @@ void AddRunOptions(CLI::App* app, RunArgs* args) {
   app->add_option("-i,--input", args->inputs, "Input file, directory or glob (repeatable)");
   app->add_option("-o,--output", args->output_dir, "Output directory");
   app->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(IntegerIn(1, 1024));
-  app->add_flag("--write-signals", args->write_signals, "Write every stage's signals into records under 'sluice'");
-  // Help texts and checks of the recipe keys these flags override come from the
-  // recipe's section tables (pipelines/recipe.h).
-  app->add_option("--format", args->format, RecipeSectionKeyHelp("output", "format"));
-  app->add_option("--text-key", args->text_key, RecipeSectionKeyHelp("input", "text_key"));
-  app->add_option("--id-key", args->id_key, RecipeSectionKeyHelp("input", "id_key"));
-  app->add_option("--text-mode", args->text_mode, RecipeSectionKeyHelp("input", "text_mode"));
-  const OptionSpec* record_bytes = FindRecipeSectionKey("input", "max_record_bytes");
-  app->add_option("--max-record-bytes", args->max_record_bytes, RecipeSectionKeyHelp("input", "max_record_bytes"))
-      ->check(IntegerIn(static_cast<int64_t>(record_bytes->min), static_cast<int64_t>(record_bytes->max), "bytes"));
-  app->add_flag("--no-report", args->no_report, "Do not write report.html");
+  for (const PassedRunFlag& f : PassedRunFlags()) {
+    const std::string help = f.section ? RecipeSectionKeyHelp(f.section, f.key) : f.help;
+    if (auto* b = std::get_if<bool RunArgs::*>(&f.member)) {
+      app->add_flag(f.flag, args->*(*b), help);
+    } else if (auto* str = std::get_if<std::string RunArgs::*>(&f.member)) {
+      app->add_option(f.flag, args->*(*str), help);
+    } else {
+      CLI::Option* o = app->add_option(f.flag, args->*std::get<int64_t RunArgs::*>(f.member), help);
+      if (const OptionSpec* spec = f.section ? FindRecipeSectionKey(f.section, f.key) : nullptr) {
+        o->check(IntegerIn(static_cast<int64_t>(spec->min), static_cast<int64_t>(spec->max), "bytes"));
+      }
+    }
+  }
   app->add_flag("-q,--quiet", args->quiet, "No progress line");
 }
 

@@ -302,13 +302,15 @@ std::vector<std::string> PhaseTaskArgv(const RunArgs& args, const std::string& p
   for (const auto& p : args.inputs) v.insert(v.end(), {"-i", p});
   if (!args.output_dir.empty()) v.insert(v.end(), {"-o", args.output_dir});
   if (threads > 0) v.insert(v.end(), {"--threads", std::to_string(threads)});
-  if (args.write_signals) v.push_back("--write-signals");
-  if (!args.format.empty()) v.insert(v.end(), {"--format", args.format});
-  if (!args.text_key.empty()) v.insert(v.end(), {"--text-key", args.text_key});
-  if (!args.id_key.empty()) v.insert(v.end(), {"--id-key", args.id_key});
-  if (!args.text_mode.empty()) v.insert(v.end(), {"--text-mode", args.text_mode});
-  if (args.max_record_bytes > 0) v.insert(v.end(), {"--max-record-bytes", std::to_string(args.max_record_bytes)});
-  if (args.no_report) v.push_back("--no-report");
+  for (const PassedRunFlag& f : PassedRunFlags()) {
+    if (auto* b = std::get_if<bool RunArgs::*>(&f.member)) {
+      if (args.*(*b)) v.push_back(f.flag);
+    } else if (auto* str = std::get_if<std::string RunArgs::*>(&f.member)) {
+      if (!(args.*(*str)).empty()) v.insert(v.end(), {f.flag, args.*(*str)});
+    } else if (const int64_t n = args.*std::get<int64_t RunArgs::*>(f.member); n > 0) {
+      v.insert(v.end(), {f.flag, std::to_string(n)});
+    }
+  }
   v.push_back("-q");
   return v;
 }

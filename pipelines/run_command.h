@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "pipelines/recipe.h"
@@ -39,8 +40,22 @@ struct RunArgs {
   const std::atomic<bool>* cancel = nullptr;
 };
 
+// The options of a run that a sharded plan hands on to every phase task,
+// one row each: the row declares the CLI flag (AddRunOptions) and writes it
+// back into a task's command line (PhaseTaskArgv), so a new option is added
+// in one place. A row that overrides a recipe key takes its help text and
+// range from the recipe's section table (pipelines/recipe.h).
+struct PassedRunFlag {
+  const char* flag;     // "--format"
+  const char* section;  // recipe section and key it overrides, or nullptr
+  const char* key;
+  const char* help;     // when it overrides no recipe key
+  std::variant<bool RunArgs::*, std::string RunArgs::*, int64_t RunArgs::*> member;
+};
+const std::vector<PassedRunFlag>& PassedRunFlags();
+
 // Adds the options `sluice run` shares with the sharded and Slurm commands
-// (inputs, output, threads, formats, reader keys, report, quiet) to `app`.
+// (inputs, output, threads, PassedRunFlags, quiet) to `app`.
 void AddRunOptions(CLI::App* app, RunArgs* args);
 
 // Parses "I/N" into shard index and count.

@@ -4,7 +4,14 @@
 
 #include <cstdlib>
 
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <variant>
+
+#include "pipelines/local_executor.h"
 #include "pipelines/plan.h"
+#include "pipelines/run_command.h"
 #include "pipelines/recipe.h"
 #include "slurm_test_util.h"
 
@@ -113,6 +120,52 @@ TEST_CASE("slurm submit: clear error without sbatch", "[plan]") {
                     &log);
   CHECK(rc == 2);
   CHECK(log.find("sbatch not found") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice
+
+namespace sluice {
+namespace {
+
+TEST_CASE("a phase task's command line carries every passed run option back to the same RunArgs",
+          "[plan]") {
+  RunArgs given;
+  given.positional = {"recipe.yaml", "a.jsonl"};
+  given.inputs = {"more/*.jsonl"};
+  given.output_dir = "out dir";
+  given.write_signals = true;
+  given.format = "jsonl.gz";
+  given.text_key = "content";
+  given.id_key = "doc_id";
+  given.text_mode = "paragraph";
+  given.max_record_bytes = 12345;
+  given.no_report = true;
+  const std::vector<std::string> argv = PhaseTaskArgv(given, "shard", 2, 4, 3);
+  REQUIRE(argv.size() > 6);
+  CHECK(std::vector<std::string>(argv.begin(), argv.begin() + 6) ==
+        std::vector<std::string>{"phase", "shard", "--task", "2", "--shards", "4"});
+  // Parse the rest as `sluice phase` does (the run options of AddRunOptions).
+  CLI::App app;
+  RunArgs parsed;
+  AddRunOptions(&app, &parsed);
+  std::vector<std::string> rest(argv.begin() + 6, argv.end());
+  std::reverse(rest.begin(), rest.end());  // CLI11 takes the arguments last-first
+  REQUIRE_NOTHROW(app.parse(rest));
+  CHECK(parsed.positional == given.positional);
+  CHECK(parsed.inputs == given.inputs);
+  CHECK(parsed.output_dir == given.output_dir);
+  CHECK(parsed.threads == 3);
+  CHECK(parsed.quiet);
+  // Every row of the table, whatever its type.
+  for (const PassedRunFlag& f : PassedRunFlags()) {
+    INFO(f.flag);
+    CHECK(std::find(argv.begin(), argv.end(), std::string(f.flag)) != argv.end());
+    std::visit([&](auto member) { CHECK(parsed.*member == given.*member); }, f.member);
+  }
+  // Defaults are not written: a plain run passes only what it must.
+  const std::vector<std::string> plain = PhaseTaskArgv(RunArgs{}, "shard", 0, 1, 0);
+  CHECK(plain == std::vector<std::string>{"phase", "shard", "--task", "0", "--shards", "1", "-q"});
 }
 
 }  // namespace
