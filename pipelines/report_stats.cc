@@ -58,6 +58,30 @@ class StatsReader {
     return false;
   }
 
+  // Calls fn(item, its path) for each element of the array at obj[key]; a
+  // missing key fails only when `required`, anything but an array fails.
+  template <typename F>
+  void ForEach(object obj, std::string_view key, const std::string& path, bool required, F fn) {
+    element e;
+    array a;
+    const std::string at = Join(path, key);
+    if (!Member(obj, key, path, &e, required) || !Array(e, at, &a)) return;
+    size_t i = 0;
+    for (element item : a) {
+      fn(item, at + "[" + std::to_string(i++) + "]");
+      if (failed()) return;
+    }
+  }
+
+  // The same for an array of objects: fn(object, its path).
+  template <typename F>
+  void ForEachObject(object obj, std::string_view key, const std::string& path, bool required, F fn) {
+    ForEach(obj, key, path, required, [&](element item, const std::string& item_path) {
+      object o;
+      if (Object(item, item_path, &o)) fn(o, item_path);
+    });
+  }
+
   int64_t Int(element e, const std::string& path) {
     int64_t v = 0;
     if (e.get_int64().get(v) != simdjson::SUCCESS) {
@@ -288,27 +312,19 @@ class StatsReader {
       r.low_support = BoolKey(obj, "low_support", path);
       r.alert = BoolKey(obj, "alert", path);
     }
-    element st;
-    array a;
-    if (Member(obj, "stages", path, &st, false) && Array(st, Join(path, "stages"), &a)) {
-      size_t i = 0;
-      for (element item : a) {
-        std::string sp = Join(path, "stages") + "[" + std::to_string(i++) + "]";
-        object so;
-        if (!Object(item, sp, &so)) break;
-        LanguageStageRow sr;
-        sr.stage = StringKey(so, "stage", sp);
-        sr.in = IntKey(so, "in", sp);
-        sr.dropped = IntKey(so, "dropped", sp);
-        sr.rate = NumberKey(so, "rate", sp);
-        if (is_language) {
-          sr.disparity = NumberKey(so, "disparity", sp);
-          sr.low_support = BoolKey(so, "low_support", sp);
-          sr.alert = BoolKey(so, "alert", sp);
-        }
-        r.stages.push_back(std::move(sr));
+    ForEachObject(obj, "stages", path, false, [&](object so, const std::string& sp) {
+      LanguageStageRow sr;
+      sr.stage = StringKey(so, "stage", sp);
+      sr.in = IntKey(so, "in", sp);
+      sr.dropped = IntKey(so, "dropped", sp);
+      sr.rate = NumberKey(so, "rate", sp);
+      if (is_language) {
+        sr.disparity = NumberKey(so, "disparity", sp);
+        sr.low_support = BoolKey(so, "low_support", sp);
+        sr.alert = BoolKey(so, "alert", sp);
       }
-    }
+      r.stages.push_back(std::move(sr));
+    });
     return r;
   }
 
@@ -319,30 +335,22 @@ class StatsReader {
     t.options.tag_prefix = StringKey(obj, "tag_prefix", path);
     t.options.min_docs = IntKey(obj, "min_docs", path);
     t.options.alert_disparity = NumberKey(obj, "alert_disparity", path);
-    element x;
-    array a;
-    if (Member(obj, "rows", path, &x, true) && Array(x, Join(path, "rows"), &a)) {
-      size_t i = 0;
-      for (element item : a) {
-        std::string rp = Join(path, "rows") + "[" + std::to_string(i++) + "]";
-        object ro;
-        if (!Object(item, rp, &ro)) break;
-        BiasAuditRow r;
-        r.stage = StringKey(ro, "stage", rp);
-        r.group = StringKey(ro, "group", rp);
-        r.group_in = IntKey(ro, "group_in", rp);
-        r.group_dropped = IntKey(ro, "group_dropped", rp);
-        r.group_rate = NumberKey(ro, "group_rate", rp);
-        r.all_in = IntKey(ro, "all_in", rp);
-        r.all_dropped = IntKey(ro, "all_dropped", rp);
-        r.all_rate = NumberKey(ro, "all_rate", rp);
-        r.other_rate = NumberKey(ro, "other_rate", rp);
-        r.disparity = NumberKey(ro, "disparity", rp);
-        r.low_support = BoolKey(ro, "low_support", rp);
-        r.alert = BoolKey(ro, "alert", rp);
-        t.rows.push_back(std::move(r));
-      }
-    }
+    ForEachObject(obj, "rows", path, true, [&](object ro, const std::string& rp) {
+      BiasAuditRow r;
+      r.stage = StringKey(ro, "stage", rp);
+      r.group = StringKey(ro, "group", rp);
+      r.group_in = IntKey(ro, "group_in", rp);
+      r.group_dropped = IntKey(ro, "group_dropped", rp);
+      r.group_rate = NumberKey(ro, "group_rate", rp);
+      r.all_in = IntKey(ro, "all_in", rp);
+      r.all_dropped = IntKey(ro, "all_dropped", rp);
+      r.all_rate = NumberKey(ro, "all_rate", rp);
+      r.other_rate = NumberKey(ro, "other_rate", rp);
+      r.disparity = NumberKey(ro, "disparity", rp);
+      r.low_support = BoolKey(ro, "low_support", rp);
+      r.alert = BoolKey(ro, "alert", rp);
+      t.rows.push_back(std::move(r));
+    });
     return t;
   }
 
@@ -356,31 +364,20 @@ class StatsReader {
     t.language_stage = StringKey(obj, "language_stage", path);
     t.docs_first_stage = IntKey(obj, "docs_first_stage", path);
     t.removed_before_language = IntKey(obj, "removed_before_language", path);
+    ForEachObject(obj, "stages", path, true, [&](object so, const std::string& sp) {
+      LanguageAuditStage s;
+      s.name = StringKey(so, "name", sp);
+      s.type = StringKey(so, "type", sp);
+      s.dedup = BoolKey(so, "dedup", sp);
+      s.docs_in = IntKey(so, "docs_in", sp);
+      s.dropped = IntKey(so, "dropped", sp);
+      s.rate = NumberKey(so, "rate", sp);
+      t.stages.push_back(std::move(s));
+    });
     element x;
-    array a;
-    if (Member(obj, "stages", path, &x, true) && Array(x, Join(path, "stages"), &a)) {
-      size_t i = 0;
-      for (element item : a) {
-        std::string sp = Join(path, "stages") + "[" + std::to_string(i++) + "]";
-        object so;
-        if (!Object(item, sp, &so)) break;
-        LanguageAuditStage s;
-        s.name = StringKey(so, "name", sp);
-        s.type = StringKey(so, "type", sp);
-        s.dedup = BoolKey(so, "dedup", sp);
-        s.docs_in = IntKey(so, "docs_in", sp);
-        s.dropped = IntKey(so, "dropped", sp);
-        s.rate = NumberKey(so, "rate", sp);
-        t.stages.push_back(std::move(s));
-      }
-    }
     if (Member(obj, "run", path, &x, true)) t.run = LanguageRow(x, Join(path, "run"), false);
-    if (Member(obj, "languages", path, &x, true) && Array(x, Join(path, "languages"), &a)) {
-      size_t i = 0;
-      for (element item : a) {
-        t.languages.push_back(LanguageRow(item, Join(path, "languages") + "[" + std::to_string(i++) + "]", true));
-      }
-    }
+    ForEach(obj, "languages", path, true,
+            [&](element item, const std::string& lp) { t.languages.push_back(LanguageRow(item, lp, true)); });
     return t;
   }
 
@@ -398,35 +395,24 @@ class StatsReader {
     r.shard = StringKey(obj, "shard", kRoot, false);
     element e;
     if (Member(obj, "totals", kRoot, &e, true)) r.totals = Input(e, "totals", false);
-    array a;
-    if (Member(obj, "inputs", kRoot, &e, true) && Array(e, "inputs", &a)) {
-      size_t i = 0;
-      for (element item : a) r.inputs.push_back(Input(item, "inputs[" + std::to_string(i++) + "]", true));
-    }
+    ForEach(obj, "inputs", kRoot, true,
+            [&](element item, const std::string& ip) { r.inputs.push_back(Input(item, ip, true)); });
     object engine;
     if (Member(obj, "engine", kRoot, &e, false) && Object(e, "engine", &engine)) {
       r.engine_counters = IntMap(engine, "counters", "engine");
       r.engine_histograms = HistogramMap(engine, "histograms", "engine");
     }
-    if (Member(obj, "stages", kRoot, &e, true) && Array(e, "stages", &a)) {
-      size_t i = 0;
-      for (element item : a) r.stages.push_back(Stage(item, "stages[" + std::to_string(i++) + "]"));
-    }
+    ForEach(obj, "stages", kRoot, true,
+            [&](element item, const std::string& sp) { r.stages.push_back(Stage(item, sp)); });
     r.kept_signals = HistogramMap(obj, "kept_signals", kRoot);
-    if (Member(obj, "samples", kRoot, &e, false) && Array(e, "samples", &a)) {
-      size_t i = 0;
-      for (element item : a) {
-        std::string sp = "samples[" + std::to_string(i++) + "]";
-        object so;
-        if (!Object(item, sp, &so)) break;
-        SampleData s;
-        s.stage = StringKey(so, "stage", sp);
-        s.reason = StringKey(so, "reason", sp);
-        s.id = StringKey(so, "id", sp, false);
-        s.text = StringKey(so, "text", sp);
-        r.samples.push_back(std::move(s));
-      }
-    }
+    ForEachObject(obj, "samples", kRoot, false, [&](object so, const std::string& sp) {
+      SampleData s;
+      s.stage = StringKey(so, "stage", sp);
+      s.reason = StringKey(so, "reason", sp);
+      s.id = StringKey(so, "id", sp, false);
+      s.text = StringKey(so, "text", sp);
+      r.samples.push_back(std::move(s));
+    });
     if (Member(obj, "bias_audit", kRoot, &e, false)) r.bias_audit = BiasAudit(e, "bias_audit");
     if (Member(obj, "language_audit", kRoot, &e, false)) r.language_audit = LanguageAudit(e, "language_audit");
     object timing;
