@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "filters/document_locale.h"
+#include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/stage.h"
 

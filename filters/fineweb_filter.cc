@@ -5,6 +5,8 @@
 #include <memory>
 #include <unordered_set>
 
+#include "filters/document_locale.h"
+#include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/stage.h"
 

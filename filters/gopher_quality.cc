@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "filters/document_locale.h"
+#include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/stage.h"
 

@@ -7,6 +7,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "filters/document_locale.h"
+#include "filters/hash_counter.h"
+#include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/stage.h"
 

@@ -14,6 +14,8 @@
 #include "filters/lexicon_classes.h"
 #include "filters/ldnoobw_lists.h"
 #include "filters/phrase_matcher.h"
+#include "filters/document_locale.h"
+#include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/show_path.h"
 #include "stages/stage.h"

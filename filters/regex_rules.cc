@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/show_path.h"
 #include "stages/stage.h"

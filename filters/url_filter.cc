@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/stage.h"
 

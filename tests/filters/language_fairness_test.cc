@@ -16,6 +16,7 @@
 #include "filters/quality_signals.h"
 #include "filters/rule_test_util.h"
 #include "stages/stopword_lists.h"
+#include "filters/document_locale.h"
 #include "filters/text_stats.h"
 #include "stages/mojibake.h"
 #include "stages/utf8.h"

@@ -8,7 +8,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "filters/text_stats.h"
 #include "tests/filters/rule_test_util.h"
 
 namespace {
