@@ -6,8 +6,8 @@
 
 #include "filters/identity_terms.h"
 #include "filters/phrase_matcher.h"
-#include "stages/json_writer.h"
-#include "stages/stage.h"
+#include "stages/io/json_writer.h"
+#include "stages/engine/stage.h"
 
 namespace sluice {
 

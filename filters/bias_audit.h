@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/run_state.h"
-#include "stages/status.h"
+#include "stages/engine/run_state.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

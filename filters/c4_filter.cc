@@ -8,7 +8,7 @@
 #include "filters/document_locale.h"
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 namespace sluice::c4 {
 namespace {

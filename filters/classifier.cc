@@ -5,8 +5,8 @@
 #include <set>
 
 #include "filters/fasttext_model.h"
-#include "stages/json_writer.h"
-#include "stages/stage.h"
+#include "stages/io/json_writer.h"
+#include "stages/engine/stage.h"
 
 namespace sluice {
 

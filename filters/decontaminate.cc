@@ -9,10 +9,10 @@
 #include <sstream>
 #include <tuple>
 
-#include "stages/json_writer.h"
-#include "stages/record_reader.h"
-#include "stages/stage.h"
-#include "stages/word_segmenter.h"
+#include "stages/io/json_writer.h"
+#include "stages/io/record_reader.h"
+#include "stages/engine/stage.h"
+#include "stages/text/word_segmenter.h"
 
 namespace sluice {
 

@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

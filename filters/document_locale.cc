@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "filters/text_stats.h"
-#include "stages/utf8.h"
+#include "stages/text/utf8.h"
 
 namespace sluice::text {
 

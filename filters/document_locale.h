@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "stages/document.h"
+#include "stages/engine/document.h"
 
 namespace sluice::text {
 

@@ -5,8 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "stages/fasttext_model_file.h"
-#include "stages/word_segmenter.h"
+#include "stages/io/fasttext_model_file.h"
+#include "stages/text/word_segmenter.h"
 
 namespace sluice {
 

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace fasttext {
 class FastText;

@@ -5,7 +5,7 @@
 #include "filters/document_locale.h"
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 namespace sluice::gopher_quality {
 namespace {
@@ -210,7 +210,7 @@ SLUICE_REGISTER_STAGE(GopherQuality, [] {
     std::string stop_lang = text::AsciiLower(o.GetString("stop_words_language"));
     if (!stop_lang.empty() && !text::HasStopWords(stop_lang)) {
       return Status::Config("stage '" + env.instance_name + "', option 'stop_words_language': no stop-word list for '" +
-                            stop_lang + "' (lists: stages/stopwords/, plus en, zh, ja)");
+                            stop_lang + "' (lists: stages/text/stopwords/, plus en, zh, ja)");
     }
     return std::unique_ptr<Stage>(std::make_unique<GopherQuality>(std::move(t).value(), std::move(stop_lang)));
   };

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <fstream>
 
-#include "stages/show_path.h"
+#include "stages/io/show_path.h"
 
 namespace sluice {
 

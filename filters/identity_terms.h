@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "filters/phrase_matcher.h"
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

@@ -3,7 +3,7 @@
 #include <map>
 
 #include "filters/bias_audit.h"
-#include "stages/json_writer.h"
+#include "stages/io/json_writer.h"
 
 namespace sluice {
 

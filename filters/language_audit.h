@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "stages/stage.h"  // IsGlobalStageType: their removals count in "any stage", not in the filters-only rates
-#include "stages/language_id.h"
-#include "stages/run_state.h"
-#include "stages/status.h"
+#include "stages/engine/stage.h"  // IsGlobalStageType: their removals count in "any stage", not in the filters-only rates
+#include "stages/text/language_id.h"
+#include "stages/engine/run_state.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

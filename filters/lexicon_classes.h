@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

@@ -17,10 +17,10 @@
 #include "filters/document_locale.h"
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
-#include "stages/show_path.h"
-#include "stages/stage.h"
-#include "stages/utf8.h"
-#include "stages/word_segmenter.h"
+#include "stages/io/show_path.h"
+#include "stages/engine/stage.h"
+#include "stages/text/utf8.h"
+#include "stages/text/word_segmenter.h"
 
 namespace sluice {
 

@@ -1,4 +1,4 @@
-#include "stages/utf8.h"
+#include "stages/text/utf8.h"
 #include "filters/phrase_matcher.h"
 
 #include <unicode/uchar.h>
@@ -7,7 +7,7 @@
 #include <cassert>
 #include <deque>
 
-#include "stages/word_segmenter.h"
+#include "stages/text/word_segmenter.h"
 
 namespace sluice {
 

@@ -9,7 +9,7 @@
 #include <memory>
 #include <set>
 
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 namespace sluice {
 

@@ -15,7 +15,7 @@
 #include "filters/hash_counter.h"
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 namespace sluice::quality_signals {
 namespace {

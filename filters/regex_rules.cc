@@ -12,9 +12,9 @@
 
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
-#include "stages/show_path.h"
-#include "stages/stage.h"
-#include "stages/utf8.h"
+#include "stages/io/show_path.h"
+#include "stages/engine/stage.h"
+#include "stages/text/utf8.h"
 
 namespace sluice::regex_rules {
 namespace {

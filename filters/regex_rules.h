@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace sluice::regex_rules {
 

@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "filters/document_locale.h"
-#include "stages/document.h"
-#include "stages/stage.h"
-#include "stages/status.h"
+#include "stages/engine/document.h"
+#include "stages/engine/stage.h"
+#include "stages/engine/status.h"
 
 namespace sluice::text {
 
-// Option-schema shorthands for the rule stages (over MakeOption, stages/stage.h).
+// Option-schema shorthands for the rule stages (over MakeOption, stages/engine/stage.h).
 OptionSpec NumberOption(std::string name, OptionType type, std::string def, std::string help, double min,
                         double max);
 OptionSpec BoolOption(std::string name, std::string def, std::string help);

@@ -12,8 +12,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "stages/stopword_lists.h"
-#include "stages/utf8.h"
+#include "stages/text/stopword_lists.h"
+#include "stages/text/utf8.h"
 
 namespace sluice::text {
 

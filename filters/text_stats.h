@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "stages/word_segmenter.h"
+#include "stages/text/word_segmenter.h"
 
 namespace sluice::text {
 
@@ -65,7 +65,7 @@ void LowerInto(std::string_view s, std::string* out);
 
 // True when `lang` has a stop-word list: Gopher's eight English words for "en",
 // curated lists for "zh" and "ja" (as ICU's dictionary segments them), and the
-// stopwords-iso lists (stages/stopwords/) for ~55 other languages.
+// stopwords-iso lists (stages/text/stopwords/) for ~55 other languages.
 bool HasStopWords(std::string_view lang);
 // The script of `lang`'s stop-word list (ISO 15924, "Latn", "Arab", "Hani"),
 // "" without a list: a list only applies to text in its own script.

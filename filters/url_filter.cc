@@ -12,7 +12,7 @@
 
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 namespace sluice::url_filter {
 

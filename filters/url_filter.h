@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace sluice::url_filter {
 

@@ -19,9 +19,9 @@
 #include "pipelines/plan.h"
 #include "pipelines/report_hook.h"
 #include "pipelines/run_command.h"
-#include "stages/input_slices.h"
-#include "stages/record_writer.h"
-#include "stages/show_path.h"
+#include "stages/engine/input_slices.h"
+#include "stages/io/record_writer.h"
+#include "stages/io/show_path.h"
 
 namespace sluice {
 

@@ -23,7 +23,7 @@
 #include "pipelines/command.h"
 #include "pipelines/local_executor.h"
 #include "pipelines/plan.h"
-#include "stages/record_writer.h"
+#include "stages/io/record_writer.h"
 
 namespace sluice {
 

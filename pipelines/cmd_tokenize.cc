@@ -26,8 +26,8 @@
 #include "pipelines/command.h"
 #include "pipelines/token_stages.h"
 #include "pipelines/tokenizer_stages.h"
-#include "stages/record_reader.h"
-#include "stages/show_path.h"
+#include "stages/io/record_reader.h"
+#include "stages/io/show_path.h"
 #include "tokenizer/bpe_model.h"
 
 namespace sluice {

@@ -21,7 +21,7 @@
 #include "filters/fasttext_model.h"
 #include "pipelines/cli_validators.h"
 #include "pipelines/command.h"
-#include "stages/record_reader.h"
+#include "stages/io/record_reader.h"
 
 namespace sluice {
 namespace {

@@ -22,8 +22,8 @@
 #include "pipelines/cli_validators.h"
 #include "pipelines/command.h"
 #include "pipelines/tokenizer_stages.h"
-#include "stages/record_reader.h"
-#include "stages/show_path.h"
+#include "stages/io/record_reader.h"
+#include "stages/io/show_path.h"
 #include "tokenizer/hf_json.h"
 
 namespace sluice {

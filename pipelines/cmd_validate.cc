@@ -7,8 +7,8 @@
 
 #include "pipelines/command.h"
 #include "pipelines/recipe.h"
-#include "stages/atomic_file.h"
-#include "stages/stage.h"
+#include "stages/engine/atomic_file.h"
+#include "stages/engine/stage.h"
 
 namespace sluice {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "stages/show_path.h"
+#include "stages/io/show_path.h"
 
 namespace sluice {
 

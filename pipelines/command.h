@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace CLI {
 class App;

@@ -15,10 +15,10 @@
 #include "pipelines/report_hook.h"
 #include "pipelines/shard_merge.h"
 #include "pipelines/tokenizer_stages.h"
-#include "stages/global_stage.h"
-#include "stages/run_state.h"
-#include "stages/record_writer.h"
-#include "stages/stage.h"
+#include "stages/engine/global_stage.h"
+#include "stages/engine/run_state.h"
+#include "stages/io/record_writer.h"
+#include "stages/engine/stage.h"
 
 namespace sluice {
 

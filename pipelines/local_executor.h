@@ -9,7 +9,7 @@
 
 #include "pipelines/plan.h"
 #include "pipelines/run_command.h"
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace CLI {
 class App;

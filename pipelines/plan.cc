@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "stages/stage.h"
-#include "stages/record_writer.h"
+#include "stages/engine/stage.h"
+#include "stages/io/record_writer.h"
 
 namespace sluice {
 

@@ -1,5 +1,5 @@
 // The phase plan of a sharded run, derived from a recipe. The recipe is cut
-// at its global stages (stages/global_stage.h) into segments; every stage runs
+// at its global stages (stages/engine/global_stage.h) into segments; every stage runs
 // once per shard:
 //   keys-<G>     per shard: the segment up to global stage G (reading the
 //                inputs, or the previous segment's documents with the previous
@@ -12,7 +12,7 @@
 //   merge        one task: stats.json from every shard's run state
 //   report       one task: report.html
 // Shards get contiguous shares of the inputs, big uncompressed files cut at
-// line starts (stages/input_slices.h). A plain value; no I/O but the marker
+// line starts (stages/engine/input_slices.h). A plain value; no I/O but the marker
 // helpers. Used by `sluice plan`, the local executor and Slurm.
 #pragma once
 
@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "pipelines/recipe.h"
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

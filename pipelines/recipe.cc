@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "pipelines/default_recipe_yaml.h"
-#include "stages/show_path.h"
-#include "stages/stage.h"
+#include "stages/io/show_path.h"
+#include "stages/engine/stage.h"
 
 namespace sluice {
 

@@ -21,11 +21,11 @@
 #include <string_view>
 #include <vector>
 
-#include "stages/pipeline_runner.h"
-#include "stages/record_reader.h"
-#include "stages/record_writer.h"
-#include "stages/stage.h"
-#include "stages/status.h"
+#include "stages/engine/pipeline_runner.h"
+#include "stages/io/record_reader.h"
+#include "stages/io/record_writer.h"
+#include "stages/engine/stage.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

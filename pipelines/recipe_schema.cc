@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "pipelines/recipe.h"
-#include "stages/json_writer.h"
-#include "stages/stage.h"
+#include "stages/io/json_writer.h"
+#include "stages/engine/stage.h"
 
 namespace sluice {
 

@@ -13,7 +13,7 @@
 #include "pipelines/report_charts.h"
 #include "pipelines/report_hook.h"
 #include "pipelines/report_html.h"
-#include "stages/record_writer.h"
+#include "stages/io/record_writer.h"
 
 namespace sluice {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "pipelines/report_stats.h"
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

@@ -12,7 +12,7 @@
 
 #include "filters/bias_audit.h"
 #include "filters/language_audit.h"
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "pipelines/recipe.h"
-#include "stages/pipeline_runner.h"
-#include "stages/status.h"
+#include "stages/engine/pipeline_runner.h"
+#include "stages/engine/status.h"
 
 namespace CLI {
 class App;

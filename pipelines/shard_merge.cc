@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "filters/language_audit.h"
-#include "stages/record_writer.h"
-#include "stages/run_state.h"
+#include "stages/io/record_writer.h"
+#include "stages/engine/run_state.h"
 
 namespace sluice {
 

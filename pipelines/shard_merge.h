@@ -1,5 +1,5 @@
 // The merge phase of a sharded run (pipelines/plan.h): stats.json from every
-// shard's run state (stages/run_state.h) and the stats patches of the global
+// shard's run state (stages/engine/run_state.h) and the stats patches of the global
 // phases, exactly as one process writes it but for "timing": counters and
 // histograms summed, inputs in input order (a cut input's parts joined), the
 // first rejected samples in input order, and every stage's Finish() report
@@ -10,7 +10,7 @@
 
 #include "pipelines/plan.h"
 #include "pipelines/run_command.h"
-#include "stages/status.h"
+#include "stages/engine/status.h"
 
 namespace sluice {
 

@@ -17,8 +17,8 @@
 #include <sstream>
 
 #include "pipelines/tokenizer_stages.h"
-#include "stages/global_stage.h"
-#include "stages/stage.h"
+#include "stages/engine/global_stage.h"
+#include "stages/engine/stage.h"
 #include "tokenizer/hf_json.h"
 
 namespace sluice {

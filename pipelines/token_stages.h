@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "stages/status.h"
+#include "stages/engine/status.h"
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/token_shards.h"
 

@@ -15,10 +15,10 @@
 #include <mutex>
 #include <sstream>
 
-#include "stages/run_state.h"
-#include "stages/record_writer.h"
-#include "stages/show_path.h"
-#include "stages/stage.h"
+#include "stages/engine/run_state.h"
+#include "stages/io/record_writer.h"
+#include "stages/io/show_path.h"
+#include "stages/engine/stage.h"
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/hf_json.h"
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/stage.h"
-#include "stages/status.h"
+#include "stages/engine/stage.h"
+#include "stages/engine/status.h"
 #include "tokenizer/bpe_trainer.h"
 #include "tokenizer/pre_tokenizer.h"
 #include "tokenizer/tokenizer_status.h"
@@ -63,7 +63,7 @@ std::unique_ptr<Stage> MakeWordCountWriter(TokenizerTrainConfig config, tokenize
 
 // The tokenizer phase: merges the shards' count files, trains, writes the
 // tokenizer files into `dir` and *stats_patch_json (the counters and report the
-// in-process train_tokenizer stage adds in Finish; EncodeStatsPatch in stages/run_state.h).
+// in-process train_tokenizer stage adds in Finish; EncodeStatsPatch in stages/engine/run_state.h).
 Status TrainFromCountFiles(const TokenizerTrainConfig& config, const tokenizer::PreTokenizer& pre_tokenizer,
                            const std::vector<std::string>& count_files, const std::string& dir,
                            std::string* stats_patch_json);

@@ -1,7 +1,7 @@
 // The `sluice._sluice` extension: the C++ engine behind the Python API
 // (python/sluice/__init__.py holds the public classes). No second
 // implementation: recipes are parsed and validated by pipelines/recipe, records
-// go through stages/stream_processor (the runner's parser, StageChain and
+// go through stages/engine/stream_processor (the runner's parser, StageChain and
 // output records), whole runs through `sluice run`'s RunAndReport, tokenizers
 // through tokenizer/. The GIL is released while C++ works.
 #include <pybind11/pybind11.h>
@@ -21,8 +21,8 @@
 #include "pipelines/recipe.h"
 #include "pipelines/run_command.h"
 #include "pipelines/tokenizer_stages.h"
-#include "stages/stage.h"
-#include "stages/stream_processor.h"
+#include "stages/engine/stage.h"
+#include "stages/engine/stream_processor.h"
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/bpe_trainer.h"
 #include "tokenizer/hf_json.h"

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/byte_stream.h"
-#include "stages/record_reader.h"
+#include "stages/io/byte_stream.h"
+#include "stages/io/record_reader.h"
 
 namespace sluice::testing {
 

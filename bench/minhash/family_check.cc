@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 #include <cmath>
-#include "stages/minhash_signature.h"
+#include "stages/dedup/minhash_signature.h"
 using namespace sluice;
 int main() {
   std::mt19937_64 rng(123);

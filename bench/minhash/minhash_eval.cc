@@ -31,10 +31,10 @@
 #include <unordered_set>
 #include <vector>
 
-#include "stages/global_stage.h"
-#include "stages/minhash_dedup.h"
-#include "stages/minhash_lsh_index.h"
-#include "stages/stage.h"
+#include "stages/engine/global_stage.h"
+#include "stages/dedup/minhash_dedup.h"
+#include "stages/dedup/minhash_lsh_index.h"
+#include "stages/engine/stage.h"
 
 using namespace sluice;
 

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/minhash_signature.h"
-#include "stages/word_segmenter.h"
+#include "stages/dedup/minhash_signature.h"
+#include "stages/text/word_segmenter.h"
 
 using namespace sluice;
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 namespace {
 

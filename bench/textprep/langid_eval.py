@@ -27,8 +27,8 @@ Malay (ms) so that the id/ms decision is measured in both directions. Sources:
 
   python3 bench/textprep/langid_eval.py --sluice build/sluice [--split test] [--errors 5]
   python3 bench/textprep/langid_eval.py --sluice build/sluice --suite broad --per-lang 400
-  python3 bench/textprep/langid_eval.py --write-id-ms-model stages/language_id_malay_indonesian_model.cc
-  python3 bench/textprep/langid_eval.py --write-close-model stages/language_id_close_languages_model.cc
+  python3 bench/textprep/langid_eval.py --write-id-ms-model stages/text/language_id_malay_indonesian_model.cc
+  python3 bench/textprep/langid_eval.py --write-close-model stages/text/language_id_close_languages_model.cc
 """
 import argparse
 import collections
@@ -376,7 +376,7 @@ def report_broad(items, got, reliable):
 
 # ------------------------------------------------------------------ id/ms second opinion: training
 
-# The Indonesian/Malay model in stages/language_id_malay_indonesian_model.cc is generated
+# The Indonesian/Malay model in stages/text/language_id_malay_indonesian_model.cc is generated
 # here (--write-id-ms-model). Training text: gettext catalogues that are NOT in the
 # evaluation (the .mo files of the packages listed in bench/textprep/setup_id_ms_training.sh, unpacked
 # with `apt-get download` + `dpkg-deb -x` into build/langid_train, never installed), minus
@@ -490,7 +490,7 @@ def write_id_ms_model(path, weights):
         "// no training gram fell into. Trained on the gettext catalogues of Debian packages that",
         "// the evaluation does not read and on the Firefox ESR id/ms language packs (see",
         "// bench/textprep/setup_id_ms_training.sh), minus strings found in evaluated catalogues.",
-        "#include \"stages/language_id_malay_indonesian_model.h\"",
+        "#include \"stages/text/language_id_malay_indonesian_model.h\"",
         "",
         "namespace sluice {",
         "",
@@ -514,7 +514,7 @@ def id_ms_score(text, weights):
 # A second opinion inside clusters of close languages that CLD2 confuses on UI and technical
 # text (Spanish/Galician/Portuguese, Swedish/Norwegian/Danish): multi-class naive Bayes over
 # hashed character 4- and 5-grams of lower-cased letter runs, one int8 table per language
-# (stages/language_id_close_languages_model.cc; the C++ side, language_id_close_languages.cc,
+# (stages/text/language_id_close_languages_model.cc; the C++ side, language_id_close_languages.cc,
 # extracts the same features). Trained on the same kind of text as the id/ms table and never on
 # evaluated text: the gettext catalogues of the Debian packages in
 # bench/textprep/setup_id_ms_training.sh (not installed) and the Firefox ESR language packs,
@@ -590,7 +590,7 @@ def write_close_model(path, tables_by_cluster):
         "// catalogues of Debian packages that the evaluation does not read and on the Firefox ESR",
         "// language packs (bench/textprep/setup_id_ms_training.sh), minus strings found in evaluated",
         "// catalogues.",
-        "#include \"stages/language_id_close_languages_model.h\"",
+        "#include \"stages/text/language_id_close_languages_model.h\"",
         "",
         "namespace sluice {",
         "",
@@ -664,10 +664,10 @@ def main():
     ap.add_argument("--model", default="")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--write-id-ms-model", default="",
-                    help="train the id/ms model and write this .cc (stages/language_id_malay_indonesian_model.cc)")
+                    help="train the id/ms model and write this .cc (stages/text/language_id_malay_indonesian_model.cc)")
     ap.add_argument("--write-close-model", default="",
                     help="train the close-language tables and write this .cc "
-                         "(stages/language_id_close_languages_model.cc)")
+                         "(stages/text/language_id_close_languages_model.cc)")
     ap.add_argument("--id-ms-train-root", default=os.path.join(REPO, "build", "langid_train", "locale"),
                     help="<root>/<id|ms>/LC_MESSAGES/*.mo: training catalogues (bench/textprep/setup_id_ms_training.sh)")
     ap.add_argument("--id-ms-firefox-root", default=os.path.join(REPO, "build", "langid_train", "firefox"),

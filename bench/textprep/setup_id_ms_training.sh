@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fetches the text the id/ms naive Bayes table (stages/language_id_malay_indonesian_model.cc)
-# and the close-language tables (stages/language_id_close_languages_model.cc: es/gl/pt, sv/nb/da)
+# Fetches the text the id/ms naive Bayes table (stages/text/language_id_malay_indonesian_model.cc)
+# and the close-language tables (stages/text/language_id_close_languages_model.cc: es/gl/pt, sv/nb/da)
 # are trained on: the gettext catalogues of those locales of Debian packages that the evaluation
 # (bench/textprep/langid_eval.py) never reads, and the Firefox ESR language packs, downloaded and unpacked into build/langid_train
 # without being installed (installing them would put them in the evaluation set). Only needed

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "stages/global_stage.h"
-#include "stages/exact_dedup.h"
-#include "stages/line_dedup.h"
-#include "stages/stage.h"
+#include "stages/engine/global_stage.h"
+#include "stages/dedup/exact_dedup.h"
+#include "stages/dedup/line_dedup.h"
+#include "stages/engine/stage.h"
 
 using namespace sluice;
 namespace fs = std::filesystem;

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "pipelines/report_stats.h"
-#include "stages/json_writer.h"
-#include "stages/run_state.h"
-#include "stages/stage.h"
+#include "stages/io/json_writer.h"
+#include "stages/engine/run_state.h"
+#include "stages/engine/stage.h"
 
 using sluice::BiasAuditRow;
 using sluice::BuildStage;

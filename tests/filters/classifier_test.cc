@@ -10,7 +10,7 @@
 
 #include "filters/fasttext_model.h"
 #include "gettext_corpus.h"
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 using sluice::BuildStage;
 using sluice::Document;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "filters/fasttext_model.h"
-#include "stages/fasttext_model_file.h"
+#include "stages/io/fasttext_model_file.h"
 #include "test_util.h"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "filters/bias_audit.h"
-#include "stages/run_state.h"
+#include "stages/engine/run_state.h"
 
 using sluice::AuditSections;
 using sluice::ComputeLanguageAudit;

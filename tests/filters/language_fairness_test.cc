@@ -15,11 +15,11 @@
 #include "filters/gopher_quality.h"
 #include "filters/quality_signals.h"
 #include "filters/rule_test_util.h"
-#include "stages/stopword_lists.h"
+#include "stages/text/stopword_lists.h"
 #include "filters/document_locale.h"
 #include "filters/text_stats.h"
-#include "stages/mojibake.h"
-#include "stages/utf8.h"
+#include "stages/text/mojibake.h"
+#include "stages/text/utf8.h"
 
 namespace {
 
@@ -250,7 +250,7 @@ TEST_CASE("stop-word lists: embedded as shipped, one script each", "[language_fa
   REQUIRE(sluice::StopwordLists().size() >= 50);
   for (const auto& list : sluice::StopwordLists()) {
     const std::string path =
-        std::string(SLUICE_SOURCE_DIR) + "/stages/stopwords/" + std::string(list.language) + ".txt";
+        std::string(SLUICE_SOURCE_DIR) + "/stages/text/stopwords/" + std::string(list.language) + ".txt";
     std::ifstream in(path, std::ios::binary);
     INFO(path);
     REQUIRE(in.good());

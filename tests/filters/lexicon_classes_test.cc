@@ -14,7 +14,7 @@
 #include "filters/ldnoobw_lists.h"
 #include "filters/lexicon_filter.h"
 #include "filters/phrase_matcher.h"
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 using sluice::BuildStage;
 using sluice::Document;

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "filters/ldnoobw_lists.h"
-#include "stages/json_writer.h"
-#include "stages/stage.h"
+#include "stages/io/json_writer.h"
+#include "stages/engine/stage.h"
 
 using sluice::BuildStage;
 using sluice::Document;

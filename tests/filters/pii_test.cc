@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 using sluice::BuildStage;
 using sluice::Document;

@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "filters/regex_rules.h"
-#include "stages/utf8.h"
+#include "stages/text/utf8.h"
 #include "test_util.h"
 #include "tests/filters/rule_test_util.h"
 

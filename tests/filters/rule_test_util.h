@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 namespace sluice::testing {
 

@@ -1,4 +1,4 @@
-// libFuzzer target for the fastText model check (stages/fasttext_model_file.h):
+// libFuzzer target for the fastText model check (stages/io/fasttext_model_file.h):
 // any bytes are accepted or refused with a message, in time bounded by their
 // length; a model the check accepts must load in libfasttext and predict
 // without a crash, an assertion, a hang or a huge allocation (an exception from
@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "stages/fasttext_model_file.h"
+#include "stages/io/fasttext_model_file.h"
 
 namespace {
 

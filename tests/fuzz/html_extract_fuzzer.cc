@@ -1,11 +1,11 @@
 // libFuzzer target for the HTML parser and main-content extractor
-// (stages/html_dom.h, stages/html_extract.h): any bytes give a text without a
+// (stages/text/html_dom.h, stages/text/html_extract.h): any bytes give a text without a
 // crash, a hang or a huge allocation; small caps make the cut paths reachable.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
-#include "stages/html_extract.h"
+#include "stages/text/html_extract.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);

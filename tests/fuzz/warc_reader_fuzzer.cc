@@ -9,9 +9,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "stages/record_reader.h"
-#include "stages/record_writer.h"
-#include "stages/utf8.h"
+#include "stages/io/record_reader.h"
+#include "stages/io/record_writer.h"
+#include "stages/text/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace sluice;

@@ -10,7 +10,7 @@
 #include <chrono>
 #include <thread>
 
-#include "stages/record_writer.h"
+#include "stages/io/record_writer.h"
 #include "test_util.h"
 
 using namespace sluice::testing;

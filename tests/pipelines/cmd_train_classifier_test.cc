@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "../filters/gettext_corpus.h"
-#include "stages/json_writer.h"
-#include "stages/stage.h"
+#include "stages/io/json_writer.h"
+#include "stages/engine/stage.h"
 
 namespace fs = std::filesystem;
 

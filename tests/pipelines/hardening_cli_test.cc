@@ -16,8 +16,8 @@
 
 #include "filters/fasttext_model.h"
 #include "pipelines/recipe.h"
-#include "stages/record_writer.h"
-#include "stages/show_path.h"
+#include "stages/io/record_writer.h"
+#include "stages/io/show_path.h"
 #include "test_util.h"
 
 using namespace sluice::testing;

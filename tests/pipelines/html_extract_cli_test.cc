@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "pipelines/recipe.h"
-#include "stages/json_writer.h"
+#include "stages/io/json_writer.h"
 #include "test_util.h"
 
 using namespace sluice::testing;

@@ -18,8 +18,8 @@
 #include "pipelines/report_audit.h"
 #include "pipelines/report_stats.h"
 #include "pipelines/run_command.h"
-#include "stages/json_writer.h"
-#include "stages/stage.h"
+#include "stages/io/json_writer.h"
+#include "stages/engine/stage.h"
 #include "tests/filters/gettext_corpus.h"
 #include "tests/pipelines/report_test_util.h"
 

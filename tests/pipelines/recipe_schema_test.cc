@@ -7,7 +7,7 @@
 #include <string>
 
 #include "pipelines/recipe.h"
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 namespace {
 

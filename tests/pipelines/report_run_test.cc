@@ -14,10 +14,10 @@
 #include "pipelines/report.h"
 #include "pipelines/report_stats.h"
 #include "pipelines/run_command.h"
-#include "stages/global_stage.h"
-#include "stages/json_writer.h"
-#include "stages/run_state.h"
-#include "stages/stage.h"
+#include "stages/engine/global_stage.h"
+#include "stages/io/json_writer.h"
+#include "stages/engine/run_state.h"
+#include "stages/engine/stage.h"
 #include "tests/pipelines/report_test_util.h"
 
 namespace sluice {

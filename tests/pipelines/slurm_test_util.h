@@ -7,8 +7,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "stages/byte_stream.h"
-#include "stages/record_reader.h"
+#include "stages/io/byte_stream.h"
+#include "stages/io/record_reader.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -19,7 +19,7 @@
 
 #include <simdjson.h>
 
-#include "stages/json_writer.h"
+#include "stages/io/json_writer.h"
 
 namespace sluice::testing {
 

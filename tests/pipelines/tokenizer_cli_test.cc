@@ -11,7 +11,7 @@
 #include <string>
 
 #include "pipelines/tokenizer_stages.h"
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/hf_json.h"
 

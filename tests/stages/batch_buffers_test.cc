@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "stages/batch_buffers.h"
-#include "stages/large_memory.h"
-#include "stages/json_writer.h"
-#include "stages/record_reader.h"
-#include "stages/record_writer.h"
-#include "stages/utf8.h"
+#include "stages/engine/batch_buffers.h"
+#include "stages/engine/large_memory.h"
+#include "stages/io/json_writer.h"
+#include "stages/io/record_reader.h"
+#include "stages/io/record_writer.h"
+#include "stages/text/utf8.h"
 #include "test_util.h"
 
 namespace {

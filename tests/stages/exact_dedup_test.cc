@@ -1,12 +1,12 @@
-#include "stages/exact_dedup.h"
-#include "stages/global_stage.h"
+#include "stages/dedup/exact_dedup.h"
+#include "stages/engine/global_stage.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 using sluice::BuildStage;
 using sluice::DedupKeyOf;

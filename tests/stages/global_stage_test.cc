@@ -1,8 +1,8 @@
-// GlobalStage machinery (stages/global_stage.h): record files merge in order
+// GlobalStage machinery (stages/engine/global_stage.h): record files merge in order
 // key order across shards, decisions route back to the shard of their key,
 // damaged files are errors; every registered global stage resolves the same
 // across a sharded resolve as in one process.
-#include "stages/global_stage.h"
+#include "stages/engine/global_stage.h"
 
 #include <catch2/catch.hpp>
 

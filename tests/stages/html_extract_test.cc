@@ -1,12 +1,12 @@
-#include "stages/html_extract.h"
+#include "stages/text/html_extract.h"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
-#include "stages/html_dom.h"
-#include "stages/stage.h"
+#include "stages/text/html_dom.h"
+#include "stages/engine/stage.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
-// Sub-file shards (stages/input_slices.h): slices cover every record of an
+// Sub-file shards (stages/engine/input_slices.h): slices cover every record of an
 // input exactly once, with the line numbers of the whole file, for any shard
 // count; assignment is contiguous and balanced; unsplittable inputs stay whole.
-#include "stages/input_slices.h"
+#include "stages/engine/input_slices.h"
 
 #include <catch2/catch.hpp>
 

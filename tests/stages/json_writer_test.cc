@@ -1,8 +1,8 @@
-#include "stages/json_writer.h"
+#include "stages/io/json_writer.h"
 
 #include <catch2/catch.hpp>
 
-#include "stages/utf8.h"
+#include "stages/text/utf8.h"
 
 using namespace sluice;
 

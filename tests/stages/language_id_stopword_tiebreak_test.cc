@@ -1,10 +1,10 @@
-#include "stages/language_id_stopword_tiebreak.h"
+#include "stages/text/language_id_stopword_tiebreak.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "stages/language_id.h"
-#include "stages/stage.h"
+#include "stages/text/language_id.h"
+#include "stages/engine/stage.h"
 #include "test_util.h"
 
 using sluice::CountDistinctiveStopwords;

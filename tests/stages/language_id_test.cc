@@ -1,18 +1,18 @@
-#include "stages/language_id.h"
+#include "stages/text/language_id.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include "stages/language_id_alphabet.h"
-#include "stages/language_id_close_languages.h"
-#include "stages/language_id_close_languages_model.h"
-#include "stages/language_id_detector_text.h"
-#include "stages/language_id_malay_indonesian.h"
-#include "stages/language_id_malay_indonesian_model.h"
-#include "stages/pipeline_runner.h"
-#include "stages/stage.h"
+#include "stages/text/language_id_alphabet.h"
+#include "stages/text/language_id_close_languages.h"
+#include "stages/text/language_id_close_languages_model.h"
+#include "stages/text/language_id_detector_text.h"
+#include "stages/text/language_id_malay_indonesian.h"
+#include "stages/text/language_id_malay_indonesian_model.h"
+#include "stages/engine/pipeline_runner.h"
+#include "stages/engine/stage.h"
 #include "test_util.h"
 
 using sluice::BuildStage;

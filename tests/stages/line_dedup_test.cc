@@ -1,11 +1,11 @@
-#include "stages/global_stage.h"
-#include "stages/line_dedup.h"
+#include "stages/engine/global_stage.h"
+#include "stages/dedup/line_dedup.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "stages/stage.h"
+#include "stages/engine/stage.h"
 
 using sluice::BuildStage;
 using sluice::Document;

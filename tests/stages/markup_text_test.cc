@@ -1,5 +1,5 @@
 // DecodeMarkupText: the entity and tag pass of the normalize stage, table-driven.
-#include "stages/markup_text.h"
+#include "stages/text/markup_text.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
-#include "stages/global_stage.h"
-#include "stages/minhash_dedup.h"
+#include "stages/engine/global_stage.h"
+#include "stages/dedup/minhash_dedup.h"
 
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/minhash_shingle_store.h"
-#include "stages/stage.h"
+#include "stages/dedup/minhash_shingle_store.h"
+#include "stages/engine/stage.h"
 
 using namespace sluice;
 

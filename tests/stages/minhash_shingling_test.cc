@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "stages/minhash_signature.h"
-#include "stages/utf8.h"
-#include "stages/word_segmenter.h"
+#include "stages/dedup/minhash_signature.h"
+#include "stages/text/utf8.h"
+#include "stages/text/word_segmenter.h"
 
 using sluice::MinHasher;
 using sluice::MinHashParams;

@@ -1,4 +1,4 @@
-#include "stages/minhash_signature.h"
+#include "stages/dedup/minhash_signature.h"
 
 #include <xxhash.h>
 

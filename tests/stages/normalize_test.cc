@@ -1,4 +1,4 @@
-#include "stages/normalize.h"
+#include "stages/text/normalize.h"
 
 #include <zlib.h>
 
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/mojibake.h"
-#include "stages/stage.h"
+#include "stages/text/mojibake.h"
+#include "stages/engine/stage.h"
 
 using sluice::BuildStage;
 using sluice::Document;
@@ -266,7 +266,7 @@ TEST_CASE("normalize: 100 MB single document, linear time", "[normalize][slow]")
 
 #include <random>
 
-#include "stages/utf8.h"
+#include "stages/text/utf8.h"
 
 TEST_CASE("normalize: idempotent on random strings of tricky pieces", "[normalize]") {
   // Pieces that interact: entity halves, invisible characters, mojibake halves,

@@ -1,11 +1,11 @@
-#include "stages/pipeline_runner.h"
+#include "stages/engine/pipeline_runner.h"
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <set>
 
-#include "stages/global_stage.h"
+#include "stages/engine/global_stage.h"
 #include "test_util.h"
 
 using namespace sluice;
@@ -32,7 +32,7 @@ class DropIfContains : public Stage {
   std::string needle_;
 };
 
-// A global stage (stages/global_stage.h): the key is the text as edited by a
+// A global stage (stages/engine/global_stage.h): the key is the text as edited by a
 // parallel part, the resolver keeps the first id of every text.
 class FirstSeenResolver : public GlobalResolver {
  public:

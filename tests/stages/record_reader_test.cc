@@ -1,9 +1,9 @@
-#include "stages/record_reader.h"
+#include "stages/io/record_reader.h"
 
 #include <catch2/catch.hpp>
 
-#include "stages/record_writer.h"
-#include "stages/utf8.h"
+#include "stages/io/record_writer.h"
+#include "stages/text/utf8.h"
 #include "test_util.h"
 
 using namespace sluice;

@@ -4,7 +4,7 @@
 // numbers a double or a 64-bit integer cannot hold, passed through as their text.
 #include <catch2/catch.hpp>
 
-#include "stages/record_reader.h"
+#include "stages/io/record_reader.h"
 #include "test_util.h"
 
 namespace sluice {

@@ -1,6 +1,6 @@
-// The library's messages go through one sink (stages/run_log.h), and the
-// resume markers (stages/run_markers.h) recognise exactly their own slice.
-#include "stages/run_log.h"
+// The library's messages go through one sink (stages/engine/run_log.h), and the
+// resume markers (stages/engine/run_markers.h) recognise exactly their own slice.
+#include "stages/engine/run_log.h"
 
 #include <catch2/catch.hpp>
 #include <zlib.h>
@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/pipeline_runner.h"
-#include "stages/run_markers.h"
+#include "stages/engine/pipeline_runner.h"
+#include "stages/engine/run_markers.h"
 #include "test_util.h"
 
 using namespace sluice;

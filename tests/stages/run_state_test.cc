@@ -1,10 +1,10 @@
-// RunState (stages/run_state.h): the binary form is exact, shards append into
+// RunState (stages/engine/run_state.h): the binary form is exact, shards append into
 // the state one process has, and stats.json renders from it.
-#include "stages/run_state.h"
+#include "stages/engine/run_state.h"
 
 #include <catch2/catch.hpp>
 
-#include "stages/byte_codec.h"
+#include "stages/engine/byte_codec.h"
 
 namespace sluice {
 namespace {

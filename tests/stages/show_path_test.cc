@@ -1,6 +1,6 @@
 // ShowPath/ShowText: what a message prints of a path cannot drive the
 // terminal (issue 19, item 15).
-#include "stages/show_path.h"
+#include "stages/io/show_path.h"
 
 #include <catch2/catch.hpp>
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "stages/json_writer.h"
+#include "stages/io/json_writer.h"
 
 namespace fs = std::filesystem;
 

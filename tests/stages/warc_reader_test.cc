@@ -1,9 +1,9 @@
-#include "stages/warc_reader.h"
+#include "stages/io/warc_reader.h"
 
 #include <catch2/catch.hpp>
 
-#include "stages/html_charset.h"
-#include "stages/pipeline_runner.h"
+#include "stages/io/html_charset.h"
+#include "stages/engine/pipeline_runner.h"
 #include "test_util.h"
 #include "warc_test_util.h"
 

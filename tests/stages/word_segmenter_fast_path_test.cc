@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "stages/utf8.h"
-#include "stages/word_segmenter.h"
+#include "stages/text/utf8.h"
+#include "stages/text/word_segmenter.h"
 
 using sluice::WordKind;
 using sluice::WordSegmenter;

@@ -1,4 +1,4 @@
-#include "stages/word_segmenter.h"
+#include "stages/text/word_segmenter.h"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -1,0 +1,236 @@
+#include "stages/io/byte_stream.h"
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "stages/io/show_path.h"
+
+namespace sluice {
+
+namespace {
+
+class FileReader {
+ public:
+  // `peeked`: bytes already taken from f (stdin's magic bytes), read first.
+  explicit FileReader(FILE* f, bool owned, std::string peeked = "")
+      : f_(f), owned_(owned), peeked_(std::move(peeked)) {}
+  ~FileReader() {
+    if (owned_ && f_ != nullptr) fclose(f_);
+  }
+  size_t Read(char* buf, size_t n, std::string* error) {
+    size_t got = 0;
+    if (peeked_pos_ < peeked_.size()) {
+      got = std::min(n, peeked_.size() - peeked_pos_);
+      memcpy(buf, peeked_.data() + peeked_pos_, got);
+      peeked_pos_ += got;
+      if (got == n) return got;
+    }
+    const size_t more = fread(buf + got, 1, n - got, f_);
+    if (more < n - got && ferror(f_)) *error = std::string("read error: ") + strerror(errno);
+    return got + more;
+  }
+
+ private:
+  FILE* f_;
+  bool owned_;
+  std::string peeked_;
+  size_t peeked_pos_ = 0;
+};
+
+// Magic bytes: gzip 1f 8b; zstd frames 28 b5 2f fd, skippable frames 5? 2a 4d 18.
+bool IsGzipStart(const char* p, size_t n) {
+  const auto b = [&](size_t i) { return static_cast<unsigned char>(p[i]); };
+  if (n >= 1 && b(0) == 0x1f) return n < 2 || b(1) == 0x8b;
+  // A zlib stream (deflate, header checksum) is accepted as zlib accepts it.
+  return n >= 2 && (b(0) & 0x0f) == 8 && ((b(0) << 8) | b(1)) % 31 == 0;
+}
+
+bool IsZstdStart(const char* p, size_t n) {
+  static const unsigned char kFrame[4] = {0x28, 0xb5, 0x2f, 0xfd};
+  static const unsigned char kSkippable[3] = {0x2a, 0x4d, 0x18};
+  const auto b = [&](size_t i) { return static_cast<unsigned char>(p[i]); };
+  bool frame = true, skippable = n >= 1 && (b(0) & 0xf0) == 0x50;
+  for (size_t i = 0; i < n && i < 4; ++i) {
+    frame = frame && b(i) == kFrame[i];
+    if (i >= 1) skippable = skippable && b(i) == kSkippable[i - 1];
+  }
+  return frame || skippable;
+}
+
+constexpr const char* kNotGzip =
+    "not gzip data (it does not start with gzip's magic bytes 1f 8b: a plain file named .gz?)";
+constexpr const char* kNotZstd =
+    "not zstd data (it does not start with zstd's magic bytes 28 b5 2f fd: a plain file named .zst?)";
+
+class PlainStream : public ByteStream {
+ public:
+  explicit PlainStream(std::unique_ptr<FileReader> file, uint64_t limit = UINT64_MAX)
+      : file_(std::move(file)), left_(limit) {}
+  size_t Read(char* buf, size_t n) override {
+    if (left_ == 0) return 0;
+    if (n > left_) n = static_cast<size_t>(left_);
+    size_t got = file_->Read(buf, n, &error_);
+    raw_bytes_ += got;
+    left_ -= got;
+    return got;
+  }
+
+ private:
+  std::unique_ptr<FileReader> file_;
+  uint64_t left_;
+};
+
+// gzip (and concatenated gzip members, as produced by `cat a.gz b.gz`).
+class GzipStream : public ByteStream {
+ public:
+  explicit GzipStream(std::unique_ptr<FileReader> file) : file_(std::move(file)), in_(1 << 16) {
+    memset(&zs_, 0, sizeof zs_);
+    inflateInit2(&zs_, 15 + 32);
+  }
+  ~GzipStream() override { inflateEnd(&zs_); }
+
+  size_t Read(char* buf, size_t n) override {
+    if (done_) return 0;
+    zs_.next_out = reinterpret_cast<Bytef*>(buf);
+    zs_.avail_out = static_cast<uInt>(n);
+    while (zs_.avail_out == n) {
+      if (zs_.avail_in == 0) {
+        size_t got = file_->Read(in_.data(), in_.size(), &error_);
+        raw_bytes_ += got;
+        if (got == 0) {
+          if (error_.empty() && in_member_) error_ = "truncated gzip stream (unexpected end of file)";
+          done_ = true;
+          break;
+        }
+        if (!started_) {
+          started_ = true;
+          if (!IsGzipStart(in_.data(), got)) {
+            error_ = kNotGzip;
+            done_ = true;
+            break;
+          }
+        }
+        zs_.next_in = reinterpret_cast<Bytef*>(in_.data());
+        zs_.avail_in = static_cast<uInt>(got);
+      }
+      in_member_ = true;
+      int rc = inflate(&zs_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        in_member_ = false;
+        inflateReset(&zs_);  // another member may follow
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        error_ = std::string("corrupt gzip data: ") + (zs_.msg ? zs_.msg : "inflate failed");
+        done_ = true;
+        break;
+      }
+    }
+    return n - zs_.avail_out;
+  }
+
+ private:
+  std::unique_ptr<FileReader> file_;
+  std::vector<char> in_;
+  z_stream zs_;
+  bool done_ = false;
+  bool in_member_ = false;
+  bool started_ = false;  // the first bytes were checked
+};
+
+class ZstdStream : public ByteStream {
+ public:
+  explicit ZstdStream(std::unique_ptr<FileReader> file)
+      : file_(std::move(file)), in_(ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {}
+  ~ZstdStream() override { ZSTD_freeDCtx(dctx_); }
+
+  size_t Read(char* buf, size_t n) override {
+    if (done_) return 0;
+    ZSTD_outBuffer out{buf, n, 0};
+    while (out.pos == 0) {
+      if (input_.pos == input_.size) {
+        size_t got = file_->Read(in_.data(), in_.size(), &error_);
+        raw_bytes_ += got;
+        if (got == 0) {
+          if (error_.empty() && last_ret_ != 0) error_ = "truncated zstd stream (unexpected end of file)";
+          done_ = true;
+          break;
+        }
+        if (!started_) {
+          started_ = true;
+          if (!IsZstdStart(in_.data(), got)) {
+            error_ = kNotZstd;
+            done_ = true;
+            break;
+          }
+        }
+        input_ = ZSTD_inBuffer{in_.data(), got, 0};
+      }
+      size_t ret = ZSTD_decompressStream(dctx_, &out, &input_);
+      if (ZSTD_isError(ret)) {
+        error_ = std::string("corrupt zstd data: ") + ZSTD_getErrorName(ret);
+        done_ = true;
+        break;
+      }
+      last_ret_ = ret;
+    }
+    return out.pos;
+  }
+
+ private:
+  std::unique_ptr<FileReader> file_;
+  std::vector<char> in_;
+  ZSTD_DCtx* dctx_;
+  ZSTD_inBuffer input_{nullptr, 0, 0};
+  size_t last_ret_ = 0;
+  bool done_ = false;
+  bool started_ = false;  // the first bytes were checked
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<ByteStream>> ByteStream::Open(const std::string& path, Compression compression) {
+  std::unique_ptr<FileReader> file;
+  if (path == "-") {
+    // stdin has no name to tell: gzip or zstd data is known by its magic bytes.
+    std::string peeked(4, '\0');
+    peeked.resize(fread(peeked.data(), 1, peeked.size(), stdin));
+    if (compression == Compression::kNone && peeked.size() >= 2) {
+      if (static_cast<unsigned char>(peeked[0]) == 0x1f && static_cast<unsigned char>(peeked[1]) == 0x8b) {
+        compression = Compression::kGzip;
+      } else if (peeked.size() == 4 && IsZstdStart(peeked.data(), 4)) {
+        compression = Compression::kZstd;
+      }
+    }
+    file = std::make_unique<FileReader>(stdin, false, std::move(peeked));
+  } else {
+    FILE* f = fopen(path.c_str(), "rb");
+    if (f == nullptr) return Status::Io(CannotOpenMessage("input", path, errno));
+    file = std::make_unique<FileReader>(f, true);
+  }
+  std::unique_ptr<ByteStream> stream;
+  switch (compression) {
+    case Compression::kNone: stream = std::make_unique<PlainStream>(std::move(file)); break;
+    case Compression::kGzip: stream = std::make_unique<GzipStream>(std::move(file)); break;
+    case Compression::kZstd: stream = std::make_unique<ZstdStream>(std::move(file)); break;
+  }
+  return stream;
+}
+
+StatusOr<std::unique_ptr<ByteStream>> ByteStream::OpenRange(const std::string& path, uint64_t begin, uint64_t end) {
+  FILE* f = fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::Io(CannotOpenMessage("input", path, errno));
+  if (fseeko(f, static_cast<off_t>(begin), SEEK_SET) != 0) {
+    std::string err = strerror(errno);
+    fclose(f);
+    return Status::Io("cannot seek in input '" + ShowPath(path) + "': " + err);
+  }
+  return std::unique_ptr<ByteStream>(
+      std::make_unique<PlainStream>(std::make_unique<FileReader>(f, true), end > begin ? end - begin : 0));
+}
+
+}  // namespace sluice

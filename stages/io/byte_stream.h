@@ -1,0 +1,34 @@
+// ByteStream: sequential reading of a possibly compressed file (plain, gzip,
+// zstd) or stdin. Truncated or corrupt compressed data ends the stream with an
+// error message instead of a crash. Not thread-safe; one owner.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "stages/io/record_reader.h"
+#include "stages/engine/status.h"
+
+namespace sluice {
+
+class ByteStream {
+ public:
+  static StatusOr<std::unique_ptr<ByteStream>> Open(const std::string& path, Compression compression);
+  // The bytes [begin, end) of an uncompressed file (a sub-file shard); reading
+  // stops at `end` (or the end of the file when it is shorter).
+  static StatusOr<std::unique_ptr<ByteStream>> OpenRange(const std::string& path, uint64_t begin, uint64_t end);
+  virtual ~ByteStream() = default;
+  // Reads up to n bytes; returns 0 at the end of data or on error (see error()).
+  virtual size_t Read(char* buf, size_t n) = 0;
+  // Non-empty when the stream ended because of a read or decode error.
+  const std::string& error() const { return error_; }
+  // Bytes taken from the underlying file so far.
+  uint64_t raw_bytes() const { return raw_bytes_; }
+
+ protected:
+  std::string error_;
+  uint64_t raw_bytes_ = 0;
+};
+
+}  // namespace sluice

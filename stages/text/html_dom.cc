@@ -1,0 +1,250 @@
+#include "stages/text/html_dom.h"
+
+#include <gumbo.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <memory>
+
+namespace sluice {
+
+const std::string* HtmlNode::Attribute(std::string_view name) const {
+  for (const auto& [n, v] : attributes) {
+    if (n == name) return &v;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// The end of the longest prefix of `s` of at most `max` bytes that does not cut a UTF-8 sequence.
+size_t Utf8Cut(std::string_view s, size_t max) {
+  if (s.size() <= max) return s.size();
+  size_t end = max;
+  // Step back over continuation bytes (at most 3) to the start of a sequence.
+  for (int i = 0; i < 4 && end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80; ++i) --end;
+  return end;
+}
+
+std::string TagName(const GumboElement& e) {
+  if (e.tag != GUMBO_TAG_UNKNOWN) return gumbo_normalized_tagname(e.tag);
+  GumboStringPiece piece = e.original_tag;
+  gumbo_tag_from_original_text(&piece);
+  std::string name(piece.data ? piece.data : "", piece.data ? piece.length : 0);
+  for (char& c : name) c = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  return name;
+}
+
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':' || c == '_';
+}
+
+bool OneOfNames(std::string_view name, std::initializer_list<std::string_view> names) {
+  for (std::string_view n : names) {
+    if (n == name) return true;
+  }
+  return false;
+}
+
+// The parser's tree building scans its stack of open elements, so deep nesting
+// costs time quadratic in the depth (100,000 nested <div> take a minute). This
+// scan cuts the input before the parser sees it: at the tag that makes the
+// estimated nesting (start tags minus end tags, leaving out void elements and
+// those whose end tag HTML lets you omit) exceed `max_open`, or the tag count
+// exceed `max_tags`. Returns the number of bytes to parse.
+size_t CutForNesting(std::string_view s, size_t max_open, size_t max_tags, bool* depth_hit, bool* tags_hit) {
+  size_t open = 0, tags = 0, i = 0;
+  std::string name;
+  while (true) {
+    size_t lt = s.find('<', i);
+    if (lt == std::string_view::npos || lt + 1 >= s.size()) return s.size();
+    i = lt + 1;
+    if (s[i] == '!') {  // comment, doctype, CDATA
+      size_t end = s.compare(i, 3, "!--") == 0 ? s.find("-->", i + 3) : s.find('>', i);
+      if (end == std::string_view::npos) return s.size();
+      i = end + 1;
+      continue;
+    }
+    const bool closing = s[i] == '/';
+    if (closing) ++i;
+    name.clear();
+    while (i < s.size() && IsNameChar(s[i])) {
+      name.push_back(static_cast<char>((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]));
+      ++i;
+    }
+    if (name.empty()) continue;  // "a < b": text
+    // To the end of the tag, quotes respected.
+    char quote = 0;
+    bool self_closing = false;
+    for (; i < s.size(); ++i) {
+      char c = s[i];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '>') {
+        self_closing = s[i - 1] == '/';
+        break;
+      }
+    }
+    if (i >= s.size()) return s.size();
+    ++i;
+    if (++tags > max_tags) {
+      *tags_hit = true;
+      return lt;
+    }
+    const bool uncounted =
+        OneOfNames(name, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                          "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option",
+                          "optgroup", "rb", "rt", "rp", "thead", "tbody", "tfoot", "colgroup", "html", "head",
+                          "body"});
+    if (closing) {
+      if (!uncounted && open > 0) --open;
+      continue;
+    }
+    if (!uncounted && !self_closing && ++open > max_open) {
+      *depth_hit = true;
+      return lt;
+    }
+    if (OneOfNames(name, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"})) {
+      // Raw text: no tags until its end tag.
+      std::string end = "</" + name;
+      size_t j = i;
+      while (true) {
+        j = s.find("</", j);
+        if (j == std::string_view::npos) return s.size();
+        bool match = true;
+        for (size_t k = 0; k < end.size() && match; ++k) {
+          char c = j + k < s.size() ? s[j + k] : 0;
+          match = ((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c) == end[k];
+        }
+        if (match) break;
+        j += 2;
+      }
+      i = j;
+    }
+  }
+}
+
+// A bump allocator for one parse: the parser makes many small allocations and
+// frees them all at the end, so frees are no-ops and the blocks are reset after
+// the parse (one per thread, reused; blocks beyond the first few MiB are returned).
+class ParseArena {
+ public:
+  static void* Allocate(void* self, size_t size) { return static_cast<ParseArena*>(self)->Get(size); }
+  static void Free(void*, void*) {}
+  void Reset() {
+    size_t kept = 0;
+    size_t n = 0;
+    while (n < blocks_.size() && kept + blocks_[n].size <= kRetainBytes) kept += blocks_[n++].size;
+    blocks_.resize(n);
+    current_ = 0;
+    used_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = size_t{1} << 20;
+  static constexpr size_t kRetainBytes = size_t{8} << 20;
+  struct Block {
+    std::unique_ptr<std::max_align_t[]> data;
+    size_t size;
+  };
+  void* Get(size_t size) {
+    size = (size + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
+    while (current_ < blocks_.size()) {
+      if (used_ + size <= blocks_[current_].size) {
+        void* p = reinterpret_cast<char*>(blocks_[current_].data.get()) + used_;
+        used_ += size;
+        return p;
+      }
+      ++current_;
+      used_ = 0;
+    }
+    const size_t bytes = std::max(kBlockBytes, size);
+    blocks_.push_back(Block{std::make_unique<std::max_align_t[]>(bytes / sizeof(std::max_align_t)), bytes});
+    current_ = blocks_.size() - 1;
+    used_ = size;
+    return blocks_.back().data.get();
+  }
+  std::vector<Block> blocks_;
+  size_t current_ = 0;
+  size_t used_ = 0;
+};
+
+}  // namespace
+
+HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
+  HtmlDom dom;
+  size_t n = Utf8Cut(html, limits.max_input_bytes);
+  dom.input_capped_ = n < html.size();
+  bool depth_hit = false, tags_hit = false;
+  n = CutForNesting(html.substr(0, n), size_t{limits.max_depth} * 4, limits.max_nodes, &depth_hit, &tags_hit);
+  dom.depth_capped_ = depth_hit;
+  dom.nodes_capped_ = tags_hit;
+  dom.parsed_bytes_ = n;
+  thread_local ParseArena arena;
+  struct ResetOnExit {
+    ParseArena& a;
+    ~ResetOnExit() { a.Reset(); }
+  } reset_on_exit{arena};
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;  // we never read the parse errors
+  options.allocator = &ParseArena::Allocate;
+  options.deallocator = &ParseArena::Free;
+  options.userdata = &arena;
+  GumboOutput* out = gumbo_parse_with_options(&options, html.data(), n);
+  if (out == nullptr || out->root == nullptr) {
+    if (out) gumbo_destroy_output(&options, out);
+    return dom;
+  }
+  // An explicit stack (no recursion: depth is bounded by the limit, not the stack).
+  struct Item {
+    const GumboNode* node;
+    uint32_t parent;
+    uint32_t depth;
+  };
+  std::vector<Item> stack = {{out->root, HtmlNode::kNone, 0}};
+  dom.nodes_.reserve(std::min<size_t>(limits.max_nodes, n / 16 + 16));
+  while (!stack.empty()) {
+    Item item = stack.back();
+    stack.pop_back();
+    const GumboNode* g = item.node;
+    if (g->type == GUMBO_NODE_COMMENT || g->type == GUMBO_NODE_DOCUMENT) continue;
+    if (item.depth > limits.max_depth) {
+      dom.depth_capped_ = true;
+      continue;
+    }
+    if (dom.nodes_.size() >= limits.max_nodes) {
+      dom.nodes_capped_ = true;
+      break;  // document order: everything after this node is left out too
+    }
+    const uint32_t index = static_cast<uint32_t>(dom.nodes_.size());
+    dom.nodes_.emplace_back();
+    HtmlNode& node = dom.nodes_.back();
+    node.parent = item.parent;
+    node.depth = item.depth;
+    if (item.parent != HtmlNode::kNone) dom.nodes_[item.parent].children.push_back(index);
+    if (g->type == GUMBO_NODE_ELEMENT || g->type == GUMBO_NODE_TEMPLATE) {
+      const GumboElement& e = g->v.element;
+      node.tag = TagName(e);
+      node.attributes.reserve(e.attributes.length);
+      for (unsigned i = 0; i < e.attributes.length; ++i) {
+        const auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
+        std::string name = a->name;
+        for (char& c : name) c = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+        node.attributes.emplace_back(std::move(name), a->value);
+      }
+      // Push in reverse so the first child is visited first (document order).
+      for (unsigned i = e.children.length; i-- > 0;) {
+        stack.push_back({static_cast<const GumboNode*>(e.children.data[i]), index, item.depth + 1});
+      }
+    } else {
+      node.is_text = true;
+      node.text = g->v.text.text;
+    }
+  }
+  gumbo_destroy_output(&options, out);
+  return dom;
+}
+
+}  // namespace sluice
