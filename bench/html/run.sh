@@ -7,7 +7,8 @@
 # Usage: bench/html/run.sh [BUILD_DIR]
 # Env: STEP (every STEP-th Python page, default 4), OFFSET (first Python page: 0 = the pages the rules
 # were tuned on, 2 = held out; default 0), THREADS (sluice threads, default 1), OUT (work directory,
-# default BUILD_DIR/bench-html[-OFFSET]).
+# default BUILD_DIR/bench-html[-OFFSET]), RUNS (timed runs of each side, default 3: compare the best;
+# on a shared machine compare CPU time, user + sys, and note the load that uptime prints).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -17,6 +18,7 @@ OUT="${OUT:-$BUILD_DIR/bench-html$([[ $OFFSET == 0 ]] || echo "-$OFFSET")}"
 NPM="$BUILD_DIR/npm-html"
 STEP="${STEP:-4}"
 THREADS="${THREADS:-1}"
+RUNS="${RUNS:-3}"
 mkdir -p "$OUT/debs"
 if [[ ! -d "$OUT/root/usr/share/debian-reference" ]]; then
   (cd "$OUT/debs" && apt-get download debian-reference-en python3.11-doc)
@@ -30,11 +32,17 @@ python3 "$HERE/ground_truth.py" "$OUT/pages.jsonl" > "$OUT/truth.jsonl"
 echo "pages: $(wc -l < "$OUT/pages.jsonl"), $(du -m "$OUT/pages.jsonl" | cut -f1) MB"
 
 printf 'stages:\n  - {type: html_extract}\n' > "$OUT/html_extract.yaml"
-rm -rf "$OUT/sluice_out"
-/usr/bin/time -f "sluice: %e s wall, %U s user, %S s sys, %M KB max RSS" \
-  "$BUILD_DIR/sluice" run "$OUT/html_extract.yaml" "$OUT/pages.jsonl" -o "$OUT/sluice_out" \
-  --format jsonl --threads "$THREADS" -q
+uptime
+for run in $(seq "$RUNS"); do
+  rm -rf "$OUT/sluice_out"
+  /usr/bin/time -f "sluice run $run: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+    "$BUILD_DIR/sluice" run "$OUT/html_extract.yaml" "$OUT/pages.jsonl" -o "$OUT/sluice_out" \
+    --format jsonl --threads "$THREADS" -q
+done
 cat "$OUT"/sluice_out/kept/*.jsonl > "$OUT/sluice.jsonl"
-NODE_PATH="$NPM/node_modules" /usr/bin/time -f "readability: %e s wall, %U s user, %S s sys, %M KB max RSS" \
-  node "$HERE/readability.js" "$OUT/pages.jsonl" "$OUT/readability.jsonl"
+for run in $(seq "$RUNS"); do
+  NODE_PATH="$NPM/node_modules" /usr/bin/time -f "readability run $run: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+    node "$HERE/readability.js" "$OUT/pages.jsonl" "$OUT/readability.jsonl"
+done
+uptime
 python3 "$HERE/score.py" "$OUT/truth.jsonl" "sluice=$OUT/sluice.jsonl" "readability=$OUT/readability.jsonl"

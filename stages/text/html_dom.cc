@@ -39,11 +39,47 @@ bool IsNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':' || c == '_';
 }
 
-bool OneOfNames(std::string_view name, std::initializer_list<std::string_view> names) {
-  for (std::string_view n : names) {
-    if (n == name) return true;
+// How the nesting scan counts a start tag. Uncounted: void elements and those
+// whose end tag HTML lets you omit (area base br col embed hr img input link meta
+// source track wbr param keygen p li dt dd tr td th option optgroup rb rt rp thead
+// tbody tfoot colgroup html head body). Raw text: counted, and no tags follow
+// until its end tag (script style textarea title xmp iframe noembed noframes).
+enum class NameClass { kCounted, kUncounted, kRawText };
+
+// `name` is lower case.
+NameClass ClassifyName(std::string_view name) {
+  auto any = [&](std::initializer_list<std::string_view> names) {
+    for (std::string_view n : names) {
+      if (n == name) return true;
+    }
+    return false;
+  };
+  switch (name.size()) {
+    case 1:
+      return name[0] == 'p' ? NameClass::kUncounted : NameClass::kCounted;
+    case 2:
+      return any({"br", "hr", "li", "dt", "dd", "tr", "td", "th", "rb", "rt", "rp"}) ? NameClass::kUncounted
+                                                                                   : NameClass::kCounted;
+    case 3:
+      if (any({"col", "img", "wbr"})) return NameClass::kUncounted;
+      return name == "xmp" ? NameClass::kRawText : NameClass::kCounted;
+    case 4:
+      return any({"area", "base", "link", "meta", "html", "head", "body"}) ? NameClass::kUncounted
+                                                                           : NameClass::kCounted;
+    case 5:
+      if (any({"embed", "input", "track", "param", "thead", "tbody", "tfoot"})) return NameClass::kUncounted;
+      return any({"style", "title"}) ? NameClass::kRawText : NameClass::kCounted;
+    case 6:
+      if (any({"source", "keygen", "option"})) return NameClass::kUncounted;
+      return any({"script", "iframe"}) ? NameClass::kRawText : NameClass::kCounted;
+    case 7:
+      return name == "noembed" ? NameClass::kRawText : NameClass::kCounted;
+    case 8:
+      if (any({"optgroup", "colgroup"})) return NameClass::kUncounted;
+      return any({"textarea", "noframes"}) ? NameClass::kRawText : NameClass::kCounted;
+    default:
+      return NameClass::kCounted;
   }
-  return false;
 }
 
 // The parser's tree building scans its stack of open elements, so deep nesting
@@ -54,7 +90,8 @@ bool OneOfNames(std::string_view name, std::initializer_list<std::string_view> n
 // exceed `max_tags`. Returns the number of bytes to parse.
 size_t CutForNesting(std::string_view s, size_t max_open, size_t max_tags, bool* depth_hit, bool* tags_hit) {
   size_t open = 0, tags = 0, i = 0;
-  std::string name;
+  // The tag's name, lower case; names longer than the buffer are in no list (kCounted).
+  char name_buf[16];
   while (true) {
     size_t lt = s.find('<', i);
     if (lt == std::string_view::npos || lt + 1 >= s.size()) return s.size();
@@ -67,12 +104,17 @@ size_t CutForNesting(std::string_view s, size_t max_open, size_t max_tags, bool*
     }
     const bool closing = s[i] == '/';
     if (closing) ++i;
-    name.clear();
+    size_t name_len = 0;
     while (i < s.size() && IsNameChar(s[i])) {
-      name.push_back(static_cast<char>((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]));
+      if (name_len < sizeof(name_buf)) {
+        name_buf[name_len] = static_cast<char>((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
+      }
+      ++name_len;
       ++i;
     }
-    if (name.empty()) continue;  // "a < b": text
+    if (name_len == 0) continue;  // "a < b": text
+    const std::string_view name(name_buf, std::min(name_len, sizeof(name_buf)));
+    const NameClass name_class = name_len <= sizeof(name_buf) ? ClassifyName(name) : NameClass::kCounted;
     // To the end of the tag, quotes respected.
     char quote = 0;
     bool self_closing = false;
@@ -93,11 +135,7 @@ size_t CutForNesting(std::string_view s, size_t max_open, size_t max_tags, bool*
       *tags_hit = true;
       return lt;
     }
-    const bool uncounted =
-        OneOfNames(name, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-                          "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option",
-                          "optgroup", "rb", "rt", "rp", "thead", "tbody", "tfoot", "colgroup", "html", "head",
-                          "body"});
+    const bool uncounted = name_class == NameClass::kUncounted;
     if (closing) {
       if (!uncounted && open > 0) --open;
       continue;
@@ -106,9 +144,9 @@ size_t CutForNesting(std::string_view s, size_t max_open, size_t max_tags, bool*
       *depth_hit = true;
       return lt;
     }
-    if (OneOfNames(name, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"})) {
+    if (name_class == NameClass::kRawText) {
       // Raw text: no tags until its end tag.
-      std::string end = "</" + name;
+      std::string end = "</" + std::string(name);
       size_t j = i;
       while (true) {
         j = s.find("</", j);
@@ -161,7 +199,8 @@ class ParseArena {
       used_ = 0;
     }
     const size_t bytes = std::max(kBlockBytes, size);
-    blocks_.push_back(Block{std::make_unique<std::max_align_t[]>(bytes / sizeof(std::max_align_t)), bytes});
+    // Not value-initialized: the parser writes every byte it reads.
+    blocks_.push_back(Block{std::unique_ptr<std::max_align_t[]>(new std::max_align_t[bytes / sizeof(std::max_align_t)]), bytes});
     current_ = blocks_.size() - 1;
     used_ = size;
     return blocks_.back().data.get();
@@ -171,7 +210,23 @@ class ParseArena {
   size_t used_ = 0;
 };
 
+// The node array of the last HtmlDom destroyed on this thread, emptied, kept
+// for the next Parse() on it: a big page's array is then not faulted in anew.
+std::vector<HtmlNode>& SpareNodes() {
+  thread_local std::vector<HtmlNode> spare;
+  return spare;
+}
+constexpr size_t kMaxSpareNodes = size_t{1} << 16;
+
 }  // namespace
+
+HtmlDom::~HtmlDom() {
+  if (nodes_.capacity() == 0 || nodes_.capacity() > kMaxSpareNodes) return;
+  std::vector<HtmlNode>& spare = SpareNodes();
+  if (spare.capacity() >= nodes_.capacity()) return;
+  nodes_.clear();
+  spare.swap(nodes_);
+}
 
 HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
   HtmlDom dom;
@@ -192,11 +247,10 @@ HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
   options.allocator = &ParseArena::Allocate;
   options.deallocator = &ParseArena::Free;
   options.userdata = &arena;
+  // Every allocation of the parse is in the arena, which reset_on_exit releases at
+  // once: gumbo_destroy_output (a walk of the whole tree freeing node by node) is not called.
   GumboOutput* out = gumbo_parse_with_options(&options, html.data(), n);
-  if (out == nullptr || out->root == nullptr) {
-    if (out) gumbo_destroy_output(&options, out);
-    return dom;
-  }
+  if (out == nullptr || out->root == nullptr) return dom;
   // An explicit stack (no recursion: depth is bounded by the limit, not the stack).
   struct Item {
     const GumboNode* node;
@@ -204,6 +258,7 @@ HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
     uint32_t depth;
   };
   std::vector<Item> stack = {{out->root, HtmlNode::kNone, 0}};
+  dom.nodes_.swap(SpareNodes());  // memory a previous DOM on this thread left (empty, or none)
   dom.nodes_.reserve(std::min<size_t>(limits.max_nodes, n / 16 + 16));
   while (!stack.empty()) {
     Item item = stack.back();
@@ -228,6 +283,7 @@ HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
       const GumboElement& e = g->v.element;
       node.tag = TagName(e);
       node.attributes.reserve(e.attributes.length);
+      node.children.reserve(e.children.length);  // one allocation (comments among them are skipped)
       for (unsigned i = 0; i < e.attributes.length; ++i) {
         const auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
         std::string name = a->name;
@@ -243,7 +299,6 @@ HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
       node.text = g->v.text.text;
     }
   }
-  gumbo_destroy_output(&options, out);
   return dom;
 }
 

@@ -47,6 +47,13 @@ class HtmlDom {
   // doctype and processing instructions are left out.
   static HtmlDom Parse(std::string_view html, const HtmlParseLimits& limits = {});
 
+  HtmlDom() = default;
+  HtmlDom(const HtmlDom&) = default;
+  HtmlDom(HtmlDom&&) noexcept = default;
+  HtmlDom& operator=(const HtmlDom&) = default;
+  HtmlDom& operator=(HtmlDom&&) noexcept = default;
+  ~HtmlDom();  // leaves its (emptied) node array to the thread's next Parse()
+
   const std::vector<HtmlNode>& nodes() const { return nodes_; }
   const HtmlNode& node(uint32_t i) const { return nodes_[i]; }
   bool empty() const { return nodes_.empty(); }  // else nodes()[0] is the root (<html>)

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "stages/text/html_dom.h"
@@ -448,4 +449,103 @@ TEST_CASE("html_extract: the DOM keeps document order, lower-case names, attribu
   std::string text;
   for (const auto& n : cut.nodes()) text += n.is_text ? n.text : "";
   CHECK(text == "\xef\xbf\xbd\xe4\xb8\xad");  // U+FFFD, then 中; 文 was cut whole
+}
+
+namespace {
+
+// Everything a DOM holds, one line per node.
+std::string DumpDom(const sluice::HtmlDom& dom) {
+  std::string out = std::to_string(dom.input_capped()) + std::to_string(dom.nodes_capped()) +
+                    std::to_string(dom.depth_capped()) + " " + std::to_string(dom.parsed_bytes()) + "\n";
+  for (const auto& n : dom.nodes()) {
+    out += std::to_string(n.parent) + " " + std::to_string(n.depth) + " " + (n.is_text ? "#" + n.text : n.tag);
+    for (const auto& [name, value] : n.attributes) out += " " + name + "=" + value;
+    out += " [";
+    for (uint32_t c : n.children) out += std::to_string(c) + ",";
+    out += "]\n";
+  }
+  return out;
+}
+
+std::string DumpOnNewThread(const std::string& html, const sluice::HtmlParseLimits& limits) {
+  std::string dump;
+  std::thread t([&] { dump = DumpDom(sluice::HtmlDom::Parse(html, limits)); });
+  t.join();
+  return dump;
+}
+
+}  // namespace
+
+TEST_CASE("html_extract: parses reusing a thread's parser memory equal parses on a fresh thread", "[html_extract]") {
+  // The parser's per-thread arena (1 MiB blocks) and the node array a destroyed DOM leaves to the next
+  // parse: pages bigger than a block, a single text and attribute larger than a block, and small pages
+  // between them, parsed one after the other on this thread, each equal to its parse on a new thread.
+  std::string big = "<!doctype html><html><head><title>Big</title></head><body>";
+  for (int i = 0; i < 30000; ++i) {
+    big += "<div class='c" + std::to_string(i % 7) + "'><p>paragraph " + std::to_string(i) + " &amp; <b>bold</b></p></div>";
+  }
+  big += "</body></html>";
+  const std::string huge_text = "<pre>" + std::string(3u << 20, 'x') + "</pre>";
+  const std::string huge_attribute = "<p title='" + std::string(2u << 20, 'y') + "'>t</p>";
+  const std::string small = "<p class=a>one <i>two</i></p><ul><li>three<li>four</ul>";
+  const std::vector<const std::string*> pages = {&small, &big,  &small, &huge_text, &huge_attribute,
+                                                 &small, &big,  &big,   &small};
+  sluice::HtmlParseLimits limits;
+  limits.max_input_bytes = 16u << 20;
+  std::vector<std::string> fresh;
+  for (const std::string* page : pages) fresh.push_back(DumpOnNewThread(*page, limits));
+  CHECK(fresh[3].find("#" + std::string(3u << 20, 'x')) != std::string::npos);
+  CHECK(fresh[4].find("title=" + std::string(2u << 20, 'y')) != std::string::npos);
+  CHECK(fresh[1].find("#paragraph 29999 & ") != std::string::npos);
+  for (int round = 0; round < 2; ++round) {
+    sluice::HtmlDom kept;  // round 1 keeps each DOM alive while the next is parsed
+    for (size_t i = 0; i < pages.size(); ++i) {
+      INFO("round " << round << " page " << i);
+      sluice::HtmlDom dom = sluice::HtmlDom::Parse(*pages[i], limits);
+      CHECK(DumpDom(dom) == fresh[i]);
+      if (round == 1) kept = std::move(dom);
+    }
+  }
+}
+
+TEST_CASE("html_extract: the nesting scan counts what the parser keeps open", "[html_extract]") {
+  // max_depth 2: the scan cuts at the 9th open element (4 x 2 + 1); parsed_bytes() says where.
+  const sluice::HtmlParseLimits limits{1u << 20, 200000, 2};
+  auto repeat = [](const std::string& s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  struct Case {
+    std::string html;
+    bool cut;
+  };
+  const std::string long_name = "textarea-like-custom-element";  // longer than any listed name
+  const Case cases[] = {
+      {repeat("<div>", 8) + "x", false},
+      {repeat("<div>", 9) + "x", true},
+      {repeat("<DiV class='a>b'>", 9) + "x", true},
+      {repeat("<div></div>", 50), false},
+      {repeat("<div/>", 50), false},
+      {repeat("<p>", 50) + repeat("<li>", 50) + repeat("<td>", 50) + repeat("<br>", 50) + repeat("<img>", 50) +
+           repeat("<optgroup>", 50) + repeat("<colgroup>", 50) + repeat("<tbody>", 50),
+       false},
+      {repeat("<" + long_name + ">", 9) + "x", true},
+      {repeat("<abcdefghijklmnop>", 9) + "x", true},  // 16 letters
+      {repeat("<pp>", 9) + "x", true},
+      {"<TITLE>" + repeat("<div>", 50) + "</TiTlE>" + repeat("<div>", 7) + "x", false},
+      {"<script>" + repeat("<div>", 50) + "</script>" + repeat("<div>", 7) + "x", false},
+      {"<textarea>" + repeat("<div>", 50) + "</textarea>" + repeat("<div>", 7) + "x", false},
+      {"<xmp>" + repeat("<div>", 50) + "</xmp>" + repeat("<div>", 7) + "x", false},
+      {"<noframes>" + repeat("<div>", 50) + "</noframes>" + repeat("<div>", 7) + "x", false},
+      // A listed raw-text name with more letters is an ordinary element: its content is counted.
+      {"<scripts>" + repeat("<div>", 8) + "x", true},
+      {"<!-- " + repeat("<div>", 50) + " -->" + repeat("<div>", 8) + "x", false},
+  };
+  for (const auto& c : cases) {
+    INFO(c.html.substr(0, 120));
+    auto dom = sluice::HtmlDom::Parse(c.html, limits);
+    CHECK((dom.parsed_bytes() < c.html.size()) == c.cut);
+    if (c.cut) CHECK(dom.depth_capped());
+  }
 }
