@@ -4,17 +4,28 @@
 # `sluice run --executor local --shards N`, CPU = user + sys of the whole
 # process tree (/usr/bin/time), the records each shard read, and a check that
 # both runs wrote the same records and stats.json (but for timing).
-# Usage: bench/sharding/run.sh [MB] [SHARDS]   (needs build/sluice)
+# FORMAT zst runs on the same corpus as ONE multi-frame .jsonl.zst (4 MB of
+# JSONL per zstd frame, cut wherever 4 MB falls, mid-line: what a parallel
+# compressor writes), which the sharded run cuts at frame boundaries.
+# Usage: bench/sharding/run.sh [MB] [SHARDS] [jsonl|zst]   (needs build/sluice)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MB="${1:-108}"
 SHARDS="${2:-4}"
+FORMAT="${3:-jsonl}"
 DATA="${SLUICE_BENCH_DATA:-$ROOT/bench/data}"
 BIN="$ROOT/build/sluice"
 mkdir -p "$DATA"
 CORPUS="$DATA/one-file-${MB}mb.jsonl"
 [[ -f "$CORPUS" ]] || python3 "$ROOT/bench/make_corpus.py" "$CORPUS" --mb "$MB" >/dev/null
-echo "corpus: $CORPUS ($(stat -c %s "$CORPUS") bytes, $(wc -l < "$CORPUS") records); $(nproc) cores"
+RECORDS=$(wc -l < "$CORPUS")
+if [[ "$FORMAT" == zst ]]; then
+  ZST="$CORPUS.zst"
+  [[ -f "$ZST" ]] || split -b 4000000 --filter='zstd -q -3 -c' "$CORPUS" > "$ZST"
+  CORPUS="$ZST"
+  echo "frames: $(zstd -lv "$CORPUS" 2>/dev/null | awk '/^# Zstandard Frames/ {print $NF}')"
+fi
+echo "corpus: $CORPUS ($(stat -c %s "$CORPUS") bytes, $RECORDS records); $(nproc) cores"
 
 cpu() {  # name, command... -> prints the line, sets LAST_CPU
   local name="$1"; shift

@@ -6,6 +6,9 @@
 #include <cstring>
 #include <vector>
 
+#include "stages/io/byte_stream.h"
+#include "stages/engine/compressed_frames.h"
+
 namespace sluice {
 
 namespace {
@@ -49,12 +52,76 @@ StatusOr<uint64_t> NextLineStart(std::FILE* f, const std::string& path, uint64_t
   return found;
 }
 
+// What the decompressed bytes of a run of frames hold: newlines, the last
+// byte, and whether they could not all be decompressed.
+struct FrameCount {
+  uint64_t newlines = 0;
+  bool any = false;
+  char last = 0;
+  bool read_error = false;
+};
+
+// Adds the decompressed frames [from, to) of a compressed input to *count.
+// Frames decompress independently, so [0, b) counts as [0, a) then [a, b).
+Status CountFrames(const InputFile& input, uint64_t from, uint64_t to, FrameCount* count) {
+  if (count->read_error || from >= to) return Status::Ok();
+  auto stream = ByteStream::OpenFrames(input.path, input.compression, from, to);
+  if (!stream.ok()) return stream.status();
+  std::vector<char> buf(1 << 20);
+  while (size_t got = (*stream)->Read(buf.data(), buf.size())) {
+    count->newlines += static_cast<uint64_t>(std::count(buf.data(), buf.data() + got, '\n'));
+    count->any = true;
+    count->last = buf[got - 1];
+  }
+  // A whole-file read stops at an error in these frames: nothing after it is read.
+  if (!(*stream)->AtBoundary()) count->read_error = true;
+  return Status::Ok();
+}
+
+// Aligns a slice of a compressed input, counting from *counted_to (a frame
+// boundary at or before slice->begin, with *count for the frames before it).
+Status AlignFramedSlice(const InputFile& input, InputSlice* slice, FrameCount* count, uint64_t* counted_to) {
+  SLUICE_RETURN_IF_ERROR(CountFrames(input, *counted_to, slice->begin, count));
+  *counted_to = slice->begin;
+  slice->first_line = count->newlines + 1;
+  slice->mid_line = count->any && count->last != '\n';
+  slice->after_read_error = count->read_error;
+  return Status::Ok();
+}
+
+// The frame boundaries a compressed input of `size` bytes is cut at for
+// `parts` parts: the first frame start at or after each nominal cut
+// size * k / parts, without repeats (fewer frames, fewer parts).
+std::vector<uint64_t> FrameCuts(const InputFile& input, uint64_t size, uint64_t parts) {
+  std::vector<uint64_t> cuts;
+  uint64_t k = 1;
+  auto nominal = [&](uint64_t i) {
+    return static_cast<uint64_t>(static_cast<unsigned __int128>(size) * i / parts);
+  };
+  Status st = ForEachFrameBoundary(input.path, input.compression, [&](uint64_t b) {
+    while (k < parts && nominal(k) <= b) {
+      if (cuts.empty() || cuts.back() != b) cuts.push_back(b);
+      ++k;
+    }
+    return k < parts;
+  });
+  if (!st.ok()) cuts.clear();  // unreadable: whole (its read reports why)
+  return cuts;
+}
+
 }  // namespace
 
 bool IsSplittable(const InputFile& input, const ReaderOptions& options) {
-  return input.path != "-" && input.compression == Compression::kNone && input.size_bytes > 0 &&
-         (input.format == InputFormat::kJsonl ||
-          (input.format == InputFormat::kText && options.text_mode == TextMode::kLine));
+  if (input.path == "-" || input.size_bytes <= 0) return false;
+  if (!(input.format == InputFormat::kJsonl || (input.format == InputFormat::kText && options.text_mode == TextMode::kLine))) {
+    return false;
+  }
+  switch (input.compression) {
+    case Compression::kNone:
+    case Compression::kZstd: return true;
+    case Compression::kGzip: return IsBgzfFile(input.path);
+  }
+  return false;
 }
 
 std::vector<InputSlice> PlanSlices(const std::vector<InputFile>& inputs, const ReaderOptions& options, int shards) {
@@ -65,8 +132,26 @@ std::vector<InputSlice> PlanSlices(const std::vector<InputFile>& inputs, const R
   for (uint32_t i = 0; i < inputs.size(); ++i) {
     const uint64_t size = SizeOf(inputs[i]);
     uint64_t parts = 1;
-    if (shards > 1 && IsSplittable(inputs[i], options)) parts = std::max<uint64_t>(1, (size + piece - 1) / piece);
-    if (parts > 9999) parts = 9999;  // four digits in part file names
+    if (shards > 1 && size > piece && IsSplittable(inputs[i], options)) {
+      parts = std::max<uint64_t>(1, (size + piece - 1) / piece);
+    }
+    if (parts > kMaxSliceParts) parts = kMaxSliceParts;
+    if (parts > 1 && inputs[i].compression != Compression::kNone) {
+      // Cut at frame boundaries, known now; AlignSlice only counts lines.
+      const std::vector<uint64_t> cuts = FrameCuts(inputs[i], size, parts);
+      for (size_t k = 0; k <= cuts.size(); ++k) {
+        InputSlice s;
+        s.input_index = i;
+        s.part = static_cast<uint32_t>(k);
+        s.parts = static_cast<uint32_t>(cuts.size() + 1);
+        if (!cuts.empty()) {
+          s.begin = k == 0 ? 0 : cuts[k - 1];
+          s.end = k == cuts.size() ? size : cuts[k];
+        }
+        slices.push_back(s);
+      }
+      continue;
+    }
     for (uint64_t k = 0; k < parts; ++k) {
       InputSlice s;
       s.input_index = i;
@@ -114,6 +199,11 @@ std::vector<size_t> ShardSlices(const std::vector<InputSlice>& slices, const std
 
 Status AlignSlice(const InputFile& input, InputSlice* slice) {
   if (slice->whole()) return Status::Ok();
+  if (input.compression != Compression::kNone) {
+    FrameCount count;
+    uint64_t counted_to = 0;
+    return AlignFramedSlice(input, slice, &count, &counted_to);
+  }
   std::FILE* f = std::fopen(input.path.c_str(), "rb");
   if (!f) return Status::Io("cannot open input '" + input.path + "': " + strerror(errno));
   const uint64_t size = SizeOf(input);
@@ -139,9 +229,24 @@ StatusOr<std::vector<InputSlice>> SlicesForShard(const std::vector<InputFile>& i
                                                  int shard, int shards) {
   std::vector<InputSlice> all = PlanSlices(inputs, options, shards);
   std::vector<InputSlice> mine;
+  // A shard's slices of one compressed input are consecutive: their lines are
+  // counted in one pass from the start of the file.
+  uint32_t counted_input = UINT32_MAX;
+  FrameCount count;
+  uint64_t counted_to = 0;
   for (size_t k : ShardSlices(all, inputs, shard, shards)) {
     InputSlice s = all[k];
-    SLUICE_RETURN_IF_ERROR(AlignSlice(inputs[s.input_index], &s));
+    const InputFile& in = inputs[s.input_index];
+    if (!s.whole() && in.compression != Compression::kNone) {
+      if (counted_input != s.input_index || counted_to > s.begin) {
+        counted_input = s.input_index;
+        count = FrameCount();
+        counted_to = 0;
+      }
+      SLUICE_RETURN_IF_ERROR(AlignFramedSlice(in, &s, &count, &counted_to));
+    } else {
+      SLUICE_RETURN_IF_ERROR(AlignSlice(in, &s));
+    }
     mine.push_back(s);
   }
   return mine;

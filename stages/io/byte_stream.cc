@@ -1,5 +1,6 @@
 #include "stages/io/byte_stream.h"
 
+#include <sys/stat.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -18,29 +19,39 @@ namespace {
 class FileReader {
  public:
   // `peeked`: bytes already taken from f (stdin's magic bytes), read first.
-  explicit FileReader(FILE* f, bool owned, std::string peeked = "")
-      : f_(f), owned_(owned), peeked_(std::move(peeked)) {}
+  // `limit`: at most this many bytes are read (until Unlimit()).
+  explicit FileReader(FILE* f, bool owned, std::string peeked = "", uint64_t limit = UINT64_MAX)
+      : f_(f), owned_(owned), peeked_(std::move(peeked)), left_(limit) {}
   ~FileReader() {
     if (owned_ && f_ != nullptr) fclose(f_);
   }
   size_t Read(char* buf, size_t n, std::string* error) {
+    if (left_ == 0) return 0;
+    if (n > left_) n = static_cast<size_t>(left_);
     size_t got = 0;
     if (peeked_pos_ < peeked_.size()) {
       got = std::min(n, peeked_.size() - peeked_pos_);
       memcpy(buf, peeked_.data() + peeked_pos_, got);
       peeked_pos_ += got;
-      if (got == n) return got;
     }
-    const size_t more = fread(buf + got, 1, n - got, f_);
-    if (more < n - got && ferror(f_)) *error = std::string("read error: ") + strerror(errno);
-    return got + more;
+    if (got < n) {
+      const size_t more = fread(buf + got, 1, n - got, f_);
+      if (more < n - got && ferror(f_)) *error = std::string("read error: ") + strerror(errno);
+      got += more;
+    }
+    if (left_ != UINT64_MAX) left_ -= got;
+    return got;
   }
+  // True when the limit, not the file's end, stopped reading.
+  bool at_limit() const { return left_ == 0; }
+  void Unlimit() { left_ = UINT64_MAX; }
 
  private:
   FILE* f_;
   bool owned_;
   std::string peeked_;
   size_t peeked_pos_ = 0;
+  uint64_t left_;
 };
 
 // Magic bytes: gzip 1f 8b; zstd frames 28 b5 2f fd, skippable frames 5? 2a 4d 18.
@@ -70,23 +81,20 @@ constexpr const char* kNotZstd =
 
 class PlainStream : public ByteStream {
  public:
-  explicit PlainStream(std::unique_ptr<FileReader> file, uint64_t limit = UINT64_MAX)
-      : file_(std::move(file)), left_(limit) {}
+  explicit PlainStream(std::unique_ptr<FileReader> file) : file_(std::move(file)) {}
   size_t Read(char* buf, size_t n) override {
-    if (left_ == 0) return 0;
-    if (n > left_) n = static_cast<size_t>(left_);
     size_t got = file_->Read(buf, n, &error_);
     raw_bytes_ += got;
-    left_ -= got;
     return got;
   }
 
  private:
   std::unique_ptr<FileReader> file_;
-  uint64_t left_;
 };
 
-// gzip (and concatenated gzip members, as produced by `cat a.gz b.gz`).
+// gzip (and concatenated gzip members, as produced by `cat a.gz b.gz`). With a
+// limited FileReader (OpenFrames) reading stops at the limit, which must fall
+// between two members.
 class GzipStream : public ByteStream {
  public:
   explicit GzipStream(std::unique_ptr<FileReader> file) : file_(std::move(file)), in_(1 << 16) {
@@ -96,7 +104,7 @@ class GzipStream : public ByteStream {
   ~GzipStream() override { inflateEnd(&zs_); }
 
   size_t Read(char* buf, size_t n) override {
-    if (done_) return 0;
+    if (done_ || at_boundary_) return 0;
     zs_.next_out = reinterpret_cast<Bytef*>(buf);
     zs_.avail_out = static_cast<uInt>(n);
     while (zs_.avail_out == n) {
@@ -104,6 +112,13 @@ class GzipStream : public ByteStream {
         size_t got = file_->Read(in_.data(), in_.size(), &error_);
         raw_bytes_ += got;
         if (got == 0) {
+          if (error_.empty() && file_->at_limit()) {
+            if (!in_member_) {
+              at_boundary_ = true;
+              break;
+            }
+            error_ = "gzip member does not end where its BGZF block size says (corrupt BGZF file)";
+          }
           if (error_.empty() && in_member_) error_ = "truncated gzip stream (unexpected end of file)";
           done_ = true;
           break;
@@ -132,16 +147,26 @@ class GzipStream : public ByteStream {
     }
     return n - zs_.avail_out;
   }
+  bool AtBoundary() const override { return at_boundary_; }
+  bool PassBoundary() override {
+    if (!at_boundary_) return false;
+    at_boundary_ = false;
+    started_ = true;  // the bytes after a boundary start a frame or member; no check the whole read lacks
+    file_->Unlimit();
+    return true;
+  }
 
  private:
   std::unique_ptr<FileReader> file_;
   std::vector<char> in_;
   z_stream zs_;
   bool done_ = false;
+  bool at_boundary_ = false;
   bool in_member_ = false;
   bool started_ = false;  // the first bytes were checked
 };
 
+// zstd frames, skippable frames included (the decoder passes over them).
 class ZstdStream : public ByteStream {
  public:
   explicit ZstdStream(std::unique_ptr<FileReader> file)
@@ -149,13 +174,22 @@ class ZstdStream : public ByteStream {
   ~ZstdStream() override { ZSTD_freeDCtx(dctx_); }
 
   size_t Read(char* buf, size_t n) override {
-    if (done_) return 0;
+    if (done_ || at_boundary_ || n == 0) return 0;
     ZSTD_outBuffer out{buf, n, 0};
     while (out.pos == 0) {
-      if (input_.pos == input_.size) {
+      // A call that filled the whole output buffer may have left decoded bytes
+      // inside the decoder: they are flushed before more input is read.
+      if (input_.pos == input_.size && !flush_pending_) {
         size_t got = file_->Read(in_.data(), in_.size(), &error_);
         raw_bytes_ += got;
         if (got == 0) {
+          if (error_.empty() && file_->at_limit()) {
+            if (last_ret_ == 0) {
+              at_boundary_ = true;
+              break;
+            }
+            error_ = "zstd frame does not end at the end of its part (the file changed while it was read?)";
+          }
           if (error_.empty() && last_ret_ != 0) error_ = "truncated zstd stream (unexpected end of file)";
           done_ = true;
           break;
@@ -177,8 +211,17 @@ class ZstdStream : public ByteStream {
         break;
       }
       last_ret_ = ret;
+      flush_pending_ = ret != 0 && out.pos == out.size;
     }
     return out.pos;
+  }
+  bool AtBoundary() const override { return at_boundary_; }
+  bool PassBoundary() override {
+    if (!at_boundary_) return false;
+    at_boundary_ = false;
+    started_ = true;  // the bytes after a boundary start a frame or member; no check the whole read lacks
+    file_->Unlimit();
+    return true;
   }
 
  private:
@@ -187,9 +230,23 @@ class ZstdStream : public ByteStream {
   ZSTD_DCtx* dctx_;
   ZSTD_inBuffer input_{nullptr, 0, 0};
   size_t last_ret_ = 0;
+  bool flush_pending_ = false;
   bool done_ = false;
+  bool at_boundary_ = false;
   bool started_ = false;  // the first bytes were checked
 };
+
+// An open file positioned at `begin`, or an error naming it.
+StatusOr<FILE*> OpenAt(const std::string& path, uint64_t begin) {
+  FILE* f = fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::Io(CannotOpenMessage("input", path, errno));
+  if (begin > 0 && fseeko(f, static_cast<off_t>(begin), SEEK_SET) != 0) {
+    std::string err = strerror(errno);
+    fclose(f);
+    return Status::Io("cannot seek in input '" + ShowPath(path) + "': " + err);
+  }
+  return f;
+}
 
 }  // namespace
 
@@ -222,15 +279,27 @@ StatusOr<std::unique_ptr<ByteStream>> ByteStream::Open(const std::string& path, 
 }
 
 StatusOr<std::unique_ptr<ByteStream>> ByteStream::OpenRange(const std::string& path, uint64_t begin, uint64_t end) {
-  FILE* f = fopen(path.c_str(), "rb");
-  if (f == nullptr) return Status::Io(CannotOpenMessage("input", path, errno));
-  if (fseeko(f, static_cast<off_t>(begin), SEEK_SET) != 0) {
-    std::string err = strerror(errno);
-    fclose(f);
-    return Status::Io("cannot seek in input '" + ShowPath(path) + "': " + err);
-  }
+  auto f = OpenAt(path, begin);
+  if (!f.ok()) return f.status();
   return std::unique_ptr<ByteStream>(
-      std::make_unique<PlainStream>(std::make_unique<FileReader>(f, true), end > begin ? end - begin : 0));
+      std::make_unique<PlainStream>(std::make_unique<FileReader>(*f, true, "", end > begin ? end - begin : 0)));
+}
+
+StatusOr<std::unique_ptr<ByteStream>> ByteStream::OpenFrames(const std::string& path, Compression compression,
+                                                             uint64_t begin, uint64_t end) {
+  auto f = OpenAt(path, begin);
+  if (!f.ok()) return f.status();
+  // A part that ends at the end of the file has no boundary: its end is the
+  // file's, and a frame cut there is a truncated file, reported as such.
+  struct stat st;
+  const bool to_eof = fstat(fileno(*f), &st) == 0 && end >= static_cast<uint64_t>(st.st_size);
+  auto file = std::make_unique<FileReader>(*f, true, "", to_eof ? UINT64_MAX : (end > begin ? end - begin : 0));
+  switch (compression) {
+    case Compression::kGzip: return std::unique_ptr<ByteStream>(std::make_unique<GzipStream>(std::move(file)));
+    case Compression::kZstd: return std::unique_ptr<ByteStream>(std::make_unique<ZstdStream>(std::move(file)));
+    case Compression::kNone: break;
+  }
+  return Status::Internal("OpenFrames on an uncompressed input '" + ShowPath(path) + "'");
 }
 
 }  // namespace sluice

@@ -18,9 +18,21 @@ class ByteStream {
   // The bytes [begin, end) of an uncompressed file (a sub-file shard); reading
   // stops at `end` (or the end of the file when it is shorter).
   static StatusOr<std::unique_ptr<ByteStream>> OpenRange(const std::string& path, uint64_t begin, uint64_t end);
+  // The decompressed bytes of the zstd frames or gzip members that fill
+  // [begin, end) of a compressed file (a sub-file shard; begin and end are frame
+  // or member boundaries, stages/engine/compressed_frames.h). Read returns 0 at `end`
+  // with AtBoundary() true; PassBoundary() then goes on with the rest of the
+  // file (to finish a line that crosses `end`).
+  static StatusOr<std::unique_ptr<ByteStream>> OpenFrames(const std::string& path, Compression compression,
+                                                          uint64_t begin, uint64_t end);
   virtual ~ByteStream() = default;
   // Reads up to n bytes; returns 0 at the end of data or on error (see error()).
   virtual size_t Read(char* buf, size_t n) = 0;
+  // True when Read returned 0 because the stream reached the `end` of
+  // OpenFrames (not the end of the file, not an error).
+  virtual bool AtBoundary() const { return false; }
+  // At the boundary: read on past it to the end of the file; false otherwise.
+  virtual bool PassBoundary() { return false; }
   // Non-empty when the stream ended because of a read or decode error.
   const std::string& error() const { return error_; }
   // Bytes taken from the underlying file so far.

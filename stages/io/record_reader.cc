@@ -155,11 +155,19 @@ void SetLineId(const InputFile& input, uint64_t line, std::string* out) {
 }
 
 // Splits a byte stream into newline-terminated pieces without ever holding more
-// than max_bytes (+ one read chunk) of a single piece.
+// than max_bytes (+ one read chunk) of a single piece. Over a stream with a
+// boundary (ByteStream::OpenFrames: a compressed slice) it returns the lines
+// that start before the boundary, the last one read to its end past it;
+// `skip_first` drops the first (partial) line, which starts before the slice.
 class LineSplitter {
  public:
-  LineSplitter(std::unique_ptr<ByteStream> stream, uint64_t max_bytes, uint64_t first_line = 1)
-      : stream_(std::move(stream)), max_bytes_(max_bytes), buf_(kReadChunk), line_(first_line - 1) {}
+  LineSplitter(std::unique_ptr<ByteStream> stream, uint64_t max_bytes, uint64_t first_line = 1,
+               bool skip_first = false)
+      : stream_(std::move(stream)),
+        max_bytes_(max_bytes),
+        buf_(kReadChunk),
+        line_(first_line - 1),
+        skip_first_(skip_first) {}
 
   // Reads the next line (without "\n" and a trailing "\r"). Returns false at the end.
   bool NextLine(RawRecord* r) {
@@ -174,21 +182,25 @@ class LineSplitter {
 
   // The same, appending the line to *out: it is (*out)[meta->offset, meta->offset + meta->size).
   bool NextLine(std::string* out, RawBatch::Record* meta) {
+    meta->offset = out->size();
+    if (skip_first_) {
+      skip_first_ = false;
+      if (!SkipLine()) {
+        // The line runs to the end of the input (or to a read error): it and
+        // its error belong to the slice it starts in.
+        eof_ = true;
+        own_error_ = false;
+        return false;
+      }
+      ++line_;
+    }
+    if (past_boundary_) return false;  // the next line starts in the next slice
     const size_t start = out->size();
-    meta->offset = start;
     meta->too_large = false;
     meta->full_size = 0;
     bool any = false;
     while (true) {
-      if (pos_ == end_) {
-        if (eof_) break;
-        end_ = stream_->Read(buf_.data(), buf_.size());
-        pos_ = 0;
-        if (end_ == 0) {
-          eof_ = true;
-          break;
-        }
-      }
+      if (pos_ == end_ && !Fill(any)) break;
       any = true;
       const char* begin = buf_.data() + pos_;
       const char* nl = static_cast<const char*>(memchr(begin, '\n', end_ - pos_));
@@ -226,10 +238,46 @@ class LineSplitter {
   }
 
   uint64_t line() const { return line_; }
-  const std::string& error() const { return stream_->error(); }
+  // The stream's error, unless it came while skipping a line another slice owns.
+  const std::string& error() const {
+    static const std::string kNone;
+    return own_error_ ? stream_->error() : kNone;
+  }
   uint64_t raw_bytes() const { return stream_->raw_bytes(); }
 
  private:
+  // Refills the buffer; false at the end of the input or at the boundary when
+  // no line is under way (`in_line`: a line started before it is finished past it).
+  bool Fill(bool in_line) {
+    while (true) {
+      if (eof_) return false;
+      end_ = stream_->Read(buf_.data(), buf_.size());
+      pos_ = 0;
+      if (end_ > 0) return true;
+      if (in_line && !past_boundary_ && stream_->PassBoundary()) {
+        past_boundary_ = true;
+        continue;
+      }
+      eof_ = true;
+      return false;
+    }
+  }
+
+  // Drops everything up to and including the next '\n'; false when the input
+  // ends first.
+  bool SkipLine() {
+    while (true) {
+      if (pos_ == end_ && !Fill(true)) return false;
+      const char* begin = buf_.data() + pos_;
+      const char* nl = static_cast<const char*>(memchr(begin, '\n', end_ - pos_));
+      if (nl) {
+        pos_ += static_cast<size_t>(nl - begin) + 1;
+        return true;
+      }
+      pos_ = end_;
+    }
+  }
+
   std::unique_ptr<ByteStream> stream_;
   uint64_t max_bytes_;
   std::vector<char> buf_;
@@ -237,6 +285,9 @@ class LineSplitter {
   size_t end_ = 0;
   bool eof_ = false;
   uint64_t line_ = 0;
+  bool skip_first_ = false;
+  bool past_boundary_ = false;
+  bool own_error_ = true;
 };
 
 // Appends RawBatch::kPadding spaces after the record just added to *batch.
@@ -245,8 +296,9 @@ void PadRecord(RawBatch* batch) { batch->bytes.append(RawBatch::kPadding, ' '); 
 // JSONL and line-mode text: one record per non-blank line.
 class LineRecordSource : public RecordSource {
  public:
-  LineRecordSource(std::unique_ptr<ByteStream> stream, uint64_t max_bytes, uint64_t first_line = 1)
-      : lines_(std::move(stream), max_bytes, first_line) {}
+  LineRecordSource(std::unique_ptr<ByteStream> stream, uint64_t max_bytes, uint64_t first_line = 1,
+                   bool skip_first = false)
+      : lines_(std::move(stream), max_bytes, first_line, skip_first) {}
   bool Next(RawRecord* r) override {
     while (lines_.NextLine(r)) {
       if (!r->too_large && IsBlank(r->bytes)) {
@@ -844,14 +896,26 @@ StatusOr<std::unique_ptr<RecordSource>> RecordSource::Open(const InputFile& inpu
 StatusOr<std::unique_ptr<RecordSource>> RecordSource::Open(const InputFile& input, const ReaderOptions& options,
                                                            const InputSlice& slice) {
   if (slice.whole()) return Open(input, options);
-  if (input.compression != Compression::kNone ||
+  if (input.path == "-" ||
       !(input.format == InputFormat::kJsonl || (input.format == InputFormat::kText && options.text_mode == TextMode::kLine))) {
     return Status::Internal("input '" + input.path + "' cannot be read in parts");
   }
-  auto stream = ByteStream::OpenRange(input.path, slice.begin, slice.end);
+  if (input.compression == Compression::kNone) {
+    auto stream = ByteStream::OpenRange(input.path, slice.begin, slice.end);
+    if (!stream.ok()) return stream.status();
+    return std::unique_ptr<RecordSource>(
+        std::make_unique<LineRecordSource>(std::move(stream).value(), options.max_record_bytes, slice.first_line));
+  }
+  // Frames [begin, end): nothing when the whole-file read stops before them.
+  auto stream = slice.after_read_error ? ByteStream::OpenFrames(input.path, input.compression, slice.begin, slice.begin)
+                                       : ByteStream::OpenFrames(input.path, input.compression, slice.begin, slice.end);
   if (!stream.ok()) return stream.status();
-  return std::unique_ptr<RecordSource>(
-      std::make_unique<LineRecordSource>(std::move(stream).value(), options.max_record_bytes, slice.first_line));
+  if (slice.after_read_error) {
+    return std::unique_ptr<RecordSource>(
+        std::make_unique<LineRecordSource>(std::move(stream).value(), options.max_record_bytes, slice.first_line));
+  }
+  return std::unique_ptr<RecordSource>(std::make_unique<LineRecordSource>(
+      std::move(stream).value(), options.max_record_bytes, slice.first_line, slice.mid_line));
 }
 
 bool ParseRecord(const InputFile& input, uint32_t input_index, const ReaderOptions& options, RawRecord& raw,

@@ -123,16 +123,29 @@ struct RawBatch {
   }
 };
 
-// A part of one input that one task reads (a sub-file shard): the byte range
-// [begin, end) of an uncompressed line-oriented file, or the whole input.
-// stages/engine/input_slices.h plans and aligns them.
+// A part of one input that one task reads (a sub-file shard), or the whole
+// input. stages/engine/input_slices.h plans and aligns them.
+//  * uncompressed line-oriented file: the byte range [begin, end), both at
+//    line starts;
+//  * zstd, or BGZF gzip: [begin, end) is a run of whole frames (members). The
+//    slice owns the lines that START inside the decompressed bytes of those
+//    frames: it skips the end of a line begun in an earlier frame (mid_line)
+//    and reads past `end` to finish its last line.
 struct InputSlice {
   uint32_t input_index = 0;
   uint32_t part = 0;   // 0 .. parts-1, in file order
   uint32_t parts = 1;  // 1 = the whole input
   uint64_t begin = 0;
   uint64_t end = UINT64_MAX;
-  uint64_t first_line = 1;  // line number of the line at `begin`
+  // Line number of the line at `begin` (compressed: of the line that holds the
+  // first decompressed byte of the slice).
+  uint64_t first_line = 1;
+  // Compressed: the decompressed bytes before the slice do not end with '\n',
+  // so the slice's first line is the rest of line first_line, which is not its.
+  bool mid_line = false;
+  // Compressed: the frames before the slice cannot be decompressed; a read of
+  // the whole file stops there, so the slice holds no records either.
+  bool after_read_error = false;
   bool whole() const { return parts == 1; }
 };
 
@@ -140,8 +153,8 @@ struct InputSlice {
 class RecordSource {
  public:
   static StatusOr<std::unique_ptr<RecordSource>> Open(const InputFile& input, const ReaderOptions& options);
-  // Only the records of `slice` (aligned: begin and end at line starts), with
-  // their line numbers in the whole file.
+  // Only the records of `slice` (aligned by AlignSlice), with their line
+  // numbers in the whole file.
   static StatusOr<std::unique_ptr<RecordSource>> Open(const InputFile& input, const ReaderOptions& options,
                                                       const InputSlice& slice);
   virtual ~RecordSource() = default;
