@@ -200,7 +200,10 @@ class ParseArena {
     }
     const size_t bytes = std::max(kBlockBytes, size);
     // Not value-initialized: the parser writes every byte it reads.
-    blocks_.push_back(Block{std::unique_ptr<std::max_align_t[]>(new std::max_align_t[bytes / sizeof(std::max_align_t)]), bytes});
+    // Whole elements covering `bytes` (sizeof(max_align_t) is 32 where its alignment is 16: rounding down
+    // would leave the block short of what `size` promises).
+    const size_t elements = (bytes + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
+    blocks_.push_back(Block{std::unique_ptr<std::max_align_t[]>(new std::max_align_t[elements]), elements * sizeof(std::max_align_t)});
     current_ = blocks_.size() - 1;
     used_ = size;
     return blocks_.back().data.get();
