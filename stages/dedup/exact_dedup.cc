@@ -12,23 +12,12 @@
 #include "stages/engine/global_stage.h"
 #include "stages/io/json_writer.h"
 #include "stages/io/record_writer.h"
+#include "stages/dedup/hash_mix.h"
 #include "stages/engine/stage.h"
 #include "stages/text/utf8.h"
 #include "stages/text/word_segmenter.h"
 
 namespace sluice {
-
-namespace {
-
-
-uint64_t Mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
-
-}  // namespace
 
 DedupKey DedupKeyOf(std::string_view text, bool fold_case, bool fold_whitespace) {
   std::string_view hashed = text;
@@ -76,7 +65,7 @@ ExactDedupIndex::ExactDedupIndex() : slots_(1024, Slot{0, 0, 0}) {}
 
 size_t ExactDedupIndex::Find(const DedupKey& key) const {
   size_t mask = slots_.size() - 1;
-  size_t i = Mix(key.low ^ key.high) & mask;
+  size_t i = MixHashBits(key.low ^ key.high) & mask;
   while (true) {
     const Slot& s = slots_[i];
     if ((s.high == 0 && s.low == 0) || (s.high == key.high && s.low == key.low)) return i;

@@ -11,23 +11,12 @@
 #include <cstdio>
 
 #include "stages/io/json_writer.h"
+#include "stages/dedup/hash_mix.h"
 #include "stages/engine/stage.h"
 #include "stages/text/utf8.h"
 #include "stages/text/word_segmenter.h"
 
 namespace sluice {
-
-namespace {
-
-
-uint64_t Mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
-
-}  // namespace
 
 bool LineKey(std::string_view line, uint64_t* key) {
   thread_local std::string norm;
@@ -82,7 +71,7 @@ LineCounter::LineCounter() : keys_(1024, 0), counts_(1024, 0) {}
 
 size_t LineCounter::Find(uint64_t key) const {
   size_t mask = keys_.size() - 1;
-  size_t i = Mix(key) & mask;
+  size_t i = MixHashBits(key) & mask;
   while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;
   return i;
 }

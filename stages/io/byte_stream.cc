@@ -92,12 +92,33 @@ class PlainStream : public ByteStream {
   std::unique_ptr<FileReader> file_;
 };
 
-// gzip (and concatenated gzip members, as produced by `cat a.gz b.gz`). With a
-// limited FileReader (OpenFrames) reading stops at the limit, which must fall
-// between two members.
-class GzipStream : public ByteStream {
+// A decompressing stream over a FileReader. With a limited reader (OpenFrames)
+// reading stops at the limit, which falls between two frames (members): the
+// stream is then AtBoundary() until PassBoundary() lifts the limit.
+class FramedStream : public ByteStream {
  public:
-  explicit GzipStream(std::unique_ptr<FileReader> file) : file_(std::move(file)), in_(1 << 16) {
+  bool AtBoundary() const override { return at_boundary_; }
+  bool PassBoundary() override {
+    if (!at_boundary_) return false;
+    at_boundary_ = false;
+    started_ = true;  // the bytes after a boundary start a frame or member; no check the whole read lacks
+    file_->Unlimit();
+    return true;
+  }
+
+ protected:
+  FramedStream(std::unique_ptr<FileReader> file, size_t in_bytes) : file_(std::move(file)), in_(in_bytes) {}
+  std::unique_ptr<FileReader> file_;
+  std::vector<char> in_;
+  bool done_ = false;
+  bool at_boundary_ = false;
+  bool started_ = false;  // the first bytes were checked
+};
+
+// gzip (and concatenated gzip members, as produced by `cat a.gz b.gz`).
+class GzipStream : public FramedStream {
+ public:
+  explicit GzipStream(std::unique_ptr<FileReader> file) : FramedStream(std::move(file), 1 << 16) {
     memset(&zs_, 0, sizeof zs_);
     inflateInit2(&zs_, 15 + 32);
   }
@@ -147,30 +168,17 @@ class GzipStream : public ByteStream {
     }
     return n - zs_.avail_out;
   }
-  bool AtBoundary() const override { return at_boundary_; }
-  bool PassBoundary() override {
-    if (!at_boundary_) return false;
-    at_boundary_ = false;
-    started_ = true;  // the bytes after a boundary start a frame or member; no check the whole read lacks
-    file_->Unlimit();
-    return true;
-  }
 
  private:
-  std::unique_ptr<FileReader> file_;
-  std::vector<char> in_;
   z_stream zs_;
-  bool done_ = false;
-  bool at_boundary_ = false;
   bool in_member_ = false;
-  bool started_ = false;  // the first bytes were checked
 };
 
 // zstd frames, skippable frames included (the decoder passes over them).
-class ZstdStream : public ByteStream {
+class ZstdStream : public FramedStream {
  public:
   explicit ZstdStream(std::unique_ptr<FileReader> file)
-      : file_(std::move(file)), in_(ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {}
+      : FramedStream(std::move(file), ZSTD_DStreamInSize()), dctx_(ZSTD_createDCtx()) {}
   ~ZstdStream() override { ZSTD_freeDCtx(dctx_); }
 
   size_t Read(char* buf, size_t n) override {
@@ -215,25 +223,12 @@ class ZstdStream : public ByteStream {
     }
     return out.pos;
   }
-  bool AtBoundary() const override { return at_boundary_; }
-  bool PassBoundary() override {
-    if (!at_boundary_) return false;
-    at_boundary_ = false;
-    started_ = true;  // the bytes after a boundary start a frame or member; no check the whole read lacks
-    file_->Unlimit();
-    return true;
-  }
 
  private:
-  std::unique_ptr<FileReader> file_;
-  std::vector<char> in_;
   ZSTD_DCtx* dctx_;
   ZSTD_inBuffer input_{nullptr, 0, 0};
   size_t last_ret_ = 0;
   bool flush_pending_ = false;
-  bool done_ = false;
-  bool at_boundary_ = false;
-  bool started_ = false;  // the first bytes were checked
 };
 
 // An open file positioned at `begin`, or an error naming it.
