@@ -92,21 +92,40 @@ std::string BiasAuditTable::ToJson() const {
   return b.Take();
 }
 
-TagFunnel TagFunnelOf(const RunState& state, const StatsJsonInfo& info) {
+BiasAuditTable BiasAuditTable::Read(const JsonValue& json, JsonReader& reader, std::string_view path) {
+  BiasAuditTable t;
+  if (reader.Object(json, path) == nullptr) return t;
+  t.options.tag_prefix = reader.StringKey(json, "tag_prefix", path);
+  t.options.min_docs = reader.IntKey(json, "min_docs", path);
+  t.options.alert_disparity = reader.NumberKey(json, "alert_disparity", path);
+  reader.ForEachObject(json, "rows", path, true, [&](const JsonValue& ro, const std::string& rp) {
+    BiasAuditRow r;
+    r.stage = reader.StringKey(ro, "stage", rp);
+    r.group = reader.StringKey(ro, "group", rp);
+    r.group_in = reader.IntKey(ro, "group_in", rp);
+    r.group_dropped = reader.IntKey(ro, "group_dropped", rp);
+    r.group_rate = reader.NumberKey(ro, "group_rate", rp);
+    r.all_in = reader.IntKey(ro, "all_in", rp);
+    r.all_dropped = reader.IntKey(ro, "all_dropped", rp);
+    r.all_rate = reader.NumberKey(ro, "all_rate", rp);
+    r.other_rate = reader.NumberKey(ro, "other_rate", rp);
+    r.disparity = reader.NumberKey(ro, "disparity", rp);
+    r.low_support = reader.BoolKey(ro, "low_support", rp);
+    r.alert = reader.BoolKey(ro, "alert", rp);
+    t.rows.push_back(std::move(r));
+  });
+  return t;
+}
+
+TagFunnel TagFunnelOf(const RunStats& stats) {
   TagFunnel funnel;
-  for (size_t i = 0; i < info.stage_names.size(); ++i) {
-    static const Stats kNone;
-    const Stats& st = i < state.stages.size() ? state.stages[i] : kNone;
+  for (const StageData& s : stats.stages) {
     StageFunnel f;
-    f.stage = info.stage_names[i];
-    f.type = i < info.stage_types.size() ? info.stage_types[i] : "";
-    f.docs_in = st.Get(kDocsIn);
-    f.dropped = st.Get(kDocsDropped);
-    for (const auto& [key, in] : st.counters()) {
-      if (key.rfind(kTagInPrefix, 0) != 0) continue;
-      const std::string tag = key.substr(kTagInPrefix.size());
-      f.tags[tag] = TagCounts{in, st.Get(std::string(kTagDroppedPrefix) + tag)};
-    }
+    f.stage = s.name;
+    f.type = s.type;
+    f.docs_in = s.docs_in;
+    f.dropped = s.docs_dropped;
+    for (const auto& [tag, counts] : s.tags) f.tags[tag] = counts;
     funnel.stages.push_back(std::move(f));
   }
   return funnel;

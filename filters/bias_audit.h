@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "stages/engine/run_state.h"
+#include "stages/engine/run_stats.h"
 #include "stages/engine/status.h"
 
 namespace sluice {
@@ -25,10 +26,7 @@ inline constexpr char kBiasAuditStatTagged[] = "bias_audit.tagged_docs";
 
 // ---------------------------------------------------------------- the audit
 
-struct TagCounts {
-  int64_t in = 0;       // tagged documents that reached the stage
-  int64_t dropped = 0;  // of those, dropped by the stage
-};
+// TagCounts (tagged documents in / dropped at a stage) is stages/engine/run_stats.h's.
 
 // Counts for one filtering stage, as the engine collects them.
 struct StageFunnel {
@@ -75,6 +73,9 @@ struct BiasAuditTable {
   std::vector<BiasAuditRow> rows;  // stages in order, groups sorted; "all_stages" rows last
   // {"tag_prefix":..,"min_docs":..,"alert_disparity":..,"rows":[{...}, ...]}
   std::string ToJson() const;
+  // The table back from what ToJson wrote (stats.json "bias_audit" at `path`);
+  // problems go to `reader`.
+  static BiasAuditTable Read(const JsonValue& json, JsonReader& reader, std::string_view path);
 };
 
 // Pure function of the counts. The "all_stages" rows compare the share of each
@@ -82,9 +83,8 @@ struct BiasAuditTable {
 // the group reaches) with the same share for all documents.
 BiasAuditTable ComputeBiasAudit(const TagFunnel& funnel, const BiasAuditOptions& options = {});
 
-// The funnel of a run, from its state (the engine's per-stage counters
-// docs_in, docs_dropped, tag_in:<tag>, tag_dropped:<tag>) and the stage names
-// and types of `info`: what `sluice run` and the shard merge audit.
-TagFunnel TagFunnelOf(const RunState& state, const StatsJsonInfo& info);
+// The funnel of a run, from its statistics (each stage's docs_in,
+// docs_dropped and tags): what `sluice run` and the shard merge audit.
+TagFunnel TagFunnelOf(const RunStats& stats);
 
 }  // namespace sluice

@@ -1,5 +1,6 @@
 #include "filters/language_audit.h"
 
+#include <cassert>
 #include <map>
 
 #include "filters/bias_audit.h"
@@ -79,7 +80,69 @@ void WriteRow(JsonBuilder& b, const LanguageAuditRow& r, bool is_language) {
   b.EndObject();
 }
 
+// A row as WriteRow wrote it.
+LanguageAuditRow ReadRow(const JsonValue& v, JsonReader& reader, const std::string& path, bool is_language) {
+  LanguageAuditRow r;
+  if (reader.Object(v, path) == nullptr) return r;
+  if (is_language) r.language = reader.StringKey(v, "language", path);
+  r.in = reader.IntKey(v, "in", path);
+  r.kept = reader.IntKey(v, "kept", path);
+  r.dropped = reader.IntKey(v, "dropped", path);
+  r.dropped_filters = reader.IntKey(v, "dropped_filters", path);
+  r.dropped_dedup = reader.IntKey(v, "dropped_dedup", path);
+  r.rate = reader.NumberKey(v, "rate", path);
+  r.rate_filters = reader.NumberKey(v, "rate_filters", path);
+  if (is_language) {
+    r.disparity = reader.NumberKey(v, "disparity", path);
+    r.disparity_any = reader.NumberKey(v, "disparity_any", path);
+    r.low_support = reader.BoolKey(v, "low_support", path);
+    r.alert = reader.BoolKey(v, "alert", path);
+  }
+  reader.ForEachObject(v, "stages", path, false, [&](const JsonValue& so, const std::string& sp) {
+    LanguageStageRow sr;
+    sr.stage = reader.StringKey(so, "stage", sp);
+    sr.in = reader.IntKey(so, "in", sp);
+    sr.dropped = reader.IntKey(so, "dropped", sp);
+    sr.rate = reader.NumberKey(so, "rate", sp);
+    if (is_language) {
+      sr.disparity = reader.NumberKey(so, "disparity", sp);
+      sr.low_support = reader.BoolKey(so, "low_support", sp);
+      sr.alert = reader.BoolKey(so, "alert", sp);
+    }
+    r.stages.push_back(std::move(sr));
+  });
+  return r;
+}
+
 }  // namespace
+
+LanguageAuditTable LanguageAuditTable::Read(const JsonValue& json, JsonReader& reader, std::string_view path) {
+  LanguageAuditTable t;
+  if (reader.Object(json, path) == nullptr) return t;
+  t.options.tag_prefix = reader.StringKey(json, "tag_prefix", path);
+  t.options.min_docs = reader.IntKey(json, "min_docs", path);
+  t.options.alert_disparity = reader.NumberKey(json, "alert_disparity", path);
+  t.language_stage = reader.StringKey(json, "language_stage", path);
+  t.docs_first_stage = reader.IntKey(json, "docs_first_stage", path);
+  t.removed_before_language = reader.IntKey(json, "removed_before_language", path);
+  reader.ForEachObject(json, "stages", path, true, [&](const JsonValue& so, const std::string& sp) {
+    LanguageAuditStage s;
+    s.name = reader.StringKey(so, "name", sp);
+    s.type = reader.StringKey(so, "type", sp);
+    s.dedup = reader.BoolKey(so, "dedup", sp);
+    s.docs_in = reader.IntKey(so, "docs_in", sp);
+    s.dropped = reader.IntKey(so, "dropped", sp);
+    s.rate = reader.NumberKey(so, "rate", sp);
+    t.stages.push_back(std::move(s));
+  });
+  if (const JsonValue* run = reader.Member(json, "run", path, true)) {
+    t.run = ReadRow(*run, reader, JsonReader::Join(path, "run"), false);
+  }
+  reader.ForEach(json, "languages", path, true, [&](const JsonValue& item, const std::string& lp) {
+    t.languages.push_back(ReadRow(item, reader, lp, true));
+  });
+  return t;
+}
 
 bool ComputeLanguageAudit(const TagFunnel& funnel, const LanguageAuditOptions& options, LanguageAuditTable* table) {
   const std::string& prefix = options.tag_prefix;
@@ -184,14 +247,18 @@ std::string LanguageAuditTable::ToJson() const {
   return b.Take();
 }
 
-std::vector<StatsSection> AuditSections(const RunState& state, const StatsJsonInfo& info) {
-  std::vector<StatsSection> sections;
-  const TagFunnel funnel = TagFunnelOf(state, info);
-  if (AnyTagWithPrefix(funnel, kIdentityTagPrefix)) sections.push_back({"bias_audit", ComputeBiasAudit(funnel).ToJson()});
+Named<JsonValue> AuditSections(const RunStats& stats) {
+  Named<JsonValue> sections;
+  // The tables' own writers make the text; the model holds it parsed.
+  auto add = [&](const char* key, const std::string& json) {
+    auto value = ParseJsonValue(json, key);
+    assert(value.ok());
+    sections.emplace_back(key, std::move(value).value());
+  };
+  const TagFunnel funnel = TagFunnelOf(stats);
+  if (AnyTagWithPrefix(funnel, kIdentityTagPrefix)) add("bias_audit", ComputeBiasAudit(funnel).ToJson());
   LanguageAuditTable language;
-  if (ComputeLanguageAudit(funnel, LanguageAuditOptions{}, &language)) {
-    sections.push_back({"language_audit", language.ToJson()});
-  }
+  if (ComputeLanguageAudit(funnel, LanguageAuditOptions{}, &language)) add("language_audit", language.ToJson());
   return sections;
 }
 

@@ -15,6 +15,7 @@
 #include "stages/engine/stage.h"  // IsGlobalStageType: their removals count in "any stage", not in the filters-only rates
 #include "stages/text/language_id.h"
 #include "stages/engine/run_state.h"
+#include "stages/engine/run_stats.h"
 #include "stages/engine/status.h"
 
 namespace sluice {
@@ -82,18 +83,20 @@ struct LanguageAuditTable {
   std::vector<LanguageAuditRow> languages;  // sorted by code (byte order)
   // The stats.json "language_audit" object (docs/stats-schema.md).
   std::string ToJson() const;
+  // The table back from what ToJson wrote (at `path`); problems go to `reader`.
+  static LanguageAuditTable Read(const JsonValue& json, JsonReader& reader, std::string_view path);
 };
 
 // Pure function of the counts. Returns false (and leaves *table alone) when no
 // stage saw a tag with options.tag_prefix (no language audit for this run).
 bool ComputeLanguageAudit(const TagFunnel& funnel, const LanguageAuditOptions& options, LanguageAuditTable* table);
 
-// Both audits of a run, as stats.json sections (StatsJsonOf renders them
-// before "timing"): "bias_audit" (ComputeBiasAudit) when some tag has the
-// identity prefix, then "language_audit" when some tag has the language
-// prefix; none when no stage saw a tag. Computed once, from the state: `sluice
-// run` sets it as RunConfig::stats_sections and the merge of a sharded run's
-// shards calls it on the merged state, so both write the same file.
-std::vector<StatsSection> AuditSections(const RunState& state, const StatsJsonInfo& info);
+// Both audits of a run, as stats.json sections (written before "timing"):
+// "bias_audit" (ComputeBiasAudit) when some tag has the identity prefix, then
+// "language_audit" when some tag has the language prefix; none when no stage
+// saw a tag. Computed once, from the run's statistics: `sluice run` sets it as
+// RunConfig::stats_sections and the merge of a sharded run's shards calls it
+// on the merged statistics, so both write the same file.
+Named<JsonValue> AuditSections(const RunStats& stats);
 
 }  // namespace sluice

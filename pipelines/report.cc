@@ -139,7 +139,7 @@ const HistogramData* FindHistogram(const Named<HistogramData>& list, std::string
 
 class Page {
  public:
-  explicit Page(const RunStats& s) : s_(s) {}
+  explicit Page(const ReportStats& s) : s_(s) {}
 
   std::string Render() {
     Head();
@@ -706,7 +706,7 @@ class Page {
     Close();
   }
 
-  const RunStats& s_;
+  const ReportStats& s_;
   std::string out_;
 };
 
@@ -719,6 +719,7 @@ void AppendScalar(std::string& out, const JsonValue& v) {
     case JsonValue::Kind::kNull: out += "—"; break;
     case JsonValue::Kind::kBool: out += v.boolean ? "yes" : "no"; break;
     case JsonValue::Kind::kInt: out += FormatInt(v.integer); break;
+    case JsonValue::Kind::kUint: out += std::to_string(v.unsigned_integer); break;
     case JsonValue::Kind::kDouble: out += FormatNumber(v.number); break;
     case JsonValue::Kind::kString: AppendHtmlEscaped(out, TruncateUtf8(v.string, 2000)); break;
     default: break;
@@ -827,16 +828,16 @@ std::string RenderJsonValue(const JsonValue& value) {
   return out;
 }
 
-std::string RenderRunReport(const RunStats& stats) { return Page(stats).Render(); }
+std::string RenderRunReport(const ReportStats& stats) { return Page(stats).Render(); }
 
 Status WriteRunReport(const std::string& stats_json, const std::string& path) {
-  auto stats = ParseRunStats(stats_json);
+  auto stats = ParseReportStats(stats_json);
   if (!stats.ok()) return stats.status();
   return WriteFileAtomically(path, RenderRunReport(*stats));
 }
 
 Status WriteRunReportFile(const std::string& stats_path, const std::string& html_path) {
-  auto stats = LoadRunStats(stats_path);
+  auto stats = LoadReportStats(stats_path);
   if (!stats.ok()) return stats.status();
   return WriteFileAtomically(html_path, RenderRunReport(*stats));
 }

@@ -1,6 +1,6 @@
 // The run report page: a parsed stats.json rendered as one self-contained HTML
 // file (inline CSS and SVG, no JavaScript, nothing loaded from the network),
-// readable in a narrow window and printable. The same RunStats always gives the
+// readable in a narrow window and printable. The same ReportStats always gives the
 // same bytes. WriteRunReport (report_hook.h) is the entry point `sluice run` uses.
 #pragma once
 
@@ -12,7 +12,7 @@
 namespace sluice {
 
 // Renders the whole page.
-std::string RenderRunReport(const RunStats& stats);
+std::string RenderRunReport(const ReportStats& stats);
 
 // Renders a free-form JSON value (a stage's `report` object) as HTML: arrays of
 // objects become tables, objects become key/value lists, scalars are formatted.

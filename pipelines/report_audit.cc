@@ -58,7 +58,7 @@ std::string Flags(bool alert, bool low_support) {
 
 }  // namespace
 
-std::string RenderLanguageAuditSection(const RunStats& stats) {
+std::string RenderLanguageAuditSection(const ReportStats& stats) {
   std::string out = "<section id=\"language-audit\"><h2>Language audit</h2>";
   if (!stats.language_audit) {
     out += "<p class=\"empty\">No language audit: no stage tagged documents with their language (the language_id "

@@ -45,6 +45,6 @@ inline constexpr std::string_view kLanguageAuditScriptCspSource = "'sha256-95bN2
 // languages highlighted, the run in the footer), the per-stage rates, and how
 // many documents were removed before their language was known. A note when the
 // run has no language audit. Self-contained: its own <style> and <script>.
-std::string RenderLanguageAuditSection(const RunStats& stats);
+std::string RenderLanguageAuditSection(const ReportStats& stats);
 
 }  // namespace sluice

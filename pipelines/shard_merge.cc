@@ -7,6 +7,7 @@
 #include "filters/language_audit.h"
 #include "stages/io/record_writer.h"
 #include "stages/engine/run_state.h"
+#include "stages/engine/run_stats.h"
 
 namespace sluice {
 
@@ -70,8 +71,9 @@ Status MergeShardRuns(const RunArgs& base, const Plan& plan, const std::string& 
     info.stage_types.push_back(st.type);
   }
   info.threads = config.threads;
-  info.sections = AuditSections(total, info);  // as `sluice run` does, over the merged counts
-  return WriteFileAtomically((fs::path(out) / "stats.json").string(), StatsJsonOf(total, info));
+  RunStats stats = RunStatsOf(total, info);
+  stats.sections = AuditSections(stats);  // as `sluice run` does, over the merged counts
+  return WriteFileAtomically((fs::path(out) / "stats.json").string(), StatsJson(stats));
 }
 
 }  // namespace sluice

@@ -672,8 +672,9 @@ Status Runner::Run(RunResult* result) {
   info.shard_label = c_.shard_label;
   info.threads = c_.threads;
   info.wall_seconds = wall;
-  if (c_.stats_sections && !to_work()) info.sections = c_.stats_sections(state_, info);
-  result->stats_json = StatsJsonOf(state_, info);
+  RunStats stats = RunStatsOf(state_, info);
+  if (c_.stats_sections && !to_work()) stats.sections = c_.stats_sections(stats);
+  result->stats_json = StatsJson(stats);
   if (!c_.segment.state_out.empty()) SLUICE_RETURN_IF_ERROR(WriteFileAtomically(c_.segment.state_out, state_.Encode()));
   if (to_work()) return Status::Ok();
   std::string path = c_.stats_path.empty() ? c_.output_dir + "/stats.json" : c_.stats_path;

@@ -16,6 +16,7 @@
 #include "stages/io/record_reader.h"
 #include "stages/io/record_writer.h"
 #include "stages/engine/run_state.h"
+#include "stages/engine/run_stats.h"
 #include "stages/engine/stage_chain.h"
 #include "stages/engine/stage.h"
 #include "stages/engine/stats.h"
@@ -52,7 +53,7 @@ struct RunConfig {
   // Progress on stderr: a live line on a TTY, a plain line every few seconds otherwise.
   bool progress = true;
   std::string stats_path;             // default: <output_dir>/stats.json
-  // Whole-run sections of stats.json computed from the final state (the
+  // Whole-run sections of stats.json computed from the final statistics (the
   // audits; `sluice run` sets it). Not called for a segment that writes work files.
   StatsSectionsFn stats_sections;
   std::string shard_label;            // "2/8" when sharded, written to stats

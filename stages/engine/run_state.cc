@@ -1,7 +1,6 @@
 #include "stages/engine/run_state.h"
 
 #include "stages/engine/byte_codec.h"
-#include "stages/io/json_writer.h"
 
 namespace sluice {
 
@@ -150,125 +149,6 @@ std::map<std::string, int64_t> SkippedRecordsOf(const Stats& engine) {
     if (k.rfind(kSkippedRecordPrefix, 0) == 0) out[k.substr(kSkippedRecordPrefix.size())] += v;
   }
   return out;
-}
-
-std::string StatsJsonOf(const RunState& state, const StatsJsonInfo& info) {
-  JsonBuilder b;
-  b.BeginObject();
-  b.Key("schema").String("sluice.stats/1");
-  b.Key("sluice_version").String(SLUICE_STAGES_VERSION);
-  if (!info.shard_label.empty()) b.Key("shard").String(info.shard_label);
-  InputAccount total;
-  for (const auto& a : state.inputs) total.Add(a);
-  b.Key("totals").BeginObject();
-  b.Key("in").Int(total.records).Key("kept").Int(total.kept).Key("dropped").Int(total.dropped);
-  b.Key("malformed").Int(total.malformed).Key("bytes_in").Int(total.bytes_in).Key("bytes_kept").Int(total.bytes_kept);
-  b.EndObject();
-  b.Key("inputs").BeginArray();
-  for (const auto& a : state.inputs) {
-    b.BeginObject();
-    b.Key("path").String(a.path).Key("in").Int(a.records).Key("kept").Int(a.kept).Key("dropped").Int(a.dropped);
-    b.Key("malformed").Int(a.malformed).Key("bytes_in").Int(a.bytes_in).Key("bytes_kept").Int(a.bytes_kept);
-    if (!a.read_error.empty()) b.Key("read_error").String(a.read_error);
-    b.EndObject();
-  }
-  b.EndArray();
-  // Input records that are not records (WARC warcinfo, request, redirects, ...), by kind.
-  b.Key("skipped_records").BeginObject();
-  for (const auto& [kind, n] : SkippedRecordsOf(state.engine)) b.Key(kind).Int(n);
-  b.EndObject();
-  // Engine counters and histograms.
-  b.Key("engine").BeginObject();
-  b.Key("counters").BeginObject();
-  for (const auto& [k, v] : state.engine.counters()) b.Key(k).Int(v);
-  b.EndObject();
-  b.Key("histograms").BeginObject();
-  for (const auto& [k, h] : state.engine.histograms()) {
-    if (k.rfind("kept_signal:", 0) == 0) continue;
-    b.Key(k).Raw(h.ToJson());
-  }
-  b.EndObject();
-  b.EndObject();
-  // Stages, in recipe order.
-  b.Key("stages").BeginArray();
-  for (size_t i = 0; i < info.stage_names.size(); ++i) {
-    static const Stats kNone;
-    const Stats& st = i < state.stages.size() ? state.stages[i] : kNone;
-    b.BeginObject();
-    b.Key("name").String(info.stage_names[i]).Key("type").String(info.stage_types[i]);
-    b.Key("docs_in").Int(st.Get(kDocsIn)).Key("docs_out").Int(st.Get(kDocsOut));
-    b.Key("docs_dropped").Int(st.Get(kDocsDropped));
-    b.Key("bytes_in").Int(st.Get(kBytesIn)).Key("bytes_out").Int(st.Get(kBytesOut));
-    auto section = [&](std::string_view key, std::string_view prefix) {
-      b.Key(key).BeginObject();
-      for (const auto& [k, v] : st.counters()) {
-        if (k.rfind(prefix, 0) == 0) b.Key(std::string_view(k).substr(prefix.size())).Int(v);
-      }
-      b.EndObject();
-    };
-    section("dropped", kDroppedPrefix);
-    section("failed_rules", kFailedPrefix);
-    b.Key("counters").BeginObject();
-    for (const auto& [k, v] : st.counters()) {
-      if (k == kDocsIn || k == kDocsOut || k == kDocsDropped || k == kBytesIn || k == kBytesOut) continue;
-      if (k.find(':') != std::string::npos) continue;
-      b.Key(k).Int(v);
-    }
-    b.EndObject();
-    b.Key("tags").BeginObject();
-    for (const auto& [k, v] : st.counters()) {
-      if (k.rfind(kTagInPrefix, 0) != 0) continue;
-      std::string tag = k.substr(kTagInPrefix.size());
-      b.Key(tag).BeginObject().Key("in").Int(v).Key("dropped").Int(st.Get(std::string(kTagDroppedPrefix) + tag));
-      b.EndObject();
-    }
-    b.EndObject();
-    b.Key("signals").BeginObject();
-    for (const auto& [k, h] : st.histograms()) {
-      if (k.rfind(kSignalPrefix, 0) == 0) b.Key(std::string_view(k).substr(kSignalPrefix.size())).Raw(h.ToJson());
-    }
-    b.EndObject();
-    b.Key("histograms").BeginObject();
-    for (const auto& [k, h] : st.histograms()) {
-      if (k.rfind(kSignalPrefix, 0) != 0) b.Key(k).Raw(h.ToJson());
-    }
-    b.EndObject();
-    if (i < state.reports.size() && !state.reports[i].empty()) b.Key("report").Raw(state.reports[i]);
-    b.EndObject();
-  }
-  b.EndArray();
-  b.Key("kept_signals").BeginObject();
-  for (const auto& [k, h] : state.engine.histograms()) {
-    if (k.rfind("kept_signal:", 0) == 0) b.Key(std::string_view(k).substr(12)).Raw(h.ToJson());
-  }
-  b.EndObject();
-  b.Key("samples").BeginArray();
-  for (const auto& [key, list] : state.samples) {
-    for (const auto& s : list) {
-      b.BeginObject().Key("stage").String(s.stage).Key("reason").String(s.reason).Key("id").String(s.id);
-      b.Key("input").Int(s.input_index).Key("line").Int(static_cast<int64_t>(s.line));
-      b.Key("text").String(s.text).EndObject();
-    }
-  }
-  b.EndArray();
-  for (const StatsSection& section : info.sections) b.Key(section.key).Raw(section.json);
-  // Everything above is deterministic; timing is not.
-  b.Key("timing").BeginObject();
-  b.Key("threads").Int(info.threads);
-  b.Key("wall_seconds").Number(info.wall_seconds);
-  b.Key("stages").BeginObject();
-  for (size_t i = 0; i < info.stage_names.size(); ++i) {
-    const int64_t nanos = i < state.stage_nanos.size() ? state.stage_nanos[i] : 0;
-    const double secs = static_cast<double>(nanos) / 1e9;
-    const int64_t bytes = i < state.stages.size() ? state.stages[i].Get(kBytesIn) : 0;
-    b.Key(info.stage_names[i]).BeginObject().Key("cpu_seconds").Number(secs);
-    b.Key("mb_per_cpu_second").Number(secs > 0 ? static_cast<double>(bytes) / 1e6 / secs : 0);
-    b.EndObject();
-  }
-  b.EndObject();
-  b.EndObject();
-  b.EndObject();
-  return b.Take() + "\n";
 }
 
 }  // namespace sluice

@@ -2,9 +2,10 @@
 // engine and per-stage Stats, per-input accounting, the rejected samples and
 // the stages' reports. One process fills one; a sharded run's segments carry
 // theirs from task to task in a binary form, and the merge task sums every
-// shard's into the state one process would have had. stats.json is rendered
-// from a RunState by one function (StatsJsonOf), so one process and N shards
-// write the same file (but for "timing").
+// shard's into the state one process would have had. RunStatsOf
+// (run_stats.h) finishes a state into the one statistics model that stats.json
+// is written from and read into, so one process and N shards write the same
+// file (but for "timing").
 #pragma once
 
 #include <cstdint>
@@ -73,36 +74,19 @@ struct RunState {
   Status Decode(std::string_view data);  // replaces *this
 };
 
-// A top-level object of stats.json that a layer above the engine computes
-// from the state (the bias and language audits of filters/): its key and its
-// JSON object text, from a JsonBuilder.
-struct StatsSection {
-  std::string key;
-  std::string json;
-};
-
 // What stats.json says about the run besides the state.
 struct StatsJsonInfo {
   std::vector<std::string> stage_names, stage_types;
   std::string shard_label;  // "" for a whole run
   int threads = 1;
   double wall_seconds = 0;
-  // Rendered in this order after "samples", before "timing".
-  std::vector<StatsSection> sections;
 };
-
-// Computes the sections of a run from its state (set by the command that owns
-// the run: `sluice run`, the shard merge); empty = none.
-using StatsSectionsFn = std::function<std::vector<StatsSection>(const RunState&, const StatsJsonInfo&)>;
 
 // Engine counter "skipped_record:<kind>": a WARC record that became no
 // document (stats.json "skipped_records").
 inline constexpr std::string_view kSkippedRecordPrefix = "skipped_record:";
 // The skipped records by kind, from the engine counters.
 std::map<std::string, int64_t> SkippedRecordsOf(const Stats& engine);
-
-// stats.json (schema sluice.stats/1): deterministic but for "timing".
-std::string StatsJsonOf(const RunState& state, const StatsJsonInfo& info);
 
 // A stats patch: what a task other than the shards computed for one stage
 // (a global stage's resolver, the tokenizer training): counters, histograms

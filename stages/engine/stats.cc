@@ -4,7 +4,6 @@
 
 #include <cmath>
 
-#include "stages/io/json_writer.h"
 
 namespace sluice {
 
@@ -56,26 +55,6 @@ std::pair<double, double> Histogram::BucketRange(int index) const {
   if (index == kZero) return {0, 0};
   return {std::exp2(static_cast<double>(index) / kLogSubSteps),
           std::exp2(static_cast<double>(index + 1) / kLogSubSteps)};
-}
-
-std::string Histogram::ToJson() const {
-  JsonBuilder b;
-  b.BeginObject();
-  b.Key("kind").String(spec_.kind == HistogramSpec::Kind::kLinear ? "linear" : "log");
-  b.Key("total").Int(total_);
-  b.Key("buckets").BeginArray();
-  for (const auto& [i, c] : counts_) {
-    auto [lo, hi] = BucketRange(i);
-    b.BeginArray();
-    // JSON has no infinity: open ends are null.
-    if (std::isfinite(lo)) b.Number(lo); else b.Null();
-    if (std::isfinite(hi)) b.Number(hi); else b.Null();
-    b.Int(c);
-    b.EndArray();
-  }
-  b.EndArray();
-  b.EndObject();
-  return b.Take();
 }
 
 void Stats::Add(std::string_view counter, int64_t delta) {

@@ -42,8 +42,6 @@ class Histogram {
   // Lower and upper edge of bucket `index`.
   std::pair<double, double> BucketRange(int index) const;
   int64_t total() const { return total_; }
-  // Compact JSON: {"kind":"log","buckets":[[lo,hi,count],...],"total":n}
-  std::string ToJson() const;
   // Adds `count` to bucket `index` as decoded from a saved histogram.
   void AddToBucket(int index, int64_t count) {
     counts_[index] += count;

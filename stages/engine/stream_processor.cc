@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "stages/engine/run_stats.h"
 #include "stages/io/record_writer.h"
 #include "stages/text/utf8.h"
 
@@ -152,7 +153,7 @@ std::string StreamProcessor::StatsJson() const {
     info.stage_types.push_back(st.type);
   }
   info.threads = config_.threads;
-  return StatsJsonOf(state_, info);
+  return sluice::StatsJson(RunStatsOf(state_, info));
 }
 
 }  // namespace sluice

@@ -190,7 +190,7 @@ TEST_CASE("bias_audit stage tags English and Chinese documents and reports share
   CHECK(d.tags == std::vector<std::string>{"identity.religion"});
 }
 
-TEST_CASE("bias audit: the funnel of a run state", "[bias_audit]") {
+TEST_CASE("bias audit: the funnel of a run's statistics", "[bias_audit]") {
   // The engine's per-stage counters, as a run leaves them in its RunState.
   sluice::RunState state;
   state.Resize(2);
@@ -204,7 +204,7 @@ TEST_CASE("bias audit: the funnel of a run state", "[bias_audit]") {
   sluice::StatsJsonInfo info;
   info.stage_names = {"bias_audit", "lex"};
   info.stage_types = {"bias_audit", "lexicon_filter"};
-  const TagFunnel f = sluice::TagFunnelOf(state, info);
+  const TagFunnel f = sluice::TagFunnelOf(sluice::RunStatsOf(state, info));
   REQUIRE(f.stages.size() == 2);
   CHECK(f.stages[0].tags.empty());
   CHECK(f.stages[1].stage == "lex");
@@ -239,7 +239,7 @@ TEST_CASE("bias audit end to end: sluice run, stats.json, audit table", "[bias_a
   REQUIRE(std::system(cmd.c_str()) == 0);
   // The audit stats.json carries, computed once by the run (default options:
   // 10 tagged documents are below min_docs, so low support and no alert).
-  auto stats = sluice::LoadRunStats((dir / "out" / "stats.json").string());
+  auto stats = sluice::LoadReportStats((dir / "out" / "stats.json").string());
   INFO(stats.status().message());
   REQUIRE(stats.ok());
   REQUIRE(stats->bias_audit.has_value());

@@ -275,9 +275,9 @@ struct StageCounts {
   int64_t in = 0, dropped = 0;
   std::vector<std::tuple<std::string, int64_t, int64_t>> tags;  // tag, in, dropped
 };
-// A run state holding these per-stage counts (as the engine counts them) and
-// the info naming the stages.
-std::pair<sluice::RunState, sluice::StatsJsonInfo> StateOf(const std::vector<StageCounts>& stages) {
+// The statistics of a run whose stages saw these counts (made, as a run makes
+// them, from a state holding the engine's per-stage counters).
+sluice::RunStats StatsOf(const std::vector<StageCounts>& stages) {
   sluice::RunState state;
   sluice::StatsJsonInfo info;
   state.Resize(stages.size());
@@ -291,34 +291,42 @@ std::pair<sluice::RunState, sluice::StatsJsonInfo> StateOf(const std::vector<Sta
       if (dropped) state.stages[i].Add(std::string(sluice::kTagDroppedPrefix) + tag, dropped);
     }
   }
-  return {std::move(state), std::move(info)};
+  return sluice::RunStatsOf(state, info);
 }
+
+std::string TextOf(const sluice::JsonValue& v) { return sluice::JsonText(v); }
 }  // namespace
 
-TEST_CASE("both audits are computed from the run state once and rendered before timing", "[language_audit]") {
-  auto [state, info] = StateOf({
+TEST_CASE("both audits are computed from the run's statistics once and written before timing", "[language_audit]") {
+  sluice::RunStats stats = StatsOf({
       {"bias_audit", "bias_audit", 40, 0, {{"identity.religion", 10, 0}}},
       {"language_id", "language_id", 40, 0, {{"identity.religion", 10, 0}, {"language.en", 30, 0}, {"language.zh", 10, 0}}},
       {"c4", "c4", 40, 8, {{"identity.religion", 10, 4}, {"language.en", 30, 3}, {"language.zh", 10, 5}}},
   });
-  info.sections = AuditSections(state, info);
-  REQUIRE(info.sections.size() == 2);
-  CHECK(info.sections[0].key == "bias_audit");
-  CHECK(info.sections[1].key == "language_audit");
+  stats.sections = AuditSections(stats);
+  REQUIRE(stats.sections.size() == 2);
+  CHECK(stats.sections[0].first == "bias_audit");
+  CHECK(stats.sections[1].first == "language_audit");
   // The language audit is the computed table, verbatim.
-  const TagFunnel funnel = sluice::TagFunnelOf(state, info);
+  const TagFunnel funnel = sluice::TagFunnelOf(stats);
   CHECK(funnel.stages[2].type == "c4");
   LanguageAuditTable t;
   REQUIRE(ComputeLanguageAudit(funnel, LanguageAuditOptions{}, &t));
-  CHECK(info.sections[1].json == t.ToJson());
-  CHECK(info.sections[0].json == sluice::ComputeBiasAudit(funnel).ToJson());
+  CHECK(TextOf(stats.sections[1].second) == t.ToJson());
+  CHECK(TextOf(stats.sections[0].second) == sluice::ComputeBiasAudit(funnel).ToJson());
+  // Read back, the tables are the computed ones.
+  sluice::JsonReader reader("test");
+  CHECK(LanguageAuditTable::Read(stats.sections[1].second, reader, "language_audit").ToJson() == t.ToJson());
+  CHECK(sluice::BiasAuditTable::Read(stats.sections[0].second, reader, "bias_audit").ToJson() ==
+        sluice::ComputeBiasAudit(funnel).ToJson());
+  CHECK(reader.status().ok());
   CHECK(Lang(t, "zh")->disparity == Approx(2.5));
   CHECK_FALSE(Lang(t, "zh")->alert);  // 10 documents: low support
   CHECK_FALSE(Lang(t, "en")->alert);
   // stats.json: after "samples", before "timing", each once.
-  const std::string json = sluice::StatsJsonOf(state, info);
+  const std::string json = sluice::StatsJson(stats);
   const size_t samples = json.find("\"samples\":");
-  const size_t bias = json.find("\"bias_audit\":" + info.sections[0].json);
+  const size_t bias = json.find("\"bias_audit\":" + TextOf(stats.sections[0].second));
   const size_t lang = json.find("\"language_audit\":" + t.ToJson());
   const size_t timing = json.find("\"timing\":");
   REQUIRE(bias != std::string::npos);
@@ -326,19 +334,17 @@ TEST_CASE("both audits are computed from the run state once and rendered before 
   CHECK(samples < bias);
   CHECK(bias < lang);
   CHECK(lang < timing);
-  CHECK(json.find("\"bias_audit\":" + info.sections[0].json, bias + 1) == std::string::npos);
+  CHECK(json.find("\"bias_audit\":" + TextOf(stats.sections[0].second), bias + 1) == std::string::npos);
   CHECK(json.find("\"language_audit\":", lang + 1) == std::string::npos);
 
   // Only identity tags: bias audit only. Only language tags: language audit only. No tags: none.
-  auto [identity_state, identity_info] = StateOf({{"c4", "c4", 4, 1, {{"identity.x", 2, 1}}}});
-  auto identity_only = AuditSections(identity_state, identity_info);
+  auto identity_only = AuditSections(StatsOf({{"c4", "c4", 4, 1, {{"identity.x", 2, 1}}}}));
   REQUIRE(identity_only.size() == 1);
-  CHECK(identity_only[0].key == "bias_audit");
-  auto [language_state, language_info] = StateOf({{"l", "language_id", 4, 0, {{"language.en", 4, 0}}}});
-  auto language_only = AuditSections(language_state, language_info);
+  CHECK(identity_only[0].first == "bias_audit");
+  auto language_only = AuditSections(StatsOf({{"l", "language_id", 4, 0, {{"language.en", 4, 0}}}}));
   REQUIRE(language_only.size() == 1);
-  CHECK(language_only[0].key == "language_audit");
-  auto [untagged_state, untagged_info] = StateOf({{"c4", "c4", 4, 1, {}}});
-  CHECK(AuditSections(untagged_state, untagged_info).empty());
-  CHECK(sluice::StatsJsonOf(untagged_state, untagged_info).find("_audit") == std::string::npos);
+  CHECK(language_only[0].first == "language_audit");
+  const sluice::RunStats untagged = StatsOf({{"c4", "c4", 4, 1, {}}});
+  CHECK(AuditSections(untagged).empty());
+  CHECK(sluice::StatsJson(untagged).find("_audit") == std::string::npos);
 }

@@ -1,5 +1,5 @@
 // libFuzzer target for the stats.json reader behind `sluice report`: any bytes
-// either parse into RunStats or give a status with a message, and parsed stats
+// either parse into ReportStats or give a status with a message, and parsed stats
 // always render to a complete page.
 #include <cstdint>
 #include <cstdlib>
@@ -11,7 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > (1 << 18)) return 0;
   const std::string_view json(reinterpret_cast<const char*>(data), size);
-  auto stats = sluice::ParseRunStats(json);
+  auto stats = sluice::ParseReportStats(json);
   if (!stats.ok()) {
     if (stats.status().message().empty()) std::abort();
     return 0;

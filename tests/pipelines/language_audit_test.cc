@@ -89,7 +89,7 @@ std::string AuditJson(const std::string& stats_json) {
 }
 
 // Checks the invariants of a language audit against the file's stages.
-void CheckConsistent(const RunStats& s) {
+void CheckConsistent(const ReportStats& s) {
   REQUIRE(s.language_audit.has_value());
   const LanguageAuditTable& a = *s.language_audit;
   int64_t in = 0, kept = 0, before = 0, lang_stage_in = -1;
@@ -188,7 +188,7 @@ bool LanguageIdTags() {
 
 TEST_CASE("language audit: stats.json round trip through the report's reader", "[language_audit]") {
   const std::string json = RenderFixture();
-  auto stats = ParseRunStats(json);
+  auto stats = ParseReportStats(json);
   REQUIRE(stats.ok());
   REQUIRE(stats->language_audit.has_value());
   // What the reader holds is exactly what was written (the report never recomputes).
@@ -202,7 +202,7 @@ TEST_CASE("language audit: stats.json round trip through the report's reader", "
 }
 
 TEST_CASE("language audit section: chart, sortable table, flags, escaped codes", "[language_audit]") {
-  auto stats = ParseRunStats(RenderFixture());
+  auto stats = ParseReportStats(RenderFixture());
   REQUIRE(stats.ok());
   const std::string html = RenderLanguageAuditSection(*stats);
   CHECK(html.rfind("<section id=\"language-audit\">", 0) == 0);
@@ -242,7 +242,7 @@ TEST_CASE("language audit section: a run without language tags gets a note", "[l
   const std::string json = StatsWithAudits({{"c4", "c4", 10, 2, R"({"identity.gender":{"in":3,"dropped":1}})"}}, 8);
   CHECK(json.find("\"bias_audit\"") != std::string::npos);
   CHECK(json.find("\"language_audit\"") == std::string::npos);
-  auto stats = ParseRunStats(json);
+  auto stats = ParseReportStats(json);
   REQUIRE(stats.ok());
   CHECK_FALSE(stats->language_audit.has_value());
   const std::string html = RenderLanguageAuditSection(*stats);
@@ -274,7 +274,7 @@ TEST_CASE("language audit table sorts in headless Chromium under the page's CSP"
   }
   const std::string dir = MakeTempDir("langaudit-browser");
   REQUIRE(!dir.empty());
-  auto stats = ParseRunStats(RenderFixture());
+  auto stats = ParseReportStats(RenderFixture());
   REQUIRE(stats.ok());
   // A test-only script clicks "documents in" twice (descending, then ascending).
   const std::string clicker =
@@ -352,7 +352,7 @@ TEST_CASE("language audit through sluice run: stats.json counts are consistent",
   args.format = "jsonl";
   REQUIRE(RunMain(args) == 0);
   const std::string json = ReadTextFile(dir + "/out/stats.json");
-  auto stats = ParseRunStats(json);
+  auto stats = ParseReportStats(json);
   REQUIRE(stats.ok());
   CheckConsistent(*stats);
   const LanguageAuditTable& a = *stats->language_audit;
@@ -407,14 +407,19 @@ TEST_CASE("language audit end to end: the default recipe on multilingual Debian 
   REQUIRE(RunShell(bin + " run " + Quote(dir + "/corpus.jsonl") + " -o " + Quote(dir + "/sharded") +
                    " -q --threads 1 --executor local --shards 2 > /dev/null 2>&1") == 0);
   const std::string single = ReadTextFile(dir + "/single/stats.json");
-  auto stats = ParseRunStats(single);
+  auto stats = ParseReportStats(single);
   REQUIRE(stats.ok());
   CheckConsistent(*stats);
   const LanguageAuditTable& a = *stats->language_audit;
   CHECK(a.language_stage == "language_id");
   CHECK(a.languages.size() >= static_cast<size_t>(languages));
   CHECK(a.run.dropped_dedup > 0);
-  // Sharded: the same audit as one process.
+  // Sharded: the same statistics as one process, field by field, so the same audit.
+  auto sharded = ParseReportStats(ReadTextFile(dir + "/sharded/stats.json"));
+  REQUIRE(sharded.ok());
+  CHECK(RunStatsDifferences(*stats, *sharded) == std::vector<std::string>{});
+  REQUIRE(sharded->language_audit.has_value());
+  CHECK(sharded->language_audit->ToJson() == a.ToJson());
   CHECK(AuditJson(ReadTextFile(dir + "/sharded/stats.json")) == AuditJson(single));
   std::filesystem::remove_all(dir);
 }

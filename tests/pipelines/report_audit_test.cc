@@ -33,7 +33,7 @@ TEST_CASE("bias audit in the report: the rows and flags of stats.json, one each 
   // c: 19% -> 0.95, not flagged.
   const std::string json = StatsWithTags(
       R"({"identity.a":{"in":100,"dropped":25},"identity.b":{"in":20,"dropped":10},"identity.c":{"in":100,"dropped":19}})");
-  auto stats = ParseRunStats(json);
+  auto stats = ParseReportStats(json);
   REQUIRE(stats.ok());
   REQUIRE(stats->bias_audit.has_value());
   int alerts = 0, low_support = 0;
@@ -61,7 +61,7 @@ TEST_CASE("bias audit in the report: the rows and flags of stats.json, one each 
 
 TEST_CASE("bias audit in the report: none without identity tags", "[report]") {
   const std::string json = StatsWithTags("{}");
-  auto stats = ParseRunStats(json);
+  auto stats = ParseReportStats(json);
   REQUIRE(stats.ok());
   CHECK_FALSE(stats->bias_audit.has_value());
   const std::string html = RenderRunReport(*stats);

@@ -197,30 +197,17 @@ std::string StatsJsonWithAudits(const std::vector<AuditStage>& stages, int64_t k
   input.kept = kept;
   input.dropped = input.records - kept;
   state.inputs.push_back(input);
-  info.sections = AuditSections(state, info);
-  return StatsJsonOf(state, info);
+  RunStats stats = RunStatsOf(state, info);
+  stats.sections = AuditSections(stats);
+  return StatsJson(stats);
 }
 
-void SetAuditsAsRunDoes(RunStats* stats) {
-  TagFunnel funnel;
-  bool identity = false;
-  for (const StageData& d : stats->stages) {
-    StageFunnel f;
-    f.stage = d.name;
-    f.type = d.type;
-    f.docs_in = d.docs_in;
-    f.dropped = d.docs_dropped;
-    for (const auto& [tag, counts] : d.tags) {
-      f.tags[tag] = counts;
-      identity = identity || tag.rfind(kIdentityTagPrefix, 0) == 0;
-    }
-    funnel.stages.push_back(std::move(f));
-  }
-  stats->bias_audit.reset();
-  stats->language_audit.reset();
-  if (identity) stats->bias_audit = ComputeBiasAudit(funnel);
-  LanguageAuditTable language;
-  if (ComputeLanguageAudit(funnel, LanguageAuditOptions{}, &language)) stats->language_audit = language;
+void SetAuditsAsRunDoes(ReportStats* stats) {
+  RunStats run = *stats;
+  run.sections = AuditSections(run);
+  auto typed = ReportStatsOf(std::move(run));
+  REQUIRE(typed.ok());
+  *stats = std::move(typed).value();
 }
 
 int RunRichPipeline(const std::string& dir, int threads) {
@@ -279,7 +266,7 @@ TEST_CASE("the sluice binary writes stats.json in the documented schema and a re
   CHECK(Keys(Obj(root["timing"].value())) == std::set<std::string>{"threads", "wall_seconds", "stages"});
   CHECK(IntAt(root, "/timing/threads") == 2);
 
-  auto stats = ParseRunStats(json);
+  auto stats = ParseReportStats(json);
   REQUIRE(stats.ok());
   CHECK(stats->totals.in == 4);
   CHECK(stats->stages.empty());
@@ -347,9 +334,9 @@ TEST_CASE("a rich run: stage stats, tags, signals, reports and samples in stats.
   std::string dir = MakeTempDir("rich");
   REQUIRE(!dir.empty());
   REQUIRE(RunRichPipeline(dir) == 0);
-  auto stats = LoadRunStats(dir + "/out/stats.json");
+  auto stats = LoadReportStats(dir + "/out/stats.json");
   REQUIRE(stats.ok());
-  const RunStats& s = *stats;
+  const ReportStats& s = *stats;
   CHECK(s.totals.in == kRichRecords);
   CHECK(s.totals.kept == kRichKept);
   CHECK(s.totals.dropped == kRichDropped);
@@ -422,8 +409,8 @@ TEST_CASE("the rich run's report is deterministic across thread counts", "[repor
   std::string a = MakeTempDir("det1"), b = MakeTempDir("det2");
   REQUIRE(RunRichPipeline(a, 1) == 0);
   REQUIRE(RunRichPipeline(b, 2) == 0);
-  auto sa = LoadRunStats(a + "/out/stats.json");
-  auto sb = LoadRunStats(b + "/out/stats.json");
+  auto sa = LoadReportStats(a + "/out/stats.json");
+  auto sb = LoadReportStats(b + "/out/stats.json");
   REQUIRE(sa.ok());
   REQUIRE(sb.ok());
   // Only timing differs between runs; equalize it, then the pages must match.

@@ -52,7 +52,7 @@ std::string ConstructedStats() {
 std::string Render(const std::string& json) {
   // As a run does: the audits are computed once (here from the fixture's tag
   // counts), held by the stats, then rendered.
-  auto stats = ParseRunStats(json);
+  auto stats = ParseReportStats(json);
   REQUIRE(stats.ok());
   report_test::SetAuditsAsRunDoes(&*stats);
   return RenderRunReport(*stats);
@@ -175,7 +175,7 @@ TEST_CASE("generic stage reports: tables, key/value lists, flagged rows", "[repo
     std::string doc = R"({"schema":"sluice.stats/1","totals":{"in":0,"kept":0,"dropped":0,"malformed":0,
       "bytes_in":0,"bytes_kept":0},"inputs":[],"stages":[{"name":"s","type":"t","docs_in":0,"docs_out":0,
       "docs_dropped":0,"bytes_in":0,"bytes_out":0,"report":)" + json + "}]}";
-    auto stats = ParseRunStats(doc);
+    auto stats = ParseReportStats(doc);
     REQUIRE(stats.ok());
     REQUIRE(stats->stages[0].report.has_value());
     return RenderJsonValue(*stats->stages[0].report);
@@ -196,7 +196,7 @@ TEST_CASE("WriteRunReport writes a file and rejects invalid stats", "[report]") 
   REQUIRE(!dir.empty());
   std::string stats = ConstructedStats();
   REQUIRE(WriteRunReport(stats, dir + "/report.html").ok());
-  auto parsed = ParseRunStats(stats);
+  auto parsed = ParseReportStats(stats);
   REQUIRE(parsed.ok());
   CHECK(ReadTextFile(dir + "/report.html") == RenderRunReport(*parsed));
   Status st = WriteRunReport("[1,2]", dir + "/bad.html");
@@ -213,14 +213,14 @@ TEST_CASE("every truncation and byte flip of stats.json parses or fails cleanly"
   const std::string json = ConstructedStats();
   int ok = 0, failed = 0;
   for (size_t cut = 0; cut < json.size(); cut += 3) {
-    auto r = ParseRunStats(std::string_view(json).substr(0, cut));
+    auto r = ParseReportStats(std::string_view(json).substr(0, cut));
     (r.ok() ? ok : failed)++;
   }
   const char replacements[] = {'"', '{', ']', '0', '-', 'x', '\\', ','};
   for (size_t at = 0; at < json.size(); at += 7) {
     std::string mutated = json;
     mutated[at] = replacements[at % sizeof replacements];
-    auto r = ParseRunStats(mutated);
+    auto r = ParseReportStats(mutated);
     if (r.ok()) {
       ++ok;
       CHECK(RenderRunReport(*r).find("</html>") != std::string::npos);

@@ -105,12 +105,12 @@ struct AuditStage {
 
 // The stats.json of a run with these stages over one input (records = the
 // first stage's documents in, `kept` kept), rendered as `sluice run` renders
-// it: StatsJsonOf over the run state, with the audits (AuditSections)
-// computed from the same state.
+// it: the statistics of the run state (RunStatsOf) with the audits
+// (AuditSections) computed from them, written by StatsJson.
 std::string StatsJsonWithAudits(const std::vector<AuditStage>& stages, int64_t kept);
 
 // Sets the audits of stats parsed from a hand-written stats.json (a report
 // fixture) as a run computes them from the same per-stage tag counts.
-void SetAuditsAsRunDoes(RunStats* stats);
+void SetAuditsAsRunDoes(ReportStats* stats);
 
 }  // namespace sluice::report_test

@@ -2,6 +2,8 @@
 // the state one process has, and stats.json renders from it.
 #include "stages/engine/run_state.h"
 
+#include "stages/engine/run_stats.h"
+
 #include <catch2/catch.hpp>
 
 #include "stages/engine/byte_codec.h"
@@ -38,7 +40,7 @@ TEST_CASE("run state: Encode/Decode is exact - Stats binary form round-trips", "
   StatsJsonInfo info;
   info.stage_names = {"one", "two"};
   info.stage_types = {"t1", "t2"};
-  CHECK(StatsJsonOf(back, info) == StatsJsonOf(s, info));
+  CHECK(RunStatsOf(back, info) == RunStatsOf(s, info));
   CHECK(back.Encode() == s.Encode());
   // Damaged or foreign data is an error, not a crash.
   std::string bytes = s.Encode();
@@ -72,7 +74,7 @@ TEST_CASE("run state: shards append into one state - a cut input's parts join - 
   StatsJsonInfo info;
   info.stage_names = {"one", "two"};
   info.stage_types = {"t1", "t2"};
-  const std::string json = StatsJsonOf(total, info);
+  const std::string json = StatsJson(RunStatsOf(total, info));
   CHECK(json.find("\"totals\":{\"in\":19,\"kept\":16,\"dropped\":3") != std::string::npos);
 }
 
