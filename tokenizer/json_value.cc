@@ -1,9 +1,6 @@
 #include "tokenizer/json_value.h"
 
-#include <cerrno>
-#include <cstdlib>
-
-#include "tokenizer/unicode_classes.h"
+#include <simdjson.h>
 
 namespace sluice::tokenizer {
 
@@ -14,213 +11,80 @@ const JsonValue* JsonValue::Find(std::string_view key) const {
   return nullptr;
 }
 
+// simdjson DOM -> JsonValue (the reading is simdjson's, as everywhere in
+// sluice; this library keeps only its own small value type).
 class JsonParser {
  public:
-  explicit JsonParser(std::string_view text) : t_(text) {}
+  static constexpr int kMaxDepth = 128;
 
-  TokStatus ParseDocument(JsonValue* out) {
-    if (!ParseValue(out, 0)) return TokStatus::Invalid(error_ + " at byte " + std::to_string(pos_));
-    SkipSpace();
-    if (pos_ != t_.size()) return TokStatus::Invalid("trailing characters at byte " + std::to_string(pos_));
-    return TokStatus::Ok();
-  }
-
- private:
-  bool Fail(const char* what) {
-    error_ = what;
-    return false;
-  }
-  void SkipSpace() {
-    while (pos_ < t_.size() && (t_[pos_] == ' ' || t_[pos_] == '\t' || t_[pos_] == '\n' || t_[pos_] == '\r')) ++pos_;
-  }
-  bool Literal(std::string_view word) {
-    if (t_.substr(pos_, word.size()) != word) return Fail("invalid literal");
-    pos_ += word.size();
-    return true;
-  }
-  bool ParseHex4(uint32_t* v) {
-    if (pos_ + 4 > t_.size()) return Fail("truncated \\u escape");
-    *v = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = t_[pos_++];
-      *v <<= 4;
-      if (c >= '0' && c <= '9') *v |= c - '0';
-      else if (c >= 'a' && c <= 'f') *v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') *v |= c - 'A' + 10;
-      else return Fail("invalid \\u escape");
-    }
-    return true;
-  }
-  bool ParseString(std::string* out) {
-    ++pos_;  // opening quote
-    while (true) {
-      if (pos_ >= t_.size()) return Fail("unterminated string");
-      const char c = t_[pos_];
-      if (c == '"') {
-        ++pos_;
+  // False when nested deeper than kMaxDepth.
+  static bool Convert(simdjson::dom::element e, int depth, JsonValue* v) {
+    using simdjson::dom::element_type;
+    if (depth > kMaxDepth) return false;
+    switch (e.type()) {
+      case element_type::NULL_VALUE:
+        v->type_ = JsonValue::Type::kNull;
+        return true;
+      case element_type::BOOL:
+        v->type_ = JsonValue::Type::kBool;
+        v->bool_ = e.get_bool().value_unsafe();
+        return true;
+      case element_type::INT64:
+        v->type_ = JsonValue::Type::kNumber;
+        v->is_integer_ = true;
+        v->integer_ = e.get_int64().value_unsafe();
+        v->number_ = static_cast<double>(v->integer_);
+        return true;
+      case element_type::UINT64:  // integral, but beyond int64
+        v->type_ = JsonValue::Type::kNumber;
+        v->number_ = static_cast<double>(e.get_uint64().value_unsafe());
+        return true;
+      case element_type::DOUBLE:
+        v->type_ = JsonValue::Type::kNumber;
+        v->number_ = e.get_double().value_unsafe();
+        return true;
+      case element_type::STRING:
+        v->type_ = JsonValue::Type::kString;
+        v->string_ = std::string(e.get_string().value_unsafe());
+        return true;
+      case element_type::ARRAY: {
+        v->type_ = JsonValue::Type::kArray;
+        simdjson::dom::array a = e.get_array().value_unsafe();
+        v->array_.resize(a.size());
+        size_t i = 0;
+        for (simdjson::dom::element item : a) {
+          if (!Convert(item, depth + 1, &v->array_[i++])) return false;
+        }
         return true;
       }
-      if (static_cast<unsigned char>(c) < 0x20) return Fail("control character in string");
-      if (c != '\\') {
-        // Copy a run of plain bytes.
-        size_t end = pos_;
-        while (end < t_.size() && t_[end] != '"' && t_[end] != '\\' && static_cast<unsigned char>(t_[end]) >= 0x20) ++end;
-        out->append(t_.substr(pos_, end - pos_));
-        pos_ = end;
-        continue;
-      }
-      if (++pos_ >= t_.size()) return Fail("unterminated escape");
-      const char e = t_[pos_++];
-      switch (e) {
-        case '"': out->push_back('"'); break;
-        case '\\': out->push_back('\\'); break;
-        case '/': out->push_back('/'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
-        case 'u': {
-          uint32_t cp;
-          if (!ParseHex4(&cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t lo;
-            if (t_.substr(pos_, 2) != "\\u") return Fail("unpaired surrogate");
-            pos_ += 2;
-            if (!ParseHex4(&lo)) return false;
-            if (lo < 0xDC00 || lo > 0xDFFF) return Fail("unpaired surrogate");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return Fail("unpaired surrogate");
-          }
-          AppendUtf8(cp, out);
-          break;
-        }
-        default:
-          return Fail("invalid escape");
-      }
-    }
-  }
-  bool ParseNumber(JsonValue* v) {
-    const size_t start = pos_;
-    if (pos_ < t_.size() && t_[pos_] == '-') ++pos_;
-    bool integral = true;
-    while (pos_ < t_.size()) {
-      const char c = t_[pos_];
-      if (c >= '0' && c <= '9') {
-        ++pos_;
-      } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-        integral = false;
-        ++pos_;
-      } else {
-        break;
-      }
-    }
-    const std::string text(t_.substr(start, pos_ - start));
-    if (text.empty() || text == "-") return Fail("invalid number");
-    char* end = nullptr;
-    v->type_ = JsonValue::Type::kNumber;
-    v->number_ = std::strtod(text.c_str(), &end);
-    if (end != text.c_str() + text.size()) return Fail("invalid number");
-    if (integral) {
-      errno = 0;
-      const long long i = std::strtoll(text.c_str(), &end, 10);
-      if (errno == 0) {
-        v->is_integer_ = true;
-        v->integer_ = i;
-      }
-    }
-    return true;
-  }
-  bool ParseValue(JsonValue* v, int depth) {
-    if (depth > 128) return Fail("nesting too deep");
-    SkipSpace();
-    if (pos_ >= t_.size()) return Fail("unexpected end of input");
-    const char c = t_[pos_];
-    switch (c) {
-      case 'n':
-        v->type_ = JsonValue::Type::kNull;
-        return Literal("null");
-      case 't':
-        v->type_ = JsonValue::Type::kBool;
-        v->bool_ = true;
-        return Literal("true");
-      case 'f':
-        v->type_ = JsonValue::Type::kBool;
-        v->bool_ = false;
-        return Literal("false");
-      case '"':
-        v->type_ = JsonValue::Type::kString;
-        return ParseString(&v->string_);
-      case '[': {
-        v->type_ = JsonValue::Type::kArray;
-        ++pos_;
-        SkipSpace();
-        if (pos_ < t_.size() && t_[pos_] == ']') {
-          ++pos_;
-          return true;
-        }
-        while (true) {
-          v->array_.emplace_back();
-          if (!ParseValue(&v->array_.back(), depth + 1)) return false;
-          SkipSpace();
-          if (pos_ >= t_.size()) return Fail("unterminated array");
-          if (t_[pos_] == ',') {
-            ++pos_;
-            continue;
-          }
-          if (t_[pos_] == ']') {
-            ++pos_;
-            return true;
-          }
-          return Fail("expected , or ]");
-        }
-      }
-      case '{': {
+      case element_type::OBJECT: {
         v->type_ = JsonValue::Type::kObject;
-        ++pos_;
-        SkipSpace();
-        if (pos_ < t_.size() && t_[pos_] == '}') {
-          ++pos_;
-          return true;
+        simdjson::dom::object o = e.get_object().value_unsafe();
+        v->object_.reserve(o.size());
+        for (auto field : o) {
+          v->object_.emplace_back(std::string(field.key), JsonValue());
+          if (!Convert(field.value, depth + 1, &v->object_.back().second)) return false;
         }
-        while (true) {
-          SkipSpace();
-          if (pos_ >= t_.size() || t_[pos_] != '"') return Fail("expected object key");
-          std::string key;
-          if (!ParseString(&key)) return false;
-          SkipSpace();
-          if (pos_ >= t_.size() || t_[pos_] != ':') return Fail("expected :");
-          ++pos_;
-          v->object_.emplace_back(std::move(key), JsonValue());
-          if (!ParseValue(&v->object_.back().second, depth + 1)) return false;
-          SkipSpace();
-          if (pos_ >= t_.size()) return Fail("unterminated object");
-          if (t_[pos_] == ',') {
-            ++pos_;
-            continue;
-          }
-          if (t_[pos_] == '}') {
-            ++pos_;
-            return true;
-          }
-          return Fail("expected , or }");
-        }
+        return true;
       }
-      default:
-        if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber(v);
-        return Fail("unexpected character");
     }
+    return false;
   }
-
-  std::string_view t_;
-  size_t pos_ = 0;
-  std::string error_;
 };
 
 TokStatus JsonValue::Parse(std::string_view text, JsonValue* out) {
   *out = JsonValue();
-  return JsonParser(text).ParseDocument(out);
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(text);
+  simdjson::dom::element root;
+  if (auto err = parser.parse(padded).get(root); err != simdjson::SUCCESS) {
+    return TokStatus::Invalid(std::string("invalid JSON: ") + simdjson::error_message(err));
+  }
+  if (!JsonParser::Convert(root, 0, out)) {
+    *out = JsonValue();
+    return TokStatus::Invalid("invalid JSON: nesting too deep");
+  }
+  return TokStatus::Ok();
 }
 
 void AppendJsonQuoted(std::string_view s, std::string* out) {

@@ -1,6 +1,7 @@
-// JsonValue: a small JSON document model and parser for reading tokenizer.json
-// (the tokenizer library depends on nothing of sluice's, so it carries its own),
-// plus string escaping with serde_json's rules so written files match HF's.
+// JsonValue: a small JSON document model for reading tokenizer.json (the
+// tokenizer library depends on nothing of sluice's, so it carries its own
+// value type; the parsing is simdjson's, as everywhere in sluice), plus string
+// escaping with serde_json's rules so written files match HF's.
 // Objects keep their key order. Values are plain data: not thread-safe to mutate.
 #pragma once
 
