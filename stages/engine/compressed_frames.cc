@@ -7,6 +7,8 @@
 #include <zstd.h>
 
 #include <cerrno>
+#include <memory>
+#include <vector>
 #include <cstdio>
 #include <cstring>
 
@@ -90,25 +92,72 @@ bool IsBgzfFile(const std::string& path) {
   return BgzfDeclaredSize(head, n) != 0;
 }
 
-Status ForEachFrameBoundary(const std::string& path, Compression compression,
-                            const std::function<bool(uint64_t offset)>& on_boundary) {
-  if (compression == Compression::kNone) return Status::Ok();
+StatusOr<std::vector<CompressedFrame>> ListFrames(const std::string& path, Compression compression) {
   MappedFile file;
   SLUICE_RETURN_IF_ERROR(file.Open(path));
   const unsigned char* p = file.data();
   const size_t size = file.size();
+  std::vector<CompressedFrame> frames;
   size_t pos = 0;
-  while (pos < size) {
-    size_t frame = 0;
+  while (compression != Compression::kNone && pos < size) {
+    CompressedFrame f;
+    f.offset = pos;
     if (compression == Compression::kZstd) {
-      frame = ZSTD_findFrameCompressedSize(p + pos, size - pos);
-      if (ZSTD_isError(frame)) frame = 0;
+      const size_t n = ZSTD_findFrameCompressedSize(p + pos, size - pos);
+      if (ZSTD_isError(n)) break;
+      f.bytes = n;
+      const uint32_t magic = p[pos] | (uint32_t{p[pos + 1]} << 8) | (uint32_t{p[pos + 2]} << 16) | (uint32_t{p[pos + 3]} << 24);
+      if ((magic & 0xFFFFFFF0u) == 0x184D2A50u) {  // a skippable frame: no content
+        f.content_bytes = 0;
+      } else {
+        const unsigned long long content = ZSTD_getFrameContentSize(p + pos, size - pos);
+        if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != ZSTD_CONTENTSIZE_ERROR) f.content_bytes = content;
+      }
     } else {
-      frame = BgzfMemberSize(p + pos, size - pos);
+      const size_t n = BgzfMemberSize(p + pos, size - pos);
+      if (n == 0) break;
+      f.bytes = n;
+      const unsigned char* isize = p + pos + n - 4;  // the trailer's ISIZE (a member holds < 64 KiB)
+      f.content_bytes = isize[0] | (uint32_t{isize[1]} << 8) | (uint32_t{isize[2]} << 16) | (uint32_t{isize[3]} << 24);
     }
-    if (frame == 0) break;  // the rest is one piece
-    pos += frame;
-    if (pos < size && !on_boundary(pos)) break;
+    frames.push_back(f);
+    pos += f.bytes;
+  }
+  if (pos < size || frames.empty()) {
+    // The rest is one piece: it joins the frame before (or is the only one).
+    if (frames.empty()) frames.push_back(CompressedFrame{0, 0, kUnknownContentBytes});
+    frames.back().bytes = size - frames.back().offset;
+    if (pos < size) frames.back().content_bytes = kUnknownContentBytes;
+  }
+  return frames;
+}
+
+Status MeasureUndeclaredFrames(const std::string& path, std::vector<CompressedFrame>* frames,
+                               uint64_t max_compressed_bytes) {
+  uint64_t undeclared = 0;
+  for (const CompressedFrame& f : *frames) {
+    if (f.content_bytes == kUnknownContentBytes) undeclared += f.bytes;
+  }
+  if (undeclared == 0 || undeclared > max_compressed_bytes) return Status::Ok();
+  MappedFile file;
+  SLUICE_RETURN_IF_ERROR(file.Open(path));
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  std::vector<char> scratch(ZSTD_DStreamOutSize());
+  for (CompressedFrame& f : *frames) {
+    if (f.content_bytes != kUnknownContentBytes || f.offset + f.bytes > file.size()) continue;
+    ZSTD_DCtx_reset(dctx.get(), ZSTD_reset_session_only);
+    ZSTD_inBuffer in{file.data() + f.offset, static_cast<size_t>(f.bytes), 0};
+    uint64_t out_bytes = 0;
+    size_t ret = 1;
+    while (ret != 0) {
+      ZSTD_outBuffer out{scratch.data(), scratch.size(), 0};
+      ret = ZSTD_decompressStream(dctx.get(), &out, &in);
+      if (ZSTD_isError(ret)) break;
+      out_bytes += out.pos;
+      if (ret != 0 && in.pos == in.size && out.pos < out.size) break;  // the frame ends early: damaged
+    }
+    // Exactly one whole frame decoded: its size is known now.
+    if (ret == 0 && in.pos == in.size) f.content_bytes = out_bytes;
   }
   return Status::Ok();
 }

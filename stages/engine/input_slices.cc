@@ -89,24 +89,38 @@ Status AlignFramedSlice(const InputFile& input, InputSlice* slice, FrameCount* c
   return Status::Ok();
 }
 
-// The frame boundaries a compressed input of `size` bytes is cut at for
-// `parts` parts: the first frame start at or after each nominal cut
-// size * k / parts, without repeats (fewer frames, fewer parts).
-std::vector<uint64_t> FrameCuts(const InputFile& input, uint64_t size, uint64_t parts) {
-  std::vector<uint64_t> cuts;
-  uint64_t k = 1;
-  auto nominal = [&](uint64_t i) {
-    return static_cast<uint64_t>(static_cast<unsigned __int128>(size) * i / parts);
-  };
-  Status st = ForEachFrameBoundary(input.path, input.compression, [&](uint64_t b) {
-    while (k < parts && nominal(k) <= b) {
-      if (cuts.empty() || cuts.back() != b) cuts.push_back(b);
-      ++k;
-    }
-    return k < parts;
-  });
-  if (!st.ok()) cuts.clear();  // unreadable: whole (its read reports why)
-  return cuts;
+// Frames that do not declare their decompressed size (a streaming compressor
+// wrote them) are measured by decompressing them when a file has at most this
+// many compressed bytes of them: seconds of one core per task, against the
+// hours such a file takes through a recipe; beyond it, compressed bytes balance.
+constexpr uint64_t kMaxMeasuredBytes = 1ull << 30;
+
+// How a compressed input is cut: its frames and what each weighs (its
+// decompressed bytes when every frame declares them or could be measured,
+// else its bytes on disk).
+struct FramePlan {
+  std::vector<CompressedFrame> frames;
+  std::vector<uint64_t> weights;  // per frame
+  uint64_t total = 0;
+};
+
+// The frames of a compressed splittable input; empty when it has fewer than
+// two (or cannot be read: then it stays whole and its read reports why).
+FramePlan PlanFrames(const InputFile& input) {
+  FramePlan plan;
+  auto frames = ListFrames(input.path, input.compression);
+  if (!frames.ok() || frames->size() < 2) return plan;
+  plan.frames = std::move(frames).value();
+  if (input.compression == Compression::kZstd) {
+    if (!MeasureUndeclaredFrames(input.path, &plan.frames, kMaxMeasuredBytes).ok()) return FramePlan();
+  }
+  bool declared = true;
+  for (const CompressedFrame& f : plan.frames) declared = declared && f.content_bytes != kUnknownContentBytes;
+  for (const CompressedFrame& f : plan.frames) {
+    plan.weights.push_back(declared ? f.content_bytes : f.bytes);
+    plan.total += plan.weights.back();
+  }
+  return plan;
 }
 
 }  // namespace
@@ -125,28 +139,58 @@ bool IsSplittable(const InputFile& input, const ReaderOptions& options) {
 }
 
 std::vector<InputSlice> PlanSlices(const std::vector<InputFile>& inputs, const ReaderOptions& options, int shards) {
-  std::vector<InputSlice> slices;
+  // What every input weighs (its frames read once, for compressed ones).
+  std::vector<FramePlan> framed(inputs.size());
+  std::vector<uint64_t> weight(inputs.size());
   uint64_t total = 0;
-  for (const auto& in : inputs) total += SizeOf(in);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    weight[i] = SizeOf(inputs[i]);
+    if (shards > 1 && inputs[i].compression != Compression::kNone && weight[i] > kMinSliceBytes &&
+        IsSplittable(inputs[i], options)) {
+      framed[i] = PlanFrames(inputs[i]);
+      if (!framed[i].frames.empty()) weight[i] = framed[i].total;
+    }
+    total += weight[i];
+  }
   const uint64_t piece = std::max<uint64_t>(kMinSliceBytes, total / (2 * static_cast<uint64_t>(std::max(1, shards))));
+  std::vector<InputSlice> slices;
   for (uint32_t i = 0; i < inputs.size(); ++i) {
     const uint64_t size = SizeOf(inputs[i]);
     uint64_t parts = 1;
-    if (shards > 1 && size > piece && IsSplittable(inputs[i], options)) {
-      parts = std::max<uint64_t>(1, (size + piece - 1) / piece);
+    if (shards > 1 && weight[i] > piece && IsSplittable(inputs[i], options)) {
+      parts = std::min<uint64_t>(kMaxSliceParts, (weight[i] + piece - 1) / piece);
     }
-    if (parts > kMaxSliceParts) parts = kMaxSliceParts;
-    if (parts > 1 && inputs[i].compression != Compression::kNone) {
-      // Cut at frame boundaries, known now; AlignSlice only counts lines.
-      const std::vector<uint64_t> cuts = FrameCuts(inputs[i], size, parts);
+    const FramePlan& plan = framed[i];
+    if (inputs[i].compression != Compression::kNone) {
+      // Cut at the first frame start at or after each nominal point of the
+      // input's weight, without repeats (fewer frames, fewer parts).
+      std::vector<size_t> cuts;  // frame indexes that start a part
+      if (parts > 1 && !plan.frames.empty()) {
+        const auto nominal = [&](uint64_t j) {
+          return static_cast<uint64_t>(static_cast<unsigned __int128>(plan.total) * j / parts);
+        };
+        uint64_t k = 1, before = 0;
+        for (size_t f = 0; f < plan.frames.size() && k < parts; ++f) {
+          if (f > 0 && nominal(k) <= before) {
+            cuts.push_back(f);
+            while (k < parts && nominal(k) <= before) ++k;
+          }
+          before += plan.weights[f];
+        }
+      }
       for (size_t k = 0; k <= cuts.size(); ++k) {
         InputSlice s;
         s.input_index = i;
         s.part = static_cast<uint32_t>(k);
         s.parts = static_cast<uint32_t>(cuts.size() + 1);
+        s.weight = weight[i];
         if (!cuts.empty()) {
-          s.begin = k == 0 ? 0 : cuts[k - 1];
-          s.end = k == cuts.size() ? size : cuts[k];
+          const size_t from = k == 0 ? 0 : cuts[k - 1];
+          const size_t to = k == cuts.size() ? plan.frames.size() : cuts[k];
+          s.begin = plan.frames[from].offset;
+          s.end = k == cuts.size() ? size : plan.frames[to].offset;
+          s.weight = 0;
+          for (size_t f = from; f < to; ++f) s.weight += plan.weights[f];
         }
         slices.push_back(s);
       }
@@ -157,9 +201,11 @@ std::vector<InputSlice> PlanSlices(const std::vector<InputFile>& inputs, const R
       s.input_index = i;
       s.part = static_cast<uint32_t>(k);
       s.parts = static_cast<uint32_t>(parts);
+      s.weight = size;
       if (parts > 1) {
         s.begin = size * k / parts;
         s.end = k + 1 == parts ? size : size * (k + 1) / parts;
+        s.weight = s.end - s.begin;
       }
       slices.push_back(s);
     }
@@ -167,32 +213,28 @@ std::vector<InputSlice> PlanSlices(const std::vector<InputFile>& inputs, const R
   return slices;
 }
 
-std::vector<size_t> ShardSlices(const std::vector<InputSlice>& slices, const std::vector<InputFile>& inputs,
-                                int shard, int shards) {
+std::vector<size_t> ShardSlices(const std::vector<InputSlice>& slices, int shard, int shards) {
   std::vector<size_t> mine;
   if (shards <= 1) {
     for (size_t k = 0; k < slices.size(); ++k) mine.push_back(k);
     return mine;
   }
-  auto bytes = [&](const InputSlice& s) {
-    return s.whole() ? SizeOf(inputs[s.input_index]) : s.end - s.begin;
-  };
   uint64_t total = 0;
-  for (const auto& s : slices) total += bytes(s);
+  for (const auto& s : slices) total += s.weight;
   uint64_t at = 0;
   for (size_t k = 0; k < slices.size(); ++k) {
-    const uint64_t b = bytes(slices[k]);
+    const uint64_t w = slices[k].weight;
     int owner = 0;
     if (total > 0) {
       // The middle byte decides; unsigned __int128 keeps at * shards exact.
-      unsigned __int128 mid = static_cast<unsigned __int128>(at) * 2 + b;  // twice the middle
+      unsigned __int128 mid = static_cast<unsigned __int128>(at) * 2 + w;  // twice the middle
       owner = static_cast<int>(mid * static_cast<unsigned>(shards) / (static_cast<unsigned __int128>(total) * 2));
     } else {
       owner = static_cast<int>(k % static_cast<size_t>(shards));  // sizes unknown: deal them out
     }
     owner = std::min(owner, shards - 1);
     if (owner == shard) mine.push_back(k);
-    at += b;
+    at += w;
   }
   return mine;
 }
@@ -234,7 +276,7 @@ StatusOr<std::vector<InputSlice>> SlicesForShard(const std::vector<InputFile>& i
   uint32_t counted_input = UINT32_MAX;
   FrameCount count;
   uint64_t counted_to = 0;
-  for (size_t k : ShardSlices(all, inputs, shard, shards)) {
+  for (size_t k : ShardSlices(all, shard, shards)) {
     InputSlice s = all[k];
     const InputFile& in = inputs[s.input_index];
     if (!s.whole() && in.compression != Compression::kNone) {

@@ -19,8 +19,8 @@
 
 namespace sluice {
 
-// Smallest part a file is cut into (smaller files stay whole); on-disk
-// (compressed) bytes.
+// Smallest part a file is cut into (smaller files stay whole), in bytes of
+// text (decompressed where a compressed file's frames declare their size).
 inline constexpr uint64_t kMinSliceBytes = 64ull << 10;
 // Most parts of one file (four digits in part file names).
 inline constexpr uint64_t kMaxSliceParts = 9999;
@@ -29,20 +29,26 @@ inline constexpr uint64_t kMaxSliceParts = 9999;
 // uncompressed, zstd or BGZF gzip (its first bytes are read to tell).
 bool IsSplittable(const InputFile& input, const ReaderOptions& options);
 
-// Every slice of `inputs` for a run of `shards` shards, in input order.
-// Splittable inputs are cut into parts of about total_bytes / (2 * shards)
-// on-disk bytes (at least kMinSliceBytes): uncompressed ones at nominal
-// offsets (AlignSlice moves them to line starts), compressed ones at the first
-// frame boundary at or after each nominal offset (found here from the frame
+// Every slice of `inputs` for a run of `shards` shards, in input order, each
+// with its weight. An input weighs its bytes of text: its size, or for a
+// compressed splittable input whose every frame declares its decompressed
+// size (zstd's Frame_Content_Size, BGZF's ISIZE) or whose undeclared frames
+// could be measured by decompressing them (up to 1 GiB of them per file) the
+// sum of those — a crawl's tail often compresses far better than its head, so
+// compressed bytes would deal shards unequal shares of the records — else its
+// size on disk.
+// Splittable inputs are cut into parts of about total_weight / (2 * shards)
+// (at least kMinSliceBytes): uncompressed ones at nominal offsets (AlignSlice
+// moves them to line starts), compressed ones at the first frame boundary at
+// or after each nominal point of their weight (found here from the frame
 // headers; a file with fewer frames gives fewer parts, one frame one whole
 // slice).
 std::vector<InputSlice> PlanSlices(const std::vector<InputFile>& inputs, const ReaderOptions& options, int shards);
 
-// The indexes into `slices` that shard `shard` of `shards` reads: a contiguous
-// run in input order, balanced by bytes (a slice goes to the shard its middle
-// byte falls in).
-std::vector<size_t> ShardSlices(const std::vector<InputSlice>& slices, const std::vector<InputFile>& inputs,
-                                int shard, int shards);
+// The indexes into `slices` (from PlanSlices) that shard `shard` of `shards`
+// reads: a contiguous run in input order, balanced by weight (a slice goes to
+// the shard its middle byte of weight falls in).
+std::vector<size_t> ShardSlices(const std::vector<InputSlice>& slices, int shard, int shards);
 
 // Moves a nominal slice's begin and end to the next line starts and sets
 // first_line (counting the newlines before begin). A compressed slice keeps

@@ -146,6 +146,10 @@ struct InputSlice {
   // Compressed: the frames before the slice cannot be decompressed; a read of
   // the whole file stops there, so the slice holds no records either.
   bool after_read_error = false;
+  // What the slice weighs when slices are dealt to shards (PlanSlices): the
+  // bytes of text it holds — decompressed bytes where the frames declare them,
+  // else bytes on disk.
+  uint64_t weight = 0;
   bool whole() const { return parts == 1; }
 };
 

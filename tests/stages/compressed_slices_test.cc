@@ -50,11 +50,13 @@ std::string LicenseJsonl(int copy) {
   return out;
 }
 
-// One zstd frame holding `data` (level 1; a checksum when asked).
-std::string ZstdFrame(std::string_view data, bool checksum = false) {
+// One zstd frame holding `data` (level 1; a checksum when asked; without its
+// decompressed size in the header when asked, as streaming compressors write).
+std::string ZstdFrame(std::string_view data, bool checksum = false, bool declare_size = true) {
   ZSTD_CCtx* cctx = ZSTD_createCCtx();
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 1);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, checksum ? 1 : 0);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, declare_size ? 1 : 0);
   std::string out(ZSTD_compressBound(data.size()), '\0');
   const size_t n = ZSTD_compress2(cctx, out.data(), out.size(), data.data(), data.size());
   ZSTD_freeCCtx(cctx);
@@ -124,13 +126,12 @@ SliceRead ReadSlices(const InputFile& in, const std::vector<InputSlice>& slices)
   return out;
 }
 
-// The frame boundaries of a file, from the headers.
+// The frame boundaries of a file (every frame start but the first), from the headers.
 std::vector<uint64_t> Boundaries(const InputFile& in) {
+  auto frames = ListFrames(in.path, in.compression);
+  REQUIRE(frames.ok());
   std::vector<uint64_t> b;
-  REQUIRE(ForEachFrameBoundary(in.path, in.compression, [&](uint64_t at) {
-            b.push_back(at);
-            return true;
-          }).ok());
+  for (size_t k = 1; k < frames->size(); ++k) b.push_back((*frames)[k].offset);
   return b;
 }
 
@@ -405,6 +406,91 @@ TEST_CASE("compressed slices: BGZF gzip is cut at members, plain multi-member gz
     sharded.records.insert(sharded.records.end(), r.records.begin(), r.records.end());
   }
   CHECK(sharded.records == whole.records);
+}
+
+// The share of the records each of `shards` shards reads.
+std::vector<double> RecordShares(const InputFile& in, int shards) {
+  std::vector<double> counts;
+  double total = 0;
+  for (int s = 0; s < shards; ++s) {
+    auto mine = SlicesForShard({in}, ReaderOptions(), s, shards);
+    REQUIRE(mine.ok());
+    counts.push_back(mine->empty() ? 0.0 : static_cast<double>(ReadSlices(in, *mine).records.size()));
+    total += counts.back();
+  }
+  for (double& c : counts) c /= total;
+  return counts;
+}
+
+TEST_CASE("compressed slices: shards get equal shares of the text, declared by the frames or measured",
+          "[input_slices][compressed_slices]") {
+  TempDir dir;
+  // Real licence text first, then records that repeat one licence line (the
+  // tail compresses far better, as a crawl's boilerplate-heavy end does).
+  const std::string head = LicenseJsonl(0);
+  std::string tail;
+  for (int n = 0; tail.size() < 3 * head.size(); ++n) {
+    tail += "{\"id\":\"tail:" + std::to_string(n) +
+            "\",\"text\":\"Everyone is permitted to copy and distribute verbatim copies of this license document\"}\n";
+  }
+  const std::string text = head + tail;
+  std::string declared = SkippableFrame("sluice test"), undeclared;
+  size_t frames = 0;
+  for (size_t pos = 0; pos < text.size(); pos += 48 << 10, ++frames) {
+    const std::string_view part = std::string_view(text).substr(pos, 48 << 10);
+    declared += ZstdFrame(part);
+    undeclared += ZstdFrame(part, false, /*declare_size=*/false);
+  }
+  REQUIRE(frames > 16);
+  WriteText(dir / "declared.jsonl.zst", declared);
+  WriteText(dir / "undeclared.jsonl.zst", undeclared);
+  const InputFile with_sizes = DescribeInput(dir / "declared.jsonl.zst");
+  const InputFile without = DescribeInput(dir / "undeclared.jsonl.zst");
+
+  // The frames and what their headers declare.
+  auto listed = ListFrames(with_sizes.path, with_sizes.compression);
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == frames + 1);
+  CHECK((*listed)[0].content_bytes == 0);  // the skippable frame
+  uint64_t content = 0, bytes = 0;
+  for (const CompressedFrame& f : *listed) {
+    CHECK(f.offset == bytes);
+    bytes += f.bytes;
+    content += f.content_bytes;
+  }
+  CHECK(bytes == declared.size());
+  CHECK(content == text.size());
+  auto unlisted = ListFrames(without.path, without.compression);
+  REQUIRE(unlisted.ok());
+  REQUIRE(unlisted->size() == frames);
+  for (const CompressedFrame& f : *unlisted) CHECK(f.content_bytes == kUnknownContentBytes);
+  // Undeclared sizes are measured by decompressing those frames, within a budget.
+  std::vector<CompressedFrame> measured = *unlisted;
+  REQUIRE(MeasureUndeclaredFrames(without.path, &measured, undeclared.size() - 1).ok());
+  CHECK(measured == *unlisted);  // over the budget: left unknown
+  REQUIRE(MeasureUndeclaredFrames(without.path, &measured, undeclared.size()).ok());
+  for (size_t k = 0; k < frames; ++k) CHECK(measured[k].content_bytes == (*listed)[k + 1].content_bytes);
+  // A frame cut short cannot be measured: it stays unknown, the others are measured.
+  const std::string cut = undeclared.substr(0, undeclared.size() - 5);
+  WriteText(dir / "cut.jsonl.zst", cut);
+  auto cut_frames = ListFrames(dir / "cut.jsonl.zst", Compression::kZstd);
+  REQUIRE(cut_frames.ok());
+  REQUIRE(MeasureUndeclaredFrames(dir / "cut.jsonl.zst", &*cut_frames, cut.size()).ok());
+  CHECK(cut_frames->back().content_bytes == kUnknownContentBytes);
+  CHECK(cut_frames->front().content_bytes == measured.front().content_bytes);
+
+  // Slices weigh the text they hold.
+  for (const InputFile& in : {with_sizes, without}) {
+    uint64_t weight = 0;
+    for (const InputSlice& s : PlanSlices({in}, ReaderOptions(), 4)) weight += s.weight;
+    CHECK(weight == text.size());
+  }
+  // Every shard reads about a quarter of the records (by compressed bytes,
+  // the well-compressed tail would land on the last shard).
+  for (const InputFile& in : {with_sizes, without}) {
+    INFO(in.path);
+    for (double share : RecordShares(in, 4)) CHECK(share > 0.18);
+  }
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ TEST_CASE("input slices: shards get balanced contiguous shares - small, compress
   // Every slice goes to exactly one shard.
   std::multiset<size_t> seen;
   for (int s = 0; s < 4; ++s) {
-    for (size_t k : ShardSlices(slices, *inputs, s, 4)) seen.insert(k);
+    for (size_t k : ShardSlices(slices, s, 4)) seen.insert(k);
   }
   CHECK(seen.size() == slices.size());
   CHECK(std::set<size_t>(seen.begin(), seen.end()).size() == slices.size());
