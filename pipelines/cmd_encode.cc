@@ -20,11 +20,11 @@
 #include "pipelines/cli_validators.h"
 #include "pipelines/command.h"
 #include "pipelines/tokenizer_stages.h"
+#include "stages/io/json_value.h"
 #include "stages/io/record_reader.h"
 #include "stages/io/show_path.h"
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/hf_json.h"
-#include "tokenizer/json_value.h"
 
 namespace sluice {
 namespace {
@@ -144,16 +144,16 @@ int DecodeMain(const DecodeArgs& args) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const std::string where = args.input + ":" + std::to_string(line_no);
-    tokenizer::JsonValue v;
-    if (!tokenizer::JsonValue::Parse(line, &v).ok() || !v.is_array()) {
+    auto v = ParseJsonValue(line);
+    if (!v.ok() || v->kind != JsonValue::Kind::kArray) {
       return ExitCodeFor(Status::Io(where + ": expected a JSON array of token ids"));
     }
     ids.clear();
-    for (const tokenizer::JsonValue& e : v.array()) {
-      if (!e.is_integer() || e.integer() < 0 || static_cast<uint64_t>(e.integer()) >= model.vocab_size()) {
+    for (const JsonValue& e : v->items) {
+      if (e.kind != JsonValue::Kind::kInt || e.integer < 0 || static_cast<uint64_t>(e.integer) >= model.vocab_size()) {
         return ExitCodeFor(Status::Io(where + ": token id out of range 0.." + std::to_string(model.vocab_size() - 1)));
       }
-      ids.push_back(static_cast<uint32_t>(e.integer()));
+      ids.push_back(static_cast<uint32_t>(e.integer));
     }
     out.clear();
     (void)model.Decode(ids, &out, args.skip_special);

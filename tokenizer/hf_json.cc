@@ -7,11 +7,37 @@
 #include <sstream>
 #include <unordered_map>
 
+#include <simdjson.h>
+
 #include "tokenizer/byte_level.h"
-#include "tokenizer/json_value.h"
+#include "tokenizer/json_text.h"
 
 namespace sluice::tokenizer {
 namespace {
+
+using simdjson::dom::element;
+
+// Reading tokenizer.json: simdjson's DOM, read through these few helpers.
+// The member `key` of `v` when v is an object that has it.
+bool Member(element v, std::string_view key, element* out) {
+  return v.is_object() && v.at_key(key).get(*out) == simdjson::SUCCESS;
+}
+// True when `v` has a member `key` that is not null.
+bool HasNonNull(element v, std::string_view key) {
+  element m;
+  return Member(v, key, &m) && !m.is_null();
+}
+bool StringOf(element v, std::string_view* out) { return v.get_string().get(*out) == simdjson::SUCCESS; }
+bool StringIs(element v, std::string_view want) {
+  std::string_view got;
+  return StringOf(v, &got) && got == want;
+}
+bool MemberStringIs(element v, std::string_view key, std::string_view want) {
+  element m;
+  return Member(v, key, &m) && StringIs(m, want);
+}
+// An integer written as one that fits in int64.
+bool IntegerOf(element v, int64_t* out) { return v.is_int64() && v.get_int64().get(*out) == simdjson::SUCCESS; }
 
 // How token `id` is spelled in HF files.
 std::string Display(const BpeModel& model, uint32_t id) {
@@ -35,47 +61,48 @@ void AppendPreTokenizer(const PreTokenizer& pre, std::string* out) {
   out->append("]}");
 }
 
-bool IsByteLevel(const JsonValue& v) {
-  const JsonValue* type = v.Find("type");
-  return v.is_object() && type && type->is_string() && type->string() == "ByteLevel";
+bool IsByteLevel(element v) { return MemberStringIs(v, "type", "ByteLevel"); }
+
+bool BoolMember(element v, std::string_view key, bool fallback) {
+  element m;
+  bool b = fallback;
+  if (Member(v, key, &m) && m.get_bool().get(b) != simdjson::SUCCESS) b = fallback;
+  return b;
 }
 
-bool BoolMember(const JsonValue& v, std::string_view key, bool fallback) {
-  const JsonValue* m = v.Find(key);
-  return m && m->is_bool() ? m->bool_value() : fallback;
-}
-
-TokStatus ParsePreTokenizer(const JsonValue* v, PreTokenizer* out) {
-  if (!v || v->is_null()) return TokStatus::Invalid("tokenizer.json: pre_tokenizer is null (expected ByteLevel)");
-  if (IsByteLevel(*v)) {
-    if (BoolMember(*v, "add_prefix_space", false)) {
+TokStatus ParsePreTokenizer(element root, PreTokenizer* out) {
+  element v;
+  if (!Member(root, "pre_tokenizer", &v) || v.is_null()) {
+    return TokStatus::Invalid("tokenizer.json: pre_tokenizer is null (expected ByteLevel)");
+  }
+  if (IsByteLevel(v)) {
+    if (BoolMember(v, "add_prefix_space", false)) {
       return TokStatus::Invalid("tokenizer.json: ByteLevel add_prefix_space=true is not supported");
     }
-    if (!BoolMember(*v, "use_regex", true)) {
+    if (!BoolMember(v, "use_regex", true)) {
       return TokStatus::Invalid("tokenizer.json: ByteLevel without a split pattern is not supported");
     }
     *out = PreTokenizer::Gpt2();
     return TokStatus::Ok();
   }
-  const JsonValue* type = v->Find("type");
-  const JsonValue* list = v->Find("pretokenizers");
-  if (type && type->is_string() && type->string() == "Sequence" && list && list->is_array() &&
-      list->array().size() == 2 && IsByteLevel(list->array()[1]) &&
-      !BoolMember(list->array()[1], "use_regex", true) && !BoolMember(list->array()[1], "add_prefix_space", false)) {
-    const JsonValue& split = list->array()[0];
-    const JsonValue* stype = split.Find("type");
-    const JsonValue* pattern = split.Find("pattern");
-    const JsonValue* behavior = split.Find("behavior");
-    const JsonValue* regex = pattern ? pattern->Find("Regex") : nullptr;
-    if (stype && stype->is_string() && stype->string() == "Split" && regex && regex->is_string() && behavior &&
-        behavior->is_string() && behavior->string() == "Isolated" && !BoolMember(split, "invert", false)) {
-      const std::string& p = regex->string();
+  element list_e;
+  simdjson::dom::array list;
+  if (MemberStringIs(v, "type", "Sequence") && Member(v, "pretokenizers", &list_e) &&
+      list_e.get_array().get(list) == simdjson::SUCCESS && list.size() == 2 && IsByteLevel(list.at(1).value_unsafe()) &&
+      !BoolMember(list.at(1).value_unsafe(), "use_regex", true) &&
+      !BoolMember(list.at(1).value_unsafe(), "add_prefix_space", false)) {
+    const element split = list.at(0).value_unsafe();
+    element pattern, regex;
+    std::string_view p;
+    if (MemberStringIs(split, "type", "Split") && Member(split, "pattern", &pattern) &&
+        Member(pattern, "Regex", &regex) && StringOf(regex, &p) && MemberStringIs(split, "behavior", "Isolated") &&
+        !BoolMember(split, "invert", false)) {
       if (p == kGpt2Pattern) {
         *out = PreTokenizer::Gpt2();
       } else if (p == kCl100kPattern) {
         *out = PreTokenizer::Cl100k();
       } else {
-        return PreTokenizer::FromRegex(p, out);
+        return PreTokenizer::FromRegex(std::string(p), out);
       }
       return TokStatus::Ok();
     }
@@ -130,51 +157,52 @@ std::string ToTokenizerJson(const BpeModel& model) {
 }
 
 TokStatus ParseTokenizerJson(std::string_view json, BpeModel* model) {
-  JsonValue root;
-  if (TokStatus st = JsonValue::Parse(json, &root); !st.ok()) {
-    return TokStatus::Invalid("tokenizer.json: " + st.message());
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  element root;
+  if (auto err = parser.parse(padded).get(root); err != simdjson::SUCCESS) {
+    return TokStatus::Invalid(std::string("tokenizer.json: invalid JSON: ") + simdjson::error_message(err));
   }
   if (!root.is_object()) return TokStatus::Invalid("tokenizer.json: not a JSON object");
-  if (const JsonValue* n = root.Find("normalizer"); n && !n->is_null()) {
+  if (HasNonNull(root, "normalizer")) {
     return TokStatus::Invalid("tokenizer.json: normalizers are not supported (normalizer must be null)");
   }
-  const JsonValue* m = root.Find("model");
-  if (!m || !m->is_object()) return TokStatus::Invalid("tokenizer.json: missing model");
-  const JsonValue* type = m->Find("type");
-  if (!type || !type->is_string() || type->string() != "BPE") {
-    return TokStatus::Invalid("tokenizer.json: model.type must be BPE");
-  }
+  element m;
+  if (!Member(root, "model", &m) || !m.is_object()) return TokStatus::Invalid("tokenizer.json: missing model");
+  if (!MemberStringIs(m, "type", "BPE")) return TokStatus::Invalid("tokenizer.json: model.type must be BPE");
   for (const char* key : {"continuing_subword_prefix", "end_of_word_suffix", "unk_token"}) {
-    if (const JsonValue* v = m->Find(key); v && !v->is_null()) {
-      return TokStatus::Invalid(std::string("tokenizer.json: model.") + key + " is not supported");
-    }
+    if (HasNonNull(m, key)) return TokStatus::Invalid(std::string("tokenizer.json: model.") + key + " is not supported");
   }
-  if (BoolMember(*m, "byte_fallback", false) || BoolMember(*m, "ignore_merges", false)) {
+  if (BoolMember(m, "byte_fallback", false) || BoolMember(m, "ignore_merges", false)) {
     return TokStatus::Invalid("tokenizer.json: byte_fallback / ignore_merges are not supported");
   }
-  if (const JsonValue* d = m->Find("dropout"); d && !d->is_null()) {
-    return TokStatus::Invalid("tokenizer.json: BPE dropout is not supported");
-  }
+  if (HasNonNull(m, "dropout")) return TokStatus::Invalid("tokenizer.json: BPE dropout is not supported");
 
   // Added tokens: literal content.
   std::unordered_map<int64_t, std::string> added;
   std::vector<uint32_t> special_ids;
-  if (const JsonValue* at = root.Find("added_tokens"); at && at->is_array()) {
-    for (const JsonValue& t : at->array()) {
-      const JsonValue* id = t.Find("id");
-      const JsonValue* content = t.Find("content");
-      if (!id || !id->is_integer() || id->integer() < 0 || !content || !content->is_string() ||
-          content->string().empty()) {
+  element at;
+  simdjson::dom::array added_tokens;
+  if (Member(root, "added_tokens", &at) && at.get_array().get(added_tokens) == simdjson::SUCCESS) {
+    for (element t : added_tokens) {
+      element id_e, content_e;
+      int64_t id = -1;
+      std::string_view content;
+      if (!Member(t, "id", &id_e) || !IntegerOf(id_e, &id) || id < 0 || !Member(t, "content", &content_e) ||
+          !StringOf(content_e, &content) || content.empty()) {
         return TokStatus::Invalid("tokenizer.json: malformed added_tokens entry");
       }
-      added[id->integer()] = content->string();
-      special_ids.push_back(static_cast<uint32_t>(id->integer()));
+      added[id] = std::string(content);
+      special_ids.push_back(static_cast<uint32_t>(id));
     }
   }
 
-  const JsonValue* vocab = m->Find("vocab");
-  if (!vocab || !vocab->is_object()) return TokStatus::Invalid("tokenizer.json: model.vocab must be an object");
-  const size_t n = vocab->object().size();
+  element vocab_e;
+  simdjson::dom::object vocab;
+  if (!Member(m, "vocab", &vocab_e) || vocab_e.get_object().get(vocab) != simdjson::SUCCESS) {
+    return TokStatus::Invalid("tokenizer.json: model.vocab must be an object");
+  }
+  const size_t n = vocab.size();
   size_t total = n;
   for (const auto& [id, content] : added) {
     if (id >= static_cast<int64_t>(total)) total = static_cast<size_t>(id) + 1;
@@ -182,11 +210,13 @@ TokStatus ParseTokenizerJson(std::string_view json, BpeModel* model) {
   std::vector<std::string> tokens(total);
   std::vector<bool> filled(total, false);
   std::unordered_map<std::string, uint32_t> by_display;
-  for (const auto& [key, value] : vocab->object()) {
-    if (!value.is_integer() || value.integer() < 0 || value.integer() >= static_cast<int64_t>(total)) {
+  for (auto field : vocab) {
+    const std::string key(field.key);
+    int64_t value = -1;
+    if (!IntegerOf(field.value, &value) || value < 0 || value >= static_cast<int64_t>(total)) {
       return TokStatus::Invalid("tokenizer.json: vocab id of '" + key + "' is not in 0.." + std::to_string(total - 1));
     }
-    const uint32_t id = static_cast<uint32_t>(value.integer());
+    const uint32_t id = static_cast<uint32_t>(value);
     if (filled[id]) return TokStatus::Invalid("tokenizer.json: vocab id " + std::to_string(id) + " is used twice");
     filled[id] = true;
     by_display[key] = id;
@@ -207,22 +237,28 @@ TokStatus ParseTokenizerJson(std::string_view json, BpeModel* model) {
     if (!filled[id]) return TokStatus::Invalid("tokenizer.json: vocab has no token with id " + std::to_string(id));
   }
 
-  const JsonValue* merges = m->Find("merges");
-  if (!merges || !merges->is_array()) return TokStatus::Invalid("tokenizer.json: model.merges must be an array");
+  element merges_e;
+  simdjson::dom::array merges;
+  if (!Member(m, "merges", &merges_e) || merges_e.get_array().get(merges) != simdjson::SUCCESS) {
+    return TokStatus::Invalid("tokenizer.json: model.merges must be an array");
+  }
   std::vector<MergeRule> rules;
-  rules.reserve(merges->array().size());
-  for (const JsonValue& e : merges->array()) {
+  rules.reserve(merges.size());
+  for (element e : merges) {
     std::string a, b;
-    if (e.is_array() && e.array().size() == 2 && e.array()[0].is_string() && e.array()[1].is_string()) {
-      a = e.array()[0].string();
-      b = e.array()[1].string();
-    } else if (e.is_string()) {
-      const size_t sp = e.string().find(' ');
-      if (sp == std::string::npos || e.string().find(' ', sp + 1) != std::string::npos) {
-        return TokStatus::Invalid("tokenizer.json: merge '" + e.string() + "' is not 'a b'");
+    simdjson::dom::array pair;
+    std::string_view left, right, both;
+    if (e.get_array().get(pair) == simdjson::SUCCESS && pair.size() == 2 &&
+        StringOf(pair.at(0).value_unsafe(), &left) && StringOf(pair.at(1).value_unsafe(), &right)) {
+      a = std::string(left);
+      b = std::string(right);
+    } else if (StringOf(e, &both)) {
+      const size_t sp = both.find(' ');
+      if (sp == std::string_view::npos || both.find(' ', sp + 1) != std::string_view::npos) {
+        return TokStatus::Invalid("tokenizer.json: merge '" + std::string(both) + "' is not 'a b'");
       }
-      a = e.string().substr(0, sp);
-      b = e.string().substr(sp + 1);
+      a = std::string(both.substr(0, sp));
+      b = std::string(both.substr(sp + 1));
     } else {
       return TokStatus::Invalid("tokenizer.json: a merge must be [\"a\",\"b\"] or \"a b\"");
     }
@@ -234,7 +270,7 @@ TokStatus ParseTokenizerJson(std::string_view json, BpeModel* model) {
   }
 
   PreTokenizer pre;
-  SLUICE_TOK_RETURN_IF_ERROR(ParsePreTokenizer(root.Find("pre_tokenizer"), &pre));
+  SLUICE_TOK_RETURN_IF_ERROR(ParsePreTokenizer(root, &pre));
   return BpeModel::Create(std::move(tokens), std::move(special_ids), std::move(rules), std::move(pre), model);
 }
 

@@ -4,7 +4,9 @@
 
 #include "tokenizer/bpe_trainer.h"
 #include "tokenizer/byte_level.h"
-#include "tokenizer/json_value.h"
+#include <simdjson.h>
+
+#include "tokenizer/json_text.h"
 #include "tokenizer/word_counter.h"
 
 namespace sluice::tokenizer {
@@ -39,15 +41,14 @@ TEST_CASE("tokenizer.json round trip", "[tokenizer][hf_json]") {
   for (const PreTokenizer& pre : {PreTokenizer::Gpt2(), PreTokenizer::Cl100k()}) {
     const BpeModel m = Small(pre);
     const std::string json = ToTokenizerJson(m);
-    JsonValue root;
-    REQUIRE(JsonValue::Parse(json, &root).ok());
-    const JsonValue* model = root.Find("model");
-    REQUIRE(model);
-    const JsonValue* merges = model->Find("merges");
-    REQUIRE(merges);
-    REQUIRE(merges->array().size() == m.merges().size());
-    CHECK(merges->array()[0].is_array());  // 2-element arrays since tokenizers 0.20
-    CHECK(root.Find("added_tokens")->array().size() == 2);
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    REQUIRE(parser.parse(json).get(root) == simdjson::SUCCESS);
+    simdjson::dom::array merges;
+    REQUIRE(root["model"]["merges"].get(merges) == simdjson::SUCCESS);
+    REQUIRE(merges.size() == m.merges().size());
+    CHECK(merges.at(0).is_array());  // 2-element arrays since tokenizers 0.20
+    CHECK(root["added_tokens"].get_array().value().size() == 2);
     BpeModel back;
     const TokStatus st = ParseTokenizerJson(json, &back);
     REQUIRE(st.ok());
@@ -87,26 +88,26 @@ TEST_CASE("vocab.json, merges.txt and tiktoken files", "[tokenizer][hf_json]") {
   size_t lines = 0;
   for (char c : merges) lines += c == '\n';
   CHECK(lines == m.merges().size() + 1);
-  JsonValue vocab;
-  REQUIRE(JsonValue::Parse(ToVocabJson(m), &vocab).ok());
-  CHECK(vocab.object().size() == m.vocab_size());
-  CHECK(vocab.Find("tab\there")->integer() == 1);
+  simdjson::dom::parser parser;
+  simdjson::dom::object vocab;
+  REQUIRE(parser.parse(ToVocabJson(m)).get(vocab) == simdjson::SUCCESS);
+  CHECK(vocab.size() == m.vocab_size());
+  CHECK(vocab["tab\there"].get_int64().value() == 1);
   const std::string tk = ToTiktoken(m);
   // Byte 0 is id 2 + 188 (after the specials and the 188 printable bytes): "AA==".
   CHECK(tk.find("AA== 190\n") != std::string::npos);
   CHECK(tk.find(" 0\n") == std::string::npos);  // specials are left out
 }
 
-TEST_CASE("JSON parser handles escapes and rejects garbage", "[tokenizer][hf_json]") {
-  JsonValue v;
-  REQUIRE(JsonValue::Parse(R"({"a":[1,-2.5,"x\u00e9\ud83d\ude00\n"],"b":null,"c":true})", &v).ok());
-  CHECK(v.Find("a")->array()[0].integer() == 1);
-  CHECK(v.Find("a")->array()[1].number() == -2.5);
-  CHECK(v.Find("a")->array()[2].string() == "x\xC3\xA9\xF0\x9F\x98\x80\n");
-  CHECK(v.Find("b")->is_null());
-  CHECK_FALSE(JsonValue::Parse("[1,]", &v).ok());
-  CHECK_FALSE(JsonValue::Parse("[1] x", &v).ok());
-  CHECK_FALSE(JsonValue::Parse(R"("\ud800")", &v).ok());
+TEST_CASE("tokenizer.json that is not JSON is refused - strings are escaped as serde_json does", "[tokenizer][hf_json]") {
+  BpeModel m;
+  for (const char* bad : {"", "[1,]", "{} x", "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"\\ud800\":0}}}"}) {
+    INFO(bad);
+    const TokStatus st = ParseTokenizerJson(bad, &m);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.message().rfind("tokenizer.json: invalid JSON: ", 0) == 0);
+  }
+  CHECK(ParseTokenizerJson("[1]", &m).message() == "tokenizer.json: not a JSON object");
   std::string q;
   AppendJsonQuoted("a\"b\\c\n\x01", &q);
   CHECK(q == R"("a\"b\\c\n\u0001")");
