@@ -9,6 +9,7 @@
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/engine/stage.h"
+#include "stages/text/utf8.h"
 
 namespace sluice::c4 {
 namespace {

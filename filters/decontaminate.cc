@@ -13,6 +13,7 @@
 #include "stages/io/record_reader.h"
 #include "stages/engine/stage.h"
 #include "stages/text/word_segmenter.h"
+#include "stages/text/utf8.h"
 
 namespace sluice {
 

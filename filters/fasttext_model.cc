@@ -7,6 +7,7 @@
 
 #include "stages/io/fasttext_model_file.h"
 #include "stages/text/word_segmenter.h"
+#include "stages/text/utf8.h"
 
 namespace sluice {
 

@@ -1,5 +1,9 @@
-// UTF-8 validation and repair. Repair replaces each maximal invalid subsequence
-// (per the Unicode "substitution of maximal subparts" practice) with U+FFFD.
+// UTF-8 in stages/ and filters/: validation, repair, decoding, encoding and
+// counting, all on ICU's utf8.h (the one UTF-8 decoder of the codebase; the
+// tokenizer library, which depends on nothing of ours, wraps the same macros).
+// An ill-formed sequence is one maximal subpart (the Unicode "substitution of
+// maximal subparts" practice): repair replaces it with U+FFFD, decoding gives
+// U+FFFD for it.
 //   "caf\xE9" -> "caf\uFFFD"
 #pragma once
 
@@ -15,8 +19,29 @@ namespace sluice {
 bool IsValidUtf8(std::string_view s);
 // Repairs *s in place; returns how many replacement characters were inserted.
 int64_t RepairUtf8(std::string* s);
-// Appends the UTF-8 encoding of code point `cp` (<= U+10FFFF) to *out.
-void AppendUtf8(std::string* out, uint32_t cp);
+// Appends the UTF-8 encoding of code point `cp` (a scalar value, <= U+10FFFF) to *out.
+inline void AppendUtf8(std::string* out, uint32_t cp) {
+  char buf[U8_MAX_LENGTH];
+  int32_t n = 0;
+  U8_APPEND_UNSAFE(buf, n, static_cast<UChar32>(cp));
+  out->append(buf, static_cast<size_t>(n));
+}
+
+// Decodes the code point at s[*pos] (*pos < s.size()) and moves *pos past it;
+// an ill-formed sequence gives U+FFFD and *pos moves past its maximal subpart.
+inline uint32_t DecodeUtf8(std::string_view s, size_t* pos) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data()) + *pos;
+  if (*p < 0x80) {
+    ++*pos;
+    return *p;
+  }
+  const auto len = static_cast<int32_t>(std::min<size_t>(s.size() - *pos, U8_MAX_LENGTH));
+  int32_t i = 0;
+  UChar32 c;
+  U8_NEXT(p, i, len, c);
+  *pos += static_cast<size_t>(i);
+  return c < 0 ? 0xFFFDu : static_cast<uint32_t>(c);
+}
 // Number of code points in valid UTF-8.
 size_t CountCodePoints(std::string_view s);
 

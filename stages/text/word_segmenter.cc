@@ -12,6 +12,8 @@
 #include <cassert>
 #include <cstring>
 
+#include "stages/text/utf8.h"
+
 namespace sluice {
 
 struct WordSegmenter::Impl {
@@ -345,24 +347,6 @@ bool IsCjkCodePoint(uint32_t cp) {
          (cp >= 0xF900 && cp <= 0xFAFF) ||   // CJK compatibility
          (cp >= 0xFF00 && cp <= 0xFFEF) ||   // full/half width forms
          (cp >= 0x20000 && cp <= 0x3FFFF);   // CJK ext B..
-}
-
-uint32_t DecodeUtf8(std::string_view s, size_t* pos) {
-  size_t i = *pos;
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) {
-    *pos = i + 1;
-    return c;
-  }
-  int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-  if (i + len > s.size()) {  // defensive: callers pass valid UTF-8
-    *pos = s.size();
-    return 0xFFFD;
-  }
-  uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  *pos = i + len;
-  return cp;
 }
 
 }  // namespace sluice

@@ -68,7 +68,4 @@ bool IsCjkCodePoint(uint32_t cp);
 // by ICU's root word.txt), appending spans offset by `base`. Exposed for tests.
 void SegmentAsciiWords(std::string_view ascii, uint32_t base, std::vector<WordSpan>* out, bool include_non_words);
 
-// Decodes one code point from valid UTF-8 at `*pos`, advancing it.
-uint32_t DecodeUtf8(std::string_view s, size_t* pos);
-
 }  // namespace sluice

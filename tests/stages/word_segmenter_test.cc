@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "stages/text/utf8.h"
+
 using sluice::WordKind;
 using sluice::WordSegmenter;
 using sluice::WordSpan;
