@@ -4,7 +4,7 @@
 #include <memory>
 #include <set>
 
-#include "filters/fasttext_model.h"
+#include "stages/text/fasttext_model.h"
 #include "stages/io/json_writer.h"
 #include "stages/engine/stage.h"
 

@@ -18,7 +18,7 @@
 #include <map>
 #include <set>
 
-#include "filters/fasttext_model.h"
+#include "stages/text/fasttext_model.h"
 #include "pipelines/cli_validators.h"
 #include "pipelines/command.h"
 #include "stages/io/record_reader.h"

@@ -1,18 +1,16 @@
 #include "stages/text/language_id.h"
 
 #include <cld2/public/compact_lang_det.h>
-#include <fasttext/fasttext.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <vector>
 
-#include "stages/io/fasttext_model_file.h"
 #include "stages/io/json_writer.h"
+#include "stages/text/fasttext_model.h"
 #include "stages/text/language_id_alphabet.h"
 #include "stages/text/language_id_close_languages.h"
 #include "stages/text/language_id_detector_text.h"
@@ -128,54 +126,18 @@ namespace {
 
 // ---------------------------------------------------------------- fastText
 
-// A loaded fastText model. FastText::predictLine() is const in 0.9.2 and keeps
-// its per-call state (Model::State) on the stack, so one model serves all
-// threads without a lock.
-class FastTextModel {
- public:
-  static StatusOr<std::unique_ptr<FastTextModel>> Load(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-      return Status::Config("option 'model': no such file: " + path);
-    }
-    // libfasttext trusts the file (a truncated one makes it loop or assert).
-    auto info = CheckFastTextModelFile(path);
-    if (!info.ok()) return info.status().WithContext("option 'model'");
-    if (!info->supervised) {
-      return Status::Config("option 'model': fastText model " + path + " is not a supervised (classifier) model");
-    }
-    auto m = std::make_unique<FastTextModel>();
-    try {
-      m->ft_.loadModel(path);
-    } catch (const std::exception& e) {
-      return Status::Config("option 'model': cannot load fastText model " + path + ": " + e.what());
-    }
-    return m;
-  }
-
-  LanguageGuess Predict(std::string_view text) const {
-    LanguageGuess g;
-    g.code = "und";
-    std::string line(text);
-    std::replace(line.begin(), line.end(), '\n', ' ');
-    line.push_back('\n');
-    std::istringstream in(line);
-    std::vector<std::pair<fasttext::real, std::string>> predictions;
-    try {
-      ft_.predictLine(in, predictions, 1, 0.0f);
-    } catch (const std::exception&) {
-      return g;  // NaN weights in a corrupt model ("Encountered NaN"): und, never an escaped exception
-    }
-    if (predictions.empty()) return g;
-    g.code = NormalizeLanguageCode(predictions[0].second);
-    g.score = std::clamp(static_cast<double>(predictions[0].first), 0.0, 1.0);
-    g.reliable = g.score >= 0.5;
-    return g;
-  }
-
- private:
-  fasttext::FastText ft_;
-};
+// A language answer from a fastText language-ID model (lid.176): the top label.
+LanguageGuess PredictLanguage(const FastTextModel& model, std::string_view text) {
+  LanguageGuess g;
+  g.code = "und";
+  std::string label;
+  float probability = 0;
+  if (!model.Top(PrepareFastTextText(text, SegmentMode::kNever), &label, &probability)) return g;
+  g.code = NormalizeLanguageCode(label);
+  g.score = std::clamp(static_cast<double>(probability), 0.0, 1.0);
+  g.reliable = g.score >= 0.5;
+  return g;
+}
 
 // ---------------------------------------------------------------- the stage
 
@@ -237,7 +199,7 @@ class LanguageIdStage final : public Stage {
   static double Round4(double v) { return static_cast<double>(static_cast<int64_t>(v * 10000 + 0.5)) / 10000; }
 
   LanguageGuess Detect(std::string_view text) const {
-    return model_ != nullptr ? model_->Predict(text) : DetectLanguageCld2(text);
+    return model_ != nullptr ? PredictLanguage(*model_, text) : DetectLanguageCld2(text);
   }
 
   // Byte shares of the languages of the paragraphs (blocks separated by blank
@@ -308,8 +270,10 @@ StatusOr<std::unique_ptr<Stage>> MakeLanguageId(const Options& o, const StageEnv
   std::string path = o.GetString("model");
   if (!path.empty()) {
     if (std::filesystem::path(path).is_relative()) path = (std::filesystem::path(env.recipe_dir) / path).string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return Status::Config("option 'model': no such file: " + path);
     auto loaded = FastTextModel::Load(path);
-    if (!loaded.ok()) return loaded.status();
+    if (!loaded.ok()) return loaded.status().WithContext("option 'model'");
     model = std::move(loaded).value();
   }
   return std::unique_ptr<Stage>(new LanguageIdStage(std::move(cfg), std::move(model)));

@@ -8,7 +8,7 @@
 #include <string>
 #include <unistd.h>
 
-#include "filters/fasttext_model.h"
+#include "stages/text/fasttext_model.h"
 #include "gettext_corpus.h"
 #include "stages/engine/stage.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "filters/fasttext_model.h"
+#include "stages/text/fasttext_model.h"
 #include "stages/io/fasttext_model_file.h"
 #include "test_util.h"
 

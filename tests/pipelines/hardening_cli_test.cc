@@ -14,7 +14,7 @@
 #include <string>
 #include <thread>
 
-#include "filters/fasttext_model.h"
+#include "stages/text/fasttext_model.h"
 #include "pipelines/recipe.h"
 #include "stages/io/record_writer.h"
 #include "stages/io/show_path.h"

@@ -1,4 +1,4 @@
-#include "filters/fasttext_model.h"
+#include "stages/text/fasttext_model.h"
 
 #include <fasttext/fasttext.h>
 
@@ -114,6 +114,23 @@ void FastTextModel::Predict(std::string_view prepared, std::vector<float>* score
     const int i = LabelIndex(l);
     if (i >= 0) (*scores)[static_cast<size_t>(i)] = prob;
   }
+}
+
+bool FastTextModel::Top(std::string_view prepared, std::string* label, float* probability) const {
+  thread_local std::vector<std::pair<fasttext::real, std::string>> predictions;
+  predictions.clear();
+  std::istringstream in{std::string(prepared)};
+  try {
+    ft_->predictLine(in, predictions, 1, 0.0);
+  } catch (const std::exception&) {
+    return false;  // NaN weights in a corrupt model ("Encountered NaN")
+  }
+  if (predictions.empty()) return false;
+  std::string_view l(predictions[0].second);
+  if (l.rfind(prefix_, 0) == 0) l.remove_prefix(prefix_.size());
+  label->assign(l);
+  *probability = predictions[0].first;
+  return true;
 }
 
 Status TrainFastTextModel(const std::string& train_path, const std::string& model_path,

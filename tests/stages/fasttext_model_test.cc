@@ -1,4 +1,4 @@
-#include "filters/fasttext_model.h"
+#include "stages/text/fasttext_model.h"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -6,7 +6,7 @@
 #include <string>
 #include <thread>
 
-#include "gettext_corpus.h"
+#include "filters/gettext_corpus.h"
 
 using sluice::FastTextModel;
 using sluice::PrepareFastTextText;

@@ -1,6 +1,7 @@
 // FastTextModel: the one wrapper around libfasttext 0.9.2 (`.bin` supervised
-// models: DCLM quality, lid.176, Jigsaw toxicity, or models trained by
-// `sluice train-classifier`). Loaded once, then immutable: Predict is const and
+// models: lid.176 behind language_id, DCLM quality and Jigsaw toxicity behind
+// the classifier stages of filters/, or models trained by `sluice
+// train-classifier`). Loaded once, then immutable: Predict is const and
 // thread-safe (FastText::predictLine is const in 0.9.2 and keeps its state on
 // the stack). libfasttext throws; every call into it is wrapped here.
 #pragma once
@@ -45,6 +46,10 @@ class FastTextModel {
   // Probability of every label for `prepared` text (PrepareFastTextText output),
   // indexed like labels(); all zero for text without tokens. Thread-safe.
   void Predict(std::string_view prepared, std::vector<float>* scores) const;
+
+  // The most probable label (without the prefix) and its probability; false
+  // for text without tokens (or a model whose weights are NaN). Thread-safe.
+  bool Top(std::string_view prepared, std::string* label, float* probability) const;
 
  private:
   FastTextModel() = default;
