@@ -337,6 +337,10 @@ TEST_CASE("a rich run: stage stats, tags, signals, reports and samples in stats.
   auto stats = LoadReportStats(dir + "/out/stats.json");
   REQUIRE(stats.ok());
   const ReportStats& s = *stats;
+  // One model: the file a run wrote, read back and written again, is the same bytes.
+  CHECK(StatsJson(s) == ReadTextFile(dir + "/out/stats.json"));
+  REQUIRE(s.bias_audit.has_value());
+  CHECK(JsonText(*s.Section("bias_audit")) == s.bias_audit->ToJson());
   CHECK(s.totals.in == kRichRecords);
   CHECK(s.totals.kept == kRichKept);
   CHECK(s.totals.dropped == kRichDropped);
