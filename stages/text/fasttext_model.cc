@@ -97,39 +97,40 @@ int FastTextModel::LabelIndex(std::string_view label) const {
   return -1;
 }
 
-void FastTextModel::Predict(std::string_view prepared, std::vector<float>* scores) const {
-  scores->assign(labels_.size(), 0.0f);
+const std::vector<std::pair<float, std::string>>* FastTextModel::PredictLine(std::string_view prepared,
+                                                                            int32_t k) const {
   thread_local std::vector<std::pair<fasttext::real, std::string>> predictions;
   predictions.clear();
   // predictLine reads up to the first newline; PrepareFastTextText removed them.
   std::istringstream in{std::string(prepared)};
   try {
-    ft_->predictLine(in, predictions, static_cast<int32_t>(labels_.size()), 0.0);
+    ft_->predictLine(in, predictions, k, 0.0);
   } catch (const std::exception&) {
-    return;  // cannot happen for a loaded supervised model; scores stay zero
+    return nullptr;  // NaN weights in a corrupt model ("Encountered NaN")
   }
-  for (const auto& [prob, label] : predictions) {
-    std::string_view l(label);
-    if (l.rfind(prefix_, 0) == 0) l.remove_prefix(prefix_.size());
-    const int i = LabelIndex(l);
+  return &predictions;
+}
+
+std::string_view FastTextModel::WithoutPrefix(std::string_view label) const {
+  if (label.rfind(prefix_, 0) == 0) label.remove_prefix(prefix_.size());
+  return label;
+}
+
+void FastTextModel::Predict(std::string_view prepared, std::vector<float>* scores) const {
+  scores->assign(labels_.size(), 0.0f);
+  const auto* predictions = PredictLine(prepared, static_cast<int32_t>(labels_.size()));
+  if (predictions == nullptr) return;  // scores stay zero
+  for (const auto& [prob, label] : *predictions) {
+    const int i = LabelIndex(WithoutPrefix(label));
     if (i >= 0) (*scores)[static_cast<size_t>(i)] = prob;
   }
 }
 
 bool FastTextModel::Top(std::string_view prepared, std::string* label, float* probability) const {
-  thread_local std::vector<std::pair<fasttext::real, std::string>> predictions;
-  predictions.clear();
-  std::istringstream in{std::string(prepared)};
-  try {
-    ft_->predictLine(in, predictions, 1, 0.0);
-  } catch (const std::exception&) {
-    return false;  // NaN weights in a corrupt model ("Encountered NaN")
-  }
-  if (predictions.empty()) return false;
-  std::string_view l(predictions[0].second);
-  if (l.rfind(prefix_, 0) == 0) l.remove_prefix(prefix_.size());
-  label->assign(l);
-  *probability = predictions[0].first;
+  const auto* predictions = PredictLine(prepared, 1);
+  if (predictions == nullptr || predictions->empty()) return false;
+  label->assign(WithoutPrefix(predictions->front().second));
+  *probability = predictions->front().first;
   return true;
 }
 

@@ -6,6 +6,7 @@
 // the stack). libfasttext throws; every call into it is wrapped here.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,6 +54,10 @@ class FastTextModel {
 
  private:
   FastTextModel() = default;
+  // fastText's k best (probability, label) for `prepared`, in a per-thread
+  // buffer; nullptr when libfasttext throws.
+  const std::vector<std::pair<float, std::string>>* PredictLine(std::string_view prepared, int32_t k) const;
+  std::string_view WithoutPrefix(std::string_view label) const;
   std::unique_ptr<fasttext::FastText> ft_;
   std::vector<std::string> labels_;
   std::string prefix_;
