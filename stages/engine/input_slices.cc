@@ -139,20 +139,28 @@ bool IsSplittable(const InputFile& input, const ReaderOptions& options) {
 }
 
 std::vector<InputSlice> PlanSlices(const std::vector<InputFile>& inputs, const ReaderOptions& options, int shards) {
-  // What every input weighs (its frames read once, for compressed ones).
+  // What every input weighs: its size, but for a compressed input big enough
+  // to be cut (judged by sizes on disk) the text its frames hold, read once
+  // here. Smaller files are not opened: a corpus of many files plans from
+  // their sizes alone, as it always did.
+  const auto piece_of = [&](uint64_t total) {
+    return std::max<uint64_t>(kMinSliceBytes, total / (2 * static_cast<uint64_t>(std::max(1, shards))));
+  };
+  uint64_t disk_total = 0;
+  for (const auto& in : inputs) disk_total += SizeOf(in);
   std::vector<FramePlan> framed(inputs.size());
   std::vector<uint64_t> weight(inputs.size());
   uint64_t total = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
     weight[i] = SizeOf(inputs[i]);
-    if (shards > 1 && inputs[i].compression != Compression::kNone && weight[i] > kMinSliceBytes &&
+    if (shards > 1 && inputs[i].compression != Compression::kNone && weight[i] > piece_of(disk_total) &&
         IsSplittable(inputs[i], options)) {
       framed[i] = PlanFrames(inputs[i]);
       if (!framed[i].frames.empty()) weight[i] = framed[i].total;
     }
     total += weight[i];
   }
-  const uint64_t piece = std::max<uint64_t>(kMinSliceBytes, total / (2 * static_cast<uint64_t>(std::max(1, shards))));
+  const uint64_t piece = piece_of(total);
   std::vector<InputSlice> slices;
   for (uint32_t i = 0; i < inputs.size(); ++i) {
     const uint64_t size = SizeOf(inputs[i]);

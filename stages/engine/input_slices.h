@@ -31,7 +31,8 @@ bool IsSplittable(const InputFile& input, const ReaderOptions& options);
 
 // Every slice of `inputs` for a run of `shards` shards, in input order, each
 // with its weight. An input weighs its bytes of text: its size, or for a
-// compressed splittable input whose every frame declares its decompressed
+// compressed splittable input big enough to be cut (more than
+// total size / (2 * shards) on disk) whose every frame declares its decompressed
 // size (zstd's Frame_Content_Size, BGZF's ISIZE) or whose undeclared frames
 // could be measured by decompressing them (up to 1 GiB of them per file) the
 // sum of those — a crawl's tail often compresses far better than its head, so
