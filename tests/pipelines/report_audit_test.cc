@@ -69,4 +69,20 @@ TEST_CASE("bias audit in the report: none without identity tags", "[report]") {
   CHECK(html.find("audit-table") == std::string::npos);
 }
 
+TEST_CASE("bias audit in the report: a damaged audit section is refused with its JSON path", "[report]") {
+  const std::string json =
+      StatsWithTags(R"({"identity.a":{"in":100,"dropped":25},"identity.c":{"in":100,"dropped":19}})");
+  REQUIRE(ParseReportStats(json).ok());
+  const std::string key = "\"group_in\":";
+  const size_t at = json.find(key);
+  REQUIRE(at != std::string::npos);
+  std::string damaged = json;
+  damaged.insert(at + key.size(), "\"");
+  damaged.insert(damaged.find_first_of(",}", at + key.size() + 1), "\"");
+  auto stats = ParseReportStats(damaged);
+  REQUIRE_FALSE(stats.ok());
+  CHECK(stats.status().message() == "stats.json: bias_audit.rows[0].group_in: expected an integer");
+  // The rest of the file is what ParseRunStats reads: still fine.
+  CHECK(ParseRunStats(damaged).ok());
+}
 }  // namespace sluice
