@@ -85,4 +85,5 @@ TEST_CASE("bias audit in the report: a damaged audit section is refused with its
   // The rest of the file is what ParseRunStats reads: still fine.
   CHECK(ParseRunStats(damaged).ok());
 }
+
 }  // namespace sluice
