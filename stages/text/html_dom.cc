@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <memory>
+#include <new>
 
 namespace sluice {
 
-const std::string* HtmlNode::Attribute(std::string_view name) const {
+const std::string_view* HtmlNode::Attribute(std::string_view name) const {
   for (const auto& [n, v] : attributes) {
     if (n == name) return &v;
   }
@@ -26,13 +28,16 @@ size_t Utf8Cut(std::string_view s, size_t max) {
   return end;
 }
 
-std::string TagName(const GumboElement& e) {
+char AsciiLower(char c) { return static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c); }
+
+// A known tag's name (gumbo's static lower-case string), or nullptr for an
+// unknown tag, whose source spelling *unknown is set to (to be lower-cased).
+const char* KnownTagName(const GumboElement& e, std::string_view* unknown) {
   if (e.tag != GUMBO_TAG_UNKNOWN) return gumbo_normalized_tagname(e.tag);
   GumboStringPiece piece = e.original_tag;
   gumbo_tag_from_original_text(&piece);
-  std::string name(piece.data ? piece.data : "", piece.data ? piece.length : 0);
-  for (char& c : name) c = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
-  return name;
+  *unknown = piece.data ? std::string_view(piece.data, piece.length) : std::string_view();
+  return nullptr;
 }
 
 bool IsNameChar(char c) {
@@ -213,22 +218,81 @@ class ParseArena {
   size_t used_ = 0;
 };
 
-// The node array of the last HtmlDom destroyed on this thread, emptied, kept
-// for the next Parse() on it: a big page's array is then not faulted in anew.
-std::vector<HtmlNode>& SpareNodes() {
-  thread_local std::vector<HtmlNode> spare;
+// What the last HtmlDom destroyed on this thread leaves for the next Parse()
+// on it: its node array (emptied) and its arena blocks, so a big page's memory
+// is not faulted in anew for every page.
+struct SpareMemory {
+  std::vector<HtmlNode> nodes;
+  std::vector<std::unique_ptr<std::byte[]>> blocks;  // each kDomBlockBytes
+};
+SpareMemory& Spare() {
+  thread_local SpareMemory spare;
   return spare;
 }
 constexpr size_t kMaxSpareNodes = size_t{1} << 16;
+constexpr size_t kDomBlockBytes = size_t{256} << 10;
+constexpr size_t kMaxSpareBlocks = 32;  // 8 MiB a thread
 
 }  // namespace
 
-HtmlDom::~HtmlDom() {
-  if (nodes_.capacity() == 0 || nodes_.capacity() > kMaxSpareNodes) return;
-  std::vector<HtmlNode>& spare = SpareNodes();
-  if (spare.capacity() >= nodes_.capacity()) return;
+void HtmlDom::Recycle() {
+  SpareMemory& spare = Spare();
+  if (nodes_.capacity() != 0 && nodes_.capacity() <= kMaxSpareNodes && spare.nodes.capacity() < nodes_.capacity()) {
+    nodes_.clear();
+    spare.nodes.swap(nodes_);
+  }
+  for (Block& b : blocks_) {
+    if (b.size == kDomBlockBytes && spare.blocks.size() < kMaxSpareBlocks) spare.blocks.push_back(std::move(b.data));
+  }
+  blocks_.clear();
   nodes_.clear();
-  spare.swap(nodes_);
+  block_used_ = 0;
+}
+
+HtmlDom::~HtmlDom() { Recycle(); }
+
+HtmlDom& HtmlDom::operator=(HtmlDom&& other) noexcept {
+  if (this != &other) {
+    Recycle();
+    nodes_ = std::move(other.nodes_);
+    blocks_ = std::move(other.blocks_);
+    block_used_ = other.block_used_;
+    input_capped_ = other.input_capped_;
+    nodes_capped_ = other.nodes_capped_;
+    depth_capped_ = other.depth_capped_;
+    parsed_bytes_ = other.parsed_bytes_;
+    other.nodes_.clear();
+    other.blocks_.clear();
+    other.block_used_ = 0;
+  }
+  return *this;
+}
+
+void* HtmlDom::Allocate(size_t bytes, size_t align) {
+  size_t at = blocks_.empty() ? 0 : (block_used_ + align - 1) & ~(align - 1);
+  if (blocks_.empty() || at + bytes > blocks_.back().size) {
+    Block b;
+    SpareMemory& spare = Spare();
+    if (bytes <= kDomBlockBytes && !spare.blocks.empty()) {
+      b.data = std::move(spare.blocks.back());
+      spare.blocks.pop_back();
+      b.size = kDomBlockBytes;
+    } else {
+      b.size = std::max(kDomBlockBytes, bytes);
+      b.data.reset(new std::byte[b.size]);  // operator new[] aligns for every fundamental type
+    }
+    blocks_.push_back(std::move(b));
+    at = 0;
+  }
+  block_used_ = at + bytes;
+  return blocks_.back().data.get() + at;
+}
+
+std::string_view HtmlDom::CopyString(const char* data, size_t size) {
+  if (size == 0) return std::string_view();
+  char* p = static_cast<char*>(Allocate(size, 1));
+  std::memcpy(p, data, size);
+  return std::string_view(p, size);
 }
 
 HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
@@ -261,7 +325,7 @@ HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
     uint32_t depth;
   };
   std::vector<Item> stack = {{out->root, HtmlNode::kNone, 0}};
-  dom.nodes_.swap(SpareNodes());  // memory a previous DOM on this thread left (empty, or none)
+  dom.nodes_.swap(Spare().nodes);  // memory a previous DOM on this thread left (empty, or none)
   dom.nodes_.reserve(std::min<size_t>(limits.max_nodes, n / 16 + 16));
   while (!stack.empty()) {
     Item item = stack.back();
@@ -278,20 +342,42 @@ HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
     }
     const uint32_t index = static_cast<uint32_t>(dom.nodes_.size());
     dom.nodes_.emplace_back();
+    if (item.parent != HtmlNode::kNone) {
+      // The parent's child list was allocated for all its children; this one goes next.
+      HtmlNode& parent = dom.nodes_[item.parent];
+      auto* slots = const_cast<uint32_t*>(parent.children.data());
+      slots[parent.children.size()] = index;
+      parent.children = std::span<const uint32_t>(slots, parent.children.size() + 1);
+    }
     HtmlNode& node = dom.nodes_.back();
     node.parent = item.parent;
     node.depth = item.depth;
-    if (item.parent != HtmlNode::kNone) dom.nodes_[item.parent].children.push_back(index);
     if (g->type == GUMBO_NODE_ELEMENT || g->type == GUMBO_NODE_TEMPLATE) {
       const GumboElement& e = g->v.element;
-      node.tag = TagName(e);
-      node.attributes.reserve(e.attributes.length);
-      node.children.reserve(e.children.length);  // one allocation (comments among them are skipped)
-      for (unsigned i = 0; i < e.attributes.length; ++i) {
-        const auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
-        std::string name = a->name;
-        for (char& c : name) c = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
-        node.attributes.emplace_back(std::move(name), a->value);
+      std::string_view unknown;
+      if (const char* known = KnownTagName(e, &unknown)) {
+        node.tag = known;
+      } else {
+        node.tag = dom.CopyString(unknown.data(), unknown.size());
+        char* t = const_cast<char*>(node.tag.data());
+        for (size_t k = 0; k < node.tag.size(); ++k) t[k] = AsciiLower(t[k]);
+      }
+      if (e.attributes.length > 0) {
+        using Attr = std::pair<std::string_view, std::string_view>;
+        auto* attrs = static_cast<Attr*>(dom.Allocate(sizeof(Attr) * e.attributes.length, alignof(Attr)));
+        for (unsigned i = 0; i < e.attributes.length; ++i) {
+          const auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
+          std::string_view name = dom.CopyString(a->name, std::strlen(a->name));
+          char* lower = const_cast<char*>(name.data());
+          for (size_t k = 0; k < name.size(); ++k) lower[k] = AsciiLower(lower[k]);
+          new (&attrs[i]) Attr(name, dom.CopyString(a->value, std::strlen(a->value)));
+        }
+        node.attributes = std::span<const Attr>(attrs, e.attributes.length);
+      }
+      if (e.children.length > 0) {
+        // Room for every child (comments among them are skipped, so some may stay unused).
+        auto* slots = static_cast<uint32_t*>(dom.Allocate(sizeof(uint32_t) * e.children.length, alignof(uint32_t)));
+        node.children = std::span<const uint32_t>(slots, size_t{0});
       }
       // Push in reverse so the first child is visited first (document order).
       for (unsigned i = e.children.length; i-- > 0;) {
@@ -299,7 +385,7 @@ HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
       }
     } else {
       node.is_text = true;
-      node.text = g->v.text.text;
+      node.text = dom.CopyString(g->v.text.text, std::strlen(g->v.text.text));
     }
   }
   return dom;

@@ -3,12 +3,17 @@
 // pair of files is the only place that knows the parser (Debian's libgumbo), so
 // it can be swapped. Nodes are stored flat in document (pre-)order: a parent
 // always comes before its children, so a forward loop is top-down and a
-// backward loop bottom-up. Thread-safe to read; Parse() is reentrant.
+// backward loop bottom-up. The strings, attribute lists and child lists of all
+// nodes live in one arena the DOM owns (no allocation per node); the views in
+// a node are valid while its DOM lives. Thread-safe to read; Parse() is
+// reentrant.
 //   "<p>a &amp; <b>b</b></p>" -> html > (head, body > p > ("a & ", b > "b"))
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <string>
+#include <memory>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -20,13 +25,13 @@ struct HtmlNode {
   bool is_text = false;
   uint32_t parent = kNone;
   uint32_t depth = 0;                 // the document's root element has depth 0
-  std::string tag;                    // lower case; "" for text nodes
-  std::vector<std::pair<std::string, std::string>> attributes;  // name (lower case), value; in source order
-  std::string text;                   // text nodes: entities decoded, whitespace as in the source
-  std::vector<uint32_t> children;     // indices into HtmlDom::nodes()
+  std::string_view tag;               // lower case; "" for text nodes
+  std::span<const std::pair<std::string_view, std::string_view>> attributes;  // name (lower case), value; in source order
+  std::string_view text;              // text nodes: entities decoded, whitespace as in the source
+  std::span<const uint32_t> children;  // indices into HtmlDom::nodes()
 
   // The attribute's value, or nullptr when absent.
-  const std::string* Attribute(std::string_view name) const;
+  const std::string_view* Attribute(std::string_view name) const;
 };
 
 // Deterministic bounds on the work one Parse() does (no timeouts). Over a
@@ -48,11 +53,12 @@ class HtmlDom {
   static HtmlDom Parse(std::string_view html, const HtmlParseLimits& limits = {});
 
   HtmlDom() = default;
-  HtmlDom(const HtmlDom&) = default;
+  // Move-only: the nodes' views point into this DOM's arena (a move keeps it).
+  HtmlDom(const HtmlDom&) = delete;
+  HtmlDom& operator=(const HtmlDom&) = delete;
   HtmlDom(HtmlDom&&) noexcept = default;
-  HtmlDom& operator=(const HtmlDom&) = default;
-  HtmlDom& operator=(HtmlDom&&) noexcept = default;
-  ~HtmlDom();  // leaves its (emptied) node array to the thread's next Parse()
+  HtmlDom& operator=(HtmlDom&&) noexcept;
+  ~HtmlDom();  // leaves its (emptied) node array and arena blocks to the thread's next Parse()
 
   const std::vector<HtmlNode>& nodes() const { return nodes_; }
   const HtmlNode& node(uint32_t i) const { return nodes_[i]; }
@@ -64,7 +70,18 @@ class HtmlDom {
   size_t parsed_bytes() const { return parsed_bytes_; }
 
  private:
+  // Memory that never moves once handed out (blocks are only added).
+  struct Block {
+    std::unique_ptr<std::byte[]> data;
+    size_t size = 0;
+  };
+  void* Allocate(size_t bytes, size_t align);
+  std::string_view CopyString(const char* data, size_t size);
+  void Recycle();  // hands nodes_ and blocks_ to the thread's next Parse()
+
   std::vector<HtmlNode> nodes_;
+  std::vector<Block> blocks_;
+  size_t block_used_ = 0;  // bytes used in blocks_.back()
   bool input_capped_ = false;
   bool nodes_capped_ = false;
   bool depth_capped_ = false;

@@ -94,14 +94,14 @@ void ForEachToken(std::string_view value, F&& f) {
 
 bool IsHidden(const HtmlNode& n) {
   if (n.Attribute("hidden")) return true;
-  if (const std::string* a = n.Attribute("aria-hidden")) {
+  if (const std::string_view* a = n.Attribute("aria-hidden")) {
     std::string v;
     for (char c : *a) {
       if (!IsSpace(c)) v.push_back(Lower(c));
     }
     if (v == "true") return true;
   }
-  if (const std::string* s = n.Attribute("style")) {
+  if (const std::string_view* s = n.Attribute("style")) {
     std::string v;
     for (char c : *s) {
       if (!IsSpace(c)) v.push_back(Lower(c));
@@ -112,7 +112,7 @@ bool IsHidden(const HtmlNode& n) {
 }
 
 bool HasRole(const HtmlNode& n, std::string_view role) {
-  const std::string* r = n.Attribute("role");
+  const std::string_view* r = n.Attribute("role");
   if (!r) return false;
   bool found = false;
   ForEachToken(*r, [&](std::string_view t) { found = found || t == role; });
@@ -124,7 +124,7 @@ bool IsFootnoteAside(const HtmlNode& n) {
   if (n.tag != "aside") return false;
   bool found = false;
   for (const char* attr : {"class", "role"}) {
-    if (const std::string* v = n.Attribute(attr)) {
+    if (const std::string_view* v = n.Attribute(attr)) {
       ForEachToken(*v, [&](std::string_view t) {
         found = found || t == "footnote" || t == "footnotes" || t == "note" || t == "endnotes";
       });
@@ -134,7 +134,7 @@ bool IsFootnoteAside(const HtmlNode& n) {
 }
 
 bool HasChromeRole(const HtmlNode& n) {
-  const std::string* r = n.Attribute("role");
+  const std::string_view* r = n.Attribute("role");
   if (!r) return false;
   bool found = false;
   ForEachToken(*r, [&](std::string_view t) { found = found || OneOf(t, kChromeRoles); });
@@ -145,7 +145,7 @@ bool HasChromeRole(const HtmlNode& n) {
 std::string_view ChromeToken(const HtmlNode& n) {
   std::string_view hit;
   for (const char* attr : {"class", "id"}) {
-    if (const std::string* v = n.Attribute(attr)) {
+    if (const std::string_view* v = n.Attribute(attr)) {
       ForEachToken(*v, [&](std::string_view t) {
         if (hit.empty()) {
           for (std::string_view k : kChromeTokens) {
@@ -395,7 +395,7 @@ class Extractor {
       }
     }
     // A paragraph that wraps a list item's or a table cell's text is judged with its list or table.
-    const std::string& parent_tag = node.parent == HtmlNode::kNone ? node.tag : dom_.node(node.parent).tag;
+    const std::string_view parent_tag = node.parent == HtmlNode::kNone ? node.tag : dom_.node(node.parent).tag;
     const bool item_paragraph = node.tag == "p" && (parent_tag == "li" || parent_tag == "td" || parent_tag == "th" ||
                                                     parent_tag == "dd" || parent_tag == "dt");
     const bool judged = (OneOf(node.tag, kDensityBlocks) && !item_paragraph) ||
@@ -426,12 +426,12 @@ class Extractor {
       return;
     }
     if (IsChrome(i, in_article)) return;
-    const std::string& tag = node.tag;
+    const std::string_view tag = node.tag;
     if (!cfg_.keep_tables && tag == "table") return;
     if (!cfg_.keep_code && tag == "pre") return;
     // A list inside a list item continues its lines; elsewhere a list is a paragraph.
     // So is a paragraph inside a list item or definition (Sphinx writes <li><p>...</p></li>).
-    const std::string& parent_tag = node.parent == HtmlNode::kNone ? tag : dom_.node(node.parent).tag;
+    const std::string_view parent_tag = node.parent == HtmlNode::kNone ? tag : dom_.node(node.parent).tag;
     const bool in_item = parent_tag == "li" || parent_tag == "dd" || parent_tag == "dt";
     const bool paragraph =
         OneOf(tag, kParagraphBlocks) && !((tag == "ul" || tag == "ol") && list_depth > 0) && !(tag == "p" && in_item);

@@ -433,7 +433,7 @@ TEST_CASE("html_extract: the DOM keeps document order, lower-case names, attribu
   auto dom = sluice::HtmlDom::Parse("<P CLASS='a b' Data-X=\"1\">x &amp; y<!-- c --><B>z</B></P>");
   REQUIRE_FALSE(dom.empty());
   std::vector<std::string> order;
-  for (const auto& n : dom.nodes()) order.push_back(n.is_text ? "#" + n.text : n.tag);
+  for (const auto& n : dom.nodes()) order.push_back(n.is_text ? "#" + std::string(n.text) : std::string(n.tag));
   CHECK(order == std::vector<std::string>{"html", "head", "body", "p", "#x & y", "b", "#z"});
   const auto& p = dom.node(3);
   REQUIRE(p.Attribute("class"));
@@ -458,8 +458,8 @@ std::string DumpDom(const sluice::HtmlDom& dom) {
   std::string out = std::to_string(dom.input_capped()) + std::to_string(dom.nodes_capped()) +
                     std::to_string(dom.depth_capped()) + " " + std::to_string(dom.parsed_bytes()) + "\n";
   for (const auto& n : dom.nodes()) {
-    out += std::to_string(n.parent) + " " + std::to_string(n.depth) + " " + (n.is_text ? "#" + n.text : n.tag);
-    for (const auto& [name, value] : n.attributes) out += " " + name + "=" + value;
+    out += std::to_string(n.parent) + " " + std::to_string(n.depth) + " " + (n.is_text ? "#" + std::string(n.text) : std::string(n.tag));
+    for (const auto& [name, value] : n.attributes) out += " " + std::string(name) + "=" + std::string(value);
     out += " [";
     for (uint32_t c : n.children) out += std::to_string(c) + ",";
     out += "]\n";
