@@ -1,6 +1,7 @@
 // UTF-8 in stages/ and filters/: validation, repair, decoding, encoding and
-// counting, all on ICU's utf8.h (the one UTF-8 decoder of the codebase; the
-// tokenizer library, which depends on nothing of ours, wraps the same macros).
+// counting, all on ICU's utf8.h (the one UTF-8 decoder of stages/, filters/
+// and pipelines/; the tokenizer library, which depends on nothing of ours,
+// keeps a decoder of its own for its per-character split loop).
 // An ill-formed sequence is one maximal subpart (the Unicode "substitution of
 // maximal subparts" practice): repair replaces it with U+FFFD, decoding gives
 // U+FFFD for it.
