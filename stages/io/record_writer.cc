@@ -10,6 +10,7 @@
 #include <cstring>
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 
 #include "stages/engine/batch_buffers.h"
 #include "stages/io/json_writer.h"
@@ -283,6 +284,32 @@ StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path
   return Status::Internal("unknown output format");
 }
 
+namespace {
+
+// Room for one frame: a per-thread buffer that only grows and is never
+// zero-filled (std::string::resize would clear the whole bound, 3-4x the size
+// of the frame, on every batch); the frame is then copied out at its size.
+char* FrameScratch(size_t bytes) {
+  thread_local std::unique_ptr<char[]> buffer;
+  thread_local size_t capacity = 0;
+  if (capacity < bytes) {
+    buffer.reset();
+    capacity = bytes + bytes / 4;
+    buffer.reset(new char[capacity]);
+  }
+  return buffer.get();
+}
+
+void AssignFrame(const char* frame, size_t size, std::string* out) {
+  if (out->capacity() < size) {
+    out->clear();  // nothing to keep: no copy when it grows
+    ReserveLarge(out, size + size / 4);
+  }
+  out->assign(frame, size);
+}
+
+}  // namespace
+
 void CompressFrameInto(OutputFormat format, std::string_view data, std::string* out) {
   switch (format) {
     case OutputFormat::kJsonl:
@@ -293,13 +320,14 @@ void CompressFrameInto(OutputFormat format, std::string_view data, std::string* 
       memset(&zs, 0, sizeof zs);
       // Level 6, gzip wrapper; the header's mtime stays 0 for reproducible bytes.
       deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-      out->resize(deflateBound(&zs, data.size()) + 64);
+      const size_t bound = deflateBound(&zs, data.size()) + 64;
+      char* frame = FrameScratch(bound);
       zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
       zs.avail_in = static_cast<uInt>(data.size());
-      zs.next_out = reinterpret_cast<Bytef*>(out->data());
-      zs.avail_out = static_cast<uInt>(out->size());
+      zs.next_out = reinterpret_cast<Bytef*>(frame);
+      zs.avail_out = static_cast<uInt>(bound);
       deflate(&zs, Z_FINISH);
-      out->resize(out->size() - zs.avail_out);
+      AssignFrame(frame, bound - zs.avail_out, out);
       deflateEnd(&zs);
       return;
     }
@@ -312,14 +340,10 @@ void CompressFrameInto(OutputFormat format, std::string_view data, std::string* 
       ZSTD_CCtx_reset(holder.ctx, ZSTD_reset_session_and_parameters);
       ZSTD_CCtx_setParameter(holder.ctx, ZSTD_c_compressionLevel, 3);
       ZSTD_CCtx_setParameter(holder.ctx, ZSTD_c_checksumFlag, 1);
-      size_t bound = ZSTD_compressBound(data.size());
-      if (out->capacity() < bound) {
-        out->clear();  // nothing to keep: no copy when it grows
-        ReserveLarge(out, bound + bound / 4);
-      }
-      out->resize(bound);
-      size_t n = ZSTD_compress2(holder.ctx, out->data(), out->size(), data.data(), data.size());
-      out->resize(ZSTD_isError(n) ? 0 : n);
+      const size_t bound = ZSTD_compressBound(data.size());
+      char* frame = FrameScratch(bound);
+      size_t n = ZSTD_compress2(holder.ctx, frame, bound, data.data(), data.size());
+      AssignFrame(frame, ZSTD_isError(n) ? 0 : n, out);
       return;
     }
   }
