@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "filters/document_locale.h"
+#include "filters/line_cleaner_phrases.h"
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/engine/stage.h"
@@ -89,6 +90,56 @@ constexpr std::string_view kHomeWords[] = {"home", "首页", "首頁", "主页",
 constexpr char kCitation[] =
     R"(\[\d{1,3}\]|\[(?i:edit|citation needed|clarification needed|note \d+)\]|\[编辑\]|\[編輯\]|\[来源请求\]|\[來源請求\]|\[需要引用\]|\[注 ?\d+\])";
 
+// English and Chinese pager and menu items, for lines of several ("« Previous article | Next
+// article »", "« 上一篇 | 下一篇 »"); the other languages' are in line_cleaner_phrases.cc.
+constexpr std::string_view kNavItems[] = {
+    "previous", "prev", "next", "older", "newer", "previous post", "next post", "previous page", "next page",
+    "previous article", "next article", "previous entry", "next entry", "previous story", "next story",
+    "older posts", "newer posts", "read more", "continue reading", "back to top", "skip to content",
+    "skip to main content", "home", "menu", "search", "load more", "show more", "see more",
+    "上一篇", "下一篇", "上一页", "下一页", "上一章", "下一章", "上一頁", "下一頁", "返回顶部", "回到顶部", "首页",
+    "首頁", "更多", "查看更多", "阅读全文", "阅读更多", "展开全文", "返回列表"};
+
+// "(?:a|b|c)" of the phrases (PhrasePattern) or fragments (TimePattern) the
+// member selects from every language's entry.
+template <typename Member>
+std::string Alternation(Member member, bool fragments) {
+  std::string out;
+  for (const WebPhrases& lang : AllWebPhrases()) {
+    for (std::string_view p : lang.*member) {
+      out += out.empty() ? "(?:" : "|";
+      out += fragments ? TimePattern(p) : PhrasePattern(p);
+    }
+  }
+  return out.empty() ? "(?:$^)" : out + ")";
+}
+
+std::string StrongPattern() {
+  return std::string(kStrongBoilerplate) + "|(?i:" + Alternation(&WebPhrases::strong, false) + ")";
+}
+
+std::string CommentTimePattern() {
+  return std::string(kCommentName) + "(" + kCommentTime + "|(?i:" + Alternation(&WebPhrases::relative_times, true) +
+         "))" + kCommentAfter;
+}
+
+// Any language's relative time (what makes a comment header take the author line before it).
+std::string RelativeTimePattern() { return "(?i)" + Alternation(&WebPhrases::relative_times, true); }
+
+std::string CommentUiPattern() {
+  const std::string ui = Alternation(&WebPhrases::comment_ui, false);
+  return std::string(kCommentUi) + "|(?i)^\\s*" + ui + "(?:\\s*[|·•/]?\\s*(?:\\(?\\d+\\)?|（\\d+）|" + ui +
+         "))*\\s*$|(?i)^\\s*" + Alternation(&WebPhrases::comment_lines, true) + "[:：\\s]*$";
+}
+
+// One pager/menu item, the whole string: an optional arrow on either side.
+std::string NavItemPattern() {
+  std::string items;
+  for (std::string_view p : kNavItems) items += (items.empty() ? "" : "|") + PhrasePattern(p);
+  const std::string others = Alternation(&WebPhrases::nav_items, false);
+  return "(?i)\\s*(?:[«‹<]\\s*)?(?:" + items + "|" + others + ")(?:\\s*[»›>…]+|\\.\\.\\.)?\\s*";
+}
+
 // ---------------------------------------------------------------- helpers
 
 std::vector<std::string_view> SplitAny(std::string_view line, std::string_view separators_utf8) {
@@ -164,11 +215,14 @@ class LineCleaner : public Stage {
         citations_(o.GetBool("citations")),
         repeated_(o.GetBool("repeated_lines")),
         weak_any_(WeakAlternation(), SetOptions()),
-        strong_(kStrongBoilerplate),
-        comment_time_(std::string(kCommentName) + "(" + kCommentTime + ")" + kCommentAfter),
-        comment_ui_(kCommentUi),
+        strong_(StrongPattern()),
+        comment_time_(CommentTimePattern()),
+        relative_time_(RelativeTimePattern()),
+        comment_ui_(CommentUiPattern()),
         bracket_(kBracketWord),
         nav_(kNavLine),
+        nav_item_(NavItemPattern()),
+        weak_item_("(?i)\\s*" + WeakAlternation() + "\\s*"),
         citation_(kCitation),
         weak_(SetOptions(), RE2::UNANCHORED),
         spam_(SetOptions(), RE2::UNANCHORED) {}
@@ -180,18 +234,33 @@ class LineCleaner : public Stage {
     return o;
   }
 
+  // kWeakPhrases, then every language's weak phrases, each once (a phrase two
+  // languages share, like "daftar", must not count as two phrases in a line).
+  static std::vector<std::string> WeakPhrases() {
+    std::vector<std::string> all(std::begin(kWeakPhrases), std::end(kWeakPhrases));
+    std::unordered_set<std::string> seen(all.begin(), all.end());
+    for (const WebPhrases& lang : AllWebPhrases()) {
+      for (std::string_view p : lang.weak) {
+        std::string pattern = PhrasePattern(p);
+        if (seen.insert(pattern).second) all.push_back(std::move(pattern));
+      }
+    }
+    return all;
+  }
+
   static std::string WeakAlternation() {
     std::string all;
-    for (const char* p : kWeakPhrases) all += (all.empty() ? "(?:" : "|(?:") + std::string(p) + ")";
+    for (const std::string& p : WeakPhrases()) all += (all.empty() ? "(?:" : "|(?:") + p + ")";
     return all;
   }
 
   Status Init() {
-    for (const RE2* re : {&weak_any_, &strong_, &comment_time_, &comment_ui_, &bracket_, &nav_, &citation_}) {
+    for (const RE2* re :
+         {&weak_any_, &strong_, &comment_time_, &relative_time_, &comment_ui_, &bracket_, &nav_, &nav_item_, &weak_item_, &citation_}) {
       if (!re->ok()) return Status::Internal("line_cleaner pattern does not compile: " + re->error());
     }
-    for (const char* p : kWeakPhrases) {
-      if (weak_.Add(p, nullptr) < 0) return Status::Internal(std::string("line_cleaner phrase: ") + p);
+    for (const std::string& p : WeakPhrases()) {
+      if (weak_.Add(p, nullptr) < 0) return Status::Internal("line_cleaner phrase: " + p);
     }
     for (const char* p : kSpamKeywords) {
       if (spam_.Add(p, nullptr) < 0) return Status::Internal(std::string("line_cleaner keyword: ") + p);
@@ -286,10 +355,9 @@ class LineCleaner : public Stage {
  private:
   // A line that can be a comment's author and nothing else: a name ending in a
   // colon (at most 32 characters and four words: "Alice:", "张三：", "Mary Ann Lee:")
-  // or a bare short name (at most 16 characters and two words: "John Smith",
-  // "网友4542"), without sentence punctuation and with a letter. Kept unless a
-  // relative-time line follows it (a headline of 3+ words or 17+ characters over
-  // "2 hours ago" is not taken).
+  // or a bare short name (see below), without sentence punctuation and with a
+  // letter. Kept unless a relative-time line follows it (a headline over "2 hours ago"
+  // is not taken).
   static bool IsAuthorLine(std::string_view line, size_t cps) {
     if (cps == 0 || cps > 32) return false;
     std::string_view name = line;
@@ -304,14 +372,27 @@ class LineCleaner : public Stage {
     name = text::Trim(name);
     if (name.empty() || text::EndsWithTerminalPunctuation(name)) return false;
     int words = 1;
-    bool letter = false;
-    for (size_t i = 0; i < name.size(); ++i) {
+    bool letter = false, lower_initial = false, at_word_start = true;
+    for (size_t i = 0; i < name.size();) {
       const char c = name[i];
-      if (c == ' ') ++words;
+      if (c == ' ') {
+        ++words;
+        at_word_start = true;
+        ++i;
+        continue;
+      }
       if (c == ',' || c == ';' || c == '.' || c == '!' || c == '?' || c == ':' || c == '(' || c == '"') return false;
-      if (static_cast<unsigned char>(c) >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) letter = true;
+      const UChar32 cp = static_cast<UChar32>(DecodeUtf8(name, &i));
+      if (u_isalpha(cp)) letter = true;
+      if (at_word_start && u_islower(cp)) lower_initial = true;
+      at_word_start = false;
     }
-    return letter && (colon ? words <= 4 : words <= 2 && cps <= 16);
+    if (!letter) return false;
+    if (colon) return words <= 4;
+    // Bare: one or two words of at most 16 characters ("John Smith", "网友4542"), or
+    // three capitalized (or uncased) words of at most 24 ("Nguyễn Văn An", "María García
+    // López"); a headline ("Storm hits the coast", "我国科学家在量子通信领域取得新突破") is not a name.
+    return cps <= 16 ? words <= 2 || (words == 3 && !lower_initial) : words == 3 && !lower_initial && cps <= 24;
   }
 
   Family Classify(std::string_view line, size_t cps, size_t short_line_length, bool* header_only,
@@ -339,11 +420,9 @@ class LineCleaner : public Stage {
     if (comments_) {
       re2::StringPiece time;
       // Match first without a capture (DFA, fast); extract the span only on a hit.
-      // Every time form has a digit, 刚刚/剛剛 or "just now"/"ago": skip the regex otherwise.
-      const bool maybe_time = line.find_first_of("0123456789") != std::string_view::npos ||
-                              line.find("刚刚") != std::string_view::npos ||
-                              line.find("剛剛") != std::string_view::npos ||
-                              line.find("ago") != std::string_view::npos || line.find("now") != std::string_view::npos;
+      // Every time form has a digit, a non-ASCII letter or one of a few ASCII
+      // words ("just now", "hace un momento", "gerade eben", "baru saja"): skip the regex otherwise.
+      const bool maybe_time = MayHoldTime(line);
       if (maybe_time && RE2::PartialMatch(sp, comment_time_) && RE2::PartialMatch(sp, comment_time_, &time)) {
         // A header with nothing after the time: the comment text is on the next line.
         size_t after = static_cast<size_t>(time.data() + time.size() - line.data());
@@ -357,6 +436,7 @@ class LineCleaner : public Stage {
                                         "\xE4\xBB\x8A" /* 今 */}) {
           if (t.find(marker) != std::string_view::npos) *comment_time = true;
         }
+        if (!*comment_time && RE2::FullMatch(t, relative_time_)) *comment_time = true;
         return Family::kComment;
       }
       if (RE2::PartialMatch(sp, comment_ui_)) return Family::kComment;
@@ -395,8 +475,36 @@ class LineCleaner : public Stage {
     return false;
   }
 
+  static bool MayHoldTime(std::string_view line) {
+    for (char c : line) {
+      if ((c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80) return true;
+    }
+    for (std::string_view w : {"ago", "now", "hace", "eben", "vor ", "fa", "ora", "geleden", "saja", "sahaja", "tadi",
+                               "sasa", "mesmo", "momento", "Ago", "Now", "Hace", "Gerade", "Vor ", "Baru"}) {
+      if (line.find(w) != std::string_view::npos) return true;
+    }
+    return false;
+  }
+
   bool IsNavigation(std::string_view line, const re2::StringPiece& sp) const {
     if (RE2::PartialMatch(sp, nav_)) return true;
+    // Pager, menu and login-bar items, alone or several to a line, in any language:
+    // "Read more »", "« Previous article | Next article »", "Entrar | Cadastre-se".
+    {
+      std::vector<std::string_view> items = SplitAny(line, "|·•｜");
+      bool all_short = false;
+      if (CountNonEmpty(items, 40, &all_short) >= 1 && all_short) {
+        bool all = true;
+        for (std::string_view item : items) {
+          const re2::StringPiece piece(item.data(), item.size());
+          if (!RE2::FullMatch(piece, nav_item_) && !RE2::FullMatch(piece, weak_item_)) {
+            all = false;
+            break;
+          }
+        }
+        if (all) return true;
+      }
+    }
     // Breadcrumbs: "Home > News > World", "首页 > 新闻".
     std::vector<std::string_view> segs = SplitAny(line, ">»›＞");
     bool all_short = false;
@@ -456,7 +564,7 @@ class LineCleaner : public Stage {
 
   text::LanguageThresholds t_;
   bool boilerplate_, comments_, seo_, navigation_, citations_, repeated_;
-  RE2 weak_any_, strong_, comment_time_, comment_ui_, bracket_, nav_, citation_;
+  RE2 weak_any_, strong_, comment_time_, relative_time_, comment_ui_, bracket_, nav_, nav_item_, weak_item_, citation_;
   RE2::Set weak_, spam_;
 };
 

@@ -107,7 +107,11 @@ namespace {
 constexpr char kMarkupPattern[] =
     R"((</?[a-zA-Z][a-zA-Z0-9-]{0,20}(?:\s[^<>\n]{0,300})?/?>|&(?:[a-zA-Z]{2,8}|#\d{2,6}|#[xX][0-9a-fA-F]{2,6});))";
 constexpr char kCodeLinePattern[] =
-    R"(^\s*(?:var|let|const|function|import|export|@media|@import|@font-face)\b|^\s*[}{]|[{}]\s*$|(?:^|[^&\w#])\w*\)?;\s*$|=>|)"
+    R"(^\s*(?:var|let|const|function|import|export|@media|@import|@font-face)\b|^\s*[}{]|[{}]\s*$|=>|)"
+    // Statements ending in ';' (a call, an assignment, return/break, "i++;"), not
+    // any line ending in ';': preambles and legal lists end their clauses with one
+    // ("Considerando que ... entre las naciones;").
+    R"(\)\s*;\s*$|\w\s*(?:=|\+=|-=|\*=)\s*[^=\s][^;]*;\s*$|\w(?:\+\+|--)\s*;\s*$|^\s*(?:return|break|continue|throw)\b[^;]*;\s*$|^\s*\w+;\s*$|)"
     R"(\bfunction\s*\(|\bdocument\.|\bwindow\.|\$\(|^\s*[.#]?[a-zA-Z][\w-]*\s*\{|^\s*[a-z-]+\s*:\s*[^;]{1,80};)";
 
 enum Param : size_t {
