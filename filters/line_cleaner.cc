@@ -574,7 +574,9 @@ SLUICE_REGISTER_STAGE(LineCleaner, [] {
   StageInfo info;
   info.type = "line_cleaner";
   info.folder = "filters";
-  info.summary = "Removes boilerplate, comment, SEO-spam, navigation and repeated lines (en + zh); strips citations";
+  info.summary =
+      "Removes boilerplate, comment, SEO-spam, navigation and repeated lines (en, zh and 21 more languages' web "
+      "chrome: filters/line_cleaner_phrases.cc); strips citations";
   info.options = {
       text::BoolOption("boilerplate", "true", "cookie/privacy/login/share/copyright lines (登录 注册 分享到 版权所有)"),
       text::BoolOption("comments", "true", "comment-section lines: user + relative time (3 hours ago, 2秒前), reply UI"),

