@@ -5,7 +5,9 @@
 #include <unicode/uchar.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <memory>
+#include <string>
 #include <unordered_set>
 
 #include "filters/document_locale.h"
@@ -73,7 +75,7 @@ constexpr const char* kSpamKeywords[] = {
     R"(\bviagra\b)", R"(\bcialis\b)", R"(\bpayday loans?\b)", R"(\bporn\b)", R"(\bxxx\b)", R"(\bescorts?\b)",
     R"(\breplica watches\b)"};
 
-constexpr char kKeywordSeparators[] = ",，、|;；";
+constexpr std::u32string_view kKeywordSeparators = U",，、|;；";
 
 constexpr char kNavLine[] =
     R"((?i)^\s*(?:[«‹<]\s*)?(?:previous|prev|next|older|newer)(?:\s+(?:post|page|article|entry|posts|entries|story))?(?:\s*[»›>])?\s*$|)"
@@ -123,63 +125,121 @@ std::string CommentTimePattern() {
          "))" + kCommentAfter;
 }
 
+// Any time form of a comment header, anywhere in a line: a cheap test before
+// CommentTimePattern, whose name prefix makes its automaton large.
+std::string AnyTimePattern() {
+  return std::string("(?:") + kCommentTime + "|(?i:" + Alternation(&WebPhrases::relative_times, true) + "))";
+}
+
 // Any language's relative time (what makes a comment header take the author line before it).
 std::string RelativeTimePattern() { return "(?i)" + Alternation(&WebPhrases::relative_times, true); }
 
-std::string CommentUiPattern() {
-  const std::string ui = Alternation(&WebPhrases::comment_ui, false);
-  return std::string(kCommentUi) + "|(?i)^\\s*" + ui + "(?:\\s*[|·•/]?\\s*(?:\\(?\\d+\\)?|（\\d+）|" + ui +
-         "))*\\s*$|(?i)^\\s*" + Alternation(&WebPhrases::comment_lines, true) + "[:：\\s]*$";
+// Every other language's comment-section lines ("24 комментария", "Deja un comentario"), whole lines.
+std::string CommentLinesPattern() {
+  return "(?i)^\\s*" + Alternation(&WebPhrases::comment_lines, true) + "[:：\\s]*$";
 }
 
-// One pager/menu item, the whole string: an optional arrow on either side.
-std::string NavItemPattern() {
-  std::string items;
-  for (std::string_view p : kNavItems) items += (items.empty() ? "" : "|") + PhrasePattern(p);
-  const std::string others = Alternation(&WebPhrases::nav_items, false);
-  return "(?i)\\s*(?:[«‹<]\\s*)?(?:" + items + "|" + others + ")(?:\\s*[»›>…]+|\\.\\.\\.)?\\s*";
+// A bar item as the item sets hold it: without arrows, counts ("(12)") and the
+// whitespace around them, lower-cased (any script), inner whitespace runs as one space.
+// Empty when nothing is left.
+void NormalizeItem(std::string_view item, std::string* out) {
+  out->clear();
+  bool space = false;
+  for (size_t pos = 0; pos < item.size();) {
+    const UChar32 cp = static_cast<UChar32>(DecodeUtf8(item, &pos));
+    if (u_isUWhiteSpace(cp)) {
+      space = !out->empty();
+      continue;
+    }
+    if (cp == U'«' || cp == U'‹' || cp == U'»' || cp == U'›' || cp == U'…' || cp == '<' || cp == '>') continue;
+    if (space) *out += ' ';
+    space = false;
+    AppendUtf8(out, static_cast<uint32_t>(u_tolower(cp)));
+  }
+  // A trailing count: "nравится (12)", "Like 4", "赞(12)".
+  size_t end = out->size();
+  if (end > 0 && (*out)[end - 1] == ')') {
+    const size_t open = out->rfind('(');
+    if (open != std::string::npos && open + 2 < end &&
+        out->find_first_not_of("0123456789", open + 1) == end - 1) {
+      out->erase(open);
+    }
+  }
+  while (!out->empty() && (out->back() == ' ' || out->back() == '.')) out->pop_back();
+  size_t digits = out->size();
+  while (digits > 0 && (*out)[digits - 1] >= '0' && (*out)[digits - 1] <= '9') --digits;
+  if (digits < out->size() && digits > 0 && (*out)[digits - 1] == ' ') out->erase(digits - 1);
+}
+
+// The normalized items of a list of plain phrases, added to *set.
+void AddItems(const std::vector<std::string_view>& phrases, std::unordered_set<std::string>* set) {
+  std::string item;
+  for (std::string_view p : phrases) {
+    NormalizeItem(p, &item);
+    if (!item.empty()) set->insert(item);
+  }
+}
+
+// Pager, menu and login-bar items of every language (whole segments of a bar).
+std::unordered_set<std::string> BarItems() {
+  std::unordered_set<std::string> set;
+  AddItems(std::vector<std::string_view>(std::begin(kNavItems), std::end(kNavItems)), &set);
+  AddItems({"sign in", "sign up", "sign out", "log in", "login", "log out", "logout", "register", "subscribe",
+            "newsletter", "privacy policy", "terms of use", "terms of service", "terms and conditions", "contact us",
+            "about us", "sitemap", "my account", "create an account", "facebook", "twitter", "linkedin", "whatsapp",
+            "pinterest", "登录", "登錄", "注册", "註冊", "退出"},
+           &set);
+  for (const WebPhrases& lang : AllWebPhrases()) {
+    AddItems(lang.nav_items, &set);
+    AddItems(lang.weak, &set);
+  }
+  return set;
+}
+
+// Comment widgets of every language ("ответить", "me gusta", "返信"); English and
+// Chinese ones are in kCommentUi.
+std::unordered_set<std::string> CommentUiItems() {
+  std::unordered_set<std::string> set;
+  for (const WebPhrases& lang : AllWebPhrases()) AddItems(lang.comment_ui, &set);
+  return set;
 }
 
 // ---------------------------------------------------------------- helpers
 
-std::vector<std::string_view> SplitAny(std::string_view line, std::string_view separators_utf8) {
-  // Splits on any of the (possibly multi-byte) separator characters.
-  std::vector<std::string_view> seps;
-  for (size_t pos = 0; pos < separators_utf8.size();) {
-    size_t start = pos;
-    DecodeUtf8(separators_utf8, &pos);
-    seps.push_back(separators_utf8.substr(start, pos - start));
-  }
-  std::vector<std::string_view> out;
+// Splits `line` on any of the `separators` code points into *out (cleared first).
+void SplitAny(std::string_view line, std::u32string_view separators, std::vector<std::string_view>* out) {
+  out->clear();
   size_t seg = 0, pos = 0;
   while (pos < line.size()) {
-    size_t start = pos;
-    DecodeUtf8(line, &pos);
-    std::string_view ch = line.substr(start, pos - start);
-    for (std::string_view s : seps) {
-      if (ch == s) {
-        out.push_back(line.substr(seg, start - seg));
-        seg = pos;
-        break;
-      }
+    const size_t start = pos;
+    const unsigned char b = static_cast<unsigned char>(line[pos]);
+    char32_t cp;
+    if (b < 0x80) {
+      cp = b;
+      ++pos;
+    } else {
+      cp = static_cast<char32_t>(DecodeUtf8(line, &pos));
+    }
+    if (separators.find(cp) != std::u32string_view::npos) {
+      out->push_back(line.substr(seg, start - seg));
+      seg = pos;
     }
   }
-  out.push_back(line.substr(seg));
-  return out;
+  out->push_back(line.substr(seg));
 }
 
-size_t CountNonEmpty(std::vector<std::string_view>& segs, size_t max_len, bool* all_short) {
+// Trims the segments and drops the empty ones, in place; returns how many are
+// left and sets *longest to the most code points among them.
+size_t CompactSegments(std::vector<std::string_view>* segs, size_t* longest) {
   size_t n = 0;
-  *all_short = true;
-  std::vector<std::string_view> kept;
-  for (auto s : segs) {
+  *longest = 0;
+  for (std::string_view s : *segs) {
     s = text::Trim(s);
     if (s.empty()) continue;
-    ++n;
-    if (text::CodePoints(s) > max_len) *all_short = false;
-    kept.push_back(s);
+    *longest = std::max(*longest, text::CodePoints(s));
+    (*segs)[n++] = s;
   }
-  segs = std::move(kept);
+  segs->resize(n);
   return n;
 }
 
@@ -215,17 +275,29 @@ class LineCleaner : public Stage {
         citations_(o.GetBool("citations")),
         repeated_(o.GetBool("repeated_lines")),
         weak_any_(WeakAlternation(), SetOptions()),
-        strong_(StrongPattern()),
-        comment_time_(CommentTimePattern()),
+        strong_(StrongPattern(), BigOptions()),
+        comment_time_(CommentTimePattern(), BigOptions()),
+        any_time_(AnyTimePattern(), BigOptions()),
+        no_digit_time_(NoDigitTimePattern()),
         relative_time_(RelativeTimePattern()),
-        comment_ui_(CommentUiPattern()),
+        comment_ui_(kCommentUi),
+        comment_lines_(CommentLinesPattern(), BigOptions()),
         bracket_(kBracketWord),
         nav_(kNavLine),
-        nav_item_(NavItemPattern()),
-        weak_item_("(?i)\\s*" + WeakAlternation() + "\\s*"),
+
         citation_(kCitation),
         weak_(SetOptions(), RE2::UNANCHORED),
+        more_weak_(SetOptions(), RE2::UNANCHORED),
         spam_(SetOptions(), RE2::UNANCHORED) {}
+
+  // The many-language patterns' DFAs need more than RE2's default 8 MiB of
+  // cache, or they are rebuilt over and over on long inputs.
+  static RE2::Options BigOptions() {
+    RE2::Options o;
+    o.set_max_mem(int64_t{64} << 20);
+    o.set_log_errors(false);
+    return o;
+  }
 
   static RE2::Options SetOptions() {
     RE2::Options o;
@@ -256,16 +328,21 @@ class LineCleaner : public Stage {
 
   Status Init() {
     for (const RE2* re :
-         {&weak_any_, &strong_, &comment_time_, &relative_time_, &comment_ui_, &bracket_, &nav_, &nav_item_, &weak_item_, &citation_}) {
+         {&weak_any_, &strong_, &comment_time_, &any_time_, &no_digit_time_, &relative_time_, &comment_ui_, &comment_lines_, &bracket_, &nav_, &citation_}) {
       if (!re->ok()) return Status::Internal("line_cleaner pattern does not compile: " + re->error());
     }
-    for (const std::string& p : WeakPhrases()) {
-      if (weak_.Add(p, nullptr) < 0) return Status::Internal("line_cleaner phrase: " + p);
+    // kWeakPhrases in one set, the other languages' in another: a long sentence
+    // ending in punctuation is boilerplate only with three English or Chinese
+    // phrases (the test of many languages' phrases costs on every line otherwise).
+    const std::vector<std::string> all = WeakPhrases();
+    for (size_t i = 0; i < all.size(); ++i) {
+      RE2::Set& set = i < std::size(kWeakPhrases) ? weak_ : more_weak_;
+      if (set.Add(all[i], nullptr) < 0) return Status::Internal("line_cleaner phrase: " + all[i]);
     }
     for (const char* p : kSpamKeywords) {
       if (spam_.Add(p, nullptr) < 0) return Status::Internal(std::string("line_cleaner keyword: ") + p);
     }
-    if (!weak_.Compile() || !spam_.Compile()) return Status::Internal("line_cleaner: RE2::Set compile failed");
+    if (!weak_.Compile() || !more_weak_.Compile() || !spam_.Compile()) return Status::Internal("line_cleaner: RE2::Set compile failed");
     return Status::Ok();
   }
 
@@ -403,9 +480,14 @@ class LineCleaner : public Stage {
     if (seo_ && IsSeo(line, sp, cps, terminal)) return Family::kSeo;
     if (boilerplate_ && cps <= 400) {
       if (RE2::PartialMatch(sp, strong_)) return Family::kBoilerplate;
-      thread_local std::vector<int> hits;
+      thread_local std::vector<int> hits, more;
       hits.clear();
-      if (weak_.Match(sp, &hits)) {
+      weak_.Match(sp, &hits);
+      if (cps <= 100 || !terminal) {
+        more.clear();
+        if (more_weak_.Match(sp, &more)) hits.insert(hits.end(), more.begin(), more.end());
+      }
+      if (!hits.empty()) {
         // Several phrases: a share bar or a legal footer, unless it is a long
         // sentence that happens to mention two of them ("用户登录...注册会话。").
         if (hits.size() >= 3 || (hits.size() == 2 && (!terminal || cps <= 100))) return Family::kBoilerplate;
@@ -420,9 +502,9 @@ class LineCleaner : public Stage {
     if (comments_) {
       re2::StringPiece time;
       // Match first without a capture (DFA, fast); extract the span only on a hit.
-      // Every time form has a digit, a non-ASCII letter or one of a few ASCII
-      // words ("just now", "hace un momento", "gerade eben", "baru saja"): skip the regex otherwise.
-      const bool maybe_time = MayHoldTime(line);
+      // Every time form has a digit or one of the words of NoDigitTimeMarkers
+      // ("just now", "刚刚", "hace un momento", "только что"): skip the regex otherwise.
+      const bool maybe_time = MayHoldTime(line, sp);
       if (maybe_time && RE2::PartialMatch(sp, comment_time_) && RE2::PartialMatch(sp, comment_time_, &time)) {
         // A header with nothing after the time: the comment text is on the next line.
         size_t after = static_cast<size_t>(time.data() + time.size() - line.data());
@@ -440,6 +522,10 @@ class LineCleaner : public Stage {
         return Family::kComment;
       }
       if (RE2::PartialMatch(sp, comment_ui_)) return Family::kComment;
+      // Widgets and "24 comments" lines are short: the long ones are text.
+      if (cps <= 60 && (AllItemsIn(line, U"|·•/", comment_ui_items_) || RE2::PartialMatch(sp, comment_lines_))) {
+        return Family::kComment;
+      }
     }
     if (navigation_ && cps <= 150 && !terminal && IsNavigation(line, sp)) return Family::kNavigation;
     return Family::kNone;
@@ -463,9 +549,11 @@ class LineCleaner : public Stage {
     if (spam && hits.size() >= 2) return true;
     if (terminal) return false;
     // Keyword lists: many short segments, or one keyword stuffed again and again.
-    std::vector<std::string_view> segs = SplitAny(line, kKeywordSeparators);
-    bool all_short = false;
-    size_t n = CountNonEmpty(segs, 12, &all_short);
+    thread_local std::vector<std::string_view> segs;
+    SplitAny(line, kKeywordSeparators, &segs);
+    size_t longest = 0;
+    const size_t n = CompactSegments(&segs, &longest);
+    const bool all_short = longest <= 12;
     if (n >= 6 && all_short) return true;
     if (spam && n >= 3 && all_short) return true;
     if (n >= 5) {
@@ -475,55 +563,123 @@ class LineCleaner : public Stage {
     return false;
   }
 
-  static bool MayHoldTime(std::string_view line) {
-    for (char c : line) {
-      if ((c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80) return true;
-    }
-    for (std::string_view w : {"ago", "now", "hace", "eben", "vor ", "fa", "ora", "geleden", "saja", "sahaja", "tadi",
-                               "sasa", "mesmo", "momento", "Ago", "Now", "Hace", "Gerade", "Vor ", "Baru"}) {
-      if (line.find(w) != std::string_view::npos) return true;
+  // A digit of the sets TimePattern accepts: ASCII, Arabic-Indic, Persian,
+  // Devanagari, Bengali, full-width.
+  static bool HasDigit(std::string_view s) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      const unsigned char b = static_cast<unsigned char>(s[i]);
+      if (b >= '0' && b <= '9') return true;
+      if (b < 0xD9 || i + 1 >= s.size()) continue;
+      const unsigned char c = static_cast<unsigned char>(s[i + 1]);
+      if ((b == 0xD9 && c >= 0xA0 && c <= 0xA9) || (b == 0xDB && c >= 0xB0 && c <= 0xB9)) return true;
+      if (i + 2 >= s.size()) continue;
+      const unsigned char d = static_cast<unsigned char>(s[i + 2]);
+      if (b == 0xE0 && (c == 0xA5 || c == 0xA7) && d >= 0xA6 && d <= 0xAF) return true;
+      if (b == 0xEF && c == 0xBC && d >= 0x90 && d <= 0x99) return true;
     }
     return false;
+  }
+
+  // Words every relative time without a number contains, lower-cased: "刚刚", "just
+  // now", and from the table the literal words of each such fragment ("только что",
+  // "hace" of "hace un momento", "назад" of "(?:минуту|час|…) назад").
+  static std::vector<std::string> NoDigitTimeMarkers() {
+    std::vector<std::string> markers = {"刚刚", "剛剛", "ago", "now"};
+    for (const WebPhrases& lang : AllWebPhrases()) {
+      for (std::string_view f : lang.relative_times) {
+        if (f.find("{N}") != std::string_view::npos || f.find("\\d") != std::string_view::npos) continue;
+        std::string literal;  // the fragment without its (?:...) groups and escapes
+        int depth = 0;
+        for (size_t i = 0; i < f.size(); ++i) {
+          if (f[i] == '(') ++depth;
+          if (depth == 0 && f[i] != '\\') literal += f[i];
+          if (f[i] == ')') --depth;
+        }
+        std::string best;
+        size_t at = 0;
+        while (at <= literal.size()) {
+          size_t sp = literal.find(' ', at);
+          if (sp == std::string::npos) sp = literal.size();
+          std::string word = literal.substr(at, sp - at);
+          if (word.size() > best.size()) best = word;
+          at = sp + 1;
+        }
+        best = text::AsciiLower(best);
+        // Without its first letter when that is not ASCII: "Только что" at a line's
+        // start is found by "олько" (ASCII case is folded on both sides instead).
+        if (!best.empty() && static_cast<unsigned char>(best[0]) >= 0x80) {
+          size_t first = 0;
+          DecodeUtf8(best, &first);
+          if (first < best.size()) best.erase(0, first);
+        }
+        if (best.size() >= 2) markers.push_back(best);
+      }
+    }
+    return markers;
+  }
+
+  bool MayHoldTime(std::string_view line, const re2::StringPiece& sp) const {
+    return HasDigit(line) || RE2::PartialMatch(sp, no_digit_time_);
+  }
+
+  // NoDigitTimeMarkers as one case-insensitive literal alternation (one pass over a line).
+  static std::string NoDigitTimePattern() {
+    std::string out = "(?i)(?:";
+    bool first = true;
+    for (const std::string& m : NoDigitTimeMarkers()) {
+      out += first ? "" : "|";
+      out += RE2::QuoteMeta(m);
+      first = false;
+    }
+    return out + ")";
+  }
+
+  // Whether every `separators`-separated part of `line` is (normalized) in `items`.
+  static bool AllItemsIn(std::string_view line, std::u32string_view separators,
+                         const std::unordered_set<std::string>& items) {
+    thread_local std::vector<std::string_view> parts;
+    thread_local std::string item;
+    SplitAny(line, separators, &parts);
+    size_t n = 0;
+    for (std::string_view part : parts) {
+      part = text::Trim(part);
+      if (part.empty()) continue;
+      if (part.size() > 160) return false;
+      NormalizeItem(part, &item);
+      if (item.empty()) continue;  // a bare count or arrow between items
+      if (items.count(item) == 0) return false;
+      ++n;
+    }
+    return n > 0;
   }
 
   bool IsNavigation(std::string_view line, const re2::StringPiece& sp) const {
     if (RE2::PartialMatch(sp, nav_)) return true;
     // Pager, menu and login-bar items, alone or several to a line, in any language:
     // "Read more »", "« Previous article | Next article »", "Entrar | Cadastre-se".
-    {
-      std::vector<std::string_view> items = SplitAny(line, "|·•｜");
-      bool all_short = false;
-      if (CountNonEmpty(items, 40, &all_short) >= 1 && all_short) {
-        bool all = true;
-        for (std::string_view item : items) {
-          const re2::StringPiece piece(item.data(), item.size());
-          if (!RE2::FullMatch(piece, nav_item_) && !RE2::FullMatch(piece, weak_item_)) {
-            all = false;
-            break;
-          }
-        }
-        if (all) return true;
-      }
-    }
+    if (AllItemsIn(line, U"|·•｜", bar_items_)) return true;
+    thread_local std::vector<std::string_view> bar, crumbs;
+    size_t longest = 0;
+    SplitAny(line, U"|·•｜", &bar);
+    const size_t items = CompactSegments(&bar, &longest);
+    // Menus: "Home | News | Sports | Contact", "新闻 · 体育 · 财经 · 娱乐".
+    if (items >= 4 && longest <= 16) return true;
     // Breadcrumbs: "Home > News > World", "首页 > 新闻".
-    std::vector<std::string_view> segs = SplitAny(line, ">»›＞");
-    bool all_short = false;
-    size_t n = CountNonEmpty(segs, 30, &all_short);
-    for (std::string_view seg : segs) {
+    SplitAny(line, U">»›＞", &crumbs);
+    const size_t n = CompactSegments(&crumbs, &longest);
+    bool all_short = longest <= 30;
+    for (std::string_view seg : crumbs) {
       // "command > foo 2>&1" is shell, not a breadcrumb.
       if (!HasLetter(seg) || seg.find_first_of("()=$&;{}<\"'`") != std::string_view::npos) all_short = false;
     }
     if (n >= 2 && all_short) {
       if (n >= 3) return true;
-      std::string first = text::AsciiLower(segs[0]);
+      std::string first = text::AsciiLower(crumbs[0]);
       for (std::string_view h : kHomeWords) {
         if (first == h) return true;
       }
     }
-    // Menus: "Home | News | Sports | Contact", "新闻 · 体育 · 财经 · 娱乐".
-    segs = SplitAny(line, "|·•｜");
-    n = CountNonEmpty(segs, 16, &all_short);
-    return n >= 4 && all_short;
+    return false;
   }
 
   bool IsRepeated(std::string_view line, size_t cps, size_t min_repeated_length,
@@ -564,8 +720,11 @@ class LineCleaner : public Stage {
 
   text::LanguageThresholds t_;
   bool boilerplate_, comments_, seo_, navigation_, citations_, repeated_;
-  RE2 weak_any_, strong_, comment_time_, relative_time_, comment_ui_, bracket_, nav_, nav_item_, weak_item_, citation_;
-  RE2::Set weak_, spam_;
+  RE2 weak_any_, strong_, comment_time_, any_time_, no_digit_time_, relative_time_, comment_ui_, comment_lines_, bracket_, nav_,
+      citation_;
+  RE2::Set weak_, more_weak_, spam_;
+  std::unordered_set<std::string> bar_items_ = BarItems();
+  std::unordered_set<std::string> comment_ui_items_ = CommentUiItems();
 };
 
 }  // namespace
