@@ -125,12 +125,6 @@ std::string CommentTimePattern() {
          "))" + kCommentAfter;
 }
 
-// Any time form of a comment header, anywhere in a line: a cheap test before
-// CommentTimePattern, whose name prefix makes its automaton large.
-std::string AnyTimePattern() {
-  return std::string("(?:") + kCommentTime + "|(?i:" + Alternation(&WebPhrases::relative_times, true) + "))";
-}
-
 // Any language's relative time (what makes a comment header take the author line before it).
 std::string RelativeTimePattern() { return "(?i)" + Alternation(&WebPhrases::relative_times, true); }
 
@@ -277,7 +271,6 @@ class LineCleaner : public Stage {
         weak_any_(WeakAlternation(), SetOptions()),
         strong_(StrongPattern(), BigOptions()),
         comment_time_(CommentTimePattern(), BigOptions()),
-        any_time_(AnyTimePattern(), BigOptions()),
         no_digit_time_(NoDigitTimePattern()),
         relative_time_(RelativeTimePattern()),
         comment_ui_(kCommentUi),
@@ -327,8 +320,8 @@ class LineCleaner : public Stage {
   }
 
   Status Init() {
-    for (const RE2* re :
-         {&weak_any_, &strong_, &comment_time_, &any_time_, &no_digit_time_, &relative_time_, &comment_ui_, &comment_lines_, &bracket_, &nav_, &citation_}) {
+    for (const RE2* re : {&weak_any_, &strong_, &comment_time_, &no_digit_time_, &relative_time_, &comment_ui_,
+                          &comment_lines_, &bracket_, &nav_, &citation_}) {
       if (!re->ok()) return Status::Internal("line_cleaner pattern does not compile: " + re->error());
     }
     // kWeakPhrases in one set, the other languages' in another: a long sentence
@@ -720,7 +713,7 @@ class LineCleaner : public Stage {
 
   text::LanguageThresholds t_;
   bool boilerplate_, comments_, seo_, navigation_, citations_, repeated_;
-  RE2 weak_any_, strong_, comment_time_, any_time_, no_digit_time_, relative_time_, comment_ui_, comment_lines_, bracket_, nav_,
+  RE2 weak_any_, strong_, comment_time_, no_digit_time_, relative_time_, comment_ui_, comment_lines_, bracket_, nav_,
       citation_;
   RE2::Set weak_, more_weak_, spam_;
   std::unordered_set<std::string> bar_items_ = BarItems();
