@@ -105,19 +105,20 @@ constexpr std::string_view kNavItems[] = {
 // "(?:a|b|c)" of the phrases (PhrasePattern) or fragments (TimePattern) the
 // member selects from every language's entry.
 template <typename Member>
-std::string Alternation(Member member, bool fragments) {
+std::string Alternation(Member member, bool fragments, bool whole_words = true) {
   std::string out;
   for (const WebPhrases& lang : AllWebPhrases()) {
     for (std::string_view p : lang.*member) {
       out += out.empty() ? "(?:" : "|";
-      out += fragments ? TimePattern(p) : PhrasePattern(p);
+      out += fragments ? TimePattern(p) : PhrasePattern(p, whole_words);
     }
   }
   return out.empty() ? "(?:$^)" : out + ")";
 }
 
-std::string StrongPattern() {
-  return std::string(kStrongBoilerplate) + "|(?i:" + Alternation(&WebPhrases::strong, false) + ")";
+// whole_words false: the fast first pass; true: its hits checked as whole words.
+std::string StrongPattern(bool whole_words) {
+  return std::string(kStrongBoilerplate) + "|(?i:" + Alternation(&WebPhrases::strong, false, whole_words) + ")";
 }
 
 std::string CommentTimePattern() {
@@ -269,7 +270,8 @@ class LineCleaner : public Stage {
         citations_(o.GetBool("citations")),
         repeated_(o.GetBool("repeated_lines")),
         weak_any_(WeakAlternation(), SetOptions()),
-        strong_(StrongPattern(), BigOptions()),
+        strong_(StrongPattern(false), BigOptions()),
+        strong_words_(StrongPattern(true), BigOptions()),
         comment_time_(CommentTimePattern(), BigOptions()),
         no_digit_time_(NoDigitTimePattern()),
         relative_time_(RelativeTimePattern()),
@@ -300,14 +302,22 @@ class LineCleaner : public Stage {
   }
 
   // kWeakPhrases, then every language's weak phrases, each once (a phrase two
-  // languages share, like "daftar", must not count as two phrases in a line).
-  static std::vector<std::string> WeakPhrases() {
-    std::vector<std::string> all(std::begin(kWeakPhrases), std::end(kWeakPhrases));
-    std::unordered_set<std::string> seen(all.begin(), all.end());
+  // languages share, like "daftar", must not count as two phrases in a line):
+  // whole-word patterns, and for the table's phrases the fast first-pass form too.
+  struct WeakPattern {
+    std::string whole, fast;
+  };
+  static std::vector<WeakPattern> WeakPhrases() {
+    std::vector<WeakPattern> all;
+    std::unordered_set<std::string> seen;
+    for (const char* p : kWeakPhrases) {
+      all.push_back({p, p});
+      seen.insert(p);
+    }
     for (const WebPhrases& lang : AllWebPhrases()) {
       for (std::string_view p : lang.weak) {
         std::string pattern = PhrasePattern(p);
-        if (seen.insert(pattern).second) all.push_back(std::move(pattern));
+        if (seen.insert(pattern).second) all.push_back({std::move(pattern), PhrasePattern(p, false)});
       }
     }
     return all;
@@ -315,22 +325,31 @@ class LineCleaner : public Stage {
 
   static std::string WeakAlternation() {
     std::string all;
-    for (const std::string& p : WeakPhrases()) all += (all.empty() ? "(?:" : "|(?:") + p + ")";
+    for (const WeakPattern& p : WeakPhrases()) all += (all.empty() ? "(?:" : "|(?:") + p.whole + ")";
     return all;
   }
 
   Status Init() {
-    for (const RE2* re : {&weak_any_, &strong_, &comment_time_, &no_digit_time_, &relative_time_, &comment_ui_,
+    for (const RE2* re : {&weak_any_, &strong_, &strong_words_, &comment_time_, &no_digit_time_, &relative_time_, &comment_ui_,
                           &comment_lines_, &bracket_, &nav_, &citation_}) {
       if (!re->ok()) return Status::Internal("line_cleaner pattern does not compile: " + re->error());
     }
     // kWeakPhrases in one set, the other languages' in another: a long sentence
     // ending in punctuation is boilerplate only with three English or Chinese
     // phrases (the test of many languages' phrases costs on every line otherwise).
-    const std::vector<std::string> all = WeakPhrases();
+    // The other languages' set holds the fast forms; a hit counts once its
+    // whole-word form matches too (more_weak_words_, by the set's index).
+    const std::vector<WeakPattern> all = WeakPhrases();
     for (size_t i = 0; i < all.size(); ++i) {
-      RE2::Set& set = i < std::size(kWeakPhrases) ? weak_ : more_weak_;
-      if (set.Add(all[i], nullptr) < 0) return Status::Internal("line_cleaner phrase: " + all[i]);
+      const bool english_or_chinese = i < std::size(kWeakPhrases);
+      RE2::Set& set = english_or_chinese ? weak_ : more_weak_;
+      if (set.Add(english_or_chinese ? all[i].whole : all[i].fast, nullptr) < 0) {
+        return Status::Internal("line_cleaner phrase: " + all[i].whole);
+      }
+      if (!english_or_chinese) {
+        more_weak_words_.push_back(std::make_unique<RE2>(all[i].whole, SetOptions()));
+        if (!more_weak_words_.back()->ok()) return Status::Internal("line_cleaner phrase: " + all[i].whole);
+      }
     }
     for (const char* p : kSpamKeywords) {
       if (spam_.Add(p, nullptr) < 0) return Status::Internal(std::string("line_cleaner keyword: ") + p);
@@ -472,13 +491,17 @@ class LineCleaner : public Stage {
     // SEO first: a keyword list often contains a weak boilerplate phrase too (注册就送).
     if (seo_ && IsSeo(line, sp, cps, terminal)) return Family::kSeo;
     if (boilerplate_ && cps <= 400) {
-      if (RE2::PartialMatch(sp, strong_)) return Family::kBoilerplate;
+      if (RE2::PartialMatch(sp, strong_) && RE2::PartialMatch(sp, strong_words_)) return Family::kBoilerplate;
       thread_local std::vector<int> hits, more;
       hits.clear();
       weak_.Match(sp, &hits);
       if (cps <= 100 || !terminal) {
         more.clear();
-        if (more_weak_.Match(sp, &more)) hits.insert(hits.end(), more.begin(), more.end());
+        if (more_weak_.Match(sp, &more)) {
+          for (int k : more) {
+            if (RE2::PartialMatch(sp, *more_weak_words_[static_cast<size_t>(k)])) hits.push_back(k);
+          }
+        }
       }
       if (!hits.empty()) {
         // Several phrases: a share bar or a legal footer, unless it is a long
@@ -713,9 +736,10 @@ class LineCleaner : public Stage {
 
   text::LanguageThresholds t_;
   bool boilerplate_, comments_, seo_, navigation_, citations_, repeated_;
-  RE2 weak_any_, strong_, comment_time_, no_digit_time_, relative_time_, comment_ui_, comment_lines_, bracket_, nav_,
+  RE2 weak_any_, strong_, strong_words_, comment_time_, no_digit_time_, relative_time_, comment_ui_, comment_lines_, bracket_, nav_,
       citation_;
   RE2::Set weak_, more_weak_, spam_;
+  std::vector<std::unique_ptr<RE2>> more_weak_words_;  // whole-word forms of more_weak_'s phrases, by index
   std::unordered_set<std::string> bar_items_ = BarItems();
   std::unordered_set<std::string> comment_ui_items_ = CommentUiItems();
 };

@@ -1,6 +1,10 @@
 #include "filters/line_cleaner_phrases.h"
 
 #include <re2/re2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+#include "stages/text/utf8.h"
 
 namespace sluice::line_cleaner {
 
@@ -10,11 +14,44 @@ bool IsAsciiWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+// Whether a phrase's edge letter belongs to a script written with spaces between
+// words (so that a phrase there must stand as a whole word); Han, Kana, Thai, Lao,
+// Khmer and Myanmar run words together.
+bool SpacedScriptLetter(UChar32 cp) {
+  if (!u_isalpha(cp)) return false;
+  UErrorCode err = U_ZERO_ERROR;
+  switch (uscript_getScript(cp, &err)) {
+    case USCRIPT_HAN:
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA:
+    case USCRIPT_THAI:
+    case USCRIPT_LAO:
+    case USCRIPT_KHMER:
+    case USCRIPT_MYANMAR:
+      return false;
+    default:
+      return true;
+  }
+}
+
 }  // namespace
 
-std::string PhrasePattern(std::string_view phrase) {
+std::string PhrasePattern(std::string_view phrase, bool whole_words) {
+  // Word edges: \b next to an ASCII letter or digit; next to any other letter,
+  // a non-letter (or the line's end) must be there: "о нас" (about us) is not in
+  // "о насилии" (about violence).
+  // (A small set of separators rather than [^\pL\pN\pM]: Unicode classes in a few
+  // hundred phrases make the automata too big for RE2::Set.)
+  static constexpr std::string_view kSeparators = "[\\s.,;:!?()\\[\\]\"'«»„“”‘’|·•/*\\-–—،؛؟।]";
+  static const std::string kBefore = "(?:^|" + std::string(kSeparators) + ")";
+  static const std::string kAfter = "(?:$|" + std::string(kSeparators) + ")";
   std::string out;
-  if (!phrase.empty() && IsAsciiWordChar(phrase.front())) out += "\\b";
+  if (!phrase.empty() && IsAsciiWordChar(phrase.front())) {
+    out += "\\b";
+  } else if (whole_words && !phrase.empty() && static_cast<unsigned char>(phrase.front()) >= 0x80) {
+    size_t at = 0;
+    if (SpacedScriptLetter(static_cast<UChar32>(DecodeUtf8(phrase, &at)))) out += kBefore;
+  }
   size_t i = 0;
   while (i < phrase.size()) {
     if (phrase[i] == ' ') {
@@ -27,7 +64,13 @@ std::string PhrasePattern(std::string_view phrase) {
     out += RE2::QuoteMeta(re2::StringPiece(phrase.data() + i, j - i));
     i = j;
   }
-  if (!phrase.empty() && IsAsciiWordChar(phrase.back())) out += "\\b";
+  if (!phrase.empty() && IsAsciiWordChar(phrase.back())) {
+    out += "\\b";
+  } else if (whole_words && !phrase.empty() && static_cast<unsigned char>(phrase.back()) >= 0x80) {
+    size_t at = phrase.size() - 1;  // back to the last character's first byte
+    while (at > 0 && (static_cast<unsigned char>(phrase[at]) & 0xC0) == 0x80) --at;
+    if (SpacedScriptLetter(static_cast<UChar32>(DecodeUtf8(phrase, &at)))) out += kAfter;
+  }
   return out;
 }
 

@@ -37,10 +37,13 @@ struct WebPhrases {
 // Every language's entry (not English or Chinese: see line_cleaner.cc).
 const std::vector<WebPhrases>& AllWebPhrases();
 
-// RE2 text matching `phrase` literally, case-insensitively, any whitespace run
-// between its words; with ASCII word boundaries on the sides that end in an
-// ASCII letter or digit (\b means nothing next to other letters in RE2).
-std::string PhrasePattern(std::string_view phrase);
+// RE2 text matching `phrase` literally, any whitespace run between its words,
+// as whole words: \b on a side that ends in an ASCII letter or digit, a
+// non-letter or the line's end on a side that ends in another letter (RE2's \b
+// knows ASCII words only).
+// With whole_words false, a side ending in a non-ASCII letter gets no edge test
+// (a cheaper automaton, for a first pass whose hits are checked again whole).
+std::string PhrasePattern(std::string_view phrase, bool whole_words = true);
 
 // A relative-time fragment with "{N}" replaced by a number in ASCII, Arabic-Indic,
 // Persian, Devanagari, Bengali or full-width digits.
