@@ -12,6 +12,7 @@
 
 #include "filters/document_locale.h"
 #include "filters/line_cleaner_phrases.h"
+#include "filters/phrase_matcher.h"
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/engine/stage.h"
@@ -102,36 +103,63 @@ constexpr std::string_view kNavItems[] = {
     "上一篇", "下一篇", "上一页", "下一页", "上一章", "下一章", "上一頁", "下一頁", "返回顶部", "回到顶部", "首页",
     "首頁", "更多", "查看更多", "阅读全文", "阅读更多", "展开全文", "返回列表"};
 
-// "(?:a|b|c)" of the phrases (PhrasePattern) or fragments (TimePattern) the
-// member selects from every language's entry.
+// "(?:a|b|c)" of the fragments (TimePattern) the member selects from every language's entry.
 template <typename Member>
-std::string Alternation(Member member, bool fragments, bool whole_words = true) {
+std::string Alternation(Member member) {
   std::string out;
   for (const WebPhrases& lang : AllWebPhrases()) {
     for (std::string_view p : lang.*member) {
       out += out.empty() ? "(?:" : "|";
-      out += fragments ? TimePattern(p) : PhrasePattern(p, whole_words);
+      out += TimePattern(p);
     }
   }
   return out.empty() ? "(?:$^)" : out + ")";
 }
 
-// whole_words false: the fast first pass; true: its hits checked as whole words.
-std::string StrongPattern(bool whole_words) {
-  return std::string(kStrongBoilerplate) + "|(?i:" + Alternation(&WebPhrases::strong, false, whole_words) + ")";
+// The table's phrases of one kind in a PhraseMatcher (whole words in spaced scripts,
+// anywhere in Han, Kana, Thai, ...), each distinct folded phrase under its own id.
+// Phrases that `already` (a whole-phrase pattern, may be null) takes are left out:
+// "newsletter" must not count twice, once as an English phrase.
+template <typename Member>
+PhraseMatcher TablePhrases(Member member, const RE2* already) {
+  PhraseMatcher m;
+  std::unordered_set<std::string> seen;
+  uint32_t id = 0;
+  for (const WebPhrases& lang : AllWebPhrases()) {
+    for (std::string_view p : lang.*member) {
+      if (already != nullptr && RE2::FullMatch(re2::StringPiece(p.data(), p.size()), *already)) continue;
+      if (seen.insert(PhraseMatcher::FoldCase(p)).second) m.Add(p, id++, DefaultBoundary(p));
+    }
+  }
+  m.Build();
+  return m;
+}
+
+// A line as the phrase matchers read it: case-folded, whitespace runs as one space.
+void FoldLine(std::string_view line, std::string* out) {
+  PhraseMatcher::FoldCaseInto(line, out);
+  size_t n = 0;
+  bool space = false;
+  for (char c : *out) {
+    const bool ws = c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+    if (ws && space) continue;
+    space = ws;
+    (*out)[n++] = ws ? ' ' : c;
+  }
+  out->resize(n);
 }
 
 std::string CommentTimePattern() {
-  return std::string(kCommentName) + "(" + kCommentTime + "|(?i:" + Alternation(&WebPhrases::relative_times, true) +
-         "))" + kCommentAfter;
+  return std::string(kCommentName) + "(" + kCommentTime + "|(?i:" + Alternation(&WebPhrases::relative_times) + "))" +
+         kCommentAfter;
 }
 
 // Any language's relative time (what makes a comment header take the author line before it).
-std::string RelativeTimePattern() { return "(?i)" + Alternation(&WebPhrases::relative_times, true); }
+std::string RelativeTimePattern() { return "(?i)" + Alternation(&WebPhrases::relative_times); }
 
 // Every other language's comment-section lines ("24 комментария", "Deja un comentario"), whole lines.
 std::string CommentLinesPattern() {
-  return "(?i)^\\s*" + Alternation(&WebPhrases::comment_lines, true) + "[:：\\s]*$";
+  return "(?i)^\\s*" + Alternation(&WebPhrases::comment_lines) + "[:：\\s]*$";
 }
 
 // A bar item as the item sets hold it: without arrows, counts ("(12)") and the
@@ -270,8 +298,7 @@ class LineCleaner : public Stage {
         citations_(o.GetBool("citations")),
         repeated_(o.GetBool("repeated_lines")),
         weak_any_(WeakAlternation(), SetOptions()),
-        strong_(StrongPattern(false), BigOptions()),
-        strong_words_(StrongPattern(true), BigOptions()),
+        strong_(kStrongBoilerplate),
         comment_time_(CommentTimePattern(), BigOptions()),
         no_digit_time_(NoDigitTimePattern()),
         relative_time_(RelativeTimePattern()),
@@ -279,11 +306,11 @@ class LineCleaner : public Stage {
         comment_lines_(CommentLinesPattern(), BigOptions()),
         bracket_(kBracketWord),
         nav_(kNavLine),
-
         citation_(kCitation),
         weak_(SetOptions(), RE2::UNANCHORED),
-        more_weak_(SetOptions(), RE2::UNANCHORED),
-        spam_(SetOptions(), RE2::UNANCHORED) {}
+        spam_(SetOptions(), RE2::UNANCHORED),
+        strong_phrases_(TablePhrases(&WebPhrases::strong, nullptr)),
+        weak_phrases_(TablePhrases(&WebPhrases::weak, &weak_any_)) {}
 
   // The many-language patterns' DFAs need more than RE2's default 8 MiB of
   // cache, or they are rebuilt over and over on long inputs.
@@ -301,60 +328,24 @@ class LineCleaner : public Stage {
     return o;
   }
 
-  // kWeakPhrases, then every language's weak phrases, each once (a phrase two
-  // languages share, like "daftar", must not count as two phrases in a line):
-  // whole-word patterns, and for the table's phrases the fast first-pass form too.
-  struct WeakPattern {
-    std::string whole, fast;
-  };
-  static std::vector<WeakPattern> WeakPhrases() {
-    std::vector<WeakPattern> all;
-    std::unordered_set<std::string> seen;
-    for (const char* p : kWeakPhrases) {
-      all.push_back({p, p});
-      seen.insert(p);
-    }
-    for (const WebPhrases& lang : AllWebPhrases()) {
-      for (std::string_view p : lang.weak) {
-        std::string pattern = PhrasePattern(p);
-        if (seen.insert(pattern).second) all.push_back({std::move(pattern), PhrasePattern(p, false)});
-      }
-    }
-    return all;
-  }
-
   static std::string WeakAlternation() {
     std::string all;
-    for (const WeakPattern& p : WeakPhrases()) all += (all.empty() ? "(?:" : "|(?:") + p.whole + ")";
+    for (const char* p : kWeakPhrases) all += (all.empty() ? "(?:" : "|(?:") + std::string(p) + ")";
     return all;
   }
 
   Status Init() {
-    for (const RE2* re : {&weak_any_, &strong_, &strong_words_, &comment_time_, &no_digit_time_, &relative_time_, &comment_ui_,
+    for (const RE2* re : {&weak_any_, &strong_, &comment_time_, &no_digit_time_, &relative_time_, &comment_ui_,
                           &comment_lines_, &bracket_, &nav_, &citation_}) {
       if (!re->ok()) return Status::Internal("line_cleaner pattern does not compile: " + re->error());
     }
-    // kWeakPhrases in one set, the other languages' in another: a long sentence
-    // ending in punctuation is boilerplate only with three English or Chinese
-    // phrases (the test of many languages' phrases costs on every line otherwise).
-    // The other languages' set holds the fast forms; a hit counts once its
-    // whole-word form matches too (more_weak_words_, by the set's index).
-    const std::vector<WeakPattern> all = WeakPhrases();
-    for (size_t i = 0; i < all.size(); ++i) {
-      const bool english_or_chinese = i < std::size(kWeakPhrases);
-      RE2::Set& set = english_or_chinese ? weak_ : more_weak_;
-      if (set.Add(english_or_chinese ? all[i].whole : all[i].fast, nullptr) < 0) {
-        return Status::Internal("line_cleaner phrase: " + all[i].whole);
-      }
-      if (!english_or_chinese) {
-        more_weak_words_.push_back(std::make_unique<RE2>(all[i].whole, SetOptions()));
-        if (!more_weak_words_.back()->ok()) return Status::Internal("line_cleaner phrase: " + all[i].whole);
-      }
+    for (const char* p : kWeakPhrases) {
+      if (weak_.Add(p, nullptr) < 0) return Status::Internal(std::string("line_cleaner phrase: ") + p);
     }
     for (const char* p : kSpamKeywords) {
       if (spam_.Add(p, nullptr) < 0) return Status::Internal(std::string("line_cleaner keyword: ") + p);
     }
-    if (!weak_.Compile() || !more_weak_.Compile() || !spam_.Compile()) return Status::Internal("line_cleaner: RE2::Set compile failed");
+    if (!weak_.Compile() || !spam_.Compile()) return Status::Internal("line_cleaner: RE2::Set compile failed");
     return Status::Ok();
   }
 
@@ -491,25 +482,40 @@ class LineCleaner : public Stage {
     // SEO first: a keyword list often contains a weak boilerplate phrase too (注册就送).
     if (seo_ && IsSeo(line, sp, cps, terminal)) return Family::kSeo;
     if (boilerplate_ && cps <= 400) {
-      if (RE2::PartialMatch(sp, strong_) && RE2::PartialMatch(sp, strong_words_)) return Family::kBoilerplate;
-      thread_local std::vector<int> hits, more;
+      // The other languages' phrases (weak_phrases_, strong_phrases_) are found in
+      // the folded line, as whole words where the script has spaces.
+      if (RE2::PartialMatch(sp, strong_)) return Family::kBoilerplate;
+      thread_local std::string folded;
+      thread_local std::vector<PhraseMatcher::Match> found;
+      FoldLine(line, &folded);
+      found.clear();
+      strong_phrases_.FindAll(folded, &found);
+      if (!found.empty()) return Family::kBoilerplate;
+      thread_local std::vector<int> hits;
       hits.clear();
       weak_.Match(sp, &hits);
+      size_t n = hits.size();
+      found.clear();
+      // A long sentence that ends in punctuation is boilerplate only with three English or Chinese phrases.
       if (cps <= 100 || !terminal) {
-        more.clear();
-        if (more_weak_.Match(sp, &more)) {
-          for (int k : more) {
-            if (RE2::PartialMatch(sp, *more_weak_words_[static_cast<size_t>(k)])) hits.push_back(k);
-          }
-        }
+        weak_phrases_.FindAll(folded, &found);
+        std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+        for (size_t i = 0; i < found.size(); ++i) n += i == 0 || found[i].id != found[i - 1].id;
       }
-      if (!hits.empty()) {
+      if (n > 0) {
         // Several phrases: a share bar or a legal footer, unless it is a long
         // sentence that happens to mention two of them ("用户登录...注册会话。").
-        if (hits.size() >= 3 || (hits.size() == 2 && (!terminal || cps <= 100))) return Family::kBoilerplate;
+        if (n >= 3 || (n == 2 && (!terminal || cps <= 100))) return Family::kBoilerplate;
         // One phrase: boilerplate only when it is all the line says ("Sign in »", "登录").
         if (cps <= short_line_length && !terminal) {
-          std::string rest(line);
+          std::string rest;
+          size_t at = 0;
+          std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
+          for (const auto& m : found) {
+            if (m.begin >= at) rest.append(folded, at, m.begin - at);
+            at = std::max<size_t>(at, m.end);
+          }
+          rest.append(folded, std::min(at, folded.size()));
           RE2::GlobalReplace(&rest, weak_any_, "");
           if (!HasLetter(rest)) return Family::kBoilerplate;
         }
@@ -518,8 +524,7 @@ class LineCleaner : public Stage {
     if (comments_) {
       re2::StringPiece time;
       // Match first without a capture (DFA, fast); extract the span only on a hit.
-      // Every time form has a digit or one of the words of NoDigitTimeMarkers
-      // ("just now", "刚刚", "hace un momento", "только что"): skip the regex otherwise.
+      // Every time form has a digit or is one of NoDigitTimePattern's: skip the regex otherwise.
       const bool maybe_time = MayHoldTime(line, sp);
       if (maybe_time && RE2::PartialMatch(sp, comment_time_) && RE2::PartialMatch(sp, comment_time_, &time)) {
         // A header with nothing after the time: the comment text is on the next line.
@@ -596,56 +601,20 @@ class LineCleaner : public Stage {
     return false;
   }
 
-  // Words every relative time without a number contains, lower-cased: "刚刚", "just
-  // now", and from the table the literal words of each such fragment ("только что",
-  // "hace" of "hace un momento", "назад" of "(?:минуту|час|…) назад").
-  static std::vector<std::string> NoDigitTimeMarkers() {
-    std::vector<std::string> markers = {"刚刚", "剛剛", "ago", "now"};
-    for (const WebPhrases& lang : AllWebPhrases()) {
-      for (std::string_view f : lang.relative_times) {
-        if (f.find("{N}") != std::string_view::npos || f.find("\\d") != std::string_view::npos) continue;
-        std::string literal;  // the fragment without its (?:...) groups and escapes
-        int depth = 0;
-        for (size_t i = 0; i < f.size(); ++i) {
-          if (f[i] == '(') ++depth;
-          if (depth == 0 && f[i] != '\\') literal += f[i];
-          if (f[i] == ')') --depth;
-        }
-        std::string best;
-        size_t at = 0;
-        while (at <= literal.size()) {
-          size_t sp = literal.find(' ', at);
-          if (sp == std::string::npos) sp = literal.size();
-          std::string word = literal.substr(at, sp - at);
-          if (word.size() > best.size()) best = word;
-          at = sp + 1;
-        }
-        best = text::AsciiLower(best);
-        // Without its first letter when that is not ASCII: "Только что" at a line's
-        // start is found by "олько" (ASCII case is folded on both sides instead).
-        if (!best.empty() && static_cast<unsigned char>(best[0]) >= 0x80) {
-          size_t first = 0;
-          DecodeUtf8(best, &first);
-          if (first < best.size()) best.erase(0, first);
-        }
-        if (best.size() >= 2) markers.push_back(best);
-      }
-    }
-    return markers;
-  }
-
   bool MayHoldTime(std::string_view line, const re2::StringPiece& sp) const {
     return HasDigit(line) || RE2::PartialMatch(sp, no_digit_time_);
   }
 
-  // NoDigitTimeMarkers as one case-insensitive literal alternation (one pass over a line).
+  // The relative times that hold no number ("just now", "刚刚", "hace un momento",
+  // "только что"), anywhere in a line: with HasDigit, what a comment header needs.
   static std::string NoDigitTimePattern() {
-    std::string out = "(?i)(?:";
-    bool first = true;
-    for (const std::string& m : NoDigitTimeMarkers()) {
-      out += first ? "" : "|";
-      out += RE2::QuoteMeta(m);
-      first = false;
+    std::string out = "(?i)(?:刚刚|剛剛|ago|now";
+    for (const WebPhrases& lang : AllWebPhrases()) {
+      for (std::string_view f : lang.relative_times) {
+        if (f.find("{N}") == std::string_view::npos && f.find("\\d") == std::string_view::npos) {
+          out += "|" + std::string(f);
+        }
+      }
     }
     return out + ")";
   }
@@ -736,10 +705,10 @@ class LineCleaner : public Stage {
 
   text::LanguageThresholds t_;
   bool boilerplate_, comments_, seo_, navigation_, citations_, repeated_;
-  RE2 weak_any_, strong_, strong_words_, comment_time_, no_digit_time_, relative_time_, comment_ui_, comment_lines_, bracket_, nav_,
+  RE2 weak_any_, strong_, comment_time_, no_digit_time_, relative_time_, comment_ui_, comment_lines_, bracket_, nav_,
       citation_;
-  RE2::Set weak_, more_weak_, spam_;
-  std::vector<std::unique_ptr<RE2>> more_weak_words_;  // whole-word forms of more_weak_'s phrases, by index
+  RE2::Set weak_, spam_;
+  PhraseMatcher strong_phrases_, weak_phrases_;  // the other languages' (line_cleaner_phrases.h)
   std::unordered_set<std::string> bar_items_ = BarItems();
   std::unordered_set<std::string> comment_ui_items_ = CommentUiItems();
 };

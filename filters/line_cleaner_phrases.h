@@ -3,8 +3,8 @@
 // English and Chinese have their own hand-tuned patterns in line_cleaner.cc
 // (they came first); every other language's chrome lives here, one entry per
 // language, so a language is added by adding its entry, not by editing
-// patterns. Phrases are plain text (matched case-insensitively, whitespace
-// between words as any run of spaces); relative times and comment lines are
+// patterns. Phrases are plain text (matched case-insensitively by PhraseMatcher,
+// as whole words in scripts written with spaces); relative times and comment lines are
 // RE2 fragments in which "{N}" stands for a number in any of the digit sets
 // web pages use.
 #pragma once
@@ -36,14 +36,6 @@ struct WebPhrases {
 
 // Every language's entry (not English or Chinese: see line_cleaner.cc).
 const std::vector<WebPhrases>& AllWebPhrases();
-
-// RE2 text matching `phrase` literally, any whitespace run between its words,
-// as whole words: \b on a side that ends in an ASCII letter or digit, a
-// non-letter or the line's end on a side that ends in another letter (RE2's \b
-// knows ASCII words only).
-// With whole_words false, a side ending in a non-ASCII letter gets no edge test
-// (a cheaper automaton, for a first pass whose hits are checked again whole).
-std::string PhrasePattern(std::string_view phrase, bool whole_words = true);
 
 // A relative-time fragment with "{N}" replaced by a number in ASCII, Arabic-Indic,
 // Persian, Devanagari, Bengali or full-width digits.
