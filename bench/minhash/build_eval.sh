@@ -8,7 +8,7 @@ OUT=${OUT:-$BUILD/minhash_eval}
 g++ -std=c++20 -O2 -g -Wall -Wextra -I. bench/minhash/minhash_eval.cc -o "$OUT" \
   -Wl,--whole-archive "$BUILD/libsluice_stages.a" -Wl,--no-whole-archive \
   -lsimdjson -lyaml-cpp -ltbb -lxxhash -lre2 $(pkg-config --libs icu-uc icu-i18n) \
-  -lzstd -lz -lcld2 -lfasttext -lpthread
+  -lzstd -lz -lcld2 -lfasttext -lgumbo -lpthread
 echo "built $OUT"
 g++ -std=c++20 -O2 -g -Wall -Wextra -I. bench/minhash/segment_bench.cc -o "$BUILD/segment_bench" \
   "$BUILD/libsluice_stages.a" -lsimdjson -lxxhash $(pkg-config --libs icu-uc icu-i18n) -lpthread
