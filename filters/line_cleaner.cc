@@ -214,6 +214,7 @@ std::unordered_set<std::string> BarItems() {
            &set);
   for (const WebPhrases& lang : AllWebPhrases()) {
     AddItems(lang.nav_items, &set);
+    AddItems(lang.read_more, &set);
     AddItems(lang.weak, &set);
   }
   return set;

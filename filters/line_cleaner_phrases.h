@@ -30,8 +30,11 @@ struct WebPhrases {
   // Whole comment-section lines: RE2 alternatives, "{N}" a number ("24 comments", "Leave a comment").
   std::vector<std::string_view> comment_lines;
   // Pager and menu items: a line whose every |-separated part is one of these
-  // ("« Previous article | Next article »", "Read more »").
+  // ("« Previous article | Next article »").
   std::vector<std::string_view> nav_items;
+  // The link that ends a teaser ("Read more »", "Читать далее", "続きを読む"): a bar
+  // item like nav_items, and a text that ends in one is cut off (quality_signals).
+  std::vector<std::string_view> read_more;
 };
 
 // Every language's entry (not English or Chinese: see line_cleaner.cc).

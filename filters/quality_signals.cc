@@ -13,6 +13,8 @@
 
 #include "filters/document_locale.h"
 #include "filters/hash_counter.h"
+#include "filters/line_cleaner_phrases.h"
+#include "filters/phrase_matcher.h"
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/engine/stage.h"
@@ -118,6 +120,53 @@ enum Param : size_t {
   kMaxReplacement, kMaxMojibake, kMaxSymbols, kMinEntropy, kMaxNonLetterRun, kMaxCharRun, kMaxMarkup,
   kMaxCodeLines, kMinUniqueNgrams
 };
+
+// The links that end a teaser, in every language line_cleaner knows
+// (filters/line_cleaner_phrases.cc: "Leer más", "Читать далее", "続きを読む", ...),
+// English and Chinese: whole words in spaced scripts, anywhere in Han/Kana/Thai.
+const PhraseMatcher& ReadMoreMatcher() {
+  static const PhraseMatcher* matcher = [] {
+    auto* m = new PhraseMatcher();
+    const auto add = [m](std::string_view phrase) {
+      const std::string folded = PhraseMatcher::FoldCase(phrase);
+      m->Add(folded, 0, DefaultBoundary(folded));
+    };
+    for (std::string_view p : {"read more", "continue reading", "keep reading", "read the full story",
+                               "read the full article", "read full article", "阅读全文", "阅读更多", "查看全文",
+                               "展开全文", "閱讀全文", "閱讀更多"}) {
+      add(p);
+    }
+    for (const auto& lang : line_cleaner::AllWebPhrases()) {
+      for (std::string_view p : lang.read_more) add(p);
+    }
+    m->Build();
+    return m;
+  }();
+  return *matcher;
+}
+
+// True when `line` ends in such a link, followed only by spaces, arrows
+// (» › > →), an ellipsis or a colon: "Read more »", "Подробнее →", "続きを読む…".
+bool EndsInReadMore(std::string_view line) {
+  thread_local std::string folded;
+  thread_local std::vector<PhraseMatcher::Match> matches;
+  PhraseMatcher::FoldCaseInto(line, &folded);
+  size_t end = folded.size();
+  while (end > 0) {
+    size_t start = end - 1;
+    while (start > 0 && (static_cast<unsigned char>(folded[start]) & 0xC0) == 0x80) --start;
+    size_t pos = start;
+    const uint32_t cp = DecodeUtf8(folded, &pos);
+    const bool decoration = u_isUWhiteSpace(static_cast<UChar32>(cp)) || cp == U'»' || cp == U'›' || cp == '>' ||
+                            cp == U'→' || cp == U'…' || cp == ':' || cp == U'：';
+    if (!decoration) break;
+    end = start;
+  }
+  if (end == 0) return false;
+  matches.clear();
+  ReadMoreMatcher().FindAll(std::string_view(folded).substr(0, end), &matches);
+  return !matches.empty() && matches.back().end == end;
+}
 
 std::vector<text::LanguageThresholds::Param> Params() {
   return {{"max_replacement_ratio", 0, 1}, {"max_mojibake_score", 0, 1},   {"max_symbol_ratio", 0, 1e9},
@@ -227,11 +276,11 @@ class QualitySignals : public Stage {
     }
 
     // Cut off mid-sentence: the last line is prose-length and stops mid-word or
-    // on a comma/ellipsis, or ends in "Read more" / "阅读全文".
+    // on a comma/ellipsis, or ends in a teaser link in any language ("Read more",
+    // "阅读全文", "Leer más »", "और पढ़ें").
     bool truncated = false;
     std::string_view last = text::Trim(last_line);
     if (!last.empty() && !text::EndsWithTerminalPunctuation(last)) {
-      std::string lower = text::AsciiLower(last);
       size_t b = last.size();
       while (b > 0 && (static_cast<unsigned char>(last[b - 1]) & 0xC0) == 0x80) --b;
       if (b > 0) --b;
@@ -245,8 +294,7 @@ class QualitySignals : public Stage {
         uint32_t c = DecodeUtf8(last, &q);
         weighted += IsCjkCodePoint(c) ? 2 : 1;
       }
-      truncated = (weighted >= 40 && mid) || lower.ends_with("read more") ||
-                  lower.ends_with("continue reading") || last.ends_with("阅读全文") || last.ends_with("[…]") ||
+      truncated = (weighted >= 40 && mid) || EndsInReadMore(last) || last.ends_with("[…]") ||
                   last.ends_with("[...]");
     }
 

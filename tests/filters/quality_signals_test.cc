@@ -105,3 +105,55 @@ TEST_CASE("quality_signals flags gibberish, markup, repetition and cut-off text"
   CHECK(Run("quality_signals", "{drop_truncated: true}", "这座新桥将于下周正式通车，届时市民可以步行前往对岸的公园。",
             "zh").verdict.keep());
 }
+
+TEST_CASE("quality_signals: a text ending in a teaser link is cut off, in every language line_cleaner knows",
+          "[quality_signals]") {
+  // The first paragraph is a complete sentence (short, so only the last line
+  // can make the document truncated); the last line is the teaser link, or
+  // prose that merely contains the words.
+  struct Case {
+    const char* language;
+    const char* last_line;
+    bool truncated;
+  };
+  const Case cases[] = {
+      {"en", "Read more »", true},
+      {"en", "Continue reading →", true},
+      {"en", "We encourage every reader to read more.", false},  // a sentence
+      {"en", "Thread more", false},                              // not the word
+      {"es", "Leer más »", true},
+      {"es", "Seguir leyendo", true},
+      {"pt", "Continue lendo", true},
+      {"fr", "Lire la suite", true},
+      {"fr", "En savoir plus ›", true},
+      {"de", "Weiterlesen", true},
+      {"de", "Wir lesen weiter.", false},
+      {"it", "Leggi tutto", true},
+      {"nl", "Lees verder", true},
+      {"pl", "Czytaj dalej", true},
+      {"ru", "Читать далее →", true},
+      {"ru", "Подробнее", true},
+      {"uk", "Читати далі", true},
+      {"tr", "Devamını oku", true},
+      {"ar", "اقرأ المزيد", true},
+      {"fa", "ادامه مطلب", true},
+      {"hi", "और पढ़ें", true},
+      {"bn", "আরও পড়ুন", true},
+      {"id", "Baca selengkapnya", true},
+      {"ms", "Teruskan membaca", true},
+      {"vi", "Đọc tiếp", true},
+      {"th", "อ่านต่อ", true},
+      {"ja", "続きを読む", true},
+      {"ko", "더 보기", true},
+      {"sw", "Soma zaidi", true},
+      {"zh", "阅读全文", true},
+      {"zh", "閱讀全文", true},
+  };
+  for (const Case& c : cases) {
+    const std::string text = std::string("A short first paragraph.\n\n") + c.last_line;
+    auto r = Run("quality_signals", "{}", text, c.language);
+    INFO(c.language << ": " << c.last_line);
+    CHECK(r.doc.Signal("quality_signals.truncated") == (c.truncated ? 1.0 : 0.0));
+    CHECK(r.verdict.keep());  // a signal; a drop only with drop_truncated
+  }
+}
