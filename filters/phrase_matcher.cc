@@ -172,13 +172,15 @@ void PhraseMatcher::FindAll(std::string_view folded, std::vector<Match>* out, Ov
         if (enabled_ids && (p.id >= enabled_ids->size() || !(*enabled_ids)[p.id])) continue;
         const size_t end = i + 1;
         const size_t begin = end - p.length;
-        if (p.boundary == Boundary::kWord) {
+        if (p.boundary != Boundary::kNone) {
           // Only a phrase that starts (ends) with a word character needs a
           // boundary there: "a.s.s" style entries stay matchable.
           const uint32_t first_cp = CodePointAt(folded, begin);
-          const uint32_t last_cp = CodePointBefore(folded, end);
           if (IsWordCodePoint(first_cp) && IsWordCodePoint(CodePointBefore(folded, begin))) continue;
-          if (IsWordCodePoint(last_cp) && IsWordCodePoint(CodePointAt(folded, end))) continue;
+          if (p.boundary == Boundary::kWord) {
+            const uint32_t last_cp = CodePointBefore(folded, end);
+            if (IsWordCodePoint(last_cp) && IsWordCodePoint(CodePointAt(folded, end))) continue;
+          }
         }
         out->push_back(Match{static_cast<uint32_t>(begin), static_cast<uint32_t>(end), p.id});
       }

@@ -16,8 +16,9 @@ namespace sluice {
 class PhraseMatcher {
  public:
   enum class Boundary : uint8_t {
-    kWord,  // the phrase must not be preceded or followed by a word character (IsWordCodePoint)
-    kNone,  // substring match
+    kWord,       // the phrase must not be preceded or followed by a word character (IsWordCodePoint)
+    kNone,       // substring match
+    kWordStart,  // a stem: must start a word, may end inside one ("kadın" in "kadınlar")
   };
   struct Match {
     uint32_t begin;  // byte offsets into the folded text

@@ -101,6 +101,13 @@ TEST_CASE("lexicon filter: identity terms are protected", "[lexicon_filter]") {
   auto def = Build("{threshold: 0.0}");
   CHECK(Run(*def, "The United Negro College Fund").keep);
   CHECK_FALSE(Run(*Build("{threshold: 0.0, protect: false}"), "The United Negro College Fund").keep);
+  // LDNOOBW's Portuguese list has "lésbica" (lesbian): an identity term there too, so a
+  // Portuguese text about a lesbian woman is not counted as flagged, as "lesbian" is not in English.
+  auto pt = Build("{threshold: 0.0, languages: [pt]}");
+  CHECK(Run(*pt, "Ela é lésbica e ativista pelos direitos civis.").keep);
+  CHECK_FALSE(Run(*Build("{threshold: 0.0, languages: [pt], protect: false}"),
+                  "Ela é lésbica e ativista pelos direitos civis.")
+                  .keep);
 }
 
 TEST_CASE("lexicon filter: flag mode keeps and tags", "[lexicon_filter]") {

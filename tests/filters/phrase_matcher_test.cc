@@ -92,3 +92,16 @@ TEST_CASE("phrase matcher agrees with a naive search on random text", "[phrase_m
     REQUIRE(actual == expected);
   }
 }
+
+TEST_CASE("phrase matcher: a word-start phrase is a stem", "[phrase_matcher]") {
+  sluice::PhraseMatcher m;
+  m.Add("kadın", 1, B::kWordStart);
+  m.Build();
+  std::vector<sluice::PhraseMatcher::Match> out;
+  const std::string text = sluice::PhraseMatcher::FoldCase("kadınlara ve kadın; erkekkadın");
+  m.FindAll(text, &out);
+  REQUIRE(out.size() == 2);  // "kadınlara" and "kadın"; not inside "erkekkadın"
+  CHECK(out[0].begin == 0);
+  CHECK(text.substr(out[1].begin, out[1].end - out[1].begin) == "kadın");
+  CHECK(out[1].begin == text.find("kadın;"));
+}
