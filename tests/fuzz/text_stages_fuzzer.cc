@@ -1,6 +1,7 @@
 // libFuzzer target for the per-document text stages (normalize, html_extract,
 // language_id, line_cleaner, quality_signals, the Gopher/C4/FineWeb rules,
-// lexicon_filter, pii, bias_audit, regex_rules): any text the reader can hand
+// lexicon_filter, pii, bias_audit, regex_rules) and MinHash's shingling (word
+// shingles over ICU segmentation, char shingles): any text the reader can hand
 // them (valid UTF-8, repaired as the reader repairs it) goes through every stage
 // on its own and through all of them in recipe order, and
 //   * no stage crashes, hangs or trips the sanitizers;
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "pipelines/recipe.h"
+#include "stages/dedup/minhash_signature.h"
 #include "stages/engine/document.h"
 #include "stages/engine/stage.h"
 #include "stages/engine/stats.h"
@@ -91,6 +93,17 @@ sluice::Verdict RunChecked(const sluice::StageInstance& s, sluice::Document& doc
   return v;
 }
 
+const sluice::MinHasher& Hasher(sluice::ShingleMode mode) {
+  static const sluice::MinHasher* hashers[2] = {nullptr, nullptr};
+  const int i = mode == sluice::ShingleMode::kWord ? 0 : 1;
+  if (hashers[i] == nullptr) {
+    sluice::MinHashParams params;
+    params.shingle = mode;
+    hashers[i] = new sluice::MinHasher(params);
+  }
+  return *hashers[i];
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -116,6 +129,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       RunChecked(s, again);
       Check(again.text == doc.text, "normalize is not idempotent", s.name);
     }
+  }
+  // MinHash keys: K minima exactly when the text has a shingle.
+  for (sluice::ShingleMode mode : {sluice::ShingleMode::kWord, sluice::ShingleMode::kChar}) {
+    const sluice::MinHasher& h = Hasher(mode);
+    std::vector<uint64_t> shingles;
+    h.Shingles(base.text, &shingles);
+    sluice::MinHashSignature sig;
+    h.ComputeFromShingles(shingles, &sig);
+    Check(sig.empty() == shingles.empty(), "signature empty iff no shingle", "minhash");
+    Check(sig.empty() || sig.mins.size() == static_cast<size_t>(h.params().num_perm()), "signature size", "minhash");
   }
   // All of them in order, as a run does, until one drops the document.
   sluice::Document doc = base;
