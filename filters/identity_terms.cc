@@ -203,7 +203,8 @@ std::vector<IdentityPhrase> ExpandIdentityTerm(std::string_view term) {
   const PhraseMatcher::Boundary boundary = IdentityBoundary(folded);
   if (stem) {
     // A stem needs a word start; in a script without spaces it matches anywhere anyway.
-    out.push_back({folded, boundary == PhraseMatcher::Boundary::kNone ? boundary : PhraseMatcher::Boundary::kWordStart});
+    const bool unspaced = boundary == PhraseMatcher::Boundary::kNone;
+    out.push_back({folded, unspaced ? boundary : PhraseMatcher::Boundary::kWordStart});
     return out;
   }
   out.push_back({folded, boundary});
@@ -219,7 +220,8 @@ IdentityTermMatcher::IdentityTermMatcher(std::vector<IdentityGroup> groups) : gr
     for (const std::string& term : groups_[g].terms) {
       for (IdentityPhrase& phrase : ExpandIdentityTerm(term)) {
         matcher_.Add(phrase.folded, static_cast<uint32_t>(g), phrase.boundary);
-        (phrase.boundary == PhraseMatcher::Boundary::kWordStart ? stems_ : all_terms_).push_back(std::move(phrase.folded));
+        auto& list = phrase.boundary == PhraseMatcher::Boundary::kWordStart ? stems_ : all_terms_;
+        list.push_back(std::move(phrase.folded));
       }
     }
   }

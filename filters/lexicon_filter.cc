@@ -341,7 +341,9 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
     // contain one ("gay sex") are longer and still win.
     for (const auto& g : groups) {
       for (const auto& t : g.terms) {
-        for (auto& p : ExpandIdentityTerm(t)) entries.insert(LexiconEntry{std::move(p.folded), kProtectedId, p.boundary});
+        for (auto& p : ExpandIdentityTerm(t)) {
+          entries.insert(LexiconEntry{std::move(p.folded), kProtectedId, p.boundary});
+        }
       }
     }
   }

@@ -89,7 +89,9 @@ sluice::Verdict RunChecked(const sluice::StageInstance& s, sluice::Document& doc
   sluice::Verdict v = s.stage->Process(doc, ctx);
   Check(sluice::IsValidUtf8(doc.text), "text is not valid UTF-8", s.name);
   Check(v.keep() || !v.reason().empty(), "drop without a reason", s.name);
-  for (const auto& [name, value] : doc.signals) Check(std::isfinite(value), "signal is not finite", s.name + ":" + name);
+  for (const auto& [name, value] : doc.signals) {
+    Check(std::isfinite(value), "signal is not finite", s.name + ":" + name);
+  }
   return v;
 }
 
