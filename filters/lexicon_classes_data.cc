@@ -316,6 +316,199 @@ pinto
 pau
 veado
 lolita
+
+[fa ambiguous everyday]
+# person (هر کس "everyone", هیچ کس "nobody": the UDHR in Persian says it in nearly
+# every article), violation/aggression (of rights), naked (twice), resurrection (روز حشر),
+# super, stray/weeds, carcass/lazy, semen (and من + ی), lust (literary), orgasm (medicine).
+کس
+تجاوز
+برهنه
+لخت
+حشر
+سوپر
+هرزه
+لش
+منی
+شهوت
+ارگاسم
+
+[fa context innocent]
+# "everyone", "no one", "that person", "who", "someone else"; violation of rights,
+# military aggression, exceeding (the limit), non-aggression.
+هر کس
+هیچ کس
+آن کس
+چه کس
+همه کس
+کس دیگری
+تجاوز به حقوق
+تجاوز نظامی
+تجاوز از
+عدم تجاوز
+
+[ar ambiguous everyday]
+# breast (سرطان الثدي "breast cancer"), nipple, vulva (also relief and a man's name),
+# rod/bar (قضيب حديدي) and penis, anus (medicine), intercourse and nocturnal emission
+# (jurisprudence), rape (news, law), to lick (twice), to suck (twice), desire, exchanger,
+# lioness, irregular/abnormal (grammar, mathematics), eggs, intersex (medicine), sodomy (law).
+ثدي
+حلمة
+فرج
+قضيب
+شرج
+جماع
+احتلام
+اغتصاب
+لعق
+لحس
+مص
+تمص
+شهوة
+مبادل
+لبوة
+شاذ
+بيضان
+خنثي
+لواط
+
+[sv ambiguous everyday]
+# hard, sauce, damn (and "fan"), Satan, hell, stake/stick, the dickens, to moon (four forms),
+# fart, to poop, a name (Pippa).
+hård
+sås
+fan
+satan
+helvete
+stake
+tusan
+moona
+moonade
+moonar
+moonat
+prutt
+skita
+pippa
+
+[pl ambiguous everyday]
+# egg (twice), to blow, to vomit, mess/syphilis, female dog, moron, to pepper, brothel/mess,
+# diarrhoea, trifles, trifle/old fogey, to fart.
+jajko
+jajco
+dmuchać
+rzygać
+syf
+suka
+debil
+pieprzyć
+burdel
+sraczka
+duperele
+pierdoła
+pierdzieć
+
+[ru ambiguous everyday]
+# bull, goal, rooster, slaughter, carrion (transliterated entries); hillock, naked (twice),
+# policeman (slang), sex, sexual intercourse (medicine, law), "what's the difference".
+byk
+gol
+petuh
+uboy
+padlo
+бугор
+голый
+обнаженный
+мент
+секс
+половое сношение
+какая разница
+
+[ja ambiguous everyday]
+# insert (挿入モード in editors), eruption, control/manager (支配人), dislike, race (人種差別
+# "racism"), both sexes (両性の平等 "gender equality"), the manji (a temple on maps), rubber,
+# mischief, escort, fantasy, hook, slit (double-slit experiment), lingerie, chubby, queen,
+# high-school girl, married woman, naked, undressing (脱衣所 changing room), binding,
+# temptation, torture, murder case, slave, narcissistic (psychology), eunuch, anus, vagina,
+# rectum, genitals, nipple, semen, ejaculation, feces (medicine), bottom (twice), pee,
+# cocaine, nude, topless, ecstasy, Dick (a name), penis, rape and rapist, incest, child sexual
+# abuse, paedophile (news, law), intercourse and consensual intercourse (law, medicine),
+# hermaphrodite (biology), Latina, Lolita, porn.
+挿入
+噴出
+支配
+嫌い
+人種
+両性
+卍
+ラバー
+いたずら
+エスコート
+ファンタジー
+フック
+スリット
+ランジェリー
+ぽっちゃり
+女王様
+女子高生
+人妻
+裸
+脱衣
+縛り
+誘惑
+拷問
+殺人事件
+奴隷
+自己愛性
+宦官
+肛門
+膣
+直腸
+生殖器
+乳首
+精液
+射精
+糞便
+おしり
+お尻
+おしっこ
+コカイン
+ヌード
+トップレス
+エクスタシー
+ディック
+ペニス
+レイプ
+強姦犯
+近親相姦
+児童性虐待
+幼児性愛者
+性交
+合意の性交
+両性具有
+ラティーナ
+ロリータ
+ポルノ
+
+[ko ambiguous everyday]
+# crazy, elderly mother, nanny, metamorphosis (biology), eunuch (history), manga,
+# unofficial history, self-defence (and its other sense), close kin (law), rape and hidden
+# camera (news), Lolita, erotic, porn, sex, female dog.
+미친
+노모
+유모
+변태
+고자
+망가
+야사
+자위
+근친
+강간
+몰카
+로리타
+에로
+포르노
+섹스
+암캐
 )sluice";
 }
 

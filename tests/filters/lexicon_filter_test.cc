@@ -207,3 +207,43 @@ TEST_CASE("lexicon filter: the document's language picks the lists", "[lexicon_f
   CHECK_FALSE(run(*fr, "osti de calice", "fr-CA", false));
   CHECK(run(*fr, "osti de calice", "en", false));
 }
+
+TEST_CASE("lexicon filter: everyday words of other languages' lists need more evidence", "[lexicon_filter]") {
+  // With every LDNOOBW list on (languages: [all], each document getting its own
+  // language's list), formal text keeps, profanity still goes. Before the classes,
+  // the Persian UDHR was dropped for "کس" (person: "هر کس" = everyone) and
+  // "تجاوز" (violation), Japanese man pages for 挿入 ("insert").
+  struct Case {
+    const char* language;
+    const char* text;
+    bool keep;
+  };
+  const Case cases[] = {
+      {"fa", "هر کس حق دارد که از آزادی بیان برخوردار باشد و هیچ کس نباید مورد شکنجه قرار گیرد؛ تجاوز به حقوق "
+             "دیگران ممنوع است.",
+       true},
+      {"fa", "این یک متن کوتاه است و کیر در آن آمده است.", false},
+      {"ar", "يعد سرطان الثدي من أكثر أنواع السرطان شيوعا بين النساء، والكشف المبكر عنه ينقذ الأرواح.", true},
+      {"ar", "هذه الجملة فيها كلمة شرموطة في وسطها.", false},
+      {"sv", "Vi lagar en god sås till middagen och låter den koka i tio minuter.", true},
+      {"sv", "Det här är en kort mening med ordet fitta i sig.", false},
+      {"pl", "Do ciasta dodaj jedno jajko, szklankę mąki i szczyptę soli.", true},
+      {"pl", "To jest krótkie zdanie, kurwa, z brzydkim słowem.", false},
+      {"ru", "Сказка о голом короле: король был голый, и все это видели.", true},
+      {"ru", "Это короткое предложение, в котором есть хуй.", false},
+      {"ja", "挿入モードでテキストを入力し、Esc キーでノーマルモードに戻ります。", true},
+      {"ja", "これは短い文で、まんこという語が入っています。", false},
+      {"ko", "그는 노모를 모시고 시골에서 살고 있다.", true},
+      {"ko", "이 짧은 문장에는 씨발 이라는 말이 들어 있다.", false},
+  };
+  auto stage = Build("{languages: [all]}");
+  Stats stats;
+  StageContext ctx(&stats);
+  for (const Case& c : cases) {
+    Document doc;
+    doc.text = c.text;
+    doc.Annotate("language", c.language);
+    INFO(c.language << ": " << c.text);
+    CHECK(stage->Process(doc, ctx).keep() == c.keep);
+  }
+}
