@@ -214,10 +214,11 @@ SLUICE_REGISTER_STAGE(BiasAudit, [] {
       "tag documents with the identity groups they mention (identity.<group>) for the bias audit",
       {
           MakeOption("builtin_groups", OptionType::kBool, "true",
-           "use the shipped English and Chinese groups: gender, religion, ethnicity_nationality, "
-           "sexual_orientation, disability"),
+           "use the shipped groups (English, Chinese and 23 more languages): gender, religion, "
+           "ethnicity_nationality, sexual_orientation, disability"),
           MakeOption("groups_file", OptionType::kString, "",
-           "YAML `group: [terms]` adding groups or terms (relative to the recipe dir)"),
+           "YAML `group: [terms]` adding groups or terms; a term ending in '*' is a stem matched at word "
+           "starts (relative to the recipe dir)"),
           MakeOption("groups", OptionType::kStringList, "[]", "audit only these groups ([] = all)"),
       },
       MakeBiasAudit,
