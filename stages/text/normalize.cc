@@ -1,7 +1,6 @@
 #include "stages/text/utf8.h"
 #include "stages/text/normalize.h"
 
-#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "stages/text/markup_text.h"
+#include "stages/text/unicode_form.h"
 #include "stages/text/mojibake.h"
 #include "stages/engine/stage.h"
 #include "stages/text/word_segmenter.h"
@@ -212,14 +212,7 @@ const icu::Normalizer2* FormInstance(NormalizeConfig::Form form) {
 
 // Applies `norm` when `in` is not already normalized. Returns true if it changed.
 bool ApplyForm(const icu::Normalizer2* norm, const std::string& in, std::string* out) {
-  UErrorCode status = U_ZERO_ERROR;
-  if (norm->isNormalizedUTF8(in, status) && U_SUCCESS(status)) return false;
-  status = U_ZERO_ERROR;
-  out->clear();
-  icu::StringByteSink<std::string> sink(out, static_cast<int32_t>(in.size()));
-  norm->normalizeUTF8(0, in, sink, nullptr, status);
-  if (U_FAILURE(status)) return false;
-  return *out != in;
+  return NormalizeIfNeeded(*norm, in, out) && *out != in;
 }
 
 std::unique_ptr<icu::Transliterator> CreateSimplifier() {
