@@ -13,6 +13,7 @@
 #include "filters/rule_stage.h"
 #include "filters/text_stats.h"
 #include "stages/engine/stage.h"
+#include "stages/text/utf8.h"
 
 namespace sluice::url_filter {
 
@@ -24,13 +25,6 @@ std::string AsciiLower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-bool IsAscii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
 }
 
 // IDNA UTS #46 to ASCII (lower case, punycode labels); nullopt when ICU reports

@@ -6,6 +6,7 @@
 #include <unicode/utf8.h>
 
 #include "stages/text/unicode_form.h"
+#include "stages/text/utf8.h"
 
 namespace sluice {
 
@@ -24,13 +25,6 @@ bool MayHaveArabic(std::string_view s) {
     if ((b >= 0xD8 && b <= 0xDD) || b == 0xE0) return true;
   }
   return false;
-}
-
-bool IsAscii(std::string_view s) {
-  for (unsigned char b : s) {
-    if (b >= 0x80) return false;
-  }
-  return true;
 }
 
 // Removes the Arabic detector marks; false when there were none.

@@ -3,6 +3,8 @@
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 
+#include "stages/text/utf8.h"
+
 namespace sluice {
 
 const icu::Normalizer2* NfcNormalizer() {
@@ -12,6 +14,7 @@ const icu::Normalizer2* NfcNormalizer() {
 }
 
 bool NormalizeIfNeeded(const icu::Normalizer2& norm, std::string_view in, std::string* out) {
+  if (IsAscii(in)) return false;  // most documents: no ICU pass at all
   const icu::StringPiece piece(in.data(), static_cast<int32_t>(in.size()));
   UErrorCode status = U_ZERO_ERROR;
   if (norm.isNormalizedUTF8(piece, status) || U_FAILURE(status)) return false;

@@ -18,6 +18,8 @@
 namespace sluice {
 
 bool IsValidUtf8(std::string_view s);
+// True when every byte is below 0x80 (such text is in every Unicode normalization form).
+bool IsAscii(std::string_view s);
 // Repairs *s in place; returns how many replacement characters were inserted.
 int64_t RepairUtf8(std::string* s);
 // Appends the UTF-8 encoding of code point `cp` (a scalar value, <= U+10FFFF) to *out.
