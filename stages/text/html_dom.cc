@@ -1,5 +1,7 @@
 #include "stages/text/html_dom.h"
 
+#include "stages/text/html_attribute_filter.h"
+
 #include <gumbo.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <string>
 
 #include "stages/engine/large_memory.h"
 
@@ -311,7 +314,7 @@ std::string_view HtmlDom::CopyString(const char* data, size_t size) {
   return std::string_view(p, size);
 }
 
-HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
+HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits, const HtmlAttributePolicy* attributes) {
   HtmlDom dom;
   size_t n = Utf8Cut(html, limits.max_input_bytes);
   dom.input_capped_ = n < html.size();
@@ -332,7 +335,13 @@ HtmlDom HtmlDom::Parse(std::string_view html, const HtmlParseLimits& limits) {
   options.userdata = &arena;
   // Every allocation of the parse is in the arena, which reset_on_exit releases at
   // once: gumbo_destroy_output (a walk of the whole tree freeing node by node) is not called.
-  GumboOutput* out = gumbo_parse_with_options(&options, html.data(), n);
+  std::string_view input = html.substr(0, n);
+  thread_local std::string filtered;
+  if (attributes != nullptr) {
+    FilterHtmlAttributes(input, *attributes, &filtered);
+    input = filtered;
+  }
+  GumboOutput* out = gumbo_parse_with_options(&options, input.data(), input.size());
   if (out == nullptr || out->root == nullptr) return dom;
   // An explicit stack (no recursion: depth is bounded by the limit, not the stack).
   struct Item {

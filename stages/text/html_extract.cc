@@ -4,9 +4,11 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "stages/engine/stage.h"
+#include "stages/text/html_attribute_filter.h"
 
 namespace sluice {
 
@@ -92,6 +94,15 @@ void ForEachToken(std::string_view value, F&& f) {
   }
 }
 
+// A style attribute that hides its element (display:none, visibility:hidden).
+bool StyleHides(std::string_view style) {
+  std::string v;
+  for (char c : style) {
+    if (!IsSpace(c)) v.push_back(Lower(c));
+  }
+  return v.find("display:none") != std::string::npos || v.find("visibility:hidden") != std::string::npos;
+}
+
 bool IsHidden(const HtmlNode& n) {
   if (n.Attribute("hidden")) return true;
   if (const std::string_view* a = n.Attribute("aria-hidden")) {
@@ -101,13 +112,7 @@ bool IsHidden(const HtmlNode& n) {
     }
     if (v == "true") return true;
   }
-  if (const std::string_view* s = n.Attribute("style")) {
-    std::string v;
-    for (char c : *s) {
-      if (!IsSpace(c)) v.push_back(Lower(c));
-    }
-    if (v.find("display:none") != std::string::npos || v.find("visibility:hidden") != std::string::npos) return true;
-  }
+  if (const std::string_view* s = n.Attribute("style")) return StyleHides(*s);
   return false;
 }
 
@@ -119,15 +124,16 @@ bool HasRole(const HtmlNode& n, std::string_view role) {
   return found;
 }
 
+// class/role tokens of footnotes.
+constexpr std::array<std::string_view, 4> kFootnoteTokens = {"footnote", "footnotes", "note", "endnotes"};
+
 // <aside> is chrome, except footnotes (docutils/Sphinx, DPUB-ARIA): they belong to the text.
 bool IsFootnoteAside(const HtmlNode& n) {
   if (n.tag != "aside") return false;
   bool found = false;
   for (const char* attr : {"class", "role"}) {
     if (const std::string_view* v = n.Attribute(attr)) {
-      ForEachToken(*v, [&](std::string_view t) {
-        found = found || t == "footnote" || t == "footnotes" || t == "note" || t == "endnotes";
-      });
+      ForEachToken(*v, [&](std::string_view t) { found = found || OneOf(t, kFootnoteTokens); });
     }
   }
   return found;
@@ -163,6 +169,60 @@ std::string_view ChromeToken(const HtmlNode& n) {
 }
 
 bool IsMainish(const HtmlNode& n) { return n.tag == "main" || n.tag == "article" || HasRole(n, "main"); }
+
+// The attributes the rules above read, and what of them: HtmlDom::Parse drops
+// the rest before parsing (a third of a documentation page's bytes are class
+// lists and URLs). Must stay in step with every Attribute() call in this file;
+// the differential tests (html_extract_test "[attribute_filter]" and the fuzzer)
+// compare extraction with and without it.
+class ExtractorAttributes final : public HtmlAttributePolicy {
+ public:
+  Keep Classify(std::string_view name) const override {
+    if (name == "href" || name == "hidden") return Keep::kName;  // only presence is read
+    if (name == "aria-hidden") return Keep::kValue;
+    if (name == "class" || name == "id" || name == "role" || name == "style") return Keep::kReduced;
+    return Keep::kDrop;
+  }
+  void Reduce(std::string_view name, std::string_view value, std::string* out) const override {
+    if (name == "style") {
+      if (StyleHides(value)) out->append("display:none");
+      return;
+    }
+    // class, id, role: the tokens some rule compares (as ForEachToken cuts them), in their order.
+    char token[24];
+    size_t len = 0;
+    bool too_long = false;
+    for (size_t i = 0; i <= value.size(); ++i) {
+      const char c = i < value.size() ? Lower(value[i]) : ' ';
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        if (len < sizeof(token)) {
+          token[len++] = c;
+        } else {
+          too_long = true;
+        }
+        continue;
+      }
+      if (len > 0 && !too_long && RuleTokens().contains(std::string_view(token, len))) {
+        if (!out->empty()) out->push_back(' ');
+        out->append(token, len);
+      }
+      len = 0;
+      too_long = false;
+    }
+  }
+
+ private:
+  static const std::unordered_set<std::string_view>& RuleTokens() {
+    static const auto* tokens = [] {
+      auto* t = new std::unordered_set<std::string_view>(kChromeTokens.begin(), kChromeTokens.end());
+      t->insert(kChromeRoles.begin(), kChromeRoles.end());
+      t->insert(kFootnoteTokens.begin(), kFootnoteTokens.end());
+      t->insert("main");
+      return t;
+    }();
+    return *tokens;
+  }
+};
 
 // Non-whitespace bytes of `s`.
 size_t Weight(std::string_view s) {
@@ -518,7 +578,8 @@ bool LooksLikeHtml(std::string_view s) {
 HtmlExtraction ExtractMainContent(std::string_view html, const HtmlExtractConfig& config) {
   HtmlExtraction r;
   if (html.starts_with("\xEF\xBB\xBF")) html.remove_prefix(3);  // the parser would keep a BOM as text
-  HtmlDom dom = HtmlDom::Parse(html, config.limits);
+  static const ExtractorAttributes kAttributes;
+  HtmlDom dom = HtmlDom::Parse(html, config.limits, config.filter_attributes ? &kAttributes : nullptr);
   r.nodes = dom.nodes().size();
   r.input_capped = dom.input_capped();
   r.nodes_capped = dom.nodes_capped();
