@@ -32,7 +32,7 @@ enum TagFlags : unsigned {
   kPlainText = 2,     // ... for the rest of the input
   kVerbatim = 4,      // the tree builder reads its attributes
   kFormatting = 8,    // the tree builder compares its attribute set with its peers'
-  kMaybeForeign = 16  // raw text after it may be foreign content (or ignored by the tree builder)
+  kMaybeForeign = 16  // after it, a raw-text start tag may be foreign content or ignored (<select>)
 };
 
 // <noscript> is not raw text: libgumbo parses with scripting disabled.
@@ -50,7 +50,7 @@ constexpr std::pair<std::string_view, unsigned> kTagFlags[] = {
     {"html", kVerbatim},    {"body", kVerbatim},        {"input", kVerbatim},     {"font", kVerbatim},
     {"isindex", kVerbatim}, {"annotation-xml", kVerbatim},
     {"math", kVerbatim | kMaybeForeign},                {"svg", kVerbatim | kMaybeForeign},
-    {"frameset", kMaybeForeign},
+    {"frameset", kMaybeForeign}, {"select", kMaybeForeign},
     {"b", kFormatting},     {"big", kFormatting},       {"code", kFormatting},    {"em", kFormatting},
     {"i", kFormatting},     {"nobr", kFormatting},      {"s", kFormatting},       {"small", kFormatting},
     {"strike", kFormatting}, {"strong", kFormatting},   {"tt", kFormatting},      {"u", kFormatting},
@@ -73,6 +73,7 @@ struct Attr {
   std::string_view name;   // as written
   std::string_view value;  // as written, between the quotes when quoted
   char quote = 0;          // '"', '\'' or 0 (unquoted or no value)
+  bool has_value = false;  // '=' followed (the value may still be empty)
 };
 
 struct Tag {
@@ -121,10 +122,11 @@ bool ParseTag(std::string_view s, size_t p, Tag* tag) {
         size_t j = i + 1;
         while (j < n && !IsWs(s[j]) && s[j] != '/' && s[j] != '=' && s[j] != '>') ++j;
         if (j >= n) return false;
-        cur = Attr{s.substr(i, j - i), {}, 0};
+        cur = Attr{s.substr(i, j - i), {}, 0, false};
         i = j;
         const char d = s[i];
         if (d == '=') {
+          cur.has_value = true;
           ++i;
           st = St::kBeforeValue;
         } else {
@@ -147,6 +149,7 @@ bool ParseTag(std::string_view s, size_t p, Tag* tag) {
           st = St::kSelfClosing;
         } else if (c == '=') {
           cur = tag->attrs.back();
+          cur.has_value = true;
           tag->attrs.pop_back();
           ++i;
           st = St::kBeforeValue;
@@ -402,8 +405,9 @@ class Rewriter {
   Rewriter(std::string_view html, const HtmlAttributePolicy& policy, bool formatting_verbatim, std::string* out)
       : s_(html), policy_(policy), formatting_verbatim_(formatting_verbatim), out_(out) {}
 
-  // False when a formatting element needs every formatting element copied as
-  // written (rerun with formatting_verbatim).
+  // False when every formatting element has to be copied as written (rerun
+  // with formatting_verbatim): one of them has a value whose stored form is not
+  // certain, or the rest of the input is copied after some were numbered.
   bool Run(HtmlAttributeFilterStats* stats) {
     out_->clear();
     out_->reserve(s_.size());
@@ -459,6 +463,9 @@ class Rewriter {
       out_->append(s_.data() + lt, end - lt);
       pos = end;
     }
+    // The rest is copied with its formatting elements' attributes as written:
+    // numbered ones before would no longer compare with them as they did.
+    if (stopped && numbered_ && !formatting_verbatim_) return false;
     if (stopped && stats != nullptr) {
       stats->stopped_early = true;
       stats->stopped_at = pos;
@@ -481,7 +488,8 @@ class Rewriter {
     const unsigned flags = FlagsOf(tag_.name);
     if (flags & kMaybeForeign) maybe_foreign_ = true;
     const bool formatting = flags & kFormatting;
-    if ((flags & kVerbatim) || tag_.attrs.size() > kMaxAttributes || (formatting && formatting_verbatim_)) {
+    if ((flags & kVerbatim) || tag_.attrs.size() > kMaxAttributes || (formatting && formatting_verbatim_) ||
+        !ResolveNames()) {
       if (formatting && !formatting_verbatim_) return Outcome::kRestart;
       out_->append(s_.data() + lt, tag_.end - lt);
     } else {
@@ -493,24 +501,82 @@ class Rewriter {
       const size_t close = FindEndTag(s_, tag_.end, tag_.name);
       if (close == std::string_view::npos) return Outcome::kStop;
       const std::string_view content = s_.substr(tag_.end, close - tag_.end);
-      // "<!--" in raw text may open a comment when the element is not raw text
-      // after all (foreign content, a tag the tree builder ignores); "<script"
-      // inside a script may make its first end tag part of the text.
-      const bool script = EqualNoCase(tag_.name, "script");
-      if (content.find("<!--") != std::string_view::npos && (!script || maybe_foreign_)) return Outcome::kStop;
-      if (script && HasScriptStart(content)) return Outcome::kStop;
+      // After <svg>, <math>, <frameset> or <select> the element may not be raw
+      // text after all (foreign content, a start tag the tree builder ignores):
+      // go on only when read as markup too the content ends at the same end tag.
+      // "<script" inside a script may make its first end tag part of the text.
+      if (maybe_foreign_ && !MarkupEndsAt(tag_.end, close)) return Outcome::kStop;
+      if (EqualNoCase(tag_.name, "script") && HasScriptStart(content)) return Outcome::kStop;
       out_->append(content);
       next_ = close;
     }
     return Outcome::kContinue;
   }
 
-  // True when attribute k's name occurred earlier in the tag (the first wins).
-  bool Duplicate(size_t k) const {
-    for (size_t j = 0; j < k; ++j) {
-      if (EqualNoCase(tag_.attrs[j].name, tag_.attrs[k].name)) return true;
+  // True when s_[from, to) read as markup (the data state) is text and whole
+  // tags, comments and doctypes, none of them a raw-text element, so that the
+  // tokenizer is in the data state at `to` either way.
+  bool MarkupEndsAt(size_t from, size_t to) {
+    size_t pos = from;
+    while (true) {
+      const size_t lt = s_.find('<', pos);
+      if (lt == std::string_view::npos || lt >= to) return true;
+      if (lt + 1 >= to) return false;
+      const char c = s_[lt + 1];
+      size_t end;
+      if (IsAlpha(c)) {
+        if (!ParseTag(s_, lt + 1, &probe_) || (FlagsOf(probe_.name) & (kRawText | kPlainText | kMaybeForeign))) {
+          return false;
+        }
+        end = probe_.end;
+      } else if (c == '/') {
+        if (lt + 2 >= to) return false;
+        if (IsAlpha(s_[lt + 2])) {
+          end = ParseTag(s_, lt + 2, &probe_) ? probe_.end : std::string_view::npos;
+        } else {
+          end = s_[lt + 2] == '>' ? lt + 3 : BogusCommentEnd(lt + 2);
+        }
+      } else if (c == '!') {
+        if (s_.compare(lt + 2, 2, "--") == 0) {
+          end = CommentEnd(s_, lt + 4);
+        } else if (s_.compare(lt + 2, 7, "[CDATA[") == 0) {
+          return false;
+        } else {
+          end = BogusCommentEnd(lt + 2);
+        }
+      } else if (c == '?') {
+        end = BogusCommentEnd(lt + 2);
+      } else {
+        end = lt + 1;
+      }
+      if (end == std::string_view::npos || end > to) return false;
+      pos = end;
     }
-    return false;
+  }
+
+  // The names the parser gives the attributes (names_[k]) and which ones it
+  // drops as duplicates (dup_[k]: the first of a name wins). libgumbo 0.10 does
+  // not clear its name buffer after a duplicate without a value, so the next
+  // attribute's name starts with that duplicate's: `<p a a class=x>` has the
+  // attributes "a" and "aclass". False when a name is not printable ASCII (the
+  // parser's replacements would have to be followed too).
+  bool ResolveNames() {
+    const size_t n = tag_.attrs.size();
+    names_.resize(n);
+    dup_.assign(n, 0);
+    std::string_view prefix;
+    for (size_t k = 0; k < n; ++k) {
+      const Attr& a = tag_.attrs[k];
+      for (char ch : a.name) {
+        if (ch < 0x21 || ch > 0x7E) return false;
+      }
+      std::string& name = names_[k];
+      name.assign(prefix);
+      for (char ch : a.name) name.push_back(Lower(ch));
+      for (size_t j = 0; j < k && !dup_[k]; ++j) dup_[k] = !dup_[j] && names_[j] == name;
+      prefix = dup_[k] && !a.has_value ? std::string_view(name) : std::string_view();
+    }
+    return true;
   }
 
   bool WriteReduced(bool formatting) {
@@ -522,45 +588,38 @@ class Rewriter {
       // place of the set keeps every comparison as it was.
       order_.clear();
       for (size_t k = 0; k < tag_.attrs.size(); ++k) {
-        if (!Duplicate(k)) order_.push_back(k);
+        if (!dup_[k]) order_.push_back(k);
       }
-      std::sort(order_.begin(), order_.end(), [&](size_t x, size_t y) {
-        const std::string_view a = tag_.attrs[x].name, b = tag_.attrs[y].name;
-        for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
-          if (Lower(a[i]) != Lower(b[i])) return Lower(a[i]) < Lower(b[i]);
-        }
-        return a.size() < b.size();
-      });
+      std::sort(order_.begin(), order_.end(), [&](size_t x, size_t y) { return names_[x] < names_[y]; });
       key_.clear();
       for (size_t k : order_) {
-        const Attr& a = tag_.attrs[k];
-        if (!StoredAsWritten(a.name)) return false;
-        for (char ch : a.name) key_.push_back(Lower(ch));
+        key_.append(names_[k]);
         key_.push_back('\0');
-        if (!DecodeAttributeValue(a.value, &key_)) return false;
+        if (!DecodeAttributeValue(tag_.attrs[k].value, &key_)) return false;
         key_.push_back('\0');
       }
       const auto [it, added] = sets_.try_emplace(key_, static_cast<uint32_t>(sets_.size()));
+      numbered_ = true;
       out_->append(" _s=");
       out_->append(std::to_string(it->second));
     }
     for (size_t k = 0; k < tag_.attrs.size(); ++k) {
       const Attr& a = tag_.attrs[k];
-      lower_.clear();
-      for (char ch : a.name) lower_.push_back(Lower(ch));
-      const HtmlAttributePolicy::Keep keep = policy_.Classify(lower_);
-      if (keep == HtmlAttributePolicy::Keep::kDrop || Duplicate(k)) continue;
+      const std::string& name = names_[k];
+      if (dup_[k]) continue;
+      const HtmlAttributePolicy::Keep keep = policy_.Classify(name);
+      if (keep == HtmlAttributePolicy::Keep::kDrop) continue;
       if (keep == HtmlAttributePolicy::Keep::kName || a.value.empty()) {
         out_->push_back(' ');
-        out_->append(a.name);
+        out_->append(name);
         continue;
       }
-      if (keep == HtmlAttributePolicy::Keep::kReduced && a.value.find('&') == std::string_view::npos) {
+      if (keep == HtmlAttributePolicy::Keep::kReduced && StoredAsWritten(a.value)) {
         reduced_.clear();
-        policy_.Reduce(lower_, a.value, &reduced_);
+        policy_.Reduce(name, a.value, &reduced_);
         if (reduced_.empty()) continue;
         out_->push_back(' ');
-        out_->append(a.name);
+        out_->append(name);
         out_->append("=\"");
         for (char ch : reduced_) {
           if (ch == '"') {
@@ -576,7 +635,7 @@ class Rewriter {
       }
       // As written, in its own quotes (character references read the same).
       out_->push_back(' ');
-      out_->append(a.name);
+      out_->append(name);
       out_->push_back('=');
       if (a.quote != 0) out_->push_back(a.quote);
       out_->append(a.value);
@@ -592,9 +651,13 @@ class Rewriter {
   const bool formatting_verbatim_;
   std::string* out_;
   Tag tag_;
+  Tag probe_;  // MarkupEndsAt's
   size_t next_ = 0;
   bool maybe_foreign_ = false;
-  std::string lower_, reduced_, key_;
+  bool numbered_ = false;  // a formatting element got an "_s" number
+  std::string reduced_, key_;
+  std::vector<std::string> names_;  // per attribute of tag_, see ResolveNames()
+  std::vector<char> dup_;
   std::vector<size_t> order_;
   std::unordered_map<std::string, uint32_t> sets_;  // of formatting elements
 };

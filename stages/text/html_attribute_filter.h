@@ -11,7 +11,9 @@
 //   * only start tags are rewritten; text, end tags, comments, doctypes, bogus
 //     comments and the content of raw-text elements (script, style, title,
 //     textarea, xmp, iframe, noembed, noframes) are copied byte for byte;
-//   * duplicate attributes are resolved as the tokenizer does (the first wins);
+//   * duplicate attributes are resolved as the tokenizer does (the first wins;
+//     a duplicate without a value prefixes the next name, a libgumbo quirk);
+//     a tag with a name that is not printable ASCII is copied unchanged;
 //   * tags whose attributes steer tree construction (html, body, input, font,
 //     isindex, annotation-xml, math, svg) are copied unchanged;
 //   * formatting elements (b, code, em, i, ...; not <a>, of which the parser
@@ -45,9 +47,10 @@ class HtmlAttributePolicy {
   virtual ~HtmlAttributePolicy() = default;
   // `name` is lower case (ASCII), as the parser reports it.
   virtual Keep Classify(std::string_view name) const = 0;
-  // Appends to *out what the reader needs of `value`, which holds no character
-  // reference (the filter keeps such values as written). The result must read
-  // the same to the consumer as `value` did.
+  // Appends to *out what the reader needs of `value`, which the parser stores as
+  // written (no character reference, NUL, CR, control character or invalid
+  // UTF-8; the filter keeps other values as written). The result must read the
+  // same to the consumer as `value` did.
   virtual void Reduce(std::string_view name, std::string_view value, std::string* out) const = 0;
 };
 

@@ -49,6 +49,12 @@ std::string_view KnownTagName(const GumboElement& e, std::string_view* unknown) 
     return names[e.tag];
   }
   GumboStringPiece piece = e.original_tag;
+  // libgumbo 0.10 starts the source text of a tag that follows an empty end
+  // tag at that "</>" ("</><h/x>" would name the element "><h/x").
+  while (piece.data != nullptr && piece.length >= 5 && std::memcmp(piece.data, "</>", 3) == 0) {
+    piece.data += 3;
+    piece.length -= 3;
+  }
   gumbo_tag_from_original_text(&piece);
   *unknown = piece.data ? std::string_view(piece.data, piece.length) : std::string_view();
   return std::string_view();

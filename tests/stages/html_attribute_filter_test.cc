@@ -75,7 +75,7 @@ TEST_CASE("html attribute filter: drops what the policy does not read", "[html_e
   CHECK(Filter("<p class='x keep1 y keep2' data-x=1 id=a>t</p>") == "<p class=\"keep1 keep2\">t</p>");
   CHECK(Filter("<a href='https://example.org/?a=1&amp;b=2' title=T>l</a>") == "<a href title=T>l</a>");
   CHECK(Filter("<div style='display: none' hidden=hidden>") == "<div style=\"none\" hidden>");
-  CHECK(Filter("<BR CLASS=keep/>") == "<BR CLASS=\"keep/\">");  // an unquoted value takes the slash
+  CHECK(Filter("<BR CLASS=keep/>") == "<BR class=\"keep/\">");  // an unquoted value takes the slash
   CHECK(Filter("<br class=\"keep\"/>") == "<br class=\"keep\" />");
   // Duplicates: the first wins, even when the policy drops it.
   CHECK(Filter("<p class=x CLASS=keep>") == "<p>");
@@ -106,6 +106,11 @@ TEST_CASE("html attribute filter: the parse is the same as the reader sees it", 
       "<p =class=keep x>a<p \"a=b class=keep>b<p class=>c<p class>d<p a=b=c class=keep>e",
       "<P CLASS=KEEP Title=T>a<p class=keep\tid=1\ntitle=\"x y\"\fhidden\r>b",
       "<p class=x class=keep>a<p CLASS=keep class=x>b<p title=a TITLE=b>c",
+      // libgumbo: a duplicate without a value prefixes the next attribute's name.
+      "<p a a class=keep>a<p cl cl ass=keep>b<p a a/ class=keep>c<p a=1 a class=keep>d<p a a=2 class=keep>e",
+      "<p a a a class=keep>a<p a a a a class=keep>b<p class class=x>c<p a A class=keep>d<p t t itle=x>e",
+      "<b a a class=keep><b a aclass=keep><b a a class=keep><b a a class=keep>t</b></b></b></b>",
+      "<p \xff \xff class=keep>a<p a\x01 a\x02 class=keep>b<p a\x01 a\x01 class=keep>c",
       "<p class=\"&#107;eep &amp; keepme\" title=\"&lt;&gt;&amp\">a<p class=keep&x>b",
       "<p title='a\"b' class=\"keep'\">a<p title=`x`>b<p title=<x>c",
       "<p class=\"keep\xff x\" title=\"\xc3\xa9\">a<p title=\"" + nul + "\">b<p title=\"a\x01\">c",
@@ -134,6 +139,7 @@ TEST_CASE("html attribute filter: the parse is the same as the reader sees it", 
       "<p class=keep>a<!-- b",
       "<p class=keep>a<",
       "<p class=keep>a</",
+      "<p>a</><h/tml>b</><x-y class=keep data-z>c</></><q-q/x>",
       // Foreign content.
       "<svg><![CDATA[<p class=x>]]><title><p class=keep></title></svg><p class=keep2>",
       "<svg><style><!-- </style> <p data-x=\"-->\"> --></style></svg><p class=keep>",
@@ -141,6 +147,11 @@ TEST_CASE("html attribute filter: the parse is the same as the reader sees it", 
       "<svg><font color=red class=keep>x</font></svg><p class=keep>",
       "<math><annotation-xml encoding=text/html><p class=keep>x</p></annotation-xml></math>",
       "<frameset><iframe><!-- </iframe> <p data-x=\"-->\"> --></iframe></frameset>",
+      "<svg><style><a data-t=\"</style> <p class=keep\">x</a></style></svg><p class=keep2>",
+      "<svg><style>a{}</style><script>if (a<b) c()</script></svg><p class=keep>",
+      "<svg><title><x data-t=\"</title>\">t</title></svg><p class=keep><style>p{}</style><p class=keep2>",
+      "<select><style><p data-t=\"</style>\" class=keep></style></select><p class=keep2>",
+      "<select><textarea><p data-t=\"</textarea>\"></textarea></select><p class=keep>",
       // Tree builder rules that read attributes.
       "<table><input type=hidden class=x><tr><td class=keep>a</td></tr></table>",
       "<table><input type=text class=keep><tr><td>a</td></tr></table>",
@@ -164,6 +175,7 @@ TEST_CASE("html attribute filter: the parse is the same as the reader sees it", 
       "<p><s data-t=\"a\x01\"><s data-t=\"a\x02\"><s data-t=\"a\x03\"><s data-t=\"a\x04\">a</p><p>z",
       "<p><em data-t=\"\xff\"><em data-t=\"\xfe\"><em data-t=\"\xef\xbf\xbd\"><em data-t=\"\xfd\">a</p><p>z",
       "<p><code class=a><code class=a><code class=b><code class=a>q</p><p>r",
+      "<p><b data-n=2><b data-n=1>a<script><script></script></script><b data-n=2><b data-n=2>t</p><p>u",
       "<p><a class=x><a class=y><a class=x href=1><a class=x>r</p><p>s",
       "<p><nobr class=a><nobr class=a><nobr class=a><nobr class=b>t</p><p>u",
       "<table><tr><td><p><b data-n=1><b data-n=2><b data-n=3><b data-n=4>x</p><p>y</td></tr></table><p>after",
