@@ -3,7 +3,8 @@
 # documentation pages from Debian packages (downloaded with apt-get download, unpacked with
 # dpkg-deb -x, not installed): debian-reference-en (DocBook: navheader/navfooter, chapter TOCs) and
 # python3.11-doc (Sphinx: related bars, sidebars, footers). Ground truth from the page structure
-# (ground_truth.py), scores by score.py. Results: bench/html/RESULTS.md.
+# (ground_truth.py), scores by score.py; sluice also on the pages as a .warc.gz (make_warc.py).
+# Results: bench/html/RESULTS.md.
 # Usage: bench/html/run.sh [BUILD_DIR]
 # Env: STEP (every STEP-th Python page, default 4), OFFSET (first Python page: 0 = the pages the rules
 # were tuned on, 2 = held out; default 0), THREADS (sluice threads, default 1), OUT (work directory,
@@ -44,5 +45,24 @@ for run in $(seq "$RUNS"); do
   NODE_PATH="$NPM/node_modules" /usr/bin/time -f "readability run $run: %e s wall, %U s user, %S s sys, %M KB max RSS" \
     node "$HERE/readability.js" "$OUT/pages.jsonl" "$OUT/readability.jsonl"
 done
+# The same pages as a crawl stores them (make_warc.py: a .warc.gz with request records and 404, image
+# and redirect responses beside the pages), read by sluice's WARC reader: one document per HTML 200
+# response, carrying its url.
+python3 "$HERE/make_warc.py" "$OUT/pages.jsonl" "$OUT/pages.warc.gz"
+for run in $(seq "$RUNS"); do
+  rm -rf "$OUT/sluice_warc_out"
+  /usr/bin/time -f "sluice run (WARC) $run: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+    "$BUILD_DIR/sluice" run "$OUT/html_extract.yaml" "$OUT/pages.warc.gz" -o "$OUT/sluice_warc_out" \
+    --format jsonl --threads "$THREADS" -q
+done
+python3 - "$OUT/sluice_warc_out" "$OUT/sluice_warc.jsonl" <<'PY'
+import glob, json, sys
+with open(sys.argv[2], "w") as out:
+    for f in sorted(glob.glob(sys.argv[1] + "/kept/*.jsonl")):
+        for line in open(f):
+            r = json.loads(line)
+            out.write(json.dumps({"id": r["url"].replace("http://docs.example/", ""), "text": r["text"]}) + "\n")
+PY
 uptime
-python3 "$HERE/score.py" "$OUT/truth.jsonl" "sluice=$OUT/sluice.jsonl" "readability=$OUT/readability.jsonl"
+python3 "$HERE/score.py" "$OUT/truth.jsonl" "sluice=$OUT/sluice.jsonl" "sluice_warc=$OUT/sluice_warc.jsonl" \
+  "readability=$OUT/readability.jsonl"
