@@ -416,12 +416,10 @@ class Rewriter {
     bool stopped = false;  // the rest from `pos` on is copied because the tokenizer cannot be followed
     while (pos < n) {
       const size_t lt = s_.find('<', pos);
-      if (lt == std::string_view::npos || lt + 1 >= n) break;  // text to the end
+      if (lt == std::string_view::npos) break;  // text to the end
       out_->append(s_.data() + pos, lt - pos);
       pos = lt;
-      const char c = s_[lt + 1];
-      size_t end;
-      if (IsAlpha(c)) {
+      if (lt + 1 < n && IsAlpha(s_[lt + 1])) {
         if (!ParseTag(s_, lt + 1, &tag_)) {  // the input ends inside the tag: the parser drops it
           stopped = true;
           break;
@@ -434,28 +432,8 @@ class Rewriter {
           break;
         }
         continue;
-      } else if (c == '/') {
-        if (lt + 2 >= n) break;  // "</" at the end: text
-        if (IsAlpha(s_[lt + 2])) {
-          end = ParseTag(s_, lt + 2, &tag_) ? tag_.end : std::string_view::npos;
-        } else if (s_[lt + 2] == '>') {
-          end = lt + 3;
-        } else {
-          end = BogusCommentEnd(lt + 2);
-        }
-      } else if (c == '!') {
-        if (s_.compare(lt + 2, 2, "--") == 0) {
-          end = CommentEnd(s_, lt + 4);
-        } else if (s_.compare(lt + 2, 7, "[CDATA[") == 0) {
-          end = std::string_view::npos;  // a CDATA section in foreign content, a bogus comment elsewhere
-        } else {
-          end = BogusCommentEnd(lt + 2);  // doctypes end at the first '>' too
-        }
-      } else if (c == '?') {
-        end = BogusCommentEnd(lt + 2);
-      } else {
-        end = lt + 1;  // a '<' of text
       }
+      const size_t end = OtherConstructEnd(lt);
       if (end == std::string_view::npos) {
         stopped = true;
         break;
@@ -513,6 +491,28 @@ class Rewriter {
     return Outcome::kContinue;
   }
 
+  // Where the construct at s_[lt] == '<' ends in the data state when it is not
+  // a start tag: an end tag, a comment, a bogus comment or doctype (up to the
+  // first '>'), or a '<' of text. npos when the input ends inside it or for a
+  // CDATA section (foreign content) that is not followed.
+  size_t OtherConstructEnd(size_t lt) {
+    const size_t n = s_.size();
+    if (lt + 1 >= n) return n;  // a '<' at the end: text
+    const char c = s_[lt + 1];
+    if (c == '/') {
+      if (lt + 2 >= n) return n;  // "</" at the end: text
+      if (IsAlpha(s_[lt + 2])) return ParseTag(s_, lt + 2, &probe_) ? probe_.end : std::string_view::npos;
+      return s_[lt + 2] == '>' ? lt + 3 : BogusCommentEnd(lt + 2);  // "</>" is dropped
+    }
+    if (c == '!') {
+      if (s_.compare(lt + 2, 2, "--") == 0) return CommentEnd(s_, lt + 4);
+      if (s_.compare(lt + 2, 7, "[CDATA[") == 0) return std::string_view::npos;
+      return BogusCommentEnd(lt + 2);
+    }
+    if (c == '?') return BogusCommentEnd(lt + 2);
+    return lt + 1;
+  }
+
   // True when s_[from, to) read as markup (the data state) is text and whole
   // tags, comments and doctypes, none of them a raw-text element, so that the
   // tokenizer is in the data state at `to` either way.
@@ -521,33 +521,14 @@ class Rewriter {
     while (true) {
       const size_t lt = s_.find('<', pos);
       if (lt == std::string_view::npos || lt >= to) return true;
-      if (lt + 1 >= to) return false;
-      const char c = s_[lt + 1];
       size_t end;
-      if (IsAlpha(c)) {
+      if (lt + 1 < s_.size() && IsAlpha(s_[lt + 1])) {
         if (!ParseTag(s_, lt + 1, &probe_) || (FlagsOf(probe_.name) & (kRawText | kPlainText | kMaybeForeign))) {
           return false;
         }
         end = probe_.end;
-      } else if (c == '/') {
-        if (lt + 2 >= to) return false;
-        if (IsAlpha(s_[lt + 2])) {
-          end = ParseTag(s_, lt + 2, &probe_) ? probe_.end : std::string_view::npos;
-        } else {
-          end = s_[lt + 2] == '>' ? lt + 3 : BogusCommentEnd(lt + 2);
-        }
-      } else if (c == '!') {
-        if (s_.compare(lt + 2, 2, "--") == 0) {
-          end = CommentEnd(s_, lt + 4);
-        } else if (s_.compare(lt + 2, 7, "[CDATA[") == 0) {
-          return false;
-        } else {
-          end = BogusCommentEnd(lt + 2);
-        }
-      } else if (c == '?') {
-        end = BogusCommentEnd(lt + 2);
       } else {
-        end = lt + 1;
+        end = OtherConstructEnd(lt);
       }
       if (end == std::string_view::npos || end > to) return false;
       pos = end;
@@ -651,7 +632,7 @@ class Rewriter {
   const bool formatting_verbatim_;
   std::string* out_;
   Tag tag_;
-  Tag probe_;  // MarkupEndsAt's
+  Tag probe_;  // tags that are only read past (end tags, MarkupEndsAt)
   size_t next_ = 0;
   bool maybe_foreign_ = false;
   bool numbered_ = false;  // a formatting element got an "_s" number
