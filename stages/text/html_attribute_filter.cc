@@ -514,8 +514,9 @@ class Rewriter {
   }
 
   // True when s_[from, to) read as markup (the data state) is text and whole
-  // tags, comments and doctypes, none of them a raw-text element, so that the
-  // tokenizer is in the data state at `to` either way.
+  // tags, comments and doctypes, none of them a raw-text or (numbered)
+  // formatting element, so that the tokenizer is in the data state at `to`
+  // either way and copying the content keeps every comparison.
   bool MarkupEndsAt(size_t from, size_t to) {
     size_t pos = from;
     while (true) {
@@ -523,9 +524,10 @@ class Rewriter {
       if (lt == std::string_view::npos || lt >= to) return true;
       size_t end;
       if (lt + 1 < s_.size() && IsAlpha(s_[lt + 1])) {
-        if (!ParseTag(s_, lt + 1, &probe_) || (FlagsOf(probe_.name) & (kRawText | kPlainText | kMaybeForeign))) {
-          return false;
-        }
+        // Not a formatting element either: copied as written, it would not compare
+        // with the numbered ones as it did.
+        const unsigned no = kRawText | kPlainText | kMaybeForeign | (formatting_verbatim_ ? 0u : unsigned{kFormatting});
+        if (!ParseTag(s_, lt + 1, &probe_) || (FlagsOf(probe_.name) & no)) return false;
         end = probe_.end;
       } else {
         end = OtherConstructEnd(lt);

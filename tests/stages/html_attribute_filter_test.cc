@@ -152,6 +152,7 @@ TEST_CASE("html attribute filter: the parse is the same as the reader sees it", 
       "<svg><title><x data-t=\"</title>\">t</title></svg><p class=keep><style>p{}</style><p class=keep2>",
       "<select><style><p data-t=\"</style>\" class=keep></style></select><p class=keep2>",
       "<select><textarea><p data-t=\"</textarea>\"></textarea></select><p class=keep>",
+      "<p><b data-n=1><b data-n=1><svg><style><b data-n=1>x</style></svg><b data-n=1>a</p><p>t",
       // Tree builder rules that read attributes.
       "<table><input type=hidden class=x><tr><td class=keep>a</td></tr></table>",
       "<table><input type=text class=keep><tr><td>a</td></tr></table>",
