@@ -1,7 +1,5 @@
 #include "stages/text/html_dom.h"
 
-#include "stages/text/html_attribute_filter.h"
-
 #include <gumbo.h>
 
 #include <algorithm>
@@ -13,6 +11,7 @@
 #include <string>
 
 #include "stages/engine/large_memory.h"
+#include "stages/text/html_attribute_filter.h"
 
 namespace sluice {
 
