@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "stages/text/utf8.h"
+
 namespace sluice {
 
 namespace {
@@ -217,43 +219,22 @@ bool ParseTag(std::string_view s, size_t p, Tag* tag) {
   }
 }
 
-// True when the parser stores `s` exactly as written: no character reference,
-// no NUL or CR, none of the code points libgumbo replaces with U+FFFD (C0 and C1
-// controls but tab/LF/FF, noncharacters) and valid UTF-8.
+// Code points libgumbo keeps as they are: not NUL, CR or another C0/C1 control
+// but tab, LF and FF (it replaces those with U+FFFD, CR with LF), not a surrogate
+// or noncharacter.
+bool StoredAsIs(uint32_t cp) {
+  if (cp < 0x80) return cp == '\t' || cp == '\n' || cp == '\f' || (cp >= 0x20 && cp < 0x7F);
+  return cp >= 0xA0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) && !(cp >= 0xFDD0 && cp <= 0xFDEF) &&
+         (cp & 0xFFFE) != 0xFFFE;
+}
+
+// True when the parser stores `s` exactly as written: valid UTF-8 of code
+// points StoredAsIs, and no character reference ('&').
 bool StoredAsWritten(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char b = p[i];
-    if (b < 0x80) {
-      if (b == '&' || b == 0x7F || (b < 0x20 && b != '\t' && b != '\n' && b != '\f')) return false;
-      ++i;
-      continue;
-    }
-    uint32_t cp;
-    size_t len;
-    if (b >= 0xC2 && b <= 0xDF) {
-      cp = b & 0x1F;
-      len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      cp = b & 0x0F;
-      len = 3;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      cp = b & 0x07;
-      len = 4;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return false;  // overlong
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-    if (cp <= 0x9F || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) return false;
-    i += len;
+  if (!IsAscii(s) && !IsValidUtf8(s)) return false;
+  for (size_t i = 0; i < s.size();) {
+    const uint32_t cp = DecodeUtf8(s, &i);
+    if (cp == '&' || !StoredAsIs(cp)) return false;
   }
   return true;
 }
@@ -296,23 +277,8 @@ bool DecodeAttributeValue(std::string_view raw, std::string* out) {
         ++j;
       }
       if (j == digits || j >= raw.size() || raw[j] != ';') return false;
-      const bool ordinary = cp == '\t' || cp == '\n' || cp == '\f' || (cp >= 0x20 && cp < 0x7F) ||
-                            (cp >= 0xA0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
-                             !(cp >= 0xFDD0 && cp <= 0xFDEF) && (cp & 0xFFFE) != 0xFFFE);
-      if (!ordinary) return false;
-      std::string utf8;
-      if (cp < 0x80) {
-        utf8.push_back(static_cast<char>(cp));
-      } else if (cp < 0x800) {
-        utf8 = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
-      } else if (cp < 0x10000) {
-        utf8 = {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
-                static_cast<char>(0x80 | (cp & 0x3F))};
-      } else {
-        utf8 = {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
-                static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
-      }
-      out->append(utf8);
+      if (!StoredAsIs(cp)) return false;
+      AppendUtf8(out, cp);
       i = j + 1;
       continue;
     }

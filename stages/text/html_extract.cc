@@ -188,27 +188,12 @@ class ExtractorAttributes final : public HtmlAttributePolicy {
       if (StyleHides(value)) out->append("display:none");
       return;
     }
-    // class, id, role: the tokens some rule compares (as ForEachToken cuts them), in their order.
-    char token[24];
-    size_t len = 0;
-    bool too_long = false;
-    for (size_t i = 0; i <= value.size(); ++i) {
-      const char c = i < value.size() ? Lower(value[i]) : ' ';
-      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-        if (len < sizeof(token)) {
-          token[len++] = c;
-        } else {
-          too_long = true;
-        }
-        continue;
-      }
-      if (len > 0 && !too_long && RuleTokens().contains(std::string_view(token, len))) {
-        if (!out->empty()) out->push_back(' ');
-        out->append(token, len);
-      }
-      len = 0;
-      too_long = false;
-    }
+    // class, id, role: the tokens some rule compares, in their order.
+    ForEachToken(value, [&](std::string_view t) {
+      if (!RuleTokens().contains(t)) return;
+      if (!out->empty()) out->push_back(' ');
+      out->append(t);
+    });
   }
 
  private:
