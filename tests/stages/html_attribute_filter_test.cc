@@ -241,3 +241,53 @@ TEST_CASE("html attribute filter: html_extract extracts the same from real pages
   CHECK(filtered.size() < page.size());
   WARN(pages.size() << " pages, " << bytes / 1024 << " KiB of HTML");
 }
+
+TEST_CASE("html attribute filter: pages in 42 languages keep their extraction", "[html_extract][attribute_filter]") {
+  // UDHR articles (tests/data/udhr: Latin, Cyrillic, Greek, Arabic, Hebrew, Devanagari, Bengali,
+  // Tamil, Thai, Lao, Khmer, Myanmar, Tibetan, Ethiopic, Georgian, Armenian, Hangul, Han, kana, ...)
+  // as web pages whose attribute values are in the same script: titles, classes, ids, data-*,
+  // formatting elements with non-ASCII titles (numbered by the filter), a chrome sidebar.
+  size_t files = 0, smaller = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(SLUICE_SOURCE_DIR) + "/tests/data/udhr")) {
+    if (entry.path().extension() != ".txt") continue;
+    ++files;
+    const std::string text = ReadFile(entry.path());
+    std::vector<std::string> paragraphs;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) paragraphs.push_back(line);
+    }
+    REQUIRE(paragraphs.size() >= 2);
+    const std::string& head = paragraphs[0];
+    std::string html = "<!doctype html><html lang=x><head><title>" + head + "</title></head><body class=\"" + head +
+                       "\"><div class=\"sidebar " + head + "\"><a href=\"#" + head + "\">" + head + "</a></div>" +
+                       "<main id=\"" + head + "\">";
+    for (size_t i = 0; i < paragraphs.size(); ++i) {
+      const std::string& p = paragraphs[i];
+      const std::string word = p.substr(0, p.find(' '));
+      html += "<p class=\"" + word + " x" + std::to_string(i % 3) + "\" title=\"" + word + "\" data-n=\"" + word +
+              "\"><b title=\"" + word + "\">" + word + "</b> <a href=\"/" + word + "\" title=\"" + word + "\">" +
+              word + "</a> " + p + " <i title=\"" + word + "\"><span style=\"color: red\">" + word +
+              "</span></i></p>\n";
+    }
+    html += "</main><footer class=\"footer\">" + head + "</footer></body></html>";
+    INFO(entry.path().string());
+    sluice::HtmlExtractConfig with, without;
+    without.filter_attributes = false;
+    const sluice::HtmlExtraction a = sluice::ExtractMainContent(html, without);
+    const sluice::HtmlExtraction b = sluice::ExtractMainContent(html, with);
+    CHECK(a.text.find(paragraphs.back()) != std::string::npos);
+    CHECK(b.text == a.text);
+    CHECK(b.title == a.title);
+    CHECK(b.nodes == a.nodes);
+    CHECK(b.removed_class == a.removed_class);
+    CHECK(b.link_density == a.link_density);
+    std::string filtered;
+    sluice::FilterHtmlAttributes(html, TestPolicy(), &filtered);
+    smaller += filtered.size() < html.size();
+    auto [original_view, filtered_view] = Views(html);
+    CHECK(filtered_view == original_view);
+  }
+  CHECK(files >= 40);
+  CHECK(smaller == files);
+}
