@@ -60,12 +60,10 @@ class MinHashDedup final : public GlobalStage {
       : config_(std::move(config)), hasher_(config_.params), first_(std::move(first)) {}
 
   void Key(const Document& doc, StageContext&, std::string* key) const override {
-    thread_local std::string stash;
-    Stash(doc.text, &stash);
     const uint32_t n = static_cast<uint32_t>(doc.id.size());
     key->append(reinterpret_cast<const char*>(&n), 4);
     key->append(doc.id);
-    key->append(stash);
+    AppendStash(doc.text, key);
   }
 
   StatusOr<std::unique_ptr<GlobalResolver>> NewResolver() const override {
@@ -101,15 +99,14 @@ class MinHashDedup final : public GlobalStage {
   }
 
  private:
-  // The binary stash of a document: band keys, compact signature and (exact
-  // verification) the shingle set; empty when the text has no shingles.
-  void Stash(std::string_view text, std::string* out) const {
+  // Appends the binary stash of a document: band keys, compact signature and
+  // (exact verification) the shingle set; nothing when the text has no shingles.
+  void AppendStash(std::string_view text, std::string* out) const {
     thread_local std::vector<uint64_t> shingles;
     thread_local MinHashSignature sig;
     thread_local std::vector<uint32_t> keys;
     thread_local std::vector<uint16_t> compact;
     thread_local std::vector<uint32_t> set;
-    out->clear();
     hasher_.Shingles(text, &shingles);
     hasher_.ComputeFromShingles(shingles, &sig);
     if (sig.empty()) return;
@@ -342,8 +339,9 @@ void EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vecto
                         const std::vector<uint32_t>* shingle_set, std::string* out) {
   size_t n_set = shingle_set ? shingle_set->size() : 0;
   size_t bytes = band_keys.size() * 4 + compact.size() * 2 + n_set * 4;
-  out->resize(bytes);
-  char* o = out->data();
+  const size_t at = out->size();
+  out->resize(at + bytes);
+  char* o = out->data() + at;
   // memcpy needs valid pointers even for 0 bytes (an empty vector's data() may be null).
   if (!band_keys.empty()) std::memcpy(o, band_keys.data(), band_keys.size() * 4);
   o += band_keys.size() * 4;

@@ -102,7 +102,7 @@ class MinHashDeduplicator {
 // The binary stash in the stage's key (and so in the sharded run's key files): band keys, then the compact
 // signature (verify: signature) or the 32-bit shingle set (verify: exact;
 // `compact` is then empty and decoded with num_perm 0), in native byte order.
-// Exposed for tests.
+// EncodeMinHashStash appends it to *out. Exposed for tests.
 void EncodeMinHashStash(const std::vector<uint32_t>& band_keys, const std::vector<uint16_t>& compact,
                         const std::vector<uint32_t>* shingle_set, std::string* out);
 bool DecodeMinHashStash(std::string_view data, int bands, int num_perm, std::vector<uint32_t>* band_keys,

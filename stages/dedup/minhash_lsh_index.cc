@@ -78,9 +78,12 @@ MinHashLshIndex::Match MinHashLshIndex::Query(const uint32_t* band_keys, const u
   seen_.clear();
   const int k = bands_ * rows_;
   size_t mask = capacity_ - 1;
+  probe_keys_.assign(band_keys, band_keys + bands_);
+  probe_end_.resize(bands_);
   for (int b = 0; b < bands_; ++b) {
     const std::vector<Entry>& table = tables_[b];
-    for (size_t pos = band_keys[b] & mask; table[pos].slot != kEmpty; pos = (pos + 1) & mask) {
+    size_t pos = band_keys[b] & mask;
+    for (; table[pos].slot != kEmpty; pos = (pos + 1) & mask) {
       if (table[pos].key != band_keys[b]) continue;
       uint32_t slot = table[pos].slot;
       if (std::find(seen_.begin(), seen_.end(), slot) != seen_.end()) continue;
@@ -103,7 +106,9 @@ MinHashLshIndex::Match MinHashLshIndex::Query(const uint32_t* band_keys, const u
         best.similarity = sim;
       }
     }
+    probe_end_[b] = pos;  // the first empty entry: where Place would put this key
   }
+  probe_valid_ = true;
   best.candidates = static_cast<int64_t>(seen_.size());
   return best;
 }
@@ -111,9 +116,18 @@ MinHashLshIndex::Match MinHashLshIndex::Query(const uint32_t* band_keys, const u
 uint32_t MinHashLshIndex::Insert(const uint32_t* band_keys, const uint16_t* compact_sig,
                                  const std::vector<uint32_t>* shingle_set, uint64_t order_key,
                                  std::string_view id) {
-  if ((entries_ + 1) * 4 > capacity_ * 3) Grow();
+  if ((entries_ + 1) * 4 > capacity_ * 3) {
+    Grow();
+    probe_valid_ = false;
+  }
   uint32_t slot = static_cast<uint32_t>(order_keys_.size());
-  for (int b = 0; b < bands_; ++b) Place(tables_[b], band_keys[b], slot);
+  if (probe_valid_ && std::equal(band_keys, band_keys + bands_, probe_keys_.begin())) {
+    // Nothing changed since the Query of these keys: its probes ended where Place would stop.
+    for (int b = 0; b < bands_; ++b) tables_[b][probe_end_[b]] = Entry{band_keys[b], slot};
+  } else {
+    for (int b = 0; b < bands_; ++b) Place(tables_[b], band_keys[b], slot);
+  }
+  probe_valid_ = false;
   ++entries_;
   const size_t k = static_cast<size_t>(bands_) * rows_;
   if (!keep_shingles_) {  // exact verification never reads the signatures

@@ -110,6 +110,12 @@ class MinHashLshIndex {
   std::vector<uint32_t> cluster_sizes_;
   ShingleSetStore shingles_;
   std::vector<uint32_t> seen_;  // query scratch
+  // Where the last Query's probe of each band ended (an empty entry) and for
+  // which key: an Insert of the same keys right after it places there without
+  // probing again. Valid until the tables change.
+  std::vector<uint32_t> probe_keys_;
+  std::vector<size_t> probe_end_;
+  bool probe_valid_ = false;
 };
 
 }  // namespace sluice

@@ -268,6 +268,10 @@ TEST_CASE("minhash_dedup stash round-trips", "[minhash_dedup]") {
   std::vector<uint32_t> set = {3, 1u << 31, 0xFFFFFFFFu};
   std::string data;
   EncodeMinHashStash(keys, sig, &set, &data);
+  CHECK(data.size() == 3 * 4 + 6 * 2 + 3 * 4);
+  std::string appended = "id";  // appends (the stage writes it after the id in its key)
+  EncodeMinHashStash(keys, sig, &set, &appended);
+  CHECK(appended == "id" + data);
   std::vector<uint32_t> k2;
   std::vector<uint16_t> s2;
   std::vector<uint32_t> set2;
