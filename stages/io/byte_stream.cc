@@ -245,19 +245,22 @@ StatusOr<FILE*> OpenAt(const std::string& path, uint64_t begin) {
 
 }  // namespace
 
+Compression SniffCompression(const char* p, size_t n) {
+  if (n >= 2 && static_cast<unsigned char>(p[0]) == 0x1f && static_cast<unsigned char>(p[1]) == 0x8b) {
+    return Compression::kGzip;
+  }
+  // A zstd frame or a skippable frame (5? 2a 4d 18, as pzstd writes first).
+  if (n >= 4 && IsZstdStart(p, 4)) return Compression::kZstd;
+  return Compression::kNone;
+}
+
 StatusOr<std::unique_ptr<ByteStream>> ByteStream::Open(const std::string& path, Compression compression) {
   std::unique_ptr<FileReader> file;
   if (path == "-") {
     // stdin has no name to tell: gzip or zstd data is known by its magic bytes.
     std::string peeked(4, '\0');
     peeked.resize(fread(peeked.data(), 1, peeked.size(), stdin));
-    if (compression == Compression::kNone && peeked.size() >= 2) {
-      if (static_cast<unsigned char>(peeked[0]) == 0x1f && static_cast<unsigned char>(peeked[1]) == 0x8b) {
-        compression = Compression::kGzip;
-      } else if (peeked.size() == 4 && IsZstdStart(peeked.data(), 4)) {
-        compression = Compression::kZstd;
-      }
-    }
+    if (compression == Compression::kNone) compression = SniffCompression(peeked.data(), peeked.size());
     file = std::make_unique<FileReader>(stdin, false, std::move(peeked));
   } else {
     FILE* f = fopen(path.c_str(), "rb");

@@ -43,4 +43,10 @@ class ByteStream {
   uint64_t raw_bytes_ = 0;
 };
 
+// The compression that the first bytes of a file announce by their magic
+// number (gzip 1f 8b; zstd 28 b5 2f fd, or a skippable frame 5? 2a 4d 18),
+// or kNone. None of them begins valid, printable UTF-8 text, so plain JSONL or
+// text is never taken for compressed data.
+Compression SniffCompression(const char* p, size_t n);
+
 }  // namespace sluice

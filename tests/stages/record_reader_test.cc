@@ -118,6 +118,42 @@ TEST_CASE("a plain file named .gz or .zst is not gzip or zstd data, said so", "[
   CHECK(ReadAll(dir / "e.jsonl.gz").status.ok());
 }
 
+TEST_CASE("gzip or zstd data under a plain name is read by its magic bytes", "[reader]") {
+  TempDir dir;
+  WriteCompressed(dir / "src.jsonl.gz", kJsonl);
+  WriteCompressed(dir / "src.jsonl.zst", kJsonl);
+  const std::string gz = sluice::testing::ReadText(dir / "src.jsonl.gz");
+  const std::string zst = sluice::testing::ReadText(dir / "src.jsonl.zst");
+  struct Case {
+    std::string name, bytes;
+    Compression expected;
+  };
+  const std::vector<Case> cases = {
+      {"download.jsonl", gz, Compression::kGzip},
+      {"download2.jsonl", zst, Compression::kZstd},
+      {"data", zst, Compression::kZstd},  // no extension at all (named on the command line)
+      // pzstd and seekable-format writers start with a skippable frame (magic 0x184D2A5?).
+      {"skippable.jsonl", std::string("\x50\x2a\x4d\x18\x04\x00\x00\x00" "abcd", 12) + zst, Compression::kZstd},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    WriteText(dir / c.name, c.bytes);
+    CHECK(DescribeInput(dir / c.name).compression == c.expected);
+    auto r = ReadAll(dir / c.name);
+    REQUIRE(r.status.ok());
+    REQUIRE(r.docs.size() == 2);
+    CHECK(r.docs[0].id == "d1");
+    CHECK(r.docs[1].text == "second");
+  }
+  // Plain JSONL and text in any script stay plain, whatever their first bytes.
+  for (const char* plain : {"{\"text\":\"x\"}\n", "(\u00b5 text\n", "PK plain\n", "\xef\xbb\xbf{\"text\":\"bom\"}\n",
+                            "\xd0\x9f\xd1\x80\xd0\xb8\n", "\xe0\xa4\xb9\xe0\xa4\xbf\n", "ab\n", "x"}) {
+    WriteText(dir / "p.jsonl", plain);
+    INFO(plain);
+    CHECK(DescribeInput(dir / "p.jsonl").compression == Compression::kNone);
+  }
+}
+
 TEST_CASE("malformed JSONL lines are reported with line and reason", "[reader]") {
   struct Case {
     std::string line;
