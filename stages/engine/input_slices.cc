@@ -6,8 +6,8 @@
 #include <cstring>
 #include <vector>
 
-#include "stages/io/byte_stream.h"
 #include "stages/engine/compressed_frames.h"
+#include "stages/io/byte_stream.h"
 
 namespace sluice {
 
@@ -130,12 +130,15 @@ bool IsSplittable(const InputFile& input, const ReaderOptions& options) {
   if (!(input.format == InputFormat::kJsonl || (input.format == InputFormat::kText && options.text_mode == TextMode::kLine))) {
     return false;
   }
+  bool framed = false;
   switch (input.compression) {
     case Compression::kNone:
-    case Compression::kZstd: return true;
-    case Compression::kGzip: return IsBgzfFile(input.path);
+    case Compression::kZstd: framed = true; break;
+    case Compression::kGzip: framed = IsBgzfFile(input.path); break;
   }
-  return false;
+  // UTF-16 text is decoded from its byte order mark on: a part cut from the
+  // middle has none (and its line ends are two bytes), so it is read whole.
+  return framed && !StartsWithUtf16Bom(input);
 }
 
 std::vector<InputSlice> PlanSlices(const std::vector<InputFile>& inputs, const ReaderOptions& options, int shards) {

@@ -8,9 +8,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "stages/io/show_path.h"
+#include "stages/text/utf8.h"
 
 namespace sluice {
 
@@ -243,7 +246,134 @@ StatusOr<FILE*> OpenAt(const std::string& path, uint64_t begin) {
   return f;
 }
 
+// See DecodeUtf16WithBom. The first Read looks at the first bytes; without a
+// byte order mark every later Read goes straight to the inner stream.
+class Utf16BomStream : public ByteStream {
+ public:
+  explicit Utf16BomStream(std::unique_ptr<ByteStream> inner) : inner_(std::move(inner)) {}
+
+  size_t Read(char* buf, size_t n) override {
+    if (mode_ == Mode::kUnknown) Start();
+    size_t out = 0;
+    if (mode_ == Mode::kPassThrough) {
+      // The bytes looked at first, then the inner stream directly.
+      if (pos_ < pending_.size()) {
+        out = std::min(n, pending_.size() - pos_);
+        std::memcpy(buf, pending_.data() + pos_, out);
+        pos_ += out;
+      } else {
+        out = inner_->Read(buf, n);
+      }
+      Sync();
+      return out;
+    }
+    while (out < n) {
+      if (pos_ == pending_.size() && !Convert()) break;
+      const size_t k = std::min(n - out, pending_.size() - pos_);
+      std::memcpy(buf + out, pending_.data() + pos_, k);
+      pos_ += k;
+      out += k;
+    }
+    return out;
+  }
+  bool AtBoundary() const override { return inner_->AtBoundary(); }
+  bool PassBoundary() override { return inner_->PassBoundary(); }
+
+ private:
+  enum class Mode { kUnknown, kPassThrough, kLittleEndian, kBigEndian };
+  static constexpr size_t kChunk = 1 << 16;
+
+  void Sync() {
+    raw_bytes_ = inner_->raw_bytes();
+    if (error_.empty() && !inner_->error().empty()) error_ = inner_->error();
+  }
+
+  void Start() {
+    // At least two bytes unless the stream is shorter.
+    pending_.resize(2);
+    size_t got = 0;
+    while (got < 2) {
+      const size_t k = inner_->Read(pending_.data() + got, 2 - got);
+      if (k == 0) break;
+      got += k;
+    }
+    pending_.resize(got);
+    Sync();
+    const auto b = [&](size_t i) { return static_cast<unsigned char>(pending_[i]); };
+    if (got == 2 && b(0) == 0xFF && b(1) == 0xFE) {
+      mode_ = Mode::kLittleEndian;
+    } else if (got == 2 && b(0) == 0xFE && b(1) == 0xFF) {
+      mode_ = Mode::kBigEndian;
+    } else {
+      mode_ = Mode::kPassThrough;
+      return;
+    }
+    pending_.clear();  // the mark itself is not text
+  }
+
+  // Converts the next chunk into pending_; false at the end of the text.
+  bool Convert() {
+    pending_.clear();
+    pos_ = 0;
+    while (pending_.empty() && !done_) {
+      const size_t have = carry_.size();
+      in_.resize(have + kChunk);
+      std::memcpy(in_.data(), carry_.data(), have);
+      const size_t got = inner_->Read(in_.data() + have, kChunk);
+      Sync();
+      const size_t len = have + got;
+      const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(in_[i])); };
+      size_t i = 0;
+      for (; i + 2 <= len; i += 2) {
+        const uint32_t u = mode_ == Mode::kBigEndian ? (byte(i) << 8) | byte(i + 1) : (byte(i + 1) << 8) | byte(i);
+        if (high_ != 0) {
+          const uint32_t high = high_;
+          high_ = 0;
+          if (u >= 0xDC00 && u <= 0xDFFF) {
+            AppendUtf8(&pending_, 0x10000 + ((high - 0xD800) << 10) + (u - 0xDC00));
+            continue;
+          }
+          AppendLoneSurrogate(high);
+        }
+        if (u >= 0xD800 && u <= 0xDBFF) {
+          high_ = u;
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+          AppendLoneSurrogate(u);
+        } else {
+          AppendUtf8(&pending_, u);
+        }
+      }
+      carry_.assign(in_.data() + i, len - i);
+      if (got == 0) {  // end of the text (or an error, in error())
+        if (high_ != 0) AppendLoneSurrogate(high_);
+        if (!carry_.empty()) pending_.push_back(static_cast<char>(0xFF));  // an odd last byte
+        high_ = 0;
+        carry_.clear();
+        done_ = true;
+      }
+    }
+    return !pending_.empty();
+  }
+
+  // A lone surrogate becomes the byte FF: invalid UTF-8, so the reader's
+  // repair makes it one U+FFFD and counts it like any other invalid byte.
+  void AppendLoneSurrogate(uint32_t) { pending_.push_back(static_cast<char>(0xFF)); }
+
+  std::unique_ptr<ByteStream> inner_;
+  Mode mode_ = Mode::kUnknown;
+  std::string pending_;  // output not yet handed out (UTF-8, or the first bytes in pass-through)
+  size_t pos_ = 0;
+  std::vector<char> in_;
+  std::string carry_;  // an odd byte left at the end of a chunk
+  uint32_t high_ = 0;  // a high surrogate waiting for its low half
+  bool done_ = false;
+};
+
 }  // namespace
+
+std::unique_ptr<ByteStream> DecodeUtf16WithBom(std::unique_ptr<ByteStream> text) {
+  return std::make_unique<Utf16BomStream>(std::move(text));
+}
 
 Compression SniffCompression(const char* p, size_t n) {
   if (n >= 2 && static_cast<unsigned char>(p[0]) == 0x1f && static_cast<unsigned char>(p[1]) == 0x8b) {
@@ -298,6 +428,21 @@ StatusOr<std::unique_ptr<ByteStream>> ByteStream::OpenFrames(const std::string& 
     case Compression::kNone: break;
   }
   return Status::Internal("OpenFrames on an uncompressed input '" + ShowPath(path) + "'");
+}
+
+bool StartsWithUtf16Bom(const InputFile& input) {
+  if (input.path == "-") return false;
+  auto stream = ByteStream::Open(input.path, input.compression);
+  if (!stream.ok()) return false;
+  char head[2];
+  size_t got = 0;
+  while (got < 2) {
+    const size_t k = (*stream)->Read(head + got, 2 - got);
+    if (k == 0) break;
+    got += k;
+  }
+  const auto b = [&](size_t i) { return static_cast<unsigned char>(head[i]); };
+  return got == 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF));
 }
 
 }  // namespace sluice

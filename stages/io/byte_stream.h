@@ -43,6 +43,17 @@ class ByteStream {
   uint64_t raw_bytes_ = 0;
 };
 
+// `text` as read, except that text starting with a UTF-16 byte order mark
+// (FF FE little-endian, FE FF big-endian: what Windows PowerShell 5 writes
+// with `>`) comes out as UTF-8, without the mark. A lone surrogate and an odd
+// last byte each become the byte FF, invalid UTF-8 that the reader's repair
+// replaces with one U+FFFD and counts. Other text passes through unchanged.
+std::unique_ptr<ByteStream> DecodeUtf16WithBom(std::unique_ptr<ByteStream> text);
+
+// True when the text of `input` (decompressed) starts with a UTF-16 byte
+// order mark; such an input is read whole, never cut into byte ranges.
+bool StartsWithUtf16Bom(const InputFile& input);
+
 // The compression that the first bytes of a file announce by their magic
 // number (gzip 1f 8b; zstd 28 b5 2f fd, or a skippable frame 5? 2a 4d 18),
 // or kNone. None of them begins valid, printable UTF-8 text, so plain JSONL or

@@ -895,11 +895,12 @@ StatusOr<std::unique_ptr<RecordSource>> RecordSource::Open(const InputFile& inpu
   } else if (input.format == InputFormat::kHtml) {
     source = std::make_unique<FileRecordSource>(std::move(stream).value(), options.max_record_bytes);
   } else if (input.format == InputFormat::kJsonl || options.text_mode == TextMode::kLine) {
-    source = std::make_unique<LineRecordSource>(std::move(stream).value(), options.max_record_bytes);
+    source = std::make_unique<LineRecordSource>(DecodeUtf16WithBom(std::move(stream).value()), options.max_record_bytes);
   } else if (options.text_mode == TextMode::kParagraph) {
-    source = std::make_unique<ParagraphRecordSource>(std::move(stream).value(), options.max_record_bytes);
+    source = std::make_unique<ParagraphRecordSource>(DecodeUtf16WithBom(std::move(stream).value()),
+                                                     options.max_record_bytes);
   } else {
-    source = std::make_unique<FileRecordSource>(std::move(stream).value(), options.max_record_bytes);
+    source = std::make_unique<FileRecordSource>(DecodeUtf16WithBom(std::move(stream).value()), options.max_record_bytes);
   }
   return source;
 }

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "stages/engine/input_slices.h"
+#include "stages/io/byte_stream.h"
 #include "stages/io/record_writer.h"
 #include "stages/text/utf8.h"
 #include "test_util.h"
@@ -152,6 +154,94 @@ TEST_CASE("gzip or zstd data under a plain name is read by its magic bytes", "[r
     INFO(plain);
     CHECK(DescribeInput(dir / "p.jsonl").compression == Compression::kNone);
   }
+}
+
+namespace {
+
+// `utf8` (valid) as UTF-16 with a byte order mark.
+std::string ToUtf16(const std::string& utf8, bool big_endian) {
+  std::string out = big_endian ? "\xFE\xFF" : "\xFF\xFE";
+  auto unit = [&](uint32_t u) {
+    const char hi = static_cast<char>(u >> 8), lo = static_cast<char>(u & 0xFF);
+    out += big_endian ? std::string{hi, lo} : std::string{lo, hi};
+  };
+  for (size_t i = 0; i < utf8.size();) {
+    const uint32_t cp = DecodeUtf8(utf8, &i);
+    if (cp >= 0x10000) {
+      unit(0xD800 + ((cp - 0x10000) >> 10));
+      unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
+    } else {
+      unit(cp);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("UTF-16 with a byte order mark is read as UTF-8 (Windows PowerShell's `>`)", "[reader][utf8]") {
+  // Several scripts and a character outside the BMP (a surrogate pair).
+  const std::string jsonl =
+      "{\"id\":\"en\",\"text\":\"Hello world\"}\r\n"
+      "{\"id\":\"ru\",\"text\":\"Привет, мир\"}\r\n"
+      "{\"id\":\"hi\",\"text\":\"नमस्ते दुनिया\"}\r\n"
+      "{\"id\":\"zh\",\"text\":\"你好，世界 😀\"}\r\n"
+      "{\"id\":\"ar\",\"text\":\"مرحبا بالعالم\"}\r\n";
+  TempDir dir;
+  for (bool big_endian : {false, true}) {
+    INFO((big_endian ? "UTF-16BE" : "UTF-16LE"));
+    WriteText(dir / "w.jsonl", ToUtf16(jsonl, big_endian));
+    auto r = ReadAll(dir / "w.jsonl");
+    REQUIRE(r.status.ok());
+    CHECK(r.malformed.empty());
+    REQUIRE(r.docs.size() == 5);
+    CHECK(r.docs[0].id == "en");  // no byte order mark left in front of the first record
+    CHECK(r.docs[1].text == "Привет, мир");
+    CHECK(r.docs[2].text == "नमस्ते दुनिया");
+    CHECK(r.docs[3].text == "你好，世界 😀");
+    CHECK(r.docs[4].text == "مرحبا بالعالم");
+    CHECK(r.docs[4].line == 5);
+    // Read whole by every shard plan: a byte range from the middle has no mark.
+    CHECK(StartsWithUtf16Bom(DescribeInput(dir / "w.jsonl")));
+    CHECK_FALSE(IsSplittable(DescribeInput(dir / "w.jsonl"), ReaderOptions()));
+    // The same inside gzip and zstd.
+    WriteCompressed(dir / "w.jsonl.gz", ToUtf16(jsonl, big_endian));
+    WriteCompressed(dir / "w.jsonl.zst", ToUtf16(jsonl, big_endian));
+    for (const char* name : {"w.jsonl.gz", "w.jsonl.zst"}) {
+      auto c = ReadAll(dir / name);
+      INFO(name);
+      REQUIRE(c.status.ok());
+      REQUIRE(c.docs.size() == 5);
+      CHECK(c.docs[3].text == "你好，世界 😀");
+      CHECK(StartsWithUtf16Bom(DescribeInput(dir / name)));
+    }
+    // Text files too, by paragraph.
+    ReaderOptions paragraphs;
+    paragraphs.text_mode = TextMode::kParagraph;
+    WriteText(dir / "w.txt", ToUtf16("Первый абзац.\n\nदूसरा अनुच्छेद।\n", big_endian));
+    auto t = ReadAll(dir / "w.txt", paragraphs);
+    REQUIRE(t.docs.size() == 2);
+    CHECK(t.docs[0].text == "Первый абзац.");
+    CHECK(t.docs[1].text == "दूसरा अनुच्छेद।");
+  }
+  // A lone surrogate and an odd last byte: one U+FFFD each, the record kept.
+  std::string broken = ToUtf16("{\"text\":\"a?b\"}\n", false);
+  const size_t q = broken.find('?');
+  broken.replace(q, 2, "\x00\xD8", 2);  // a high surrogate followed by 'b', not by a low one
+  broken += "x";                        // odd byte count
+  WriteText(dir / "b.jsonl", broken);
+  auto r = ReadAll(dir / "b.jsonl");
+  REQUIRE(r.docs.size() == 1);
+  CHECK(r.docs[0].text == "a\xEF\xBF\xBD" "b");
+  REQUIRE(r.malformed.size() == 1);  // the odd byte alone on a last line: not JSON, reported
+  CHECK(r.malformed[0].line == 2);
+  // UTF-8 that merely looks similar is untouched: no mark, no decoding.
+  WriteText(dir / "p.jsonl", "{\"text\":\"\xC3\xBF\xC3\xBE plain\"}\n");
+  auto p = ReadAll(dir / "p.jsonl");
+  REQUIRE(p.docs.size() == 1);
+  CHECK(p.docs[0].text == "\xC3\xBF\xC3\xBE plain");
+  CHECK_FALSE(StartsWithUtf16Bom(DescribeInput(dir / "p.jsonl")));
+  CHECK(IsSplittable(DescribeInput(dir / "p.jsonl"), ReaderOptions()));
 }
 
 TEST_CASE("malformed JSONL lines are reported with line and reason", "[reader]") {
