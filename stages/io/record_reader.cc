@@ -39,7 +39,6 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 
 bool HasKnownExtension(const std::string& path) {
-  InputFile f = DescribeInput(path);
   std::string_view p = path;
   for (std::string_view c : {".gz", ".zst", ".zstd"}) {
     if (EndsWith(p, c)) {
