@@ -133,6 +133,10 @@ bool IsSplittable(const InputFile& input, const ReaderOptions& options) {
   bool framed = false;
   switch (input.compression) {
     case Compression::kNone:
+      // gzip or zstd data under a plain name is decompressed when read (its
+      // magic bytes say so), so it cannot be cut into byte ranges: read whole.
+      framed = SniffFileCompression(input.path) == Compression::kNone;
+      break;
     case Compression::kZstd: framed = true; break;
     case Compression::kGzip: framed = IsBgzfFile(input.path); break;
   }

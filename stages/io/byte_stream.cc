@@ -395,7 +395,16 @@ StatusOr<std::unique_ptr<ByteStream>> ByteStream::Open(const std::string& path, 
   } else {
     FILE* f = fopen(path.c_str(), "rb");
     if (f == nullptr) return Status::Io(CannotOpenMessage("input", path, errno));
-    file = std::make_unique<FileReader>(f, true);
+    std::string peeked;
+    if (compression == Compression::kNone) {
+      // A name without .gz/.zst may still hold gzip or zstd data (a download
+      // saved as data.jsonl): its magic bytes decide, as for stdin. (stdio
+      // buffers the file: peeking costs no extra read.)
+      peeked.resize(4);
+      peeked.resize(fread(peeked.data(), 1, peeked.size(), f));
+      compression = SniffCompression(peeked.data(), peeked.size());
+    }
+    file = std::make_unique<FileReader>(f, true, std::move(peeked));
   }
   std::unique_ptr<ByteStream> stream;
   switch (compression) {
@@ -428,6 +437,15 @@ StatusOr<std::unique_ptr<ByteStream>> ByteStream::OpenFrames(const std::string& 
     case Compression::kNone: break;
   }
   return Status::Internal("OpenFrames on an uncompressed input '" + ShowPath(path) + "'");
+}
+
+Compression SniffFileCompression(const std::string& path) {
+  FILE* f = fopen(path.c_str(), "rb");
+  if (f == nullptr) return Compression::kNone;
+  char head[4];
+  const size_t got = fread(head, 1, sizeof(head), f);
+  fclose(f);
+  return SniffCompression(head, got);
 }
 
 bool StartsWithUtf16Bom(const InputFile& input) {

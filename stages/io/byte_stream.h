@@ -59,5 +59,10 @@ bool StartsWithUtf16Bom(const InputFile& input);
 // or kNone. None of them begins valid, printable UTF-8 text, so plain JSONL or
 // text is never taken for compressed data.
 Compression SniffCompression(const char* p, size_t n);
+// The same for the first bytes of the file at `path` (kNone when unreadable).
+// ByteStream::Open sniffs every input named as uncompressed; this is for
+// planners that must know before reading (a compressed file is not cut into
+// byte ranges).
+Compression SniffFileCompression(const std::string& path);
 
 }  // namespace sluice

@@ -685,17 +685,6 @@ InputFile DescribeInput(const std::string& path) {
     std::error_code ec;
     auto size = fs::file_size(path, ec);
     f.size_bytes = ec ? -1 : static_cast<int64_t>(size);
-    // A name without .gz/.zst may still hold gzip or zstd data (a download
-    // saved as data.jsonl): its magic bytes decide, as for stdin. Everything
-    // downstream (readers, sub-file shards) goes by f.compression.
-    if (f.compression == Compression::kNone && f.size_bytes >= 4) {
-      if (FILE* in = std::fopen(path.c_str(), "rb")) {
-        char head[4];
-        const size_t got = std::fread(head, 1, sizeof(head), in);
-        std::fclose(in);
-        f.compression = SniffCompression(head, got);
-      }
-    }
   }
   return f;
 }

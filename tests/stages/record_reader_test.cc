@@ -140,7 +140,8 @@ TEST_CASE("gzip or zstd data under a plain name is read by its magic bytes", "[r
   for (const auto& c : cases) {
     INFO(c.name);
     WriteText(dir / c.name, c.bytes);
-    CHECK(DescribeInput(dir / c.name).compression == c.expected);
+    CHECK(SniffFileCompression(dir / c.name) == c.expected);
+    CHECK_FALSE(IsSplittable(DescribeInput(dir / c.name), ReaderOptions()));  // read whole, decompressed
     auto r = ReadAll(dir / c.name);
     REQUIRE(r.status.ok());
     REQUIRE(r.docs.size() == 2);
@@ -152,7 +153,7 @@ TEST_CASE("gzip or zstd data under a plain name is read by its magic bytes", "[r
                             "\xd0\x9f\xd1\x80\xd0\xb8\n", "\xe0\xa4\xb9\xe0\xa4\xbf\n", "ab\n", "x"}) {
     WriteText(dir / "p.jsonl", plain);
     INFO(plain);
-    CHECK(DescribeInput(dir / "p.jsonl").compression == Compression::kNone);
+    CHECK(SniffFileCompression(dir / "p.jsonl") == Compression::kNone);
   }
 }
 
