@@ -7,6 +7,7 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cinttypes>
@@ -449,6 +450,10 @@ void Runner::WriteBatch(Batch* batch_ptr) {
         m.raw[m.raw.find_first_not_of(" \t\r")] == '[') {
       acc.opens_json_array = true;
     }
+    if (m.line == 1 && m.raw.size() >= 4 &&
+        static_cast<size_t>(std::count(m.raw.begin(), m.raw.end(), '\0')) * 3 >= m.raw.size()) {
+      acc.looks_wide = true;
+    }
   }
   if (to_work()) {
     if (Status s = work_out_->Append(b->work_frame, b->work_raw_size); !s.ok()) return fail(s);
@@ -739,7 +744,10 @@ std::string FormatInputWarnings(const RunResult& result) {
            std::to_string(a.malformed) + " of " + std::to_string(a.records);
     if (!error.empty()) out += "; " + std::to_string(count) + " " + error + ": " + ShowText(message);
     out += ")";
-    if (a.opens_json_array || error == "invalid_json" || error == "not_an_object") {
+    if (a.looks_wide) {
+      out += "; its lines are full of NUL bytes, as UTF-16 or UTF-32 text without a byte order mark: sluice reads "
+             "UTF-8 (and UTF-16 with a mark); convert it first (e.g. iconv -f UTF-16LE -t UTF-8 in.jsonl > out.jsonl)";
+    } else if (a.opens_json_array || error == "invalid_json" || error == "not_an_object") {
       out += std::string(a.opens_json_array ? "; the file starts with '[', a JSON array" : "") +
              "; sluice reads JSONL, one JSON object per line: convert a JSON array or pretty-printed JSON first "
              "(e.g. jq -c '.[]' in.json > in.jsonl)";

@@ -26,6 +26,7 @@ void InputAccount::Add(const InputAccount& later) {
     mine.count += kind.count;
   }
   opens_json_array = opens_json_array || later.opens_json_array;
+  looks_wide = looks_wide || later.looks_wide;
 }
 
 void RunState::Resize(size_t stage_count) {

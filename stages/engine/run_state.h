@@ -41,6 +41,9 @@ struct InputAccount {
   };
   std::map<std::string, MalformedKind> malformed_by_error;
   bool opens_json_array = false;  // line 1 is malformed and starts with '['
+  // Line 1 is malformed and a third or more of its bytes are NUL: UTF-16 or
+  // UTF-32 text without a byte order mark (with one it is decoded).
+  bool looks_wide = false;
 
   // Adds a later part of the same input.
   void Add(const InputAccount& later);

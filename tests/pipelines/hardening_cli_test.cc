@@ -365,6 +365,10 @@ TEST_CASE("mostly malformed inputs get one loud warning: JSONL expected, or a wr
   WriteText(dir / "array.json", "[{\"text\":\"a\"},{\"text\":\"b\"}]\n");
   WriteText(dir / "good.jsonl", good);
   WriteText(dir / "one_bad.jsonl", good + "{broken\n");
+  // UTF-16LE without a byte order mark (with one, it is read: record_reader_test).
+  std::string wide;
+  for (char c : good) wide += std::string{c, '\0'};
+  WriteText(dir / "wide.jsonl", wide);
   struct Case {
     std::string input, options;
     std::vector<std::string> expected;  // empty: no warning at all
@@ -378,6 +382,7 @@ TEST_CASE("mostly malformed inputs get one loud warning: JSONL expected, or a wr
         "is --text-key right?"}},
       {"good.jsonl", "", {}},
       {"one_bad.jsonl", "", {}},
+      {"wide.jsonl", "", {"100% of records in", "full of NUL bytes", "UTF-16", "iconv -f UTF-16LE -t UTF-8"}},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
     const auto& c = cases[i];
@@ -387,6 +392,7 @@ TEST_CASE("mostly malformed inputs get one loud warning: JSONL expected, or a wr
     CHECK(r.exit_code == 0);  // the records are accounted for (malformed/); the warning is the signal
     for (const auto& e : c.expected) CHECK(r.out.find(e) != std::string::npos);
     if (c.expected.empty()) CHECK(r.out.find("warning") == std::string::npos);
+    if (c.input == "wide.jsonl") CHECK(r.out.find("JSON array") == std::string::npos);  // not that advice
     CHECK(r.out.find("warning") == r.out.rfind("warning"));  // once
   }
 }
