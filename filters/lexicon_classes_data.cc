@@ -509,6 +509,25 @@ padlo
 포르노
 섹스
 암캐
+
+[no ambiguous everyday]
+# "the devil" as a mild curse, and the English loanword (a fan, "Fan-Fold" paper in printer
+# dialogues: two Danish/Norwegian printing catalogues dropped with `languages: [all]`).
+fan
+
+[tr ambiguous everyday]
+# Also the time of day in "AM ve PM" and English abbreviations (am/AM): 11 of 3,094 clean Turkish
+# gettext passages (coreutils' date formats) dropped with `languages: [all]`.
+am
+
+[hu ambiguous everyday]
+# "purse, wallet" in everyday speech; the vulgar sense is the secondary one.
+buksza
+
+[fi ambiguous everyday]
+# "goods, stuff, luggage" (tavarat, tavaratalo "department store"); also a language name
+# (Tavara, ISO 639-3) in catalogues of language names.
+tavara
 )sluice";
 }
 

@@ -54,6 +54,50 @@ SpanKind KindOf(uint32_t id) {
   return SpanKind::kUnambiguous;
 }
 
+// True when `s` holds a letter of a script written without spaces whose words
+// ICU finds with a dictionary: Thai, Lao, Myanmar, Khmer. (Han and kana stay
+// substring matches, as the Chinese and Japanese lists are written for.)
+bool HasDictionaryWordScript(std::string_view s) {
+  for (size_t pos = 0; pos < s.size();) {
+    if (static_cast<uint8_t>(s[pos]) < 0x80) {
+      ++pos;
+      continue;
+    }
+    const uint32_t cp = DecodeUtf8(s, &pos);
+    if ((cp >= 0x0E00 && cp <= 0x0EFF) || (cp >= 0x1000 && cp <= 0x109F) || (cp >= 0x1780 && cp <= 0x17FF)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Drops the matches in Thai, Lao, Myanmar or Khmer that do not start and end
+// at word boundaries of `text` (ICU's dictionary segmentation): "กู" (a rude
+// "I") is a word of its own in "กูไม่รู้" but only letters of "ตระกูล" (family)
+// or "กู้คืน" (restore). Matches keep their order.
+void KeepWholeDictionaryWords(std::string_view text, std::vector<PhraseMatcher::Match>* matches) {
+  thread_local std::vector<WordSpan> spans;
+  thread_local std::vector<uint32_t> cuts;
+  bool segmented = false;
+  size_t out = 0;
+  for (size_t i = 0; i < matches->size(); ++i) {
+    const PhraseMatcher::Match m = (*matches)[i];
+    if (HasDictionaryWordScript(text.substr(m.begin, m.end - m.begin))) {
+      if (!segmented) {
+        WordSegmenter::ThreadLocal().Segment(text, &spans, /*include_non_words=*/true);
+        cuts.clear();
+        for (const WordSpan& w : spans) cuts.push_back(w.begin);
+        cuts.push_back(static_cast<uint32_t>(text.size()));
+        segmented = true;  // spans cover the text in order: cuts are sorted
+      }
+      const auto is_cut = [&](size_t at) { return std::binary_search(cuts.begin(), cuts.end(), at); };
+      if (!is_cut(m.begin) || !is_cut(m.end)) continue;
+    }
+    (*matches)[out++] = m;
+  }
+  matches->resize(out);
+}
+
 // "zh-CN", "zh_Hans", "\"en\"" -> "zh", "zh", "en".
 std::string BaseLanguage(std::string_view code) {
   if (code.size() >= 2 && code.front() == '"' && code.back() == '"') code = code.substr(1, code.size() - 2);
@@ -132,6 +176,7 @@ class LexiconFilter : public Stage {
     PhraseMatcher::FoldCaseInto(doc.text, &folded);
     matches.clear();
     matcher_.FindAll(folded, &matches, PhraseMatcher::Overlap::kLeftmostLongest, EnabledFor(doc));
+    KeepWholeDictionaryWords(folded, &matches);
     int64_t unambiguous = 0;
     int64_t ambiguous = 0;
     int64_t innocent = 0;

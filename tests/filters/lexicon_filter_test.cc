@@ -235,6 +235,21 @@ TEST_CASE("lexicon filter: everyday words of other languages' lists need more ev
       {"ja", "これは短い文で、まんこという語が入っています。", false},
       {"ko", "그는 노모를 모시고 시골에서 살고 있다.", true},
       {"ko", "이 짧은 문장에는 씨발 이라는 말이 들어 있다.", false},
+      // The clean rows below are real strings of Debian's gettext catalogues (coreutils, git,
+      // cups/gtk, iso-codes) that `languages: [all]` used to drop.
+      {"tr", " AM ve PM'in yerel ayar dengi, yoksa boş. Kaldırmak için \"git am --abort\" kullanın.", true},
+      {"tr", "Bu kısa cümlede siktir kelimesi geçiyor.", false},
+      {"no", "Fan-Fold europeisk, Fan-Fold tysk legal, Fan-Fold amerikansk, 6×9 konvolutt.", true},
+      {"no", "Dette er en kort setning med ordet fitte i seg.", false},
+      {"hu", "A buksza a táskában van, benne a pénz és a kulcsok.", true},
+      {"hu", "Ez egy rövid mondat, benne a kurva szóval.", false},
+      {"fi", "tausze, tausiro, tauja, taveta, tavoja, tavala, tavara, tavorta, tboli", true},
+      {"fi", "Tämä on lyhyt lause, jossa on sana vittu.", false},
+      // Thai is matched on ICU's dictionary words: "กู" (a rude "I") and "สัด" are letters of
+      // ตระกูล (family: "font family", "language family") and สัดส่วน (proportion).
+      {"th", "ตระกูลแบบอักษร ตระกูลภาษาไท ตระกูลภาษาจีน-ทิเบต บังคับสัดส่วนขนาดให้ตรงกับของอ็อบเจกต์ลูกของเฟรม", true},
+      {"th", "ไม่สามารถกู้คืนข้อมูลได้", true},
+      {"th", "กูไม่สนใจมึงหรอก ไอ้เหี้ย", false},
   };
   auto stage = Build("{languages: [all]}");
   Stats stats;
