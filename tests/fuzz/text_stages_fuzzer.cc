@@ -43,6 +43,7 @@ stages:
   - {type: c4, name: c4_mc4, filter_no_terminal_punct: false, min_paragraphs: 3}
   - {type: fineweb}
   - {type: lexicon_filter}
+  - {type: lexicon_filter, name: lexicon_all, languages: [all], language_key: ""}
   - {type: pii}
   - {type: pii, name: pii_drop, action: drop}
   - {type: bias_audit}
