@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -218,6 +219,10 @@ class ZstdStream : public FramedStream {
       size_t ret = ZSTD_decompressStream(dctx_, &out, &input_);
       if (ZSTD_isError(ret)) {
         error_ = std::string("corrupt zstd data: ") + ZSTD_getErrorName(ret);
+        if (ZSTD_getErrorCode(ret) == ZSTD_error_dictionary_wrong) {
+          error_ += " (it was compressed with a zstd dictionary, which sluice does not load: decompress it first, "
+                    "e.g. zstd -d -D DICT in.jsonl.zst -o in.jsonl)";
+        }
         done_ = true;
         break;
       }

@@ -96,6 +96,19 @@ TEST_CASE("garbage in a .zst file is an error, not a crash", "[reader]") {
   CHECK(r.docs.empty());
 }
 
+TEST_CASE("zstd data compressed with a dictionary is refused with what to do", "[reader][messages]") {
+  TempDir dir;
+  // A zstd frame whose header names dictionary 7 (single segment, content size 5, one raw
+  // block "hello"): `zstd -d` says "Dictionary mismatch" without `-D`.
+  WriteText(dir / "d.jsonl.zst", std::string("\x28\xb5\x2f\xfd\x21\x07\x05\x29\x00\x00", 10) + "hello");
+  auto r = ReadAll(dir / "d.jsonl.zst");
+  INFO(r.status.message());
+  CHECK_FALSE(r.status.ok());
+  CHECK(r.status.message().find("Dictionary mismatch") != std::string::npos);
+  CHECK(r.status.message().find("zstd -d -D") != std::string::npos);
+  CHECK(r.docs.empty());
+}
+
 TEST_CASE("a plain file named .gz or .zst is not gzip or zstd data, said so", "[reader][messages]") {
   struct Case {
     std::string name, content, expected;
