@@ -159,13 +159,20 @@ class GzipStream : public FramedStream {
         zs_.next_in = reinterpret_cast<Bytef*>(in_.data());
         zs_.avail_in = static_cast<uInt>(got);
       }
+      const bool member_start = !in_member_;
       in_member_ = true;
       int rc = inflate(&zs_, Z_NO_FLUSH);
       if (rc == Z_STREAM_END) {
         in_member_ = false;
+        ++members_;
         inflateReset(&zs_);  // another member may follow
       } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
         error_ = std::string("corrupt gzip data: ") + (zs_.msg ? zs_.msg : "inflate failed");
+        if (member_start && members_ > 0) {
+          error_ += " after the end of gzip member " + std::to_string(members_) +
+                    " (bytes that are not gzip follow the data; `gzip -d` ignores such trailing garbage with a "
+                    "warning; the records before it were read)";
+        }
         done_ = true;
         break;
       }
@@ -176,6 +183,7 @@ class GzipStream : public FramedStream {
  private:
   z_stream zs_;
   bool in_member_ = false;
+  uint64_t members_ = 0;  // gzip members decoded to their end
 };
 
 // zstd frames, skippable frames included (the decoder passes over them).

@@ -109,6 +109,24 @@ TEST_CASE("zstd data compressed with a dictionary is refused with what to do", "
   CHECK(r.docs.empty());
 }
 
+TEST_CASE("bytes after the last gzip member are reported as trailing garbage", "[reader][messages]") {
+  TempDir dir;
+  WriteCompressed(dir / "t.jsonl.gz", kJsonl);
+  WriteText(dir / "t.jsonl.gz", sluice::testing::ReadText(dir / "t.jsonl.gz") + "GARBAGE");
+  auto r = ReadAll(dir / "t.jsonl.gz");
+  INFO(r.status.message());
+  CHECK_FALSE(r.status.ok());
+  CHECK(r.status.message().find("after the end of gzip member 1") != std::string::npos);
+  CHECK(r.docs.size() == 2);  // the records before it
+  // A member that is itself broken says only that.
+  std::string broken = sluice::testing::ReadText(dir / "t.jsonl.gz");
+  broken[12] = static_cast<char>(broken[12] ^ 0x55);
+  WriteText(dir / "b.jsonl.gz", broken);
+  auto b = ReadAll(dir / "b.jsonl.gz");
+  CHECK_FALSE(b.status.ok());
+  CHECK(b.status.message().find("after the end of gzip member") == std::string::npos);
+}
+
 TEST_CASE("a plain file named .gz or .zst is not gzip or zstd data, said so", "[reader][messages]") {
   struct Case {
     std::string name, content, expected;
