@@ -54,19 +54,15 @@ SpanKind KindOf(uint32_t id) {
   return SpanKind::kUnambiguous;
 }
 
-// True when `s` holds a letter of a script written without spaces whose words
-// ICU finds with a dictionary: Thai, Lao, Myanmar, Khmer. (Han and kana stay
-// substring matches, as the Chinese and Japanese lists are written for.)
+// True when `s` holds a letter of Thai, Lao, Myanmar or Khmer (IsDictionaryWordCodePoint).
+// Han and kana stay substring matches, as the Chinese and Japanese lists are written for.
 bool HasDictionaryWordScript(std::string_view s) {
   for (size_t pos = 0; pos < s.size();) {
     if (static_cast<uint8_t>(s[pos]) < 0x80) {
       ++pos;
       continue;
     }
-    const uint32_t cp = DecodeUtf8(s, &pos);
-    if ((cp >= 0x0E00 && cp <= 0x0EFF) || (cp >= 0x1000 && cp <= 0x109F) || (cp >= 0x1780 && cp <= 0x17FF)) {
-      return true;
-    }
+    if (IsDictionaryWordCodePoint(DecodeUtf8(s, &pos))) return true;
   }
   return false;
 }

@@ -218,6 +218,12 @@ void PhraseMatcher::FindAll(std::string_view folded, std::vector<Match>* out, Ov
 
 namespace sluice {
 
+bool IsDictionaryWordCodePoint(uint32_t cp) {
+  return (cp >= 0x0E00 && cp <= 0x0EFF) ||  // Thai, Lao
+         (cp >= 0x1000 && cp <= 0x109F) ||  // Myanmar
+         (cp >= 0x1780 && cp <= 0x17FF);    // Khmer
+}
+
 PhraseMatcher::Boundary DefaultBoundary(std::string_view phrase) {
   size_t pos = 0;
   while (pos < phrase.size()) {
@@ -226,9 +232,7 @@ PhraseMatcher::Boundary DefaultBoundary(std::string_view phrase) {
       continue;
     }
     const uint32_t cp = DecodeUtf8(phrase, &pos);
-    const bool unspaced = (cp >= 0x0E00 && cp <= 0x0EFF) ||  // Thai, Lao
-                          (cp >= 0x1000 && cp <= 0x109F) ||  // Myanmar
-                          (cp >= 0x1780 && cp <= 0x17FF) ||  // Khmer
+    const bool unspaced = IsDictionaryWordCodePoint(cp) ||
                           (IsCjkCodePoint(cp) && !(cp >= 0xAC00 && cp <= 0xD7AF) &&
                            !(cp >= 0x1100 && cp <= 0x11FF) && !(cp >= 0x3130 && cp <= 0x318F));  // not Hangul
     if (unspaced) return PhraseMatcher::Boundary::kNone;

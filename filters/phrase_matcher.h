@@ -87,4 +87,8 @@ namespace sluice {
 // from matching inside English words.
 PhraseMatcher::Boundary DefaultBoundary(std::string_view phrase);
 
+// True for letters of the scripts written without spaces whose words ICU's
+// segmenter finds with a dictionary: Thai, Lao, Myanmar, Khmer.
+bool IsDictionaryWordCodePoint(uint32_t cp);
+
 }  // namespace sluice

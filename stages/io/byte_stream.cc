@@ -259,6 +259,27 @@ StatusOr<FILE*> OpenAt(const std::string& path, uint64_t begin) {
   return f;
 }
 
+// Reads until `n` bytes or the end of the stream; returns how many were read.
+size_t ReadUpTo(ByteStream& stream, char* buf, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    const size_t k = stream.Read(buf + got, n - got);
+    if (k == 0) break;
+    got += k;
+  }
+  return got;
+}
+
+// The byte order of UTF-16 text that starts with the mark FF FE or FE FF.
+enum class Utf16Mark { kNone, kLittleEndian, kBigEndian };
+Utf16Mark Utf16MarkOf(const char* p, size_t n) {
+  if (n < 2) return Utf16Mark::kNone;
+  const auto b0 = static_cast<unsigned char>(p[0]), b1 = static_cast<unsigned char>(p[1]);
+  if (b0 == 0xFF && b1 == 0xFE) return Utf16Mark::kLittleEndian;
+  if (b0 == 0xFE && b1 == 0xFF) return Utf16Mark::kBigEndian;
+  return Utf16Mark::kNone;
+}
+
 // See DecodeUtf16WithBom. The first Read looks at the first bytes; without a
 // byte order mark every later Read goes straight to the inner stream.
 class Utf16BomStream : public ByteStream {
@@ -302,24 +323,13 @@ class Utf16BomStream : public ByteStream {
   }
 
   void Start() {
-    // At least two bytes unless the stream is shorter.
-    pending_.resize(2);
-    size_t got = 0;
-    while (got < 2) {
-      const size_t k = inner_->Read(pending_.data() + got, 2 - got);
-      if (k == 0) break;
-      got += k;
-    }
-    pending_.resize(got);
+    pending_.resize(2);  // two bytes unless the stream is shorter
+    pending_.resize(ReadUpTo(*inner_, pending_.data(), 2));
     Sync();
-    const auto b = [&](size_t i) { return static_cast<unsigned char>(pending_[i]); };
-    if (got == 2 && b(0) == 0xFF && b(1) == 0xFE) {
-      mode_ = Mode::kLittleEndian;
-    } else if (got == 2 && b(0) == 0xFE && b(1) == 0xFF) {
-      mode_ = Mode::kBigEndian;
-    } else {
-      mode_ = Mode::kPassThrough;
-      return;
+    switch (Utf16MarkOf(pending_.data(), pending_.size())) {
+      case Utf16Mark::kNone: mode_ = Mode::kPassThrough; return;
+      case Utf16Mark::kLittleEndian: mode_ = Mode::kLittleEndian; break;
+      case Utf16Mark::kBigEndian: mode_ = Mode::kBigEndian; break;
     }
     pending_.clear();  // the mark itself is not text
   }
@@ -466,14 +476,7 @@ bool StartsWithUtf16Bom(const InputFile& input) {
   auto stream = ByteStream::Open(input.path, input.compression);
   if (!stream.ok()) return false;
   char head[2];
-  size_t got = 0;
-  while (got < 2) {
-    const size_t k = (*stream)->Read(head + got, 2 - got);
-    if (k == 0) break;
-    got += k;
-  }
-  const auto b = [&](size_t i) { return static_cast<unsigned char>(head[i]); };
-  return got == 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF));
+  return Utf16MarkOf(head, ReadUpTo(**stream, head, 2)) != Utf16Mark::kNone;
 }
 
 }  // namespace sluice

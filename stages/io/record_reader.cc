@@ -875,20 +875,23 @@ StatusOr<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& in
 }
 
 StatusOr<std::unique_ptr<RecordSource>> RecordSource::Open(const InputFile& input, const ReaderOptions& options) {
-  auto stream = ByteStream::Open(input.path, input.compression);
-  if (!stream.ok()) return stream.status();
-  std::unique_ptr<RecordSource> source;
+  auto opened = ByteStream::Open(input.path, input.compression);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<ByteStream> stream = std::move(opened).value();
   if (input.format == InputFormat::kWarc || input.format == InputFormat::kWet) {
-    source = NewWarcRecordSource(std::move(stream).value(), options);
-  } else if (input.format == InputFormat::kHtml) {
-    source = std::make_unique<FileRecordSource>(std::move(stream).value(), options.max_record_bytes);
-  } else if (input.format == InputFormat::kJsonl || options.text_mode == TextMode::kLine) {
-    source = std::make_unique<LineRecordSource>(DecodeUtf16WithBom(std::move(stream).value()), options.max_record_bytes);
+    return NewWarcRecordSource(std::move(stream), options);
+  }
+  if (input.format == InputFormat::kHtml) {  // HTML finds its own encoding (html_charset.h)
+    return std::unique_ptr<RecordSource>(std::make_unique<FileRecordSource>(std::move(stream), options.max_record_bytes));
+  }
+  stream = DecodeUtf16WithBom(std::move(stream));  // JSONL and text
+  std::unique_ptr<RecordSource> source;
+  if (input.format == InputFormat::kJsonl || options.text_mode == TextMode::kLine) {
+    source = std::make_unique<LineRecordSource>(std::move(stream), options.max_record_bytes);
   } else if (options.text_mode == TextMode::kParagraph) {
-    source = std::make_unique<ParagraphRecordSource>(DecodeUtf16WithBom(std::move(stream).value()),
-                                                     options.max_record_bytes);
+    source = std::make_unique<ParagraphRecordSource>(std::move(stream), options.max_record_bytes);
   } else {
-    source = std::make_unique<FileRecordSource>(DecodeUtf16WithBom(std::move(stream).value()), options.max_record_bytes);
+    source = std::make_unique<FileRecordSource>(std::move(stream), options.max_record_bytes);
   }
   return source;
 }
