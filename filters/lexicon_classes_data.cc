@@ -528,6 +528,36 @@ buksza
 # "goods, stuff, luggage" (tavarat, tavaratalo "department store"); also a language name
 # (Tavara, ISO 639-3) in catalogues of language names.
 tavara
+
+[th ambiguous everyday]
+# Thai entries match whole words of ICU's dictionary segmentation, but short ones are also
+# syllables of transliterated names the dictionary does not know, and several have an
+# everyday sense. Measured with `languages: [all]` on the Thai gettext catalogues: กู in
+# กูราเซา (Curaçao), เอนูกู (Enugu) and other place and language names (9 passages), หี in
+# ทิเวหี (Dhivehi), ห่า in เป่าจิ้นห่าว (Pau Cin Hau), ขี้ in a typo of ขึ้น.
+# กู: the old first person, neutral in classical and historical text (the Ramkhamhaeng
+#   inscription: พ่อกูชื่อศรีอินทราทิตย์), rude today; a syllable in transliterations.
+# หี: the syllable "hi" of transliterated names (ทิเวหี).
+# ห่า: "plague" (historical), a heavy downpour (ห่าฝน); a syllable in transliterations.
+# ขี้: "excrement, dirt" in everyday words the dictionary may split (ขี้ผึ้ง wax, ขี้เถ้า ash).
+# ตูด: "bottom, buttocks" in everyday speech.
+# กะปิ: shrimp paste, an everyday food (น้ำพริกกะปิ); the slang sense is secondary.
+# น้ําแตก: "water bursts" (ท่อน้ำแตก "a burst water pipe").
+# ล้างตู้เย็น: "to clean the refrigerator".
+# หลั่ง: "to shed, pour" (หลั่งน้ำตา "shed tears", หลั่งเลือด "shed blood").
+# สัด: "in heat" of livestock (เป็นสัด), veterinary and farming text.
+# เหี้ย: the water monitor (Varanus salvator) of zoology and wildlife news.
+กู
+หี
+ห่า
+ขี้
+ตูด
+กะปิ
+น้ําแตก
+ล้างตู้เย็น
+หลั่ง
+สัด
+เหี้ย
 )sluice";
 }
 

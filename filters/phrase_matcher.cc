@@ -72,6 +72,17 @@ void PhraseMatcher::FoldCaseInto(std::string_view utf8, std::string* out) {
       continue;
     }
     const uint32_t cp = DecodeUtf8(utf8, &pos);
+    // Thai and Lao SARA AM written as NIKHAHIT + SARA AA (its NFKC form, used by
+    // some word lists; NFC leaves both spellings alone) folds to the single code
+    // point everyday text uses, so either spelling matches the other.
+    if ((cp == 0x0E4D || cp == 0x0ECD) && pos + 3 <= utf8.size()) {
+      size_t next = pos;
+      if (DecodeUtf8(utf8, &next) == cp - 0x1B) {  // U+0E32 / U+0EB2
+        AppendUtf8(out, cp - 0x1A);                 // U+0E33 / U+0EB3
+        pos = next;
+        continue;
+      }
+    }
     AppendUtf8(out, static_cast<uint32_t>(u_tolower(static_cast<UChar32>(cp))));
   }
 }

@@ -49,7 +49,9 @@ class PhraseMatcher {
                const std::vector<uint8_t>* enabled_ids = nullptr) const;
 
   // Lower-cases valid UTF-8 code point by code point (ICU simple case mapping),
-  // so matching is case-insensitive for Latin, Cyrillic, Greek, ...
+  // so matching is case-insensitive for Latin, Cyrillic, Greek, ...; also writes
+  // Thai/Lao SARA AM spelled NIKHAHIT + SARA AA (U+0E4D U+0E32, U+0ECD U+0EB2) as
+  // the one code point (U+0E33, U+0EB3), so both spellings match each other.
   static std::string FoldCase(std::string_view utf8);
   // Same into a reused buffer.
   static void FoldCaseInto(std::string_view utf8, std::string* out);

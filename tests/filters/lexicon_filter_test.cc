@@ -250,6 +250,18 @@ TEST_CASE("lexicon filter: everyday words of other languages' lists need more ev
       {"th", "ตระกูลแบบอักษร ตระกูลภาษาไท ตระกูลภาษาจีน-ทิเบต บังคับสัดส่วนขนาดให้ตรงกับของอ็อบเจกต์ลูกของเฟรม", true},
       {"th", "ไม่สามารถกู้คืนข้อมูลได้", true},
       {"th", "กูไม่สนใจมึงหรอก ไอ้เหี้ย", false},
+      // Ambiguous Thai entries (classes file): the old neutral "I" of the Ramkhamhaeng
+      // inscription, syllables of transliterated names in the iso-codes catalogues
+      // (Curaçao, Dhivehi, Pau Cin Hau), shrimp paste, a burst water pipe.
+      {"th", "พ่อกูชื่อศรีอินทราทิตย์ แม่กูชื่อนางเสือง พี่กูชื่อบานเมือง", true},
+      {"th", "ดาเวา (ภาค 11)\nดาเวาออเรียนทัล\nดาเวาเดลนอร์เต\nดาเวาเดลซูร์\nเดเบรตเซน\nเดลาแวร์\nเดลี\nเดลตา\n"
+             "เดลตาอามากูโร\nเดนิซลี\nดาร์บี\nดาร์บีเชียร์\nธากา\nดามาร์",
+       true},
+      {"th", "ภาษาเช็ก\nภาษาดาโคตา\nภาษาทิเวหี; มัลดีฟส์\nภาษาโฑครี\nภาษาดัตช์\nภาษาอังกฤษ", true},
+      {"th", "ผมชอบกินน้ำพริกกะปิกับผักสด", true},
+      {"th", "ท่อน้ำแตกทำให้น้ำท่วมห้องครัว", true},
+      // An entry the list spells with NIKHAHIT + SARA AA matches text typed with SARA AM.
+      {"th", "ไอ้หำเล็ก", false},
   };
   auto stage = Build("{languages: [all]}");
   Stats stats;

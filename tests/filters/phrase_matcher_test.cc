@@ -105,3 +105,20 @@ TEST_CASE("phrase matcher: a word-start phrase is a stem", "[phrase_matcher]") {
   CHECK(text.substr(out[1].begin, out[1].end - out[1].begin) == "kadın");
   CHECK(out[1].begin == text.find("kadın;"));
 }
+
+TEST_CASE("phrase matcher: Thai and Lao SARA AM match in either spelling", "[phrase_matcher]") {
+  // U+0E33 (what Thai keyboards type) and U+0E4D U+0E32 (its NFKC form, in some word
+  // lists) fold to the same bytes; NFC does not unify them.
+  CHECK(PhraseMatcher::FoldCase("\u0E19\u0E49\u0E33") == PhraseMatcher::FoldCase("\u0E19\u0E49\u0E4D\u0E32"));
+  CHECK(PhraseMatcher::FoldCase("\u0E19\u0E49\u0E4D\u0E32") == "\u0E19\u0E49\u0E33");
+  CHECK(PhraseMatcher::FoldCase("\u0E99\u0EB3") == PhraseMatcher::FoldCase("\u0E99\u0ECD\u0EB2"));  // Lao
+  // A lone NIKHAHIT, or one before another vowel, is left as it is.
+  CHECK(PhraseMatcher::FoldCase("\u0E4D") == "\u0E4D");
+  CHECK(PhraseMatcher::FoldCase("\u0E4D\u0E30") == "\u0E4D\u0E30");
+  PhraseMatcher m;
+  m.Add("\u0E2B\u0E4D\u0E32", 0, B::kNone);  // a list entry written with NIKHAHIT + SARA AA
+  m.Add("\u0E19\u0E49\u0E33\u0E41\u0E15\u0E01", 1, B::kNone);  // and one with SARA AM
+  m.Build();
+  CHECK(Found(m, "\u0E2B\u0E33").size() == 1);
+  CHECK(Found(m, "\u0E19\u0E49\u0E4D\u0E32\u0E41\u0E15\u0E01").size() == 1);
+}
