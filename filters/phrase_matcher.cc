@@ -83,6 +83,21 @@ void PhraseMatcher::FoldCaseInto(std::string_view utf8, std::string* out) {
         continue;
       }
     }
+    if (cp >= 0x0640 && cp <= 0x0652) {
+      // Arabic script: tatweel (كـــلب) and the short-vowel marks (vocalized
+      // text) are dropped; Arabic kaf and yeh/alef maksura are written as the
+      // Persian/Urdu letters, which much Persian text on the web types as the
+      // Arabic ones (a Windows keyboard's legacy), so either spelling matches.
+      if (cp == 0x0640 || cp >= 0x064B) continue;
+      if (cp == 0x0643) {
+        AppendUtf8(out, 0x06A9);
+        continue;
+      }
+      if (cp == 0x0649 || cp == 0x064A) {
+        AppendUtf8(out, 0x06CC);
+        continue;
+      }
+    }
     AppendUtf8(out, static_cast<uint32_t>(u_tolower(static_cast<UChar32>(cp))));
   }
 }

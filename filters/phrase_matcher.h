@@ -51,7 +51,10 @@ class PhraseMatcher {
   // Lower-cases valid UTF-8 code point by code point (ICU simple case mapping),
   // so matching is case-insensitive for Latin, Cyrillic, Greek, ...; also writes
   // Thai/Lao SARA AM spelled NIKHAHIT + SARA AA (U+0E4D U+0E32, U+0ECD U+0EB2) as
-  // the one code point (U+0E33, U+0EB3), so both spellings match each other.
+  // the one code point (U+0E33, U+0EB3), so both spellings match each other;
+  // drops Arabic tatweel and short-vowel marks (U+0640, U+064B..U+0652) and
+  // writes Arabic kaf, yeh and alef maksura as Persian kaf and yeh (U+06A9,
+  // U+06CC), the letters Persian and Urdu text may type either way.
   static std::string FoldCase(std::string_view utf8);
   // Same into a reused buffer.
   static void FoldCaseInto(std::string_view utf8, std::string* out);

@@ -106,6 +106,10 @@ TEST_CASE("identity terms are found in 23 more languages, and the look-alikes ar
       {"ar", "الأمم المتحدة", {}},  // الأم ("the mother") is not a word of الأمم
       {"ar", "حقوق المرأة والأشخاص ذوي الإعاقة", {"gender", "disability"}},
       {"fa", "حقوق زنان و پناهندگان", {"gender", "ethnicity_nationality"}},
+      // Persian typed with the Arabic yeh and kaf (ي ك for ی ک); vocalized and stretched Arabic.
+      {"fa", "او يك مسيحي است و در تهران زندگي مي‌كند.", {"religion"}},
+      {"ar", "حُقُوقُ المَرْأَةِ", {"gender"}},
+      {"ar", "حقوق المـــرأة", {"gender"}},
       {"ur", "خواتین اور معذور افراد کے حقوق", {"gender", "disability"}},
       {"hi", "महिलाओं और दलितों के अधिकार", {"gender", "ethnicity_nationality"}},
       {"bn", "নারীদের ও প্রতিবন্ধীদের অধিকার", {"gender", "disability"}},

@@ -223,6 +223,9 @@ TEST_CASE("lexicon filter: everyday words of other languages' lists need more ev
              "دیگران ممنوع است.",
        true},
       {"fa", "این یک متن کوتاه است و کیر در آن آمده است.", false},
+      // The same with the Arabic yeh and kaf, as much Persian web text types them.
+      {"fa", "اين يك متن كوتاه است و كير در آن آمده است.", false},
+      {"ar", "هذه الجملة فيها كلمة شرمـــوطة في وسطها.", false},  // tatweel
       {"ar", "يعد سرطان الثدي من أكثر أنواع السرطان شيوعا بين النساء، والكشف المبكر عنه ينقذ الأرواح.", true},
       {"ar", "هذه الجملة فيها كلمة شرموطة في وسطها.", false},
       {"sv", "Vi lagar en god sås till middagen och låter den koka i tio minuter.", true},

@@ -122,3 +122,19 @@ TEST_CASE("phrase matcher: Thai and Lao SARA AM match in either spelling", "[phr
   CHECK(Found(m, "\u0E2B\u0E33").size() == 1);
   CHECK(Found(m, "\u0E19\u0E49\u0E4D\u0E32\u0E41\u0E15\u0E01").size() == 1);
 }
+
+TEST_CASE("phrase matcher: Arabic-script spelling variants fold together", "[phrase_matcher]") {
+  // Arabic kaf/yeh as typed in Persian text, tatweel, short vowels.
+  CHECK(PhraseMatcher::FoldCase("يك") == PhraseMatcher::FoldCase("یک"));
+  CHECK(PhraseMatcher::FoldCase("مى") == PhraseMatcher::FoldCase("می"));
+  CHECK(PhraseMatcher::FoldCase("كـــلب") == PhraseMatcher::FoldCase("کلب"));
+  CHECK(PhraseMatcher::FoldCase("كَلْبٌ") == PhraseMatcher::FoldCase("کلب"));
+  // Letters that are not variants of each other stay apart (teh marbuta, heh; Urdu yeh barree).
+  CHECK(PhraseMatcher::FoldCase("ة") != PhraseMatcher::FoldCase("ه"));
+  CHECK(PhraseMatcher::FoldCase("ے") == "ے");
+  PhraseMatcher m;
+  m.Add("کیر", 0, B::kWord);
+  m.Build();
+  CHECK(Found(m, "و كير در").size() == 1);
+  CHECK(Found(m, "كيرم").empty());  // still a whole word
+}
