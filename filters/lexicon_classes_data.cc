@@ -558,6 +558,50 @@ tavara
 หลั่ง
 สัด
 เหี้ย
+
+[hi ambiguous everyday]
+# The hi list is romanized Hindi (as written in chat and comments). Everyday and news words:
+# rape and rapist (news, law: as en `rape`), illegal/illegitimate (najayaz kabza "illegal
+# occupation"), dog, pig, goods/stuff (maal "goods", the most common sense), firecracker,
+# brother-in-law, lust/greed (literary), stool (childish and medical), "leave" (Hinglish
+# `chod do` for छोड़ दो, "leave it"), sixes in cricket (`chauke chakke`).
+# hijra/hijda name the transgender community of South Asia, a legal third gender in India,
+# Pakistan and Bangladesh (as `transgender` is protected in English); bhangi is a Dalit caste
+# name in history and sociology.
+balatkar
+balatkari
+najayaz
+kutta
+suar
+maal
+pataka
+patakha
+saala
+hawas
+tatti
+chod
+chakke
+hijra
+hijda
+bhangi
+
+[cs ambiguous everyday]
+# "mess" (mám tam bordel) besides "brothel"; to prick, sting, inject, clock in (píchat injekci,
+# píchat kartu); to eat, of animals (krávy žerou trávu).
+bordel
+píchat
+žrát
+
+[da ambiguous everyday]
+# Anatomy and medicine, as the en entry.
+anus
+
+[fil ambiguous everyday]
+# "silly" in children's and everyday speech (also a given name); a thong, the garment (from
+# Spanish); testicles in anatomy and the idiom walang bayag "coward".
+bobo
+tanga
+bayag
 )sluice";
 }
 

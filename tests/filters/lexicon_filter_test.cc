@@ -263,6 +263,15 @@ TEST_CASE("lexicon filter: everyday words of other languages' lists need more ev
       {"th", "ภาษาเช็ก\nภาษาดาโคตา\nภาษาทิเวหี; มัลดีฟส์\nภาษาโฑครี\nภาษาดัตช์\nภาษาอังกฤษ", true},
       {"th", "ผมชอบกินน้ำพริกกะปิกับผักสด", true},
       {"th", "ท่อน้ำแตกทำให้น้ำท่วมห้องครัว", true},
+      // Romanized Hindi (the hi list): everyday words and a community's name kept, abuse dropped.
+      {"hi", "Hijra samuday ko 2014 mein Supreme Court ne teesre ling ke roop mein manyata di.", true},
+      {"hi", "Bazaar mein naya maal aaya hai aur dukaanein bhari hui hain.", true},
+      {"hi", "Tu ek number ka chutiya hai.", false},
+      {"cs", "Po večírku byl v kuchyni strašný bordel.", true},
+      {"cs", "Krávy chodí na louku žrát čerstvou trávu.", true},
+      {"cs", "Ty jsi ale kokot.", false},
+      {"fil", "Bumili siya ng tanga sa palengke para sa beach.", true},
+      {"fil", "Putang ina mo talaga.", false},
       // An entry the list spells with NIKHAHIT + SARA AA matches text typed with SARA AM.
       {"th", "ไอ้หำเล็ก", false},
   };
