@@ -242,6 +242,11 @@ TEST_CASE("lexicon filter: everyday words of other languages' lists need more ev
       // cups/gtk, iso-codes) that `languages: [all]` used to drop.
       {"tr", " AM ve PM'in yerel ayar dengi, yoksa boş. Kaldırmak için \"git am --abort\" kullanın.", true},
       {"tr", "Bu kısa cümlede siktir kelimesi geçiyor.", false},
+      // The list writes dotless ı: capitals (I lower-cases to i) and ASCII-only typing match too,
+      // short entries excepted ("amı" would read AMI, the BIOS maker).
+      {"tr", "Bu kısa cümlede AMCIK kelimesi geçiyor.", false},
+      {"tr", "Bu kisa cumlede amcik kelimesi geciyor.", false},
+      {"tr", "Anakart AMI BIOS ile geliyor; AMI yeni bir güncelleme yayınladı.", true},
       {"no", "Fan-Fold europeisk, Fan-Fold tysk legal, Fan-Fold amerikansk, 6×9 konvolutt.", true},
       {"no", "Dette er en kort setning med ordet fitte i seg.", false},
       {"hu", "A buksza a táskában van, benne a pénz és a kulcsok.", true},
