@@ -83,6 +83,12 @@ void PhraseMatcher::FoldCaseInto(std::string_view utf8, std::string* out) {
         continue;
       }
     }
+    if (cp == 0xDF || cp == 0x1E9E) {
+      // German ß (and capital ẞ) folds to "ss", as full case folding does:
+      // capitals write SS ("SCHEISSE") and Swiss German never writes ß.
+      out->append("ss");
+      continue;
+    }
     if (cp >= 0x0640 && cp <= 0x0652) {
       // Arabic script: tatweel (كـــلب) and the short-vowel marks (vocalized
       // text) are dropped; Arabic kaf and yeh/alef maksura are written as the

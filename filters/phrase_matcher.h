@@ -54,7 +54,8 @@ class PhraseMatcher {
   // the one code point (U+0E33, U+0EB3), so both spellings match each other;
   // drops Arabic tatweel and short-vowel marks (U+0640, U+064B..U+0652) and
   // writes Arabic kaf, yeh and alef maksura as Persian kaf and yeh (U+06A9,
-  // U+06CC), the letters Persian and Urdu text may type either way.
+  // U+06CC), the letters Persian and Urdu text may type either way; and
+  // German ß/ẞ as "ss" (capitals and Swiss German write SS/ss).
   static std::string FoldCase(std::string_view utf8);
   // Same into a reused buffer.
   static void FoldCaseInto(std::string_view utf8, std::string* out);

@@ -244,6 +244,7 @@ TEST_CASE("lexicon filter: everyday words of other languages' lists need more ev
       {"tr", "Bu kısa cümlede siktir kelimesi geçiyor.", false},
       // The list writes dotless ı: capitals (I lower-cases to i) and ASCII-only typing match too,
       // short entries excepted ("amı" would read AMI, the BIOS maker).
+      {"de", "Das ist doch alles SCHEISSE hier.", false},  // the list writes scheiße
       {"tr", "Bu kısa cümlede AMCIK kelimesi geçiyor.", false},
       {"tr", "Bu kisa cumlede amcik kelimesi geciyor.", false},
       {"tr", "Anakart AMI BIOS ile geliyor; AMI yeni bir güncelleme yayınladı.", true},

@@ -138,3 +138,14 @@ TEST_CASE("phrase matcher: Arabic-script spelling variants fold together", "[phr
   CHECK(Found(m, "و كير در").size() == 1);
   CHECK(Found(m, "كيرم").empty());  // still a whole word
 }
+
+TEST_CASE("phrase matcher: German sharp s matches ss", "[phrase_matcher]") {
+  CHECK(PhraseMatcher::FoldCase("Scheiße") == "scheisse");
+  CHECK(PhraseMatcher::FoldCase("SCHEIẞE") == "scheisse");
+  PhraseMatcher m;
+  m.Add("scheiße", 0, B::kWord);
+  m.Build();
+  CHECK(Found(m, "So eine SCHEISSE!").size() == 1);
+  CHECK(Found(m, "Scheisse, sagte er.").size() == 1);  // Swiss spelling
+  CHECK(Found(m, "Scheißegal.").empty());              // still a whole word
+}
