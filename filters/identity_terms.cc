@@ -189,12 +189,18 @@ std::vector<IdentityPhrase> ExpandIdentityTerm(std::string_view term) {
     // A stem needs a word start; in a script without spaces it matches anywhere anyway.
     const bool unspaced = boundary == PhraseMatcher::Boundary::kNone;
     out.push_back({folded, unspaced ? boundary : PhraseMatcher::Boundary::kWordStart});
-    return out;
+  } else {
+    out.push_back({folded, boundary});
+    if (boundary == PhraseMatcher::Boundary::kWord && folded.back() != 's' &&
+        std::isalpha(static_cast<unsigned char>(folded.back()))) {
+      out.push_back({folded + "s", boundary});
+    }
   }
-  out.push_back({folded, boundary});
-  if (boundary == PhraseMatcher::Boundary::kWord && folded.back() != 's' &&
-      std::isalpha(static_cast<unsigned char>(folded.back()))) {
-    out.push_back({folded + "s", boundary});
+  // Turkish terms with dotless ı also in the spelling capitals lower-case to
+  // (KADIN -> kadin) and ASCII-only typing writes; not under four letters
+  // ("kız" as "kiz" is a word of other languages: Francoprovençal "kiz").
+  if (std::string dotted = DotlessIAsI(folded); !dotted.empty() && CountCodePoints(folded) >= 4) {
+    for (IdentityPhrase& p : ExpandIdentityTerm(stem ? dotted + "*" : dotted)) out.push_back(std::move(p));
   }
   return out;
 }

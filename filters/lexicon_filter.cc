@@ -124,27 +124,6 @@ void SplitLines(std::string_view text, std::vector<std::string>* out) {
   }
 }
 
-// Turkish and Azerbaijani write dotless ı, whose capital is I: "AMCIK" lower-cases
-// (ICU's root mapping, as every other language needs) to "amcik", and text typed
-// on keyboards without Turkish letters writes "amcik" too, so the list's "amcık"
-// matched neither. Adds an entry's spelling with ı as i under the same id, for
-// entries of four or more letters (short ones collide with other words: "amı"
-// would read "AMI BIOS").
-void AddDotlessIVariant(const std::string& word, uint32_t id, std::vector<std::pair<std::string, uint32_t>>* raw) {
-  constexpr std::string_view kDotless = "\u0131";
-  if (word.find(kDotless) == std::string::npos || CountCodePoints(word) < 4) return;
-  std::string variant;
-  for (size_t pos = 0; pos < word.size();) {
-    if (word.compare(pos, kDotless.size(), kDotless) == 0) {
-      variant += 'i';
-      pos += kDotless.size();
-    } else {
-      variant += word[pos++];
-    }
-  }
-  raw->emplace_back(std::move(variant), id);
-}
-
 struct LexiconEntry {
   std::string folded;
   uint32_t id;
@@ -347,7 +326,12 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
     for (auto& w : words) {
       const bool ambiguous = cls != classes.ambiguous.end() && cls->second.count(PhraseMatcher::FoldCase(w));
       const uint32_t id = LanguageId(base_index, ambiguous ? EntryKind::kAmbiguous : EntryKind::kUnambiguous);
-      if (dotless_i) AddDotlessIVariant(w, id, &raw);
+      // Turkish and Azerbaijani: "AMCIK" lower-cases to "amcik" (ICU's root
+      // mapping, as every other language needs), as ASCII-only typing writes it.
+      // Not for entries under four letters: "amı" would read AMI, the BIOS maker.
+      if (std::string v = DotlessIAsI(w); dotless_i && !v.empty() && CountCodePoints(w) >= 4) {
+        raw.emplace_back(std::move(v), id);
+      }
       raw.emplace_back(std::move(w), id);
     }
     if (const auto ctx = classes.innocent_contexts.find(std::string(list.language));

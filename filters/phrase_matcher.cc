@@ -38,6 +38,22 @@ bool IsWordCodePoint(uint32_t cp) {
   return (mask & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK | U_GC_PC_MASK)) != 0;
 }
 
+std::string DotlessIAsI(std::string_view utf8) {
+  constexpr std::string_view kDotless = "\u0131";
+  if (utf8.find(kDotless) == std::string_view::npos) return "";
+  std::string out;
+  out.reserve(utf8.size());
+  for (size_t pos = 0; pos < utf8.size();) {
+    if (utf8.compare(pos, kDotless.size(), kDotless) == 0) {
+      out += 'i';
+      pos += kDotless.size();
+    } else {
+      out += utf8[pos++];
+    }
+  }
+  return out;
+}
+
 std::string PhraseMatcher::FoldCase(std::string_view utf8) {
   std::string out;
   FoldCaseInto(utf8, &out);

@@ -77,6 +77,11 @@ class PhraseMatcher {
   bool built_ = false;
 };
 
+// `utf8` with every Turkish/Azerbaijani dotless ı written as i; "" when it has
+// none. Text in those languages lower-cases its capital I (and ASCII-only typing
+// writes it) as i, so phrases with ı are also added in this spelling.
+std::string DotlessIAsI(std::string_view utf8);
+
 // True when the code point is a letter, digit, combining mark or connector
 // punctuation such as '_' (part of a word, as in ICU word breaking: "xx_YY" is
 // one word).

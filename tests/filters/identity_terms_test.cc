@@ -100,6 +100,9 @@ TEST_CASE("identity terms are found in 23 more languages, and the look-alikes ar
       {"pl", "Prawa kobiet i osób transpłciowych; osoby transpłciowe.", {"gender", "sexual_orientation"}},
       {"tr", "Kadınlar ve engelli bireyler.", {"gender", "disability"}},
       {"tr", "Devamını oku", {}},
+      // Capitals lower-case I to i ("KADINLAR" -> "kadinlar"); ASCII-only typing writes i too.
+      {"tr", "KADINLAR VE GÖÇMENLER", {"gender", "ethnicity_nationality"}},
+      {"tr", "kadin haklari ve engelli bireyler", {"gender", "disability"}},
       // Arabic glues "and", "with" and "for" onto the word: والمسلمين, واللاجئين, للنساء.
       {"ar", "حقوق المرأة والمسلمين واللاجئين", {"gender", "religion", "ethnicity_nationality"}},
       {"ar", "للرجال والنساء حقوق متساوية", {"gender"}},
