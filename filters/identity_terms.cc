@@ -196,12 +196,6 @@ std::vector<IdentityPhrase> ExpandIdentityTerm(std::string_view term) {
       out.push_back({folded + "s", boundary});
     }
   }
-  // Turkish terms with dotless ı also in the spelling capitals lower-case to
-  // (KADIN -> kadin) and ASCII-only typing writes; not under four letters
-  // ("kız" as "kiz" is a word of other languages: Francoprovençal "kiz").
-  if (std::string dotted = DotlessIAsI(folded); !dotted.empty() && CountCodePoints(folded) >= 4) {
-    for (IdentityPhrase& p : ExpandIdentityTerm(stem ? dotted + "*" : dotted)) out.push_back(std::move(p));
-  }
   return out;
 }
 

@@ -322,16 +322,9 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
     const auto cls = classes.ambiguous.find(std::string(list.language));
     std::vector<std::string> words;
     SplitLines(list.words, &words);
-    const bool dotless_i = base == "tr" || base == "az";
     for (auto& w : words) {
       const bool ambiguous = cls != classes.ambiguous.end() && cls->second.count(PhraseMatcher::FoldCase(w));
       const uint32_t id = LanguageId(base_index, ambiguous ? EntryKind::kAmbiguous : EntryKind::kUnambiguous);
-      // Turkish and Azerbaijani: "AMCIK" lower-cases to "amcik" (ICU's root
-      // mapping, as every other language needs), as ASCII-only typing writes it.
-      // Not for entries under four letters: "amı" would read AMI, the BIOS maker.
-      if (std::string v = DotlessIAsI(w); dotless_i && !v.empty() && CountCodePoints(w) >= 4) {
-        raw.emplace_back(std::move(v), id);
-      }
       raw.emplace_back(std::move(w), id);
     }
     if (const auto ctx = classes.innocent_contexts.find(std::string(list.language));

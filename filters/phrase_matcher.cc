@@ -128,6 +128,13 @@ void PhraseMatcher::Add(std::string_view phrase, uint32_t id, Boundary boundary)
   assert(!built_ && "PhraseMatcher::Add after Build");
   if (phrase.empty()) return;
   std::string folded = FoldCase(phrase);
+  // Turkish/Azerbaijani dotless ı: capitals lower-case to i (KADIN -> kadin),
+  // as ASCII-only typing writes it. Not under four letters, where the i
+  // spelling is another word ("amı" / AMI, "kız" / Francoprovençal "kiz").
+  if (std::string dotted = DotlessIAsI(folded); !dotted.empty() && CountCodePoints(folded) >= 4) {
+    phrases_.push_back(Phrase{static_cast<uint32_t>(dotted.size()), id, boundary});
+    pending_.push_back(std::move(dotted));
+  }
   phrases_.push_back(Phrase{static_cast<uint32_t>(folded.size()), id, boundary});
   pending_.push_back(std::move(folded));
 }

@@ -26,7 +26,8 @@ class PhraseMatcher {
     uint32_t id;     // the id given to Add
   };
 
-  // Adds a phrase (case-folded here); empty phrases are ignored. `id` is returned
+  // Adds a phrase (case-folded here; one with Turkish dotless ı and four or more
+  // letters also as spelled with i: DotlessIAsI); empty phrases are ignored. `id` is returned
   // with its matches; several phrases may share an id and one phrase may be added
   // under several ids. Must be called before Build().
   void Add(std::string_view phrase, uint32_t id, Boundary boundary);
@@ -78,8 +79,9 @@ class PhraseMatcher {
 };
 
 // `utf8` with every Turkish/Azerbaijani dotless ı written as i; "" when it has
-// none. Text in those languages lower-cases its capital I (and ASCII-only typing
-// writes it) as i, so phrases with ı are also added in this spelling.
+// none. FoldCase lower-cases the capital I of those languages to i (ICU's root
+// mapping), as ASCII-only typing writes it, so Add() adds such phrases in this
+// spelling too.
 std::string DotlessIAsI(std::string_view utf8);
 
 // True when the code point is a letter, digit, combining mark or connector

@@ -135,6 +135,8 @@ TEST_CASE("quality_signals: a text ending in a teaser link is cut off, in every 
       {"ru", "Подробнее", true},
       {"uk", "Читати далі", true},
       {"tr", "Devamını oku", true},
+      {"tr", "DEVAMINI OKU »", true},  // capital I lower-cases to i
+      {"tr", "devamini oku", true},    // typed without Turkish letters
       {"ar", "اقرأ المزيد", true},
       {"fa", "ادامه مطلب", true},
       {"hi", "और पढ़ें", true},
