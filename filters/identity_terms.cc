@@ -189,12 +189,12 @@ std::vector<IdentityPhrase> ExpandIdentityTerm(std::string_view term) {
     // A stem needs a word start; in a script without spaces it matches anywhere anyway.
     const bool unspaced = boundary == PhraseMatcher::Boundary::kNone;
     out.push_back({folded, unspaced ? boundary : PhraseMatcher::Boundary::kWordStart});
-  } else {
-    out.push_back({folded, boundary});
-    if (boundary == PhraseMatcher::Boundary::kWord && folded.back() != 's' &&
-        std::isalpha(static_cast<unsigned char>(folded.back()))) {
-      out.push_back({folded + "s", boundary});
-    }
+    return out;
+  }
+  out.push_back({folded, boundary});
+  if (boundary == PhraseMatcher::Boundary::kWord && folded.back() != 's' &&
+      std::isalpha(static_cast<unsigned char>(folded.back()))) {
+    out.push_back({folded + "s", boundary});
   }
   return out;
 }

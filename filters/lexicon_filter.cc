@@ -324,8 +324,7 @@ StatusOr<std::unique_ptr<Stage>> MakeLexiconFilter(const Options& o, const Stage
     SplitLines(list.words, &words);
     for (auto& w : words) {
       const bool ambiguous = cls != classes.ambiguous.end() && cls->second.count(PhraseMatcher::FoldCase(w));
-      const uint32_t id = LanguageId(base_index, ambiguous ? EntryKind::kAmbiguous : EntryKind::kUnambiguous);
-      raw.emplace_back(std::move(w), id);
+      raw.emplace_back(std::move(w), LanguageId(base_index, ambiguous ? EntryKind::kAmbiguous : EntryKind::kUnambiguous));
     }
     if (const auto ctx = classes.innocent_contexts.find(std::string(list.language));
         context_rules && ctx != classes.innocent_contexts.end()) {

@@ -129,7 +129,7 @@ void PhraseMatcher::Add(std::string_view phrase, uint32_t id, Boundary boundary)
   if (phrase.empty()) return;
   std::string folded = FoldCase(phrase);
   // Turkish/Azerbaijani dotless ı: capitals lower-case to i (KADIN -> kadin),
-  // as ASCII-only typing writes it. Not under four letters, where the i
+  // as ASCII-only typing writes it. Not under four characters, where the i
   // spelling is another word ("amı" / AMI, "kız" / Francoprovençal "kiz").
   if (std::string dotted = DotlessIAsI(folded); !dotted.empty() && CountCodePoints(folded) >= 4) {
     phrases_.push_back(Phrase{static_cast<uint32_t>(dotted.size()), id, boundary});

@@ -26,8 +26,8 @@ class PhraseMatcher {
     uint32_t id;     // the id given to Add
   };
 
-  // Adds a phrase (case-folded here; one with Turkish dotless ı and four or more
-  // letters also as spelled with i: DotlessIAsI); empty phrases are ignored. `id` is returned
+  // Adds a phrase (case-folded here; one of four or more characters with Turkish
+  // dotless ı also as spelled with i: DotlessIAsI); empty phrases are ignored. `id` is returned
   // with its matches; several phrases may share an id and one phrase may be added
   // under several ids. Must be called before Build().
   void Add(std::string_view phrase, uint32_t id, Boundary boundary);
