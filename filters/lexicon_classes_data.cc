@@ -432,7 +432,9 @@ padlo
 # rectum, genitals, nipple, semen, ejaculation, feces (medicine), bottom (twice), pee,
 # cocaine, nude, topless, ecstasy, Dick (a name), penis, rape and rapist, incest, child sexual
 # abuse, paedophile (news, law), intercourse and consensual intercourse (law, medicine),
-# hermaphrodite (biology), Latina, Lolita, porn.
+# hermaphrodite (biology), Latina, Lolita, porn. xx: a placeholder in software messages
+# (マクロ名 'xx', MAC addresses xx:xx:xx:ff:fe:xx:xx:xx: 3 of 2,029 Japanese gettext passages), as in en.
+xx
 挿入
 噴出
 支配

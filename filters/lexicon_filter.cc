@@ -54,41 +54,73 @@ SpanKind KindOf(uint32_t id) {
   return SpanKind::kUnambiguous;
 }
 
-// True when `s` holds a letter of Thai, Lao, Myanmar or Khmer (IsDictionaryWordCodePoint).
-// Han and kana stay substring matches, as the Chinese and Japanese lists are written for.
-bool HasDictionaryWordScript(std::string_view s) {
+// Where a match of `s` must sit in ICU's dictionary segmentation of the text.
+enum class WordRule : uint8_t {
+  kAnywhere,   // Han, hiragana, everything with spaces (the matcher's own boundary rule)
+  kWholeWord,  // Thai, Lao, Myanmar, Khmer (IsDictionaryWordCodePoint)
+  kWordOrTile, // katakana only: a whole word, or with other katakana matches tiling one
+};
+
+// Thai, Lao, Myanmar and Khmer entries must be whole words; katakana-only
+// entries too, as katakana words run into each other without spaces (ファック
+// is letters of ファックス "fax", デブ of デブレツェン "Debrecen", カント of カントン
+// "Canton"), except that matches which together make up a word count
+// (アナル + セックス in アナルセックス). Han and hiragana stay substring matches, as
+// the Chinese and Japanese lists are written for.
+WordRule WordRuleOf(std::string_view s) {
+  bool all_katakana = !s.empty();
   for (size_t pos = 0; pos < s.size();) {
     if (static_cast<uint8_t>(s[pos]) < 0x80) {
       ++pos;
+      all_katakana = false;
       continue;
     }
-    if (IsDictionaryWordCodePoint(DecodeUtf8(s, &pos))) return true;
+    const uint32_t cp = DecodeUtf8(s, &pos);
+    if (IsDictionaryWordCodePoint(cp)) return WordRule::kWholeWord;
+    if (cp < 0x30A1 || cp > 0x30FF) all_katakana = false;  // katakana, ・ and ー
   }
-  return false;
+  return all_katakana ? WordRule::kWordOrTile : WordRule::kAnywhere;
 }
 
-// Drops the matches in Thai, Lao, Myanmar or Khmer that do not start and end
-// at word boundaries of `text` (ICU's dictionary segmentation): "กู" (a rude
-// "I") is a word of its own in "กูไม่รู้" but only letters of "ตระกูล" (family)
-// or "กู้คืน" (restore). Matches keep their order.
+// Drops the matches that break their WordRule at word boundaries of `text`
+// (ICU's dictionary segmentation): "กู" (a rude "I") is a word of its own in
+// "กูไม่รู้" but only letters of "ตระกูล" (family) or "กู้คืน" (restore).
+// Matches keep their order.
 void KeepWholeDictionaryWords(std::string_view text, std::vector<PhraseMatcher::Match>* matches) {
   thread_local std::vector<WordSpan> spans;
   thread_local std::vector<uint32_t> cuts;
-  bool segmented = false;
+  thread_local std::vector<WordRule> rules;
+  const auto text_of = [&](const PhraseMatcher::Match& m) { return text.substr(m.begin, m.end - m.begin); };
+  rules.clear();
+  bool any = false;
+  for (const auto& m : *matches) {
+    rules.push_back(WordRuleOf(text_of(m)));
+    any = any || rules.back() != WordRule::kAnywhere;
+  }
+  if (!any) return;
+  WordSegmenter::ThreadLocal().Segment(text, &spans, /*include_non_words=*/true);
+  cuts.clear();
+  for (const WordSpan& w : spans) cuts.push_back(w.begin);
+  cuts.push_back(static_cast<uint32_t>(text.size()));  // spans cover the text in order: cuts are sorted
+  const auto is_cut = [&](size_t at) { return std::binary_search(cuts.begin(), cuts.end(), at); };
+  // Katakana matches i.. that run from the word start before match i to the word end after it.
+  const auto tiles_word = [&](size_t i) {
+    const PhraseMatcher::Match& m = (*matches)[i];
+    const uint32_t word_begin = *(std::upper_bound(cuts.begin(), cuts.end(), m.begin) - 1);
+    const uint32_t word_end = *std::lower_bound(cuts.begin(), cuts.end(), m.end);
+    uint32_t at = word_begin;
+    for (size_t j = 0; j < matches->size() && at < word_end; ++j) {
+      const PhraseMatcher::Match& n = (*matches)[j];
+      if (n.begin == at && rules[j] == WordRule::kWordOrTile) at = n.end;
+    }
+    return at == word_end;
+  };
   size_t out = 0;
   for (size_t i = 0; i < matches->size(); ++i) {
     const PhraseMatcher::Match m = (*matches)[i];
-    if (HasDictionaryWordScript(text.substr(m.begin, m.end - m.begin))) {
-      if (!segmented) {
-        WordSegmenter::ThreadLocal().Segment(text, &spans, /*include_non_words=*/true);
-        cuts.clear();
-        for (const WordSpan& w : spans) cuts.push_back(w.begin);
-        cuts.push_back(static_cast<uint32_t>(text.size()));
-        segmented = true;  // spans cover the text in order: cuts are sorted
-      }
-      const auto is_cut = [&](size_t at) { return std::binary_search(cuts.begin(), cuts.end(), at); };
-      if (!is_cut(m.begin) || !is_cut(m.end)) continue;
-    }
+    const bool whole = is_cut(m.begin) && is_cut(m.end);
+    if (rules[i] == WordRule::kWholeWord && !whole) continue;
+    if (rules[i] == WordRule::kWordOrTile && !whole && !tiles_word(i)) continue;
     (*matches)[out++] = m;
   }
   matches->resize(out);

@@ -1,7 +1,9 @@
 #include "stages/text/utf8.h"
 #include "filters/phrase_matcher.h"
 
+#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cassert>
@@ -87,7 +89,33 @@ void PhraseMatcher::FoldCaseInto(std::string_view utf8, std::string* out) {
       pos += 3;
       continue;
     }
+    const size_t cp_begin = pos;
     const uint32_t cp = DecodeUtf8(utf8, &pos);
+    if (cp >= 0xFF61 && cp <= 0xFF9F) {
+      // Half-width katakana (ｵﾏﾝｺ, ｾｯｸｽ: old mobile and spam text) as the
+      // full-width kana the lists use, voiced marks composed (ｶﾞ -> ガ): NFKC
+      // of the whole run.
+      size_t end = pos;
+      for (size_t next = end; end < utf8.size(); end = next) {
+        const uint32_t c = DecodeUtf8(utf8, &next);
+        if (c < 0xFF61 || c > 0xFF9F) break;
+      }
+      UErrorCode status = U_ZERO_ERROR;
+      const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+      const std::string_view run = utf8.substr(cp_begin, end - cp_begin);
+      if (U_SUCCESS(status)) {
+        icu::UnicodeString full = nfkc->normalize(
+            icu::UnicodeString::fromUTF8(icu::StringPiece(run.data(), static_cast<int32_t>(run.size()))), status);
+        if (U_SUCCESS(status)) {
+          full.toUTF8String(*out);
+          pos = end;
+          continue;
+        }
+      }
+      out->append(run);
+      pos = end;
+      continue;
+    }
     // Thai and Lao SARA AM written as NIKHAHIT + SARA AA (its NFKC form, used by
     // some word lists; NFC leaves both spellings alone) folds to the single code
     // point everyday text uses, so either spelling matches the other.

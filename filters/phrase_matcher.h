@@ -56,7 +56,8 @@ class PhraseMatcher {
   // drops Arabic tatweel and short-vowel marks (U+0640, U+064B..U+0652) and
   // writes Arabic kaf, yeh and alef maksura as Persian kaf and yeh (U+06A9,
   // U+06CC), the letters Persian and Urdu text may type either way; and
-  // German ß/ẞ as "ss" (capitals and Swiss German write SS/ss).
+  // German ß/ẞ as "ss" (capitals and Swiss German write SS/ss); half-width
+  // katakana (U+FF61..U+FF9F) as full-width kana (NFKC: ｾｯｸｽ -> セックス).
   static std::string FoldCase(std::string_view utf8);
   // Same into a reused buffer.
   static void FoldCaseInto(std::string_view utf8, std::string* out);

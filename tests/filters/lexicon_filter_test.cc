@@ -236,6 +236,12 @@ TEST_CASE("lexicon filter: everyday words of other languages' lists need more ev
       {"ru", "Это короткое предложение, в котором есть хуй.", false},
       {"ja", "挿入モードでテキストを入力し、Esc キーでノーマルモードに戻ります。", true},
       {"ja", "これは短い文で、まんこという語が入っています。", false},
+      {"ja", "これは短い文で、ｵﾏﾝｺという語が入っています。", false},  // half-width katakana
+      // Katakana entries are whole words of ICU's segmentation (real iso-codes and
+      // shared-mime-info strings: Sfax, Debrecen, Canton, fax), or tile one together.
+      {"ja", "スファックス\nデブレツェン\nカントン及びエンダーベリ島\nCCITT G3 ファックス画像", true},
+      {"ja", "アナルセックスの動画です。", false},
+      {"ja", "マクロ名として 'xx' の代わりに NAME を使用する", true},
       {"ko", "그는 노모를 모시고 시골에서 살고 있다.", true},
       {"ko", "이 짧은 문장에는 씨발 이라는 말이 들어 있다.", false},
       // The clean rows below are real strings of Debian's gettext catalogues (coreutils, git,

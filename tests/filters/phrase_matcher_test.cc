@@ -149,3 +149,14 @@ TEST_CASE("phrase matcher: German sharp s matches ss", "[phrase_matcher]") {
   CHECK(Found(m, "Scheisse, sagte er.").size() == 1);  // Swiss spelling
   CHECK(Found(m, "Scheißegal.").empty());              // still a whole word
 }
+
+TEST_CASE("phrase matcher: half-width katakana matches full-width", "[phrase_matcher]") {
+  CHECK(PhraseMatcher::FoldCase("ｾｯｸｽ") == "セックス");
+  CHECK(PhraseMatcher::FoldCase("ｶﾞｲｼﾞﾝ") == "ガイジン");     // voiced marks composed
+  CHECK(PhraseMatcher::FoldCase("abcｱ") == "abcア");           // a run at the end
+  CHECK(PhraseMatcher::FoldCase("ﾞ") == "\u3099");            // a lone mark: NFKC's combining form
+  PhraseMatcher m;
+  m.Add("オマンコ", 0, B::kNone);
+  m.Build();
+  CHECK(Found(m, "これはｵﾏﾝｺです").size() == 1);
+}
