@@ -115,13 +115,18 @@ void KeepWholeDictionaryWords(std::string_view text, std::vector<PhraseMatcher::
     }
     return at == word_end;
   };
+  // Decide every match before compacting: tiles_word reads the others.
+  thread_local std::vector<uint8_t> keep;
+  keep.assign(matches->size(), 1);
+  for (size_t i = 0; i < matches->size(); ++i) {
+    const PhraseMatcher::Match& m = (*matches)[i];
+    const bool whole = is_cut(m.begin) && is_cut(m.end);
+    if (rules[i] == WordRule::kWholeWord && !whole) keep[i] = 0;
+    if (rules[i] == WordRule::kWordOrTile && !whole && !tiles_word(i)) keep[i] = 0;
+  }
   size_t out = 0;
   for (size_t i = 0; i < matches->size(); ++i) {
-    const PhraseMatcher::Match m = (*matches)[i];
-    const bool whole = is_cut(m.begin) && is_cut(m.end);
-    if (rules[i] == WordRule::kWholeWord && !whole) continue;
-    if (rules[i] == WordRule::kWordOrTile && !whole && !tiles_word(i)) continue;
-    (*matches)[out++] = m;
+    if (keep[i]) (*matches)[out++] = (*matches)[i];
   }
   matches->resize(out);
 }

@@ -241,6 +241,8 @@ TEST_CASE("lexicon filter: everyday words of other languages' lists need more ev
       // shared-mime-info strings: Sfax, Debrecen, Canton, fax), or tile one together.
       {"ja", "スファックス\nデブレツェン\nカントン及びエンダーベリ島\nCCITT G3 ファックス画像", true},
       {"ja", "アナルセックスの動画です。", false},
+      // A dropped substring match (ファック in ファックス) before a tiled word, and one after it.
+      {"ja", "ファックスでアナルセックスの動画を送るデブレツェンの人がいます。", false},
       {"ja", "マクロ名として 'xx' の代わりに NAME を使用する", true},
       {"ko", "그는 노모를 모시고 시골에서 살고 있다.", true},
       {"ko", "이 짧은 문장에는 씨발 이라는 말이 들어 있다.", false},
