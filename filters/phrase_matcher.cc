@@ -25,21 +25,9 @@ uint32_t CodePointBefore(std::string_view s, size_t pos) {
   return DecodeUtf8(s, &p);
 }
 
-uint32_t CodePointAt(std::string_view s, size_t pos) {
-  if (pos >= s.size()) return 0;
-  return DecodeUtf8(s, &pos);
-}
-
-}  // namespace
-
-bool IsWordCodePoint(uint32_t cp) {
-  if (cp < 0x80) {
-    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
-  }
-  const int32_t mask = U_GET_GC_MASK(static_cast<UChar32>(cp));
-  return (mask & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK | U_GC_PC_MASK)) != 0;
-}
-
+// `utf8` with every Turkish/Azerbaijani dotless ı written as i; "" when it has
+// none. FoldCase lower-cases the capital I of those languages to i (ICU's root
+// mapping), as ASCII-only typing writes it.
 std::string DotlessIAsI(std::string_view utf8) {
   constexpr std::string_view kDotless = "\u0131";
   if (utf8.find(kDotless) == std::string_view::npos) return "";
@@ -54,6 +42,21 @@ std::string DotlessIAsI(std::string_view utf8) {
     }
   }
   return out;
+}
+
+uint32_t CodePointAt(std::string_view s, size_t pos) {
+  if (pos >= s.size()) return 0;
+  return DecodeUtf8(s, &pos);
+}
+
+}  // namespace
+
+bool IsWordCodePoint(uint32_t cp) {
+  if (cp < 0x80) {
+    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+  }
+  const int32_t mask = U_GET_GC_MASK(static_cast<UChar32>(cp));
+  return (mask & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK | U_GC_PC_MASK)) != 0;
 }
 
 std::string PhraseMatcher::FoldCase(std::string_view utf8) {

@@ -27,9 +27,10 @@ class PhraseMatcher {
   };
 
   // Adds a phrase (case-folded here; one of four or more characters with Turkish
-  // dotless ı also as spelled with i: DotlessIAsI); empty phrases are ignored. `id` is returned
-  // with its matches; several phrases may share an id and one phrase may be added
-  // under several ids. Must be called before Build().
+  // dotless ı also as spelled with i, the spelling FoldCase gives its capitals);
+  // empty phrases are ignored. `id` is returned with its matches; several phrases
+  // may share an id and one phrase may be added under several ids. Must be called
+  // before Build().
   void Add(std::string_view phrase, uint32_t id, Boundary boundary);
   // Compiles the automaton. Add() after Build() is a programmer error.
   void Build();
@@ -78,12 +79,6 @@ class PhraseMatcher {
   std::vector<int32_t> report_;             // state -> itself if it has output, else dict_link_
   bool built_ = false;
 };
-
-// `utf8` with every Turkish/Azerbaijani dotless ı written as i; "" when it has
-// none. FoldCase lower-cases the capital I of those languages to i (ICU's root
-// mapping), as ASCII-only typing writes it, so Add() adds such phrases in this
-// spelling too.
-std::string DotlessIAsI(std::string_view utf8);
 
 // True when the code point is a letter, digit, combining mark or connector
 // punctuation such as '_' (part of a word, as in ICU word breaking: "xx_YY" is
